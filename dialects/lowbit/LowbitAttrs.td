@@ -1,0 +1,116 @@
+//===- LowbitAttrs.td - lowbit attributes -------------------------*- tablegen -*-===//
+#ifndef LOWBIT_ATTRS_TD
+#define LOWBIT_ATTRS_TD
+
+include "LowbitBase.td"
+
+def Lowbit_Granularity : I32EnumAttr<"Granularity", "what one scale covers", [
+    I32EnumAttrCase<"PerTensor", 0, "per_tensor">,
+    I32EnumAttrCase<"PerChannel", 1, "per_channel">,
+    I32EnumAttrCase<"Group", 2, "group">,
+    I32EnumAttrCase<"Block", 3, "block">]> {
+  let cppNamespace = "::lowbit";
+  let genSpecializedAttr = 0;
+}
+
+def Lowbit_ZeroPoint : I32EnumAttr<"ZeroPoint", "kind of zero point", [
+    I32EnumAttrCase<"None", 0, "none">,
+    I32EnumAttrCase<"Int", 1, "int">,
+    I32EnumAttrCase<"Float", 2, "float">]> {
+  let cppNamespace = "::lowbit";
+  let genSpecializedAttr = 0;
+}
+
+def Lowbit_Codebook : I32EnumAttr<"Codebook", "kind of codebook", [
+    I32EnumAttrCase<"None", 0, "none">,
+    I32EnumAttrCase<"NF4", 1, "nf4">,
+    I32EnumAttrCase<"Inline", 2, "inline">,
+    I32EnumAttrCase<"Operand", 3, "operand">]> {
+  let cppNamespace = "::lowbit";
+  let genSpecializedAttr = 0;
+}
+
+def Lowbit_GateActivation : I32EnumAttr<"GateActivation", "gated FFN activation", [
+    I32EnumAttrCase<"SiLU", 0, "silu">,
+    I32EnumAttrCase<"GELU", 1, "gelu">,
+    I32EnumAttrCase<"GELUTanh", 2, "gelu_tanh">]> {
+  let cppNamespace = "::lowbit";
+  let genSpecializedAttr = 0;
+}
+
+def Lowbit_GateActivationAttr : EnumAttr<Lowbit_Dialect, Lowbit_GateActivation, "activation"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Lowbit_SchemeAttr : AttrDef<Lowbit_Dialect, "Scheme"> {
+  let mnemonic = "scheme";
+  let summary = "how stored codes of a quantized tensor become real numbers";
+  let description = [{
+    ```
+    #lowbit.scheme<GRANULARITY, scale = TYPE [, zero = int|float] [, tensor_scale]
+                   [, codebook = nf4 | [v0, v1, ...] | operand]>
+    GRANULARITY ::= per_tensor | per_channel(axis = A) | group(axis = A, size = G)
+                  | block(R, C)
+    ```
+    For a quantized tensor `x` of shape `S` (rank r) the scale operand has shape:
+    | granularity | scale shape | element `i` uses |
+    |---|---|---|
+    | `per_tensor` | `[]` | `scale[]` |
+    | `per_channel(axis = a)` | `[S[a]]` | `scale[i[a]]` |
+    | `group(axis = a, size = G)` | `S` with `S[a]` -> `ceil(S[a] / G)` | `scale[.., i[a] / G, ..]` |
+    | `block(R, C)` | `S` with the two innermost extents -> `ceil(./R)`, `ceil(./C)` | `scale[.., i[r-2] / R, i[r-1] / C]` |
+
+    Zero points, when present, have the scale's shape. `zero = int` zero points have the quantized
+    element type; `zero = float` zero points have the scale type (f32, f16 or bf16).
+
+    Scale types: `f32`, `f16`, `bf16`, `f8E8M0FNU` (OCP MX) and `f8E4M3FN` (NVFP4).
+    `tensor_scale` adds a second-level `tensor<f32>` operand that multiplies every scale (NVFP4).
+
+    A codebook replaces decoding: the stored unsigned `b`-bit code is an index into a table of
+    `2^b` reals (`nf4` is QLoRA's NF4 table, `[..]` an inline table, `operand` a
+    `tensor<2^b x f32|f16|bf16>` operand). Codebooks exclude zero points.
+
+    Dequantization, in f32, in this order:
+    ```
+    v = codebook ? codebook[q] : decode(q)
+    v = v - zero[g(i)]                      // when zero points are present
+    r = v * scale[g(i)]                     // then r = r * tensor_scale when present
+    ```
+
+    Examples:
+    ```mlir
+    #lowbit.scheme<per_tensor, scale = f32>
+    #lowbit.scheme<group(axis = 1, size = 128), scale = f16, zero = int>
+    #lowbit.scheme<group(axis = 1, size = 32), scale = f8E8M0FNU>            // MXFP4
+    #lowbit.scheme<group(axis = 1, size = 16), scale = f8E4M3FN, tensor_scale> // NVFP4
+    #lowbit.scheme<group(axis = 1, size = 64), scale = bf16, codebook = nf4>
+    #lowbit.scheme<block(32, 32), scale = f32, zero = float>
+    ```
+  }];
+  let parameters = (ins
+    "Granularity":$granularity,
+    "int64_t":$axis,
+    "int64_t":$groupSize,
+    "int64_t":$blockRows,
+    "int64_t":$blockCols,
+    "::mlir::Type":$scaleType,
+    "ZeroPoint":$zeroPoint,
+    "bool":$tensorScale,
+    "Codebook":$codebook,
+    OptionalParameter<"::mlir::DenseF32ArrayAttr">:$codebookValues
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool hasZero() const { return getZeroPoint() != ZeroPoint::None; }
+    bool hasCodebook() const { return getCodebook() != Codebook::None; }
+    /// Shape of the scale and zero-point tensors for a quantized tensor of `shape`
+    /// (dynamic extents stay dynamic). Fails when the scheme does not fit the rank.
+    ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    getScaleShape(::llvm::ArrayRef<int64_t> shape) const;
+    /// Short text for diagnostics, e.g. "group(axis = 1, size = 32)".
+    std::string getGranularityString() const;
+  }];
+}
+
+#endif // LOWBIT_ATTRS_TD

@@ -1,0 +1,36 @@
+//===- LowbitBase.td - The lowbit dialect ------------------------*- tablegen -*-===//
+#ifndef LOWBIT_BASE_TD
+#define LOWBIT_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Lowbit_Dialect : Dialect {
+  let name = "lowbit";
+  let cppNamespace = "::lowbit";
+  let summary = "Tensor-level low-precision operations: quantization, packing, mixed-precision "
+                "GEMM, attention over a quantized KV cache, mixture of experts";
+  let description = [{
+    Values are ordinary `tensor<...>` of *logical* element types: builtin integers of 1-8 bits
+    with explicit signedness (`si3`, `ui4`), builtin low-bit floats (`f4E2M1FN`, `f6E2M3FN`,
+    `f6E3M2FN`, `f8E4M3FN`, `f8E5M2`), `!lowbit.float<eXmY>` for any other float of 3-8 bits and
+    `!lowbit.ternary`. How a tensor is packed in memory is not part of its type: `lowbit.pack` and
+    `lowbit.unpack` convert to and from the interchange packing, and later stages choose packed
+    layouts per target.
+
+    A `#lowbit.scheme` attribute says how stored codes become real numbers (granularity, scale
+    type, zero point, codebook); scales and zero points are tensor operands, not constants.
+  }];
+  let useDefaultTypePrinterParser = 1;
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerTypes();
+    void registerAttributes();
+  }];
+}
+
+class Lowbit_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Lowbit_Dialect, mnemonic, traits>;
+
+#endif // LOWBIT_BASE_TD

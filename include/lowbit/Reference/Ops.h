@@ -1,0 +1,45 @@
+//===- Ops.h - Scalar reference of mpgemm, attention and moe ------*- C++ -*-===//
+//
+// The operands here are already dequantized real values; callers dequantize with Quant.h.
+// Accumulation is in double; results are rounded to f32.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_REFERENCE_OPS_H
+#define LOWBIT_REFERENCE_OPS_H
+
+#include "lowbit/Reference/Tensor.h"
+
+namespace lowbit::ref {
+
+/// y[.., m, n] = sum_k a[.., m, k] * w[n, k] (+ bias[n]).
+/// a: [.., M, K] (any number of leading batch axes), w: [N, K], bias: [N] or null.
+FloatTensor mpgemm(const FloatTensor &a, const FloatTensor &w, const FloatTensor *bias);
+
+/// Scaled dot-product attention with grouped-query heads.
+/// q: [B, Hq, Sq, D], k: [B, Hkv, Skv, D], v: [B, Hkv, Skv, Dv], Hq % Hkv == 0; query head h uses
+/// kv head h / (Hq / Hkv).
+/// s[i, j] = scale * dot(q[i], k[j]) (+ mask[b', h', i, j], the mask broadcasting over axes of
+/// extent 1; mask has rank 4). causal: key j is visible to query i iff j <= i + (Skv - Sq).
+/// p = softmax over visible j; out[i] = sum_j p[i, j] v[j]. A row with no visible key, or whose
+/// scores are all -inf, is 0.
+FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTensor &v,
+                      const FloatTensor *mask, bool causal, float scale);
+
+enum class GateActivation { SiLU, GELU, GELUTanh };
+
+/// Activation functions: silu(x) = x / (1 + exp(-x)); gelu(x) = x/2 (1 + erf(x / sqrt 2));
+/// gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+double applyActivation(GateActivation act, double x);
+
+/// Mixture of experts with a gated FFN per expert.
+/// x: [T, H], logits: [T, E], wGate and wUp: [E, F, H], wDown: [E, H, F].
+/// Routing: p = softmax(logits[t]); the top-k experts by logit (ties: lower index first) are
+/// selected; their weight is p[e], divided by the sum over the selected when `normalize`.
+/// y[t] = sum_{e selected} weight[t, e] * wDown[e] (act(wGate[e] x[t]) * (wUp[e] x[t])).
+FloatTensor moe(const FloatTensor &x, const FloatTensor &logits, const FloatTensor &wGate,
+                const FloatTensor &wUp, const FloatTensor &wDown, int64_t topK, bool normalize,
+                GateActivation act);
+
+} // namespace lowbit::ref
+
+#endif // LOWBIT_REFERENCE_OPS_H

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages lowbit needs to build and test. Idempotent: it installs only
+# what is missing and does nothing (no apt-get update) when everything is already present.
+set -euo pipefail
+
+packages=(
+  # compiler toolchain: LLVM/MLIR/Clang/LLD 22 (lit, FileCheck and not come with llvm-22-tools)
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # build system
+  cmake ninja-build ccache
+  # unit tests
+  libgtest-dev
+  # test helpers run with /usr/bin/python3 (lit itself and the .npy generators)
+  python3 python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

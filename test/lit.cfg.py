@@ -1,0 +1,30 @@
+# -*- Python -*-
+import os
+import random
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "lowbit"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.lowbit_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=False)
+
+tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "mlir-runner"]
+llvm_config.add_tool_substitutions(tools, [config.lowbit_tools_dir, config.llvm_tools_dir])
+
+# Numeric tests draw random data from %seed: fresh on every lit run, printed so that a failure
+# can be reproduced with LOWBIT_TEST_SEED=<seed>.
+seed = os.environ.get("LOWBIT_TEST_SEED") or str(random.SystemRandom().randrange(1, 2**31))
+lit_config.note("lowbit test seed: " + seed + " (set LOWBIT_TEST_SEED to repeat)")
+config.substitutions.append(("%seed", seed))
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%lowbit_src_root", config.lowbit_src_root))
+config.substitutions.append(("%lowbit_obj_root", config.lowbit_obj_root))
