@@ -13,8 +13,9 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lowbit_obj_root, "test")
 
 llvm_config.use_default_substitutions()
+# Our tools first, then LLVM's (FileCheck, not), then the system's (append_path prepends).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=True)
 
 tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.lowbit_tools_dir, config.llvm_tools_dir])

@@ -76,10 +76,12 @@ static ParseResult parseCodebook(AsmParser &parser, SchemeFields &fields) {
   }
   SmallVector<float> values;
   auto parseValue = [&]() -> ParseResult {
-    double value = 0;
-    if (parser.parseFloat(value))
+    // Parse as f32 so that the printer's hexadecimal form (f32 bits, used for values such as
+    // 12345678.0 whose short decimal form is not exact) reads back as the same value.
+    APFloat value(0.0f);
+    if (parser.parseFloat(APFloat::IEEEsingle(), value))
       return failure();
-    values.push_back(static_cast<float>(value));
+    values.push_back(value.convertToFloat());
     return success();
   };
   if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, parseValue,
@@ -95,11 +97,17 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
   SchemeFields fields;
   if (parser.parseLess() || parseGranularity(parser, fields))
     return {};
+  SmallVector<StringRef> seen;
   while (succeeded(parser.parseOptionalComma())) {
     SMLoc keyLoc = parser.getCurrentLocation();
     StringRef key;
     if (parser.parseKeyword(&key))
       return {};
+    if (llvm::is_contained(seen, key)) {
+      parser.emitError(keyLoc, "duplicate scheme field '") << key << "'";
+      return {};
+    }
+    seen.push_back(key);
     if (key == "scale") {
       if (parser.parseEqual() || parser.parseType(fields.scaleType))
         return {};
@@ -219,8 +227,11 @@ LogicalResult SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 FailureOr<SmallVector<int64_t>> SchemeAttr::getScaleShape(ArrayRef<int64_t> shape) const {
+  // Written so that it cannot overflow, whatever the group or block size.
   auto ceilDiv = [](int64_t extent, int64_t by) {
-    return ShapedType::isDynamic(extent) ? ShapedType::kDynamic : (extent + by - 1) / by;
+    if (ShapedType::isDynamic(extent))
+      return ShapedType::kDynamic;
+    return extent / by + (extent % by != 0 ? 1 : 0);
   };
   int64_t rank = shape.size();
   switch (getGranularity()) {
@@ -247,4 +258,13 @@ FailureOr<SmallVector<int64_t>> SchemeAttr::getScaleShape(ArrayRef<int64_t> shap
   }
   }
   llvm_unreachable("covered switch");
+}
+
+ArrayRef<float> lowbit::getNF4Codebook() {
+  static const float values[16] = {
+      -1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f,
+      -0.28444138169288635f, -0.18477343022823334f, -0.09105003625154495f, 0.0f,
+      0.07958029955625534f, 0.16093020141124725f, 0.24611230194568634f, 0.33791524171829224f,
+      0.44070982933044434f, 0.5626170039176941f, 0.7229568362236328f, 1.0f};
+  return values;
 }

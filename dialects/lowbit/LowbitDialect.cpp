@@ -48,7 +48,7 @@ std::string lowbit::explainNotLowbit(Type type) {
   llvm::raw_string_ostream os(text);
   os << type << " is not a low-bit element type";
   if (auto intType = dyn_cast<IntegerType>(type)) {
-    if (intType.isSignless() && intType.getWidth() <= 8)
+    if (intType.isSignless() && intType.getWidth() >= 1 && intType.getWidth() <= 8)
       os << " (signless integers are ambiguous: use si" << intType.getWidth() << " or ui"
          << intType.getWidth() << ")";
     else

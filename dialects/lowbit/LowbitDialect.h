@@ -51,3 +51,8 @@ std::string explainNotLowbit(mlir::Type type);
 } // namespace lowbit
 
 #endif // LOWBIT_DIALECT_LOWBITDIALECT_H
+
+namespace lowbit {
+/// The 16 values of the NF4 codebook (QLoRA), for codes 0..15.
+llvm::ArrayRef<float> getNF4Codebook();
+} // namespace lowbit

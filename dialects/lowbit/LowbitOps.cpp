@@ -24,12 +24,16 @@ static SmallVector<int64_t> packedShape(ArrayRef<int64_t> shape, unsigned bits) 
   return result;
 }
 
+static bool sameShape(RankedTensorType a, RankedTensorType b) {
+  return a.getRank() == b.getRank() &&
+         llvm::all_of(llvm::zip_equal(a.getShape(), b.getShape()), [](auto pair) {
+           return extentsCompatible(std::get<0>(pair), std::get<1>(pair));
+         });
+}
+
 static LogicalResult verifySameShape(Operation *op, RankedTensorType a, StringRef aName,
                                      RankedTensorType b, StringRef bName) {
-  if (a.getRank() != b.getRank() ||
-      !llvm::all_of(llvm::zip_equal(a.getShape(), b.getShape()), [](auto pair) {
-        return extentsCompatible(std::get<0>(pair), std::get<1>(pair));
-      }))
+  if (!sameShape(a, b))
     return op->emitOpError() << "'" << bName << "' shape " << formatShape(b.getShape())
                              << " must equal '" << aName << "' shape "
                              << formatShape(a.getShape());
@@ -89,7 +93,7 @@ static LogicalResult verifyPacking(Operation *op, RankedTensorType logical, Stri
                              << bytes.getElementType();
   SmallVector<int64_t> expected = packedShape(logical.getShape(), getLowbitWidth(element));
   RankedTensorType expectedType = RankedTensorType::get(expected, bytes.getElementType());
-  if (failed(verifySameShape(op, expectedType, "packed", bytes, bytesName)))
+  if (!sameShape(expectedType, bytes))
     return op->emitOpError() << "'" << bytesName << "' expected " << expectedType << " ("
                              << logical << " packed " << getLowbitWidth(element)
                              << " bits per element, rows padded to bytes), got " << bytes;

@@ -42,11 +42,17 @@ Type lowbit::FloatType::parse(AsmParser &parser) {
   }
   std::optional<int> bias;
   bool hasInf = false, hasNaN = false;
+  SmallVector<StringRef> seen;
   while (succeeded(parser.parseOptionalComma())) {
     SMLoc keyLoc = parser.getCurrentLocation();
     StringRef key;
     if (parser.parseKeyword(&key))
       return {};
+    if (llvm::is_contained(seen, key)) {
+      parser.emitError(keyLoc, "duplicate !lowbit.float option '") << key << "'";
+      return {};
+    }
+    seen.push_back(key);
     if (key == "bias") {
       int value = 0;
       if (parser.parseEqual() || parser.parseInteger(value))
@@ -95,9 +101,10 @@ LogicalResult lowbit::FloatType::verify(function_ref<InFlightDiagnostic()> emitE
   if (hasInf && exponentBits < 2)
     return emitError() << "!lowbit.float with 'inf' needs at least two exponent bits";
   // Every value must be a normal f32 so that compiled code can decode exactly.
-  int maxExponentField = (1 << exponentBits) - 1 - (hasInf ? 1 : 0);
-  int minScaleExponent = 1 - bias - static_cast<int>(mantissaBits);
-  if (minScaleExponent < -126 || maxExponentField - bias > 127)
+  // 64-bit so that extreme biases (e.g. INT_MIN) do not overflow.
+  int64_t maxExponentField = (int64_t(1) << exponentBits) - 1 - (hasInf ? 1 : 0);
+  int64_t minScaleExponent = 1 - int64_t(bias) - int64_t(mantissaBits);
+  if (minScaleExponent < -126 || maxExponentField - int64_t(bias) > 127)
     return emitError() << "!lowbit.float bias " << bias
                        << " puts values outside the normal f32 range";
   return success();

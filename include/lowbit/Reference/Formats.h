@@ -81,6 +81,7 @@ public:
 
   FormatKind kind() const { return kind_; }
   unsigned bits() const { return bits_; }
+  /// Meaningful for Float; for E8M0 it is informative only (e8m0, bias 127, unsigned, NaN).
   const FloatSpec &floatSpec() const { return spec_; }
   bool isInteger() const { return kind_ == FormatKind::SignedInt || kind_ == FormatKind::UnsignedInt; }
   bool isFloatLike() const { return kind_ == FormatKind::Float || kind_ == FormatKind::E8M0; }
@@ -121,7 +122,9 @@ double decode(const ElementFormat &format, uint32_t code);
 ///   magnitude may still round down to it, as in IEEE); the NaN code is positive and, for IEEE
 ///   formats, quiet (exponent all ones, top mantissa bit set, e.g. 0x7E for f8E5M2); -0.0 and
 ///   negative values that round to zero keep the sign bit (0x80 for f8). Formats without a sign
-///   bit map every negative value (-inf included) to code 0, in both modes.
+///   bit map every negative value (-inf included) to code 0, in both modes. "Even" is the
+///   integral significand (implicit bit included): with M >= 1 that is the even code; with
+///   M = 0 a tie between two powers of two goes to the larger one, a tie with 0 goes to 0.
 /// E8M0: round to nearest on the value with the tie between 2^e and 2^(e+1) (1.5 * 2^e) going
 ///   up to 2^(e+1) (IEEE ties-to-even with a one-bit significand, as llvm::APFloat does); values
 ///   below 2^-127, zero and negatives give code 0 (2^-127); overflow and +inf give 0xFE

@@ -13,7 +13,9 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -43,6 +45,9 @@ std::vector<BuiltinCase> builtinCases() {
 
 double apDecode(const llvm::fltSemantics &sem, unsigned bits, uint32_t code) {
   llvm::APFloat f(sem, llvm::APInt(bits, code));
+  // Ask NaN-ness before converting: APFloat turns the E8M0 NaN into +inf on conversion.
+  if (f.isNaN())
+    return std::numeric_limits<double>::quiet_NaN();
   bool losesInfo = false;
   f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven, &losesInfo);
   return f.convertToDouble();
@@ -83,9 +88,8 @@ std::vector<double> probeValues(const ElementFormat &format, std::mt19937_64 &rn
     }
   }
   double maxV = format.maxValue();
-  int lo, hi;
+  int hi;
   std::frexp(maxV, &hi);
-  std::frexp(finite.size() > 1 ? std::ldexp(format.maxValue(), -(1 << 12)) : 1.0, &lo);
   std::uniform_real_distribution<double> mant(1.0, 2.0);
   std::uniform_int_distribution<int> sign(0, 1);
   // Exponents from well below the smallest subnormal to above the largest value.
@@ -102,7 +106,6 @@ std::vector<double> probeValues(const ElementFormat &format, std::mt19937_64 &rn
   out.push_back(-maxV * 4);
   out.push_back(0.0);
   out.push_back(-0.0);
-  (void)lo;
   return out;
 }
 
@@ -133,15 +136,26 @@ TEST(FormatsTest, F32DecodeMatchesBitCast) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
   ElementFormat f32 = ElementFormat::f32();
+  const uint32_t special[] = {0x0,        0x80000000, 0x1,        0x807FFFFF, 0x00800000,
+                              0x7F7FFFFF, 0xFF7FFFFF, 0x7F800000, 0xFF800000, 0x3F800000};
+  std::uniform_real_distribution<double> mant(-2.0, 2.0);
+  std::uniform_int_distribution<int> exp(-160, 140);
   for (int i = 0; i < 100000; ++i) {
-    uint32_t code = i < 16 ? uint32_t(0x7F7FFFFC + i) ^ (i & 8 ? 0x80000000u : 0) : rng();
+    uint32_t code = i < 10 ? special[i] : rng();
     float expected;
-    static_assert(sizeof(float) == 4);
     std::memcpy(&expected, &code, 4);
     ASSERT_TRUE(sameValue(decode(f32, code), expected)) << std::hex << code;
     if (!std::isnan(expected))
       ASSERT_EQ(encode(f32, expected, false), code);
+    // Any double: the same as the hardware's round-to-nearest-even conversion.
+    double d = std::ldexp(mant(rng), exp(rng));
+    float rounded = static_cast<float>(d);
+    uint32_t roundedBits;
+    std::memcpy(&roundedBits, &rounded, 4);
+    ASSERT_EQ(encode(f32, d, false), roundedBits) << d;
   }
+  EXPECT_TRUE(std::isnan(decode(f32, 0x7FC00000)));
+  EXPECT_EQ(encode(f32, NAN), 0x7FC00000u);
 }
 
 TEST(FormatsTest, EncodeInvertsDecodeForEveryFiniteCode) {
@@ -293,8 +307,9 @@ std::vector<double> oracleTable(const OracleFormat &o) {
   return table;
 }
 
-/// Saturating encode by brute force: the nearest finite value, ties to the even magnitude code,
-/// with the sign of the input kept on zero.
+/// Saturating encode by brute force: the nearest finite value, with the sign of the input kept on
+/// zero. Ties go to the even significand: the even code when M >= 1; when M = 0 every nonzero
+/// significand is 1, so a tie between powers of two goes up (2 is even) and a tie with 0 to 0.
 uint32_t oracleEncode(const OracleFormat &o, const std::vector<double> &table, double v) {
   if (!o.hasSign && (v < 0 || std::signbit(v)))
     return 0;
@@ -306,22 +321,29 @@ uint32_t oracleEncode(const OracleFormat &o, const std::vector<double> &table, d
     if (!std::isfinite(t) || std::signbit(t) != std::signbit(v))
       continue;
     double d = std::fabs(t - v);
-    if (d < bestDist || (d == bestDist && (c & 1) == 0 && (best & 1) == 1)) {
+    bool winsTie;
+    if (o.M > 0)
+      winsTie = (c & 1) == 0 && (best & 1) == 1;
+    else
+      winsTie = (c & magMask) != 0 && (best & magMask) != 0 &&
+                std::fabs(t) > std::fabs(table[best]);
+    if (d < bestDist || (d == bestDist && winsTie)) {
       best = c;
       bestDist = d;
     }
   }
-  (void)magMask;
   return best;
 }
 
 const OracleFormat kOracleFormats[] = {
-    {"e3m4b3", 3, 4, 3, true, Special::Finite},  {"e2m2", 2, 2, 1, true, Special::Finite},
-    {"e4m3b9", 4, 3, 9, true, Special::Finite},  {"e5m2_nan", 5, 2, 15, true, Special::FN},
-    {"e1m2", 1, 2, 0, true, Special::Finite},    {"e3m0", 3, 0, 3, true, Special::Finite},
+    {"e3m4", 3, 4, 3, true, Special::Finite}, {"e2m2", 2, 2, 1, true, Special::Finite},
+    {"e4m3b9", 4, 3, 9, true, Special::Finite}, {"e5m2_nan", 5, 2, 15, true, Special::FN},
+    {"e1m2", 1, 2, 0, true, Special::Finite}, {"e3m0", 3, 0, 3, true, Special::Finite},
     {"e4m2_inf_nan", 4, 2, 7, true, Special::IEEE}, {"ue4m3", 4, 3, 7, false, Special::Finite},
-    {"ue3m2_nan", 3, 2, 3, false, Special::FN},  {"e3m1b-2", 3, 1, -2, true, Special::Finite},
-    {"e2m5b4_nan", 2, 5, 4, true, Special::FN},  {"e6m9_inf_nan", 6, 9, 31, true, Special::IEEE},
+    {"ue3m2_nan", 3, 2, 3, false, Special::FN}, {"e3m1b-2", 3, 1, -2, true, Special::Finite},
+    {"e2m5b4_nan", 2, 5, 4, true, Special::FN}, {"e2m0", 2, 0, 1, true, Special::Finite},
+    {"ue5m0_nan", 5, 0, 15, false, Special::FN}, {"e3m4b-5_inf_nan", 3, 4, -5, true, Special::IEEE},
+    {"e5m3_inf_nan", 5, 3, 15, true, Special::IEEE},
 };
 
 } // namespace
@@ -369,14 +391,14 @@ TEST(FormatsTest, Names) {
   struct {
     const char *in, *out;
   } cases[] = {
-      {"si4", "si4"},       {"i8", "si8"},         {"si1", "si1"},           {"si32", "si32"},
-      {"ui1", "ui1"},       {"ui32", "ui32"},      {"ternary", "ternary"},   {"f8E8M0FNU", "f8E8M0FNU"},
+      {"si4", "si4"}, {"i8", "si8"}, {"si1", "si1"}, {"si32", "si32"}, {"ui1", "ui1"},
+      {"ui32", "ui32"}, {"ternary", "ternary"}, {"f8E8M0FNU", "f8E8M0FNU"},
       {"f4E2M1FN", "f4E2M1FN"}, {"f6E2M3FN", "f6E2M3FN"}, {"f6E3M2FN", "f6E3M2FN"},
-      {"f8E4M3FN", "f8E4M3FN"}, {"f8E5M2", "f8E5M2"}, {"f16", "f16"},         {"bf16", "bf16"},
-      {"f32", "f32"},       {"e2m1", "f4E2M1FN"},  {"e4m3_nan", "f8E4M3FN"}, {"e5m2_inf_nan", "f8E5M2"},
-      {"e5m10_inf_nan", "f16"}, {"e8m7_inf_nan", "bf16"}, {"e4m3b7_nan", "f8E4M3FN"},
-      {"e3m2b3_nan", "e3m2_nan"}, {"e3m2b2_nan", "e3m2b2_nan"}, {"e4m3", "e4m3"},
-      {"ue4m3", "ue4m3"},   {"e3m1b-2", "e3m1b-2"},
+      {"f8E4M3FN", "f8E4M3FN"}, {"f8E5M2", "f8E5M2"}, {"f16", "f16"}, {"bf16", "bf16"},
+      {"f32", "f32"}, {"e2m1", "f4E2M1FN"}, {"e4m3_nan", "f8E4M3FN"}, {"e5m2_inf_nan", "f8E5M2"},
+      {"e5m10_inf_nan", "f16"}, {"e8m7_inf_nan", "bf16"}, {"e8m23_inf_nan", "f32"},
+      {"e4m3b7_nan", "f8E4M3FN"}, {"e3m2b3_nan", "e3m2_nan"}, {"e3m2b2_nan", "e3m2b2_nan"},
+      {"e4m3", "e4m3"}, {"ue4m3", "ue4m3"}, {"e3m1b-2", "e3m1b-2"},
   };
   for (const auto &c : cases) {
     SCOPED_TRACE(c.in);

@@ -1,0 +1,34 @@
+//===- Pipelines.h - lowbit's named pass pipelines ----------------*- C++ -*-===//
+//
+// The whole compiler as lists of passes, in one place (lib/Pipelines/Pipelines.cpp):
+//   lowbit-pipeline-linalg   lowbit IR -> linalg/tensor/arith on f32, interchange ABI
+//   lowbit-pipeline-llvm     ... -> bufferized loops -> LLVM dialect, ready for the JIT
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_PIPELINES_PIPELINES_H
+#define LOWBIT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace lowbit {
+
+/// Options of the lowering pipelines (they never read global flags).
+struct PipelineOptions {
+  /// Pass low-bit tensors across function boundaries as interchange-packed bytes (what
+  /// lowbit-run and compiled libraries expect). Off: they pass as one code per byte.
+  bool interchangeABI = true;
+};
+
+/// lowbit ops -> linalg, tensor, arith, math on f32.
+void buildLowbitToLinalgPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
+
+/// lowbit ops -> LLVM dialect: the linalg pipeline, bufferization with results turned into
+/// out-parameters (the caller owns every buffer), loops, and the LLVM conversions.
+void buildLowbitToLLVMPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
+
+/// Registers both pipelines by name with the global pass registry.
+void registerLowbitPipelines();
+
+} // namespace lowbit
+
+#endif // LOWBIT_PIPELINES_PIPELINES_H

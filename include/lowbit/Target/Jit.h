@@ -1,0 +1,69 @@
+//===- Jit.h - Compile a lowbit function for the host CPU and call it -*- C++ -*-===//
+//
+// JitFunction lowers a module with lowbit-pipeline-llvm, JIT-compiles it for the host CPU
+// (mlir::ExecutionEngine, LLVM -O3, host features) and calls one function with host tensors.
+//
+// Calling convention of compiled functions (what the pipeline produces):
+//   - each tensor argument is a memref (allocated ptr, aligned ptr, offset, sizes, strides);
+//     low-bit tensors arrive as their interchange-packed i8 bytes;
+//   - each tensor result is an extra trailing memref argument that the caller allocates and the
+//     callee fills (bufferization's results-to-out-params);
+//   - scalar arguments (integers, f16/bf16/f32/f64) are passed by value.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_TARGET_JIT_H
+#define LOWBIT_TARGET_JIT_H
+
+#include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Support/HostTensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <vector>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace lowbit {
+
+struct JitOptions {
+  PipelineOptions pipeline;
+  /// LLVM optimization level for the generated code (0-3).
+  unsigned optLevel = 3;
+};
+
+class JitFunction {
+public:
+  /// Compiles `module` (lowered in place) and looks up `name`. The function's signature is read
+  /// before lowering; every argument and result must be a statically shaped tensor of a type
+  /// host tensors can hold, or a scalar integer/float argument. Errors carry the location of the
+  /// offending argument or the pipeline's diagnostics.
+  static llvm::Expected<std::unique_ptr<JitFunction>>
+  compile(mlir::ModuleOp module, llvm::StringRef name, const JitOptions &options = {});
+
+  ~JitFunction();
+
+  /// Calls the function. `inputs` must match the argument types (logical element type and
+  /// shape); returns one tensor per result.
+  llvm::Expected<std::vector<HostTensor>> run(llvm::ArrayRef<HostTensor> inputs);
+
+  llvm::ArrayRef<mlir::Type> getArgumentTypes() const { return argumentTypes; }
+  llvm::ArrayRef<mlir::Type> getResultTypes() const { return resultTypes; }
+
+private:
+  JitFunction() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::string name;
+  std::vector<mlir::Type> argumentTypes, resultTypes;
+};
+
+/// Registers the LLVM translations and the native target once per process.
+void initializeJit(mlir::DialectRegistry &registry);
+
+} // namespace lowbit
+
+#endif // LOWBIT_TARGET_JIT_H

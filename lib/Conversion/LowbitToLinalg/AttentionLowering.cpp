@@ -1,0 +1,163 @@
+//===- AttentionLowering.cpp - attention to f32 linalg ---------------------===//
+//
+// scores = scale * Q K^T (+ mask, causal), a numerically stable softmax, then P V. Query head h
+// reads KV head h floordiv (Hq / Hkv) through the indexing maps, so K and V are not expanded.
+//
+//===----------------------------------------------------------------------===//
+#include "Codegen.h"
+#include "Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace lowbit;
+using utils::IteratorType;
+
+namespace {
+
+/// K or V as f32: dequantized with its scheme, or extended.
+static Value cacheToF32(OpBuilder &b, Location loc, Value original, Value converted,
+                        SchemeAttr scheme, Value originalScale, Value scale, Value originalZero,
+                        Value zero) {
+  if (!scheme)
+    return buildToF32(b, loc, converted);
+  return buildDequantize(b, loc,
+                         makeQuantizedValue(original, converted, scheme, originalScale, scale,
+                                            originalZero, zero, Value(), Value()),
+                         b.getF32Type());
+}
+
+struct AttentionLowering : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Type f32 = rewriter.getF32Type();
+    ArrayRef<int64_t> qShape = cast<RankedTensorType>(op.getQ().getType()).getShape();
+    ArrayRef<int64_t> kShape = cast<RankedTensorType>(op.getK().getType()).getShape();
+    ArrayRef<int64_t> vShape = cast<RankedTensorType>(op.getV().getType()).getShape();
+    int64_t batch = qShape[0], heads = qShape[1], queries = qShape[2];
+    int64_t keys = kShape[2], valueDepth = vShape[3];
+    int64_t group = heads / kShape[1];
+    float scale = op.getEffectiveSoftmaxScale();
+    float negInf = -std::numeric_limits<float>::infinity();
+
+    Value q = buildToF32(rewriter, loc, adaptor.getQ());
+    Value k = cacheToF32(rewriter, loc, op.getK(), adaptor.getK(), op.getKSchemeAttr(),
+                         op.getKScale(), adaptor.getKScale(), op.getKZero(), adaptor.getKZero());
+    Value v = cacheToF32(rewriter, loc, op.getV(), adaptor.getV(), op.getVSchemeAttr(),
+                         op.getVScale(), adaptor.getVScale(), op.getVZero(), adaptor.getVZero());
+
+    AffineExpr b_, h_, i_, j_, d_;
+    bindDims(ctx, b_, h_, i_, j_, d_);
+    auto map5 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(5, 0, r, ctx); };
+    auto map4 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(4, 0, r, ctx); };
+    AffineExpr kvHead = h_.floorDiv(group);
+    auto par = IteratorType::parallel, red = IteratorType::reduction;
+    SmallVector<int64_t> scoreShape = {batch, heads, queries, keys};
+
+    // raw[b, h, i, j] = sum_d q[b, h, i, d] * k[b, h / g, j, d]
+    Value raw = buildGeneric(
+        rewriter, loc, ValueRange{q, k}, {map5({b_, h_, i_, d_}), map5({b_, kvHead, j_, d_})},
+        scoreShape, f32, map5({b_, h_, i_, j_}), {par, par, par, par, red},
+        f32Constant(rewriter, loc, 0.0f), [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::AddFOp::create(b, l, args[2], arith::MulFOp::create(b, l, args[0], args[1]));
+        });
+
+    // s = scale * raw + mask, -inf where causality hides the key.
+    SmallVector<Value> inputs = {raw};
+    SmallVector<AffineMap> maps = {map4({b_, h_, i_, j_})};
+    Value mask = adaptor.getMask();
+    if (mask) {
+      ArrayRef<int64_t> maskShape = cast<RankedTensorType>(mask.getType()).getShape();
+      SmallVector<AffineExpr> results;
+      AffineExpr dims[] = {b_, h_, i_, j_};
+      for (int64_t axis = 0; axis < 4; ++axis)
+        results.push_back(maskShape[axis] == 1 && scoreShape[axis] != 1
+                              ? getAffineConstantExpr(0, ctx)
+                              : dims[axis]);
+      inputs.push_back(mask);
+      maps.push_back(map4(results));
+    }
+    Type maskType = mask ? elementTypeOf(mask) : Type();
+    bool causal = op.getCausal();
+    Value scores = buildGeneric(
+        rewriter, loc, inputs, maps, scoreShape, f32, map4({b_, h_, i_, j_}),
+        {par, par, par, par}, Value(), [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value s = arith::MulFOp::create(b, l, args[0], f32Constant(b, l, scale));
+          if (mask)
+            s = arith::AddFOp::create(b, l, s, emitDecode(b, l, maskType, args[1]));
+          if (causal) {
+            // key j is visible to query i when j <= i + (Skv - Sq)
+            Value i = linalg::IndexOp::create(b, l, 2);
+            Value j = linalg::IndexOp::create(b, l, 3);
+            Value limit = arith::AddIOp::create(b, l, i, indexConstant(b, l, keys - queries));
+            Value hidden = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, j, limit);
+            s = arith::SelectOp::create(b, l, hidden, f32Constant(b, l, negInf), s);
+          }
+          return s;
+        });
+
+    // Row maximum, then p = exp(s - max) (0 for hidden keys and empty rows), row sums.
+    SmallVector<int64_t> rowShape = {batch, heads, queries};
+    Value rowMax = buildGeneric(
+        rewriter, loc, scores, map4({b_, h_, i_, j_}), rowShape, f32, map4({b_, h_, i_}),
+        {par, par, par, red}, f32Constant(rewriter, loc, negInf),
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::MaximumFOp::create(b, l, args[0], args[1]);
+        });
+    Value probabilities = buildGeneric(
+        rewriter, loc, ValueRange{scores, rowMax}, {map4({b_, h_, i_, j_}), map4({b_, h_, i_})},
+        scoreShape, f32, map4({b_, h_, i_, j_}), {par, par, par, par}, Value(),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value p = math::ExpOp::create(b, l, arith::SubFOp::create(b, l, args[0], args[1]));
+          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, args[1],
+                                              f32Constant(b, l, negInf));
+          return arith::SelectOp::create(b, l, empty, f32Constant(b, l, 0.0f), p);
+        });
+    Value rowSum = buildGeneric(
+        rewriter, loc, probabilities, map4({b_, h_, i_, j_}), rowShape, f32, map4({b_, h_, i_}),
+        {par, par, par, red}, f32Constant(rewriter, loc, 0.0f),
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::AddFOp::create(b, l, args[0], args[1]);
+        });
+
+    // o[b, h, i, e] = sum_j p[b, h, i, j] * v[b, h / g, j, e]; dims (b, h, i, e, j).
+    AffineExpr e_ = j_, jj = d_;
+    SmallVector<int64_t> outShape = {batch, heads, queries, valueDepth};
+    Value weighted = buildGeneric(
+        rewriter, loc, ValueRange{probabilities, v},
+        {map5({b_, h_, i_, jj}), map5({b_, kvHead, jj, e_})}, outShape, f32,
+        map5({b_, h_, i_, e_}), {par, par, par, par, red}, f32Constant(rewriter, loc, 0.0f),
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::AddFOp::create(b, l, args[2], arith::MulFOp::create(b, l, args[0], args[1]));
+        });
+
+    Type resultElement = elementTypeOf(op.getResult());
+    Value result = buildGeneric(
+        rewriter, loc, ValueRange{weighted, rowSum}, {map4({b_, h_, i_, j_}), map4({b_, h_, i_})},
+        outShape, resultElement, map4({b_, h_, i_, j_}), {par, par, par, par}, Value(),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, args[1],
+                                              f32Constant(b, l, 0.0f));
+          Value o = arith::DivFOp::create(b, l, args[0], args[1]);
+          o = arith::SelectOp::create(b, l, empty, f32Constant(b, l, 0.0f), o);
+          return emitFromF32(b, l, o, resultElement);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void lowbit::populateAttentionLoweringPatterns(const TypeConverter &converter,
+                                               RewritePatternSet &patterns) {
+  patterns.add<AttentionLowering>(converter, patterns.getContext());
+}

@@ -1,0 +1,119 @@
+//===- Codegen.h - Building blocks of the lowbit-to-linalg lowering -*- C++ -*-===//
+//
+// Scalar emitters (decode and encode of every element format with arith ops, for use inside
+// linalg.generic bodies) and tensor builders (a linalg.generic from a body callback, the
+// dequantization of a whole tensor). Every lowbit op's lowering is assembled from these.
+//
+// Inside the lowering a low-bit tensor is a tensor of signless "codes": `si4`, `ui4` and
+// `f4E2M1FN` all become `i4`, `!lowbit.float<e3m4>` becomes `i8`, and so on (see
+// LowbitCodeTypeConverter). The element type of the *original* value says how to read a code.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_CONVERSION_LOWBITTOLINALG_CODEGEN_H
+#define LOWBIT_CONVERSION_LOWBITTOLINALG_CODEGEN_H
+
+#include "lowbit/LowbitDialect.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace lowbit {
+
+/// Maps every tensor of a low-bit element type (and of f8 scale types) to the same shape of
+/// signless integer codes of the same width. Other types are left alone.
+class LowbitCodeTypeConverter : public mlir::TypeConverter {
+public:
+  LowbitCodeTypeConverter();
+};
+
+/// The signless code type of a low-bit element type (i4 for ui4, i8 for f8E4M3FN), or the type
+/// itself when it is not low-bit.
+mlir::Type getCodeType(mlir::Type elementType);
+
+//===----------------------------------------------------------------------===//
+// Scalar emitters (use inside generic bodies)
+//===----------------------------------------------------------------------===//
+
+/// f32 value of `code` (an iN code of `format`, a low-bit element type) or of a real value
+/// (`format` f32/f16/bf16: `code` is that value).
+mlir::Value emitDecode(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
+                       mlir::Value code);
+
+/// Code (iN, N = width of `format`) of the f32 value `t`, rounding to nearest even and
+/// saturating, NaN to the format's NaN code or 0. Integer formats: `t` must already be rounded
+/// and clamped by the caller (see emitQuantizeInteger).
+mlir::Value emitEncodeFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
+                            mlir::Value t);
+
+/// Integer quantization: clamp(roundeven(t + zero)) in the format's range, NaN as t = 0; returns
+/// the iN code. `zero` may be null.
+mlir::Value emitQuantizeInteger(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
+                                mlir::Value t, mlir::Value zero);
+
+/// Converts an f32 to a real type (f32, f16, bf16; round to nearest even).
+mlir::Value emitFromF32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                        mlir::Type type);
+
+mlir::Value f32Constant(mlir::OpBuilder &b, mlir::Location loc, float value);
+mlir::Value i32Constant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
+mlir::Value indexConstant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
+
+//===----------------------------------------------------------------------===//
+// Tensor builders
+//===----------------------------------------------------------------------===//
+
+using BodyBuilder =
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A linalg.generic with one output: `inputs` read through `inputMaps`, an output of `shape` x
+/// `elementType` written through the identity map over the first shape.size() loops, `iterators`
+/// over all loops. With reduction iterators the output is filled with `init` first (init may be
+/// null for purely parallel generics). The body gets the input elements then the output element
+/// and returns the value to yield.
+mlir::Value buildGeneric(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+                         llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                         llvm::ArrayRef<int64_t> shape, mlir::Type elementType,
+                         mlir::AffineMap outputMap,
+                         llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                         mlir::Value init, BodyBuilder body);
+
+/// Elementwise map of a ranked tensor (identity maps).
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+                             mlir::Type resultElement, BodyBuilder body);
+
+/// The scale map of `scheme` over a tensor of `rank` loops: per_tensor () , per_channel (d_a),
+/// group (.., d_a floordiv G, ..), block (.., d_r-2 floordiv R, d_r-1 floordiv C).
+mlir::AffineMap getScaleMap(mlir::MLIRContext *context, SchemeAttr scheme, unsigned rank);
+
+/// A quantized tensor as the lowering sees it: the codes and their side operands (already
+/// converted: code tensors for low-bit types), plus the original element type and scheme.
+struct QuantizedValue {
+  mlir::Value codes;
+  mlir::Type format;       // original element type (ui4, f4E2M1FN, ...)
+  SchemeAttr scheme;       // null: plain decode, no scales
+  mlir::Value scale, zero, tensorScale, codebook;
+  mlir::Type scaleFormat;  // original scale element type (f16, f8E8M0FNU, ...)
+  mlir::Type zeroFormat;   // original zero element type
+};
+
+/// f32 tensor of the real values of `value` (dequantized, or decoded when it has no scheme;
+/// real tensors are extended to f32).
+mlir::Value buildDequantize(mlir::OpBuilder &b, mlir::Location loc, const QuantizedValue &value,
+                            mlir::Type resultElement);
+
+/// Extends a real tensor (f32, f16, bf16) to f32 (returns it unchanged when already f32).
+mlir::Value buildToF32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor);
+
+/// Fails on `op` with a message when any operand or result has a dynamic shape.
+mlir::LogicalResult requireStaticShapes(mlir::Operation *op,
+                                        mlir::ConversionPatternRewriter &rewriter);
+
+/// Element type of a ranked tensor value.
+mlir::Type elementTypeOf(mlir::Value value);
+
+} // namespace lowbit
+
+#endif // LOWBIT_CONVERSION_LOWBITTOLINALG_CODEGEN_H

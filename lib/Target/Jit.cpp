@@ -1,0 +1,198 @@
+//===- Jit.cpp - Compile a lowbit function for the host CPU and call it ----===//
+#include "lowbit/Target/Jit.h"
+
+#include "lowbit/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+
+using namespace mlir;
+using namespace lowbit;
+
+void lowbit::initializeJit(DialectRegistry &registry) {
+  static bool targetsReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsReady;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static std::string locationText(Location loc) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
+    os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
+       << fileLoc.getColumn();
+  else
+    os << loc;
+  return text;
+}
+
+/// Checks that a signature type can cross the JIT boundary.
+static llvm::Error checkBoundaryType(Type type, Location loc, const llvm::Twine &what) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type)) {
+    if (!tensor.hasStaticShape())
+      return makeError(locationText(loc) + ": error: " + what +
+                       " has a dynamic shape; lowbit-run needs static shapes");
+    if (auto size = storageSize(tensor.getElementType(), tensor.getShape()); !size)
+      return makeError(locationText(loc) + ": error: " + what + ": " +
+                       llvm::toString(size.takeError()));
+    return llvm::Error::success();
+  }
+  if (isa<IntegerType, mlir::FloatType>(type) && !isa<UnrankedTensorType>(type))
+    return llvm::Error::success();
+  std::string text;
+  llvm::raw_string_ostream(text) << type;
+  return makeError(locationText(loc) + ": error: " + what + " has type " + text +
+                   "; only ranked tensors and integer/float scalars can be passed");
+}
+
+llvm::Expected<std::unique_ptr<JitFunction>>
+JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &options) {
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!func || func.isExternal())
+    return makeError("no function @" + name + " with a body in the module");
+  std::unique_ptr<JitFunction> result(new JitFunction());
+  result->name = name.str();
+  FunctionType type = func.getFunctionType();
+  for (auto [index, argType] : llvm::enumerate(type.getInputs()))
+    if (llvm::Error error = checkBoundaryType(argType, func.getArgument(index).getLoc(),
+                                              "argument #" + llvm::Twine(index)))
+      return std::move(error);
+  for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
+    if (!isa<RankedTensorType>(resultType))
+      return makeError(locationText(func.getLoc()) + ": error: result #" + llvm::Twine(index) +
+                       " must be a tensor");
+    if (llvm::Error error = checkBoundaryType(resultType, func.getLoc(),
+                                              "result #" + llvm::Twine(index)))
+      return std::move(error);
+  }
+  result->argumentTypes.assign(type.getInputs().begin(), type.getInputs().end());
+  result->resultTypes.assign(type.getResults().begin(), type.getResults().end());
+
+  // Lower, collecting the diagnostics into the error.
+  std::string diagnostics;
+  {
+    llvm::raw_string_ostream os(diagnostics);
+    ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+      os << locationText(diag.getLocation()) << ": error: " << diag << "\n";
+      for (Diagnostic &note : diag.getNotes())
+        os << locationText(note.getLocation()) << ": note: " << note << "\n";
+      return success();
+    });
+    PassManager pm(module.getContext());
+    buildLowbitToLLVMPipeline(pm, options.pipeline);
+    if (failed(pm.run(module)))
+      return makeError(diagnostics.empty() ? "lowering failed" : llvm::StringRef(diagnostics).rtrim());
+  }
+
+  // The calling convention relies on every result having become an out-parameter.
+  auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+  if (!lowered || !isa<LLVM::LLVMVoidType>(lowered.getFunctionType().getReturnType()))
+    return makeError("@" + name + ": lowering left results that are not out-parameters");
+
+  // The options hold a function_ref: the transformer must outlive the engine's creation.
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      makeOptimizingTransformer(options.optLevel, 0, nullptr);
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(options.optLevel);
+  auto engine = ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return makeError("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  result->engine = std::move(*engine);
+  return result;
+}
+
+JitFunction::~JitFunction() = default;
+
+namespace {
+/// A memref descriptor of any rank, laid out as the LLVM lowering expects.
+struct Descriptor {
+  void *allocated = nullptr;
+  void *aligned = nullptr;
+  int64_t offset = 0;
+  std::vector<int64_t> sizes, strides;
+
+  Descriptor(void *data, llvm::ArrayRef<int64_t> shape) : allocated(data), aligned(data) {
+    sizes.assign(shape.begin(), shape.end());
+    strides.assign(shape.size(), 1);
+    for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
+  }
+  void appendArguments(std::vector<void *> &arguments) {
+    arguments.push_back(&allocated);
+    arguments.push_back(&aligned);
+    arguments.push_back(&offset);
+    for (int64_t &size : sizes)
+      arguments.push_back(&size);
+    for (int64_t &stride : strides)
+      arguments.push_back(&stride);
+  }
+};
+} // namespace
+
+/// The shape of a tensor at the boundary (packed for low-bit element types).
+static SmallVector<int64_t> boundaryShape(RankedTensorType type) {
+  return SmallVector<int64_t>(
+      cast<RankedTensorType>(getInterchangeType(type)).getShape());
+}
+
+llvm::Expected<std::vector<HostTensor>> JitFunction::run(llvm::ArrayRef<HostTensor> inputs) {
+  if (inputs.size() != argumentTypes.size())
+    return makeError("@" + name + " takes " + llvm::Twine(argumentTypes.size()) +
+                     " arguments, got " + llvm::Twine(inputs.size()));
+  // Descriptors must stay at fixed addresses: the argument list points into them.
+  std::vector<std::unique_ptr<Descriptor>> descriptors;
+  std::vector<void *> arguments;
+  std::vector<HostTensor> inputCopies(inputs.begin(), inputs.end());
+  for (auto [index, type] : llvm::enumerate(argumentTypes)) {
+    HostTensor &input = inputCopies[index];
+    if (auto tensor = dyn_cast<RankedTensorType>(type)) {
+      if (input.elementType != tensor.getElementType() ||
+          llvm::ArrayRef<int64_t>(input.shape) != tensor.getShape())
+        return makeError("argument #" + llvm::Twine(index) + " does not match its type");
+      descriptors.push_back(std::make_unique<Descriptor>(input.bytes.data(), boundaryShape(tensor)));
+      descriptors.back()->appendArguments(arguments);
+    } else {
+      if (input.elementType != type || !input.shape.empty())
+        return makeError("argument #" + llvm::Twine(index) + " does not match its type");
+      arguments.push_back(input.bytes.data());
+    }
+  }
+  std::vector<HostTensor> outputs;
+  outputs.reserve(resultTypes.size());
+  for (Type type : resultTypes) {
+    auto tensor = cast<RankedTensorType>(type);
+    HostTensor output;
+    output.elementType = tensor.getElementType();
+    output.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    llvm::Expected<int64_t> size = storageSize(output.elementType, output.shape);
+    if (!size)
+      return size.takeError();
+    output.bytes.assign(*size, 0);
+    outputs.push_back(std::move(output));
+  }
+  for (auto [output, type] : llvm::zip_equal(outputs, resultTypes)) {
+    descriptors.push_back(
+        std::make_unique<Descriptor>(output.bytes.data(), boundaryShape(cast<RankedTensorType>(type))));
+    descriptors.back()->appendArguments(arguments);
+  }
+  if (llvm::Error error = engine->invokePacked(name, arguments))
+    return makeError("@" + name + ": " + llvm::toString(std::move(error)));
+  return outputs;
+}

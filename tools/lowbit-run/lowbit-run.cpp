@@ -1,0 +1,196 @@
+//===- lowbit-run.cpp - Compile an MLIR function and run it on host tensors --===//
+//
+//   lowbit-run model.mlir --function=f --input=@a.npy --input="4xf32=1 2 3 4" --output=@y.npy
+//
+// Inputs are .npy files or literals (see lowbit/Execution/Arguments.h); outputs are written as
+// .npy (atomically, only after every result was computed) or printed ("-", the default).
+// --engine=jit compiles through lowbit-pipeline-llvm for this CPU; --engine=reference
+// interprets the function with the scalar reference library.
+//
+//===----------------------------------------------------------------------===//
+#include "lowbit/Execution/Arguments.h"
+#include "lowbit/Execution/ReferenceInterpreter.h"
+#include "lowbit/InitAll.h"
+#include "lowbit/Support/Npy.h"
+#include "lowbit/Target/Jit.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace mlir;
+using namespace lowbit;
+
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"), cl::Required);
+static cl::opt<std::string>
+    functionName("function",
+                 cl::desc("Function to run (default: @main, or the only function with a body)"),
+                 cl::value_desc("name"));
+static cl::list<std::string>
+    inputs("input", cl::desc("An argument: @file.npy, or SHAPExTYPE=VALUES such as "
+                             "--input=\"2x3xf32=1 2 3 4 5 6\" or --input=f32=0.5"),
+           cl::value_desc("spec"));
+static cl::list<std::string>
+    outputs("output", cl::desc("Where result #i goes: @file.npy, or - to print it "
+                               "(default: print every result)"),
+            cl::value_desc("@file.npy|-"));
+enum class Engine { Jit, Reference };
+static cl::opt<Engine> engineChoice(
+    "engine", cl::desc("How to execute"), cl::init(Engine::Jit),
+    cl::values(clEnumValN(Engine::Jit, "jit", "compile for this CPU (lowbit-pipeline-llvm)"),
+               clEnumValN(Engine::Reference, "reference",
+                          "interpret with the scalar reference (lib/Reference)")));
+static cl::opt<unsigned> repeat("repeat",
+                                cl::desc("Run this many times and report the median time "
+                                         "(with --time)"),
+                                cl::init(1));
+static cl::opt<bool> printTime("time", cl::desc("Print compile and run times to stderr"));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level of the JIT (0-3)"),
+                                  cl::init(3));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "lowbit-run") << message << "\n";
+  return 1;
+}
+
+static func::FuncOp findFunction(ModuleOp module, std::string &error) {
+  if (!functionName.empty()) {
+    if (auto func = module.lookupSymbol<func::FuncOp>(functionName); func && !func.isExternal())
+      return func;
+    error = "no function @" + functionName + " with a body in " + inputFile;
+  } else {
+    if (auto main = module.lookupSymbol<func::FuncOp>("main"); main && !main.isExternal())
+      return main;
+    SmallVector<func::FuncOp> candidates;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal())
+        candidates.push_back(func);
+    if (candidates.size() == 1)
+      return candidates.front();
+    error = candidates.empty() ? "no function with a body in " + inputFile
+                               : "several functions in " + inputFile + ": choose one with --function";
+  }
+  std::vector<std::string> names;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal())
+      names.push_back("@" + func.getSymName().str());
+  if (!names.empty())
+    error += " (functions: " + llvm::join(names, ", ") + ")";
+  return nullptr;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "lowbit-run: compile an MLIR function and run it\n");
+
+  DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  lowbit::registerAllDialects(registry);
+  initializeJit(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(inputFile, &errorMessage);
+  if (!file)
+    return fail(errorMessage);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  func::FuncOp func = findFunction(*module, errorMessage);
+  if (!func)
+    return fail(errorMessage);
+  FunctionType type = func.getFunctionType();
+  if (inputs.size() != type.getNumInputs()) {
+    func.emitError() << "@" << func.getSymName() << " takes " << type.getNumInputs()
+                     << " arguments, " << inputs.size() << " --input given";
+    return 1;
+  }
+  if (!outputs.empty() && outputs.size() != type.getNumResults()) {
+    func.emitError() << "@" << func.getSymName() << " has " << type.getNumResults()
+                     << " results, " << outputs.size() << " --output given";
+    return 1;
+  }
+  for (const std::string &output : outputs)
+    if (output != "-" && (output.size() < 2 || output[0] != '@'))
+      return fail("--output=" + output + ": expected @file.npy or -");
+
+  // Read and check every input against its argument.
+  std::vector<HostTensor> arguments;
+  for (auto [index, spec] : llvm::enumerate(inputs)) {
+    llvm::Expected<HostTensor> tensor = parseInput(&context, spec);
+    if (!tensor)
+      return fail(llvm::toString(tensor.takeError()));
+    llvm::Expected<HostTensor> bound = bindArgument(type.getInput(index), std::move(*tensor));
+    if (!bound) {
+      emitError(func.getArgument(index).getLoc())
+          << "argument #" << index << " (--input=" << spec << ") "
+          << llvm::toString(bound.takeError());
+      return 1;
+    }
+    arguments.push_back(std::move(*bound));
+  }
+
+  // Run.
+  using Clock = std::chrono::steady_clock;
+  std::vector<HostTensor> results;
+  std::vector<double> runTimes;
+  std::unique_ptr<JitFunction> jit;
+  auto compileStart = Clock::now();
+  if (engineChoice == Engine::Jit) {
+    JitOptions options;
+    options.optLevel = std::min(optLevel.getValue(), 3u);
+    llvm::Expected<std::unique_ptr<JitFunction>> compiled =
+        JitFunction::compile(*module, func.getSymName(), options);
+    if (!compiled)
+      return fail(llvm::toString(compiled.takeError()));
+    jit = std::move(*compiled);
+  }
+  double compileMs = std::chrono::duration<double, std::milli>(Clock::now() - compileStart).count();
+  for (unsigned i = 0; i < std::max(1u, repeat.getValue()); ++i) {
+    auto start = Clock::now();
+    llvm::Expected<std::vector<HostTensor>> produced =
+        jit ? jit->run(arguments) : runReference(func, arguments);
+    if (!produced)
+      return fail(llvm::toString(produced.takeError()));
+    runTimes.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    results = std::move(*produced);
+  }
+  if (printTime) {
+    std::sort(runTimes.begin(), runTimes.end());
+    llvm::errs() << llvm::format("time: compile %.2f ms, run %.4f ms (median of %zu)\n",
+                                 compileMs, runTimes[runTimes.size() / 2], runTimes.size());
+  }
+
+  // Outputs: files are written only now that every result exists.
+  for (auto [index, result] : llvm::enumerate(results)) {
+    llvm::StringRef target = outputs.empty() ? "-" : llvm::StringRef(outputs[index]);
+    if (target == "-") {
+      llvm::outs() << "result[" << index << "]: ";
+      if (llvm::Error error = printHostTensor(llvm::outs(), result))
+        return fail(llvm::toString(std::move(error)));
+      continue;
+    }
+    if (llvm::Error error = writeNpyFile(target.drop_front(), result))
+      return fail(llvm::toString(std::move(error)));
+  }
+  return 0;
+}
