@@ -14,7 +14,7 @@ def Lowbit_Dialect : Dialect {
   let description = [{
     Values are ordinary `tensor<...>` of *logical* element types: builtin integers of 1-8 bits
     with explicit signedness (`si3`, `ui4`), builtin low-bit floats (`f4E2M1FN`, `f6E2M3FN`,
-    `f6E3M2FN`, `f8E4M3FN`, `f8E5M2`), `!lowbit.float<eXmY>` for any other float of 3-8 bits and
+    `f6E3M2FN`, `f8E4M3FN`, `f8E5M2`, `f8E8M0FNU`), `!lowbit.float<eXmY>` for any other float of 3-8 bits and
     `!lowbit.ternary`. How a tensor is packed in memory is not part of its type: `lowbit.pack` and
     `lowbit.unpack` convert to and from the interchange packing, and later stages choose packed
     layouts per target.

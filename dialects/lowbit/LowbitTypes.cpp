@@ -100,6 +100,9 @@ LogicalResult lowbit::FloatType::verify(function_ref<InFlightDiagnostic()> emitE
                           "values use the all-ones exponent for both)";
   if (hasInf && exponentBits < 2)
     return emitError() << "!lowbit.float with 'inf' needs at least two exponent bits";
+  if (hasInf && mantissaBits < 1)
+    return emitError() << "!lowbit.float with 'inf' needs at least one mantissa bit (IEEE-style "
+                          "NaNs are the all-ones exponent with a nonzero mantissa)";
   // Every value must be a normal f32 so that compiled code can decode exactly.
   // 64-bit so that extreme biases (e.g. INT_MIN) do not overflow.
   int64_t maxExponentField = (int64_t(1) << exponentBits) - 1 - (hasInf ? 1 : 0);

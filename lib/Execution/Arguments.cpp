@@ -18,10 +18,7 @@ static llvm::Error makeError(const llvm::Twine &message) {
 }
 
 std::string lowbit::describeTensor(const HostTensor &tensor) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << RankedTensorType::get(tensor.shape, tensor.elementType);
-  return text;
+  return typeToString(RankedTensorType::get(tensor.shape, tensor.elementType));
 }
 
 /// "4x7xui4" -> shape [4, 7] and the element type; "f32" -> shape [].
@@ -86,15 +83,14 @@ llvm::Expected<HostTensor> lowbit::parseInput(MLIRContext *context, llvm::String
   if (static_cast<int64_t>(values->size()) != count)
     return makeError("input '" + typeText + "' needs " + llvm::Twine(count) + " values, got " +
                      llvm::Twine(values->size()));
-  return encodeValues(element, shape, *values);
+  llvm::Expected<HostTensor> tensor = encodeValues(element, shape, *values);
+  if (!tensor)
+    return makeError("input '" + typeText + "': " + llvm::toString(tensor.takeError()));
+  return tensor;
 }
 
 llvm::Expected<HostTensor> lowbit::bindArgument(Type type, HostTensor tensor) {
-  auto expected = [&]() {
-    std::string text;
-    llvm::raw_string_ostream(text) << type;
-    return text;
-  };
+  auto expected = [&]() { return typeToString(type); };
   auto mismatch = [&]() {
     return makeError("expects " + expected() + ", got " + describeTensor(tensor));
   };
@@ -103,7 +99,12 @@ llvm::Expected<HostTensor> lowbit::bindArgument(Type type, HostTensor tensor) {
   ArrayRef<int64_t> shape = tensorType ? tensorType.getShape() : ArrayRef<int64_t>();
   if (!tensorType && tensor.numElements() != 1)
     return mismatch();
-  if (tensorType && llvm::ArrayRef<int64_t>(tensor.shape) != shape)
+  // Dynamic extents take any size (the engine decides whether it can run them).
+  if (tensorType && (tensor.shape.size() != shape.size() ||
+                     !llvm::all_of(llvm::zip_equal(tensor.shape, shape), [](auto pair) {
+                       return ShapedType::isDynamic(std::get<1>(pair)) ||
+                              std::get<0>(pair) == std::get<1>(pair);
+                     })))
     return mismatch();
   if (!tensorType)
     tensor.shape.clear();
@@ -117,8 +118,9 @@ llvm::Expected<HostTensor> lowbit::bindArgument(Type type, HostTensor tensor) {
     tensor.elementType = element;
     return tensor;
   }
-  // Low-bit integers given one value per element.
-  if (want && have && isLowbitElementType(want) && !isLowbitElementType(have)) {
+  // Sub-byte integers given one value per element in a wider integer array (NumPy's uint8 and
+  // int8 included).
+  if (want && have && isLowbitElementType(want) && want.getWidth() < have.getWidth()) {
     llvm::Expected<std::vector<double>> values = decodeValues(tensor);
     if (!values)
       return values.takeError();
@@ -131,7 +133,7 @@ llvm::Expected<HostTensor> lowbit::bindArgument(Type type, HostTensor tensor) {
                          " of the given " + describeTensor(tensor) + " is " +
                          llvm::Twine(static_cast<int64_t>(value)) + ", outside [" +
                          llvm::Twine(low) + ", " + llvm::Twine(high) + "]");
-    return encodeValues(element, shape, *values);
+    return encodeValues(element, tensor.shape, *values);
   }
   return mismatch();
 }

@@ -22,13 +22,6 @@ namespace lowbit::exec {
 
 namespace {
 
-std::string typeText(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  type.print(os);
-  return text;
-}
-
 ref::Granularity toRef(Granularity granularity) {
   switch (granularity) {
   case Granularity::PerTensor:
@@ -192,7 +185,7 @@ llvm::Expected<HostTensor> encodeTensor(Type elementType, const ref::FloatTensor
 llvm::Expected<ref::FloatTensor> dequantizeTensor(const HostTensor &codes, SchemeAttr scheme,
                                                   const QuantOperands &operands) {
   if (!getLowbitWidth(codes.elementType))
-    return makeError("cannot dequantize elements of " + typeText(codes.elementType) +
+    return makeError("cannot dequantize elements of " + typeToString(codes.elementType) +
                      ", a low-bit type is needed");
   llvm::Expected<ref::ElementFormat> format = getReferenceFormat(codes.elementType);
   if (!format)
@@ -217,7 +210,7 @@ llvm::Expected<ref::FloatTensor> realValuesOf(const HostTensor &tensor, SchemeAt
 llvm::Expected<HostTensor> quantizeTensor(const HostTensor &x, Type resultElementType,
                                           SchemeAttr scheme, const QuantOperands &operands) {
   if (!getLowbitWidth(resultElementType))
-    return makeError("cannot quantize to " + typeText(resultElementType) +
+    return makeError("cannot quantize to " + typeToString(resultElementType) +
                      ", a low-bit type is needed");
   llvm::Expected<ref::ElementFormat> format = getReferenceFormat(resultElementType);
   if (!format)
@@ -236,7 +229,7 @@ llvm::Expected<HostTensor> quantizeTensor(const HostTensor &x, Type resultElemen
 llvm::Expected<HostTensor> constantTensor(DenseElementsAttr attr) {
   auto type = dyn_cast<RankedTensorType>(attr.getType());
   if (!type || !type.hasStaticShape())
-    return makeError("constants of type " + typeText(attr.getType()) +
+    return makeError("constants of type " + typeToString(attr.getType()) +
                      " are not supported (statically shaped tensors only)");
   Type elementType = type.getElementType();
   llvm::Expected<int64_t> size = storageSize(elementType, type.getShape());
@@ -253,7 +246,7 @@ llvm::Expected<HostTensor> constantTensor(DenseElementsAttr attr) {
     for (const llvm::APFloat &value : attr.getValues<llvm::APFloat>())
       words.push_back(value.bitcastToAPInt().getZExtValue());
   } else {
-    return makeError("constants of element type " + typeText(elementType) + " are not supported");
+    return makeError("constants of element type " + typeToString(elementType) + " are not supported");
   }
 
   HostTensor tensor{elementType, std::vector<int64_t>(type.getShape()), {}};

@@ -51,13 +51,6 @@ llvm::Error withLocation(Location loc, llvm::Error error) {
   return makeError(locationText(loc) + ": " + llvm::toString(std::move(error)));
 }
 
-std::string typeText(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  type.print(os);
-  return text;
-}
-
 /// Whether a runtime shape fits a ranked type's shape (dynamic extents match anything).
 bool shapeFits(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> typeShape) {
   if (shape.size() != typeShape.size())
@@ -72,11 +65,11 @@ bool shapeFits(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> typeShape)
 llvm::Error checkTensorType(const HostTensor &tensor, Type type, const llvm::Twine &what) {
   auto tensorType = dyn_cast<RankedTensorType>(type);
   if (!tensorType)
-    return makeError(what + " has type " + typeText(type) + ", only ranked tensors are supported");
+    return makeError(what + " has type " + typeToString(type) + ", only ranked tensors are supported");
   if (tensor.elementType != tensorType.getElementType() ||
       !shapeFits(tensor.shape, tensorType.getShape()))
-    return makeError(what + " is a tensor of " + typeText(tensor.elementType) + " and shape " +
-                     shapeText(tensor.shape) + ", its type is " + typeText(type));
+    return makeError(what + " is a tensor of " + typeToString(tensor.elementType) + " and shape " +
+                     shapeText(tensor.shape) + ", its type is " + typeToString(type));
   llvm::Expected<int64_t> size = storageSize(tensor.elementType, tensor.shape);
   if (!size)
     return size.takeError();
@@ -204,7 +197,7 @@ llvm::Expected<HostTensor> Interpreter::execute(PackOp op) {
   const HostTensor &input = *get(op.getInput());
   unsigned bits = getLowbitWidth(input.elementType);
   if (bits == 0 || bits > 8)
-    return makeError("cannot pack elements of " + typeText(input.elementType));
+    return makeError("cannot pack elements of " + typeToString(input.elementType));
   // Unpacking first clears the padding bits of the interchange bytes.
   ref::CodeTensor codes = ref::unpack(input.bytes, input.shape, bits);
   HostTensor result{elementTypeOf(op.getResult()), ref::packedShape(input.shape, bits), {}};
@@ -217,21 +210,21 @@ llvm::Expected<HostTensor> Interpreter::execute(UnpackOp op) {
   auto resultType = cast<RankedTensorType>(op.getResult().getType());
   unsigned bits = getLowbitWidth(resultType.getElementType());
   if (bits == 0 || bits > 8 || !input.elementType.isSignlessInteger(8))
-    return makeError("cannot unpack " + typeText(input.elementType) + " bytes to " +
-                     typeText(resultType.getElementType()));
+    return makeError("cannot unpack " + typeToString(input.elementType) + " bytes to " +
+                     typeToString(resultType.getElementType()));
   // The logical shape: the result type's, dynamic leading extents taken from the bytes.
   ref::Shape shape(resultType.getShape());
   for (size_t i = 0; i < shape.size(); ++i) {
     if (!ShapedType::isDynamic(shape[i]))
       continue;
     if (i + 1 == shape.size() || i >= input.shape.size())
-      return makeError("cannot infer the innermost extent of " + typeText(resultType) +
+      return makeError("cannot infer the innermost extent of " + typeToString(resultType) +
                        " from packed bytes");
     shape[i] = input.shape[i];
   }
   if (ref::packedShape(shape, bits) != input.shape)
     return makeError("bytes of shape " + shapeText(input.shape) + " do not pack " +
-                     typeText(resultType));
+                     typeToString(resultType));
   ref::CodeTensor codes = ref::unpack(input.bytes, shape, bits);
   return packCodes(resultType.getElementType(), shape, codes.codes);
 }

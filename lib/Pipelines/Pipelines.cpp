@@ -36,11 +36,11 @@ void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions 
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Results are written into caller-provided buffers: the caller owns all memory. A result
-  // that is a fresh allocation is computed in place in the caller's buffer.
+  // Results are written into caller-provided buffers: the caller owns all memory. (Not with
+  // hoist-static-allocs: in MLIR 22 it crashes when one allocation is returned twice; the
+  // extra copy is a memcpy.)
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
-  outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   // Temporaries are freed where their last use ends.
   bufferization::buildBufferDeallocationPipeline(pm);

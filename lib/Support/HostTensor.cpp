@@ -31,12 +31,6 @@ namespace lowbit {
 
 namespace {
 
-std::string typeText(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  type.print(os);
-  return text;
-}
 
 llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
@@ -110,7 +104,7 @@ llvm::Error checkStorage(const HostTensor &tensor) {
   if (!size)
     return size.takeError();
   if (*size != int64_t(tensor.bytes.size()))
-    return makeError("tensor of " + typeText(tensor.elementType) + " and shape " +
+    return makeError("tensor of " + typeToString(tensor.elementType) + " and shape " +
                      formatNumpyShape(tensor.shape) + " needs " + llvm::Twine(*size) +
                      " bytes, has " + llvm::Twine(tensor.bytes.size()));
   return llvm::Error::success();
@@ -129,7 +123,7 @@ llvm::Expected<uint64_t> encodeInteger(IntegerType type, size_t index, double va
         width == 64 && !isSigned ? ~uint64_t(0) : (uint64_t(1) << (width - isSigned)) - 1;
     return makeError("element " + llvm::Twine(index) + " (" +
                      formatElementValue(Float64Type::get(type.getContext()), value) +
-                     ") is out of range for " + typeText(type) + " [" +
+                     ") is out of range for " + typeToString(type) + " [" +
                      llvm::Twine(int64_t(lowest)) + ", " + llvm::Twine(highest) + "]");
   }
   if (isSigned)
@@ -150,7 +144,7 @@ llvm::Expected<int64_t> storageSize(Type elementType, ArrayRef<int64_t> shape) {
   unsigned lowbitWidth = getLowbitWidth(elementType);
   unsigned byteWidth = nativeByteWidth(elementType);
   if (!lowbitWidth && !byteWidth)
-    return makeError("host tensors cannot hold elements of type " + typeText(elementType));
+    return makeError("host tensors cannot hold elements of type " + typeToString(elementType));
   std::optional<int64_t> count = checkedNumElements(shape);
   if (!count)
     return makeError("shape " + formatNumpyShape(shape) + " has a negative or too large extent");
@@ -174,7 +168,7 @@ llvm::Expected<ref::ElementFormat> getReferenceFormat(Type elementType) {
   if (auto intType = dyn_cast<IntegerType>(elementType)) {
     unsigned width = intType.getWidth();
     if (width < 1 || width > 32)
-      return makeError("the reference library has no format for " + typeText(elementType) +
+      return makeError("the reference library has no format for " + typeToString(elementType) +
                        " (integers of 1..32 bits only)");
     if (intType.isUnsigned() || (width == 1 && intType.isSignless()))
       return ref::ElementFormat::unsignedInt(width);
@@ -189,7 +183,7 @@ llvm::Expected<ref::ElementFormat> getReferenceFormat(Type elementType) {
     spec.hasInf = floatType.getHasInf();
     spec.hasNaN = floatType.getHasNaN();
     if (!ref::isValidFloatSpec(spec))
-      return makeError("the reference library does not support " + typeText(elementType));
+      return makeError("the reference library does not support " + typeToString(elementType));
     return ref::ElementFormat::floating(spec);
   }
   if (isa<TernaryType>(elementType))
@@ -212,7 +206,7 @@ llvm::Expected<ref::ElementFormat> getReferenceFormat(Type elementType) {
     return ref::ElementFormat::bf16();
   if (elementType.isF32())
     return ref::ElementFormat::f32();
-  return makeError("the reference library has no format for " + typeText(elementType));
+  return makeError("the reference library has no format for " + typeToString(elementType));
 }
 
 llvm::Expected<std::vector<double>> decodeValues(const HostTensor &tensor) {
@@ -387,6 +381,13 @@ llvm::Expected<std::vector<std::string>> formatValues(const HostTensor &tensor) 
     texts.push_back(isUnsigned64 ? std::to_string(word) : std::to_string(int64_t(word)));
   }
   return texts;
+}
+
+std::string typeToString(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  type.print(os);
+  return text;
 }
 
 } // namespace lowbit

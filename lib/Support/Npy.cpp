@@ -34,13 +34,6 @@ llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::string typeText(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  type.print(os);
-  return text;
-}
-
 //===----------------------------------------------------------------------===//
 // Element types and their NumPy descriptors
 //===----------------------------------------------------------------------===//
@@ -409,7 +402,7 @@ llvm::Expected<HostTensor> parseContents(MLIRContext *context, StringRef content
   StringRef data = contents.drop_front(prefix + headerLength);
   if (int64_t(data.size()) != *size)
     return makeError("data: expected " + llvm::Twine(*size) + " bytes for shape " +
-                     formatNumpyShape(tensor.shape) + " of " + typeText(tensor.elementType) +
+                     formatNumpyShape(tensor.shape) + " of " + typeToString(tensor.elementType) +
                      ", found " + llvm::Twine(data.size()));
   tensor.bytes.assign(data.bytes_begin(), data.bytes_end());
   return tensor;
@@ -437,7 +430,7 @@ std::string serializeNpy(const HostTensor &tensor) {
   std::string header = "{'descr': '" + npyDescr(type) + "', 'fortran_order': False, 'shape': " +
                        formatNumpyShape(npyShape(type, tensor.shape)) + ", }";
   if (needsComment(type, tensor.shape))
-    header += " # lowbit: {'dtype': '" + typeText(type) +
+    header += " # lowbit: {'dtype': '" + typeToString(type) +
               "', 'shape': " + formatNumpyShape(tensor.shape) + "}";
   // Pad with spaces so that the data starts at a multiple of 64 bytes; end with '\n'.
   size_t prefix = 10;

@@ -8,6 +8,8 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -55,9 +57,7 @@ static llvm::Error checkBoundaryType(Type type, Location loc, const llvm::Twine 
   }
   if (isa<IntegerType, mlir::FloatType>(type) && !isa<UnrankedTensorType>(type))
     return llvm::Error::success();
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  return makeError(locationText(loc) + ": error: " + what + " has type " + text +
+  return makeError(locationText(loc) + ": error: " + what + " has type " + typeToString(type) +
                    "; only ranked tensors and integer/float scalars can be passed");
 }
 
@@ -81,6 +81,23 @@ JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &op
                                               "result #" + llvm::Twine(index)))
       return std::move(error);
   }
+  // Only the function and what it calls are compiled: a sibling that cannot be lowered (a
+  // dynamic shape, an op the pipeline lacks) does not stop this one.
+  llvm::SmallPtrSet<Operation *, 8> reachable;
+  SmallVector<func::FuncOp> worklist = {func};
+  while (!worklist.empty()) {
+    func::FuncOp current = worklist.pop_back_val();
+    if (!reachable.insert(current).second)
+      continue;
+    if (auto uses = SymbolTable::getSymbolUses(current))
+      for (const SymbolTable::SymbolUse &use : *uses)
+        if (auto callee = module.lookupSymbol<func::FuncOp>(use.getSymbolRef().getLeafReference()))
+          worklist.push_back(callee);
+  }
+  for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (!reachable.contains(other))
+      other.erase();
+
   result->argumentTypes.assign(type.getInputs().begin(), type.getInputs().end());
   result->resultTypes.assign(type.getResults().begin(), type.getResults().end());
 

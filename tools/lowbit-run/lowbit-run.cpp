@@ -2,8 +2,8 @@
 //
 //   lowbit-run model.mlir --function=f --input=@a.npy --input="4xf32=1 2 3 4" --output=@y.npy
 //
-// Inputs are .npy files or literals (see lowbit/Execution/Arguments.h); outputs are written as
-// .npy (atomically, only after every result was computed) or printed ("-", the default).
+// Inputs are .npy files or literals (see lowbit/Execution/Arguments.h); outputs are printed ("-",
+// the default) or written as .npy files, all or none, after every result was computed.
 // --engine=jit compiles through lowbit-pipeline-llvm for this CPU; --engine=reference
 // interprets the function with the scalar reference library.
 //
@@ -22,7 +22,9 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
@@ -34,32 +36,35 @@ using namespace lowbit;
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"), cl::Required);
+static cl::OptionCategory runCategory("lowbit-run options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"), cl::Required,
+                                      cl::cat(runCategory));
 static cl::opt<std::string>
     functionName("function",
                  cl::desc("Function to run (default: @main, or the only function with a body)"),
-                 cl::value_desc("name"));
+                 cl::value_desc("name"), cl::cat(runCategory));
 static cl::list<std::string>
     inputs("input", cl::desc("An argument: @file.npy, or SHAPExTYPE=VALUES such as "
                              "--input=\"2x3xf32=1 2 3 4 5 6\" or --input=f32=0.5"),
-           cl::value_desc("spec"));
+           cl::value_desc("spec"), cl::cat(runCategory));
 static cl::list<std::string>
     outputs("output", cl::desc("Where result #i goes: @file.npy, or - to print it "
                                "(default: print every result)"),
-            cl::value_desc("@file.npy|-"));
+            cl::value_desc("@file.npy|-"), cl::cat(runCategory));
 enum class Engine { Jit, Reference };
 static cl::opt<Engine> engineChoice(
     "engine", cl::desc("How to execute"), cl::init(Engine::Jit),
     cl::values(clEnumValN(Engine::Jit, "jit", "compile for this CPU (lowbit-pipeline-llvm)"),
                clEnumValN(Engine::Reference, "reference",
-                          "interpret with the scalar reference (lib/Reference)")));
+                          "interpret with the scalar reference (lib/Reference)")), cl::cat(runCategory));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run this many times and report the median time "
                                          "(with --time)"),
-                                cl::init(1));
-static cl::opt<bool> printTime("time", cl::desc("Print compile and run times to stderr"));
-static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level of the JIT (0-3)"),
-                                  cl::init(3));
+                                cl::init(1), cl::cat(runCategory));
+static cl::opt<bool> printTime("time", cl::desc("Print compile and run times to stderr"), cl::cat(runCategory));
+static cl::opt<unsigned> optLevel("opt-level",
+                                  cl::desc("LLVM optimization level of the JIT code (0-3)"),
+                                  cl::init(3), cl::cat(runCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "lowbit-run") << message << "\n";
@@ -94,6 +99,7 @@ static func::FuncOp findFunction(ModuleOp module, std::string &error) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(argc, argv, "lowbit-run: compile an MLIR function and run it\n");
 
   DialectRegistry registry;
@@ -180,7 +186,13 @@ int main(int argc, char **argv) {
                                  compileMs, runTimes[runTimes.size() / 2], runTimes.size());
   }
 
-  // Outputs: files are written only now that every result exists.
+  // Outputs: printed ones first; files all or none: each is written to a temporary file next
+  // to its destination, and only when every one was written are they renamed into place.
+  std::vector<std::pair<std::string, std::string>> files; // (temporary, destination)
+  auto removeTemporaries = [&]() {
+    for (auto &[temporary, destination] : files)
+      llvm::sys::fs::remove(temporary);
+  };
   for (auto [index, result] : llvm::enumerate(results)) {
     llvm::StringRef target = outputs.empty() ? "-" : llvm::StringRef(outputs[index]);
     if (target == "-") {
@@ -189,8 +201,25 @@ int main(int argc, char **argv) {
         return fail(llvm::toString(std::move(error)));
       continue;
     }
-    if (llvm::Error error = writeNpyFile(target.drop_front(), result))
-      return fail(llvm::toString(std::move(error)));
+    std::string destination = target.drop_front().str();
+    std::string temporary = destination + ".tmp." + std::to_string(llvm::sys::Process::getProcessId());
+    std::error_code ec;
+    llvm::raw_fd_ostream os(temporary, ec);
+    if (!ec) {
+      os << serializeNpy(result);
+      os.close();
+      ec = os.error();
+    }
+    files.emplace_back(temporary, destination);
+    if (ec) {
+      removeTemporaries();
+      return fail("cannot write " + destination + ": " + ec.message());
+    }
   }
+  for (auto &[temporary, destination] : files)
+    if (std::error_code ec = llvm::sys::fs::rename(temporary, destination)) {
+      removeTemporaries();
+      return fail("cannot write " + destination + ": " + ec.message());
+    }
   return 0;
 }

@@ -24,9 +24,10 @@ llvm::Expected<HostTensor> parseInput(mlir::MLIRContext *context, llvm::StringRe
 /// Makes `tensor` fit an argument of type `type`:
 ///   - same element type and shape: as it is;
 ///   - a signless integer argument (i8, i32) accepts si/ui tensors of the same width;
-///   - a low-bit integer argument (ui4, si3, ...) accepts a plain integer tensor of the logical
-///     shape holding one value per element (range-checked), which is packed;
-///   - a scalar argument accepts a rank-0 tensor (or one element of shape [1]).
+///   - a sub-byte integer argument (ui4, si3, ...) accepts a wider integer tensor (NumPy's
+///     uint8/int8 too) of the logical shape holding one value per element (range-checked),
+///     which is packed;
+///   - a scalar argument accepts any one-element tensor.
 /// Otherwise the error says what was expected and what was given.
 llvm::Expected<HostTensor> bindArgument(mlir::Type type, HostTensor tensor);
 

@@ -1,6 +1,8 @@
 //===- Packing.h - Interchange packing of sub-byte tensors --------*- C++ -*-===//
 //
-// Interchange packing (what users hand in, and what ONNX uses): the innermost axis of a tensor
+// Interchange packing (what users hand in; ONNX's int4 order within a byte, but with every row
+// padded to whole bytes, so tensors with an odd innermost extent differ from ONNX's flat
+// packing and importers repack them): the innermost axis of a tensor
 // of b-bit codes is laid out little-endian, least-significant bits first, element k of a row
 // occupying bits [k*b, (k+1)*b) of the row's byte string; each row is padded with zero bits to a
 // whole number of bytes, so a [.., K] tensor packs to [.., ceil(K*b/8)] bytes. b = 8 is the

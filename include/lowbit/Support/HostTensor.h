@@ -58,6 +58,9 @@ HostTensor packCodes(mlir::Type elementType, llvm::ArrayRef<int64_t> shape,
 /// the lowbit dialect into `context`; the error quotes the text and carries the parser's message.
 llvm::Expected<mlir::Type> parseTypeText(mlir::MLIRContext *context, llvm::StringRef text);
 
+/// The text of a type as MLIR prints it ("tensor<4x7xui4>", "f8E4M3FN").
+std::string typeToString(mlir::Type type);
+
 /// A shape as NumPy prints it: "(4, 7)", "(4,)", "()".
 std::string formatNumpyShape(llvm::ArrayRef<int64_t> shape);
 

@@ -18,18 +18,6 @@ using utils::IteratorType;
 
 namespace {
 
-/// K or V as f32: dequantized with its scheme, or extended.
-static Value cacheToF32(OpBuilder &b, Location loc, Value original, Value converted,
-                        SchemeAttr scheme, Value originalScale, Value scale, Value originalZero,
-                        Value zero) {
-  if (!scheme)
-    return buildToF32(b, loc, converted);
-  return buildDequantize(b, loc,
-                         makeQuantizedValue(original, converted, scheme, originalScale, scale,
-                                            originalZero, zero, Value(), Value()),
-                         b.getF32Type());
-}
-
 struct AttentionLowering : OpConversionPattern<AttentionOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
@@ -49,10 +37,14 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     float negInf = -std::numeric_limits<float>::infinity();
 
     Value q = buildToF32(rewriter, loc, adaptor.getQ());
-    Value k = cacheToF32(rewriter, loc, op.getK(), adaptor.getK(), op.getKSchemeAttr(),
-                         op.getKScale(), adaptor.getKScale(), op.getKZero(), adaptor.getKZero());
-    Value v = cacheToF32(rewriter, loc, op.getV(), adaptor.getV(), op.getVSchemeAttr(),
-                         op.getVScale(), adaptor.getVScale(), op.getVZero(), adaptor.getVZero());
+    Value k = buildAsF32(rewriter, loc,
+                         makeQuantizedValue(op.getK(), adaptor.getK(), op.getKSchemeAttr(),
+                                            op.getKScale(), adaptor.getKScale(), op.getKZero(),
+                                            adaptor.getKZero(), Value(), Value()));
+    Value v = buildAsF32(rewriter, loc,
+                         makeQuantizedValue(op.getV(), adaptor.getV(), op.getVSchemeAttr(),
+                                            op.getVScale(), adaptor.getVScale(), op.getVZero(),
+                                            adaptor.getVZero(), Value(), Value()));
 
     AffineExpr b_, h_, i_, j_, d_;
     bindDims(ctx, b_, h_, i_, j_, d_);

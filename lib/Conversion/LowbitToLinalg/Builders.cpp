@@ -172,6 +172,12 @@ Value lowbit::buildDequantize(OpBuilder &b, Location loc, const QuantizedValue &
       });
 }
 
+Value lowbit::buildAsF32(OpBuilder &b, Location loc, const QuantizedValue &value) {
+  if (!value.scheme && isRealElementType(value.format))
+    return buildToF32(b, loc, value.codes);
+  return buildDequantize(b, loc, value, b.getF32Type());
+}
+
 LogicalResult lowbit::requireStaticShapes(Operation *op, ConversionPatternRewriter &rewriter) {
   auto isDynamic = [](Type type) {
     auto shaped = dyn_cast<ShapedType>(type);

@@ -104,6 +104,10 @@ struct QuantizedValue {
 mlir::Value buildDequantize(mlir::OpBuilder &b, mlir::Location loc, const QuantizedValue &value,
                             mlir::Type resultElement);
 
+/// f32 values of an operand that is either real (no scheme: extended, or returned as it is when
+/// already f32) or quantized (dequantized with its scheme; low-bit without a scheme: decoded).
+mlir::Value buildAsF32(mlir::OpBuilder &b, mlir::Location loc, const QuantizedValue &value);
+
 /// Extends a real tensor (f32, f16, bf16) to f32 (returns it unchanged when already f32).
 mlir::Value buildToF32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor);
 

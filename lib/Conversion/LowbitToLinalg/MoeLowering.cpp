@@ -65,12 +65,9 @@ struct MoeLowering : OpConversionPattern<MoeOp> {
 
     auto weight = [&](Value original, Value converted, Value originalScale, Value scale,
                       Value originalZero, Value zeroPoint) -> Value {
-      if (!scheme)
-        return buildToF32(rewriter, loc, converted);
-      return buildDequantize(rewriter, loc,
-                             makeQuantizedValue(original, converted, scheme, originalScale, scale,
-                                                originalZero, zeroPoint, Value(), Value()),
-                             f32);
+      return buildAsF32(rewriter, loc,
+                        makeQuantizedValue(original, converted, scheme, originalScale, scale,
+                                           originalZero, zeroPoint, Value(), Value()));
     };
     Value x = buildToF32(rewriter, loc, adaptor.getX());
     Value logits = buildToF32(rewriter, loc, adaptor.getRouterLogits());

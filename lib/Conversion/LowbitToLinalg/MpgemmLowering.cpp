@@ -27,14 +27,11 @@ struct MpgemmLowering : OpConversionPattern<MpgemmOp> {
     int64_t rows = aType.getNumElements() / k;
 
     // Activations and weights as f32.
-    Value a = isRealElementType(aType.getElementType())
-                  ? buildToF32(rewriter, loc, adaptor.getA())
-                  : buildDequantize(rewriter, loc,
-                                    makeQuantizedValue(op.getA(), adaptor.getA(),
-                                                       op.getActSchemeAttr(), op.getActScale(),
-                                                       adaptor.getActScale(), op.getActZero(),
-                                                       adaptor.getActZero(), Value(), Value()),
-                                    f32);
+    Value a = buildAsF32(rewriter, loc,
+                         makeQuantizedValue(op.getA(), adaptor.getA(), op.getActSchemeAttr(),
+                                            op.getActScale(), adaptor.getActScale(),
+                                            op.getActZero(), adaptor.getActZero(), Value(),
+                                            Value()));
     Value w = buildDequantize(
         rewriter, loc,
         makeQuantizedValue(op.getW(), adaptor.getW(), op.getWeightScheme(), op.getScale(),

@@ -57,6 +57,11 @@ func.func @float_inf_one_exponent_bit(%a: tensor<4x!lowbit.float<e1m2, inf, nan>
 
 // -----
 
+// expected-error @+1 {{!lowbit.float with 'inf' needs at least one mantissa bit}}
+func.func @float_inf_no_mantissa(%a: tensor<4x!lowbit.float<e3m0, inf, nan>>)
+
+// -----
+
 // The smallest subnormal, 2^(1 - 200 - 3), is below f32's normal range.
 // expected-error @+1 {{!lowbit.float bias 200 puts values outside the normal f32 range}}
 func.func @float_bias_too_large(%a: tensor<4x!lowbit.float<e4m3, bias = 200>>)

@@ -79,7 +79,7 @@ HostTensor draw(RankedTensorType type, const Distribution &dist, std::mt19937_64
         continue;
       candidates.push_back(code);
     }
-    EXPECT_FALSE(candidates.empty()) << "no code of " << describe(element) << " in range";
+    EXPECT_FALSE(candidates.empty()) << "no code of " << typeToString(element) << " in range";
     std::vector<uint32_t> codes(count);
     for (uint32_t &code : codes)
       code = candidates[rng() % candidates.size()];
@@ -101,11 +101,6 @@ HostTensor draw(RankedTensorType type, const Distribution &dist, std::mt19937_64
 
 } // namespace
 
-std::string describe(Type type) {
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  return text;
-}
 
 void runCase(const Case &testCase) {
   MLIRContext &context = sharedContext();

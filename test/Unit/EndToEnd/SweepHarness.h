@@ -49,9 +49,6 @@ struct Case {
 /// Runs one case; fails the current gtest with the worst mismatches on error.
 void runCase(const Case &testCase);
 
-/// Text of a type.
-std::string describe(mlir::Type type);
-
 /// "si4" -> "si4", "!lowbit.float<e3m4, nan>" -> "lfe3m4nan": a gtest-safe piece of a name.
 std::string sanitize(const std::string &text);
 
