@@ -67,8 +67,17 @@ static cl::opt<unsigned> optLevel("opt-level",
                                   cl::init(3), cl::cat(runCategory));
 
 static int fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "lowbit-run") << message << "\n";
+  std::string text = message.str();
+  // Diagnostics collected from the compiler are already "file:line:col: error: ...".
+  if (llvm::StringRef(text).contains(": error: "))
+    llvm::errs() << text << "\n";
+  else
+    llvm::WithColor::error(llvm::errs(), "lowbit-run") << text << "\n";
   return 1;
+}
+
+static std::string plural(size_t count, llvm::StringRef word) {
+  return std::to_string(count) + " " + word.str() + (count == 1 ? "" : "s");
 }
 
 static func::FuncOp findFunction(ModuleOp module, std::string &error) {
@@ -125,14 +134,17 @@ int main(int argc, char **argv) {
   if (!func)
     return fail(errorMessage);
   FunctionType type = func.getFunctionType();
+  // Located at the function, without dumping it (mlir::emitError adds no op note).
   if (inputs.size() != type.getNumInputs()) {
-    func.emitError() << "@" << func.getSymName() << " takes " << type.getNumInputs()
-                     << " arguments, " << inputs.size() << " --input given";
+    emitError(func.getLoc()) << "@" << func.getSymName() << " takes "
+                             << plural(type.getNumInputs(), "argument") << ", "
+                             << inputs.size() << " --input given";
     return 1;
   }
   if (!outputs.empty() && outputs.size() != type.getNumResults()) {
-    func.emitError() << "@" << func.getSymName() << " has " << type.getNumResults()
-                     << " results, " << outputs.size() << " --output given";
+    emitError(func.getLoc()) << "@" << func.getSymName() << " has "
+                             << plural(type.getNumResults(), "result") << ", "
+                             << outputs.size() << " --output given";
     return 1;
   }
   for (const std::string &output : outputs)
@@ -143,8 +155,15 @@ int main(int argc, char **argv) {
   std::vector<HostTensor> arguments;
   for (auto [index, spec] : llvm::enumerate(inputs)) {
     llvm::Expected<HostTensor> tensor = parseInput(&context, spec);
-    if (!tensor)
-      return fail(llvm::toString(tensor.takeError()));
+    if (!tensor) {
+      // File errors already name the file; literals are quoted.
+      InFlightDiagnostic diag = emitError(func.getArgument(index).getLoc());
+      diag << "argument #" << index;
+      if (!llvm::StringRef(spec).starts_with("@"))
+        diag << " (--input=" << spec << ")";
+      diag << ": " << llvm::toString(tensor.takeError());
+      return 1;
+    }
     llvm::Expected<HostTensor> bound = bindArgument(type.getInput(index), std::move(*tensor));
     if (!bound) {
       emitError(func.getArgument(index).getLoc())
