@@ -1,5 +1,14 @@
 // RUN: lowbit-opt %s --split-input-file --lowbit-to-linalg | FileCheck %s
 
+// Where each case is implemented, in lib/Conversion/LowbitToLinalg/:
+//   FormatCodegen.cpp      decoding and encoding of element formats (fp8 decode, MXFP4 encode)
+//   Builders.cpp           generics, scale maps, whole-tensor dequantization, codebook tables
+//   QuantLowering.cpp      quantize, dequantize, pack, unpack
+//   MpgemmLowering.cpp     @mpgemm_batch_bias
+//   AttentionLowering.cpp  @attention_gqa_causal, @attention_kivi
+//   MoeLowering.cpp        @moe_gelu
+//   CodeTypePatterns.cpp   @retype (signatures, constants, tensor ops on code types)
+
 // Group scales read through a floordiv map; unsigned codes zero-extend; integer zero points
 // are subtracted before scaling; the f32 result is rounded to bf16 at the end.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
