@@ -1,0 +1,571 @@
+// RUN: lowbit-opt %s --split-input-file --verify-diagnostics
+
+// Op verifier errors, one case per message. Attribute and type errors (malformed layouts,
+// shape/layout mismatches) are in types-invalid.mlir.
+
+//===----------------------------------------------------------------------===//
+// tile.kernel
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{'tile.kernel' op grid must have 1 to 3 extents, got 4}}
+tile.kernel @grid_rank() grid [1, 2, 3, 4] workers 32 {
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op grid extents must be at least 1, got [4, 0]}}
+tile.kernel @grid_zero() grid [4, 0] workers 32 {
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op workers must be at least 1, got 0}}
+tile.kernel @no_workers() grid [1] workers 0 {
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op argument #1 must be a memref or a scalar (integer, index, float), got '!tile.reg<4xf32>'}}
+tile.kernel @reg_argument(%a: memref<?xf32>, %r: !tile.reg<4xf32>) grid [1] workers 32 {
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{a tile.kernel has no results}}
+tile.kernel @results(%a: memref<?xf32>) -> f32 grid [1] workers 32 {
+  tile.return
+}
+
+// -----
+
+tile.kernel @worker_mismatch(%x: f32) grid [1] workers 128 {
+  // expected-error @+1 {{'tile.splat' op result #0 has layout local(2,1).spatial(8,4).local(1,2) over 32 workers, but the enclosing tile.kernel @worker_mismatch has workers = 128}}
+  %acc = tile.splat %x : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  tile.return
+}
+
+// -----
+
+// Replication counts: reduce(C, [1]) still has 32 workers.
+tile.kernel @worker_mismatch_replicated(%x: f32) grid [1] workers 8 {
+  // expected-error @+1 {{'tile.splat' op result #0 has layout local(2,1).spatial(8,1).replicated(4) over 32 workers, but the enclosing tile.kernel @worker_mismatch_replicated has workers = 8}}
+  %r = tile.splat %x : !tile.reg<16x1xf32, #tile.layout<local(2,1).spatial(8,1).replicated(4)>>
+  tile.return
+}
+
+// -----
+
+tile.kernel @worker_mismatch_nested(%x: f32, %n: index) grid [1] workers 64 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    // expected-error @+1 {{'tile.splat' op result #0 has layout spatial(32) over 32 workers, but the enclosing tile.kernel @worker_mismatch_nested has workers = 64}}
+    %r = tile.splat %x : !tile.reg<32xf32, #tile.layout<spatial(32)>>
+  }
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op argument #0 of block #1 of region #0 has layout spatial(32) over 32 workers, but the enclosing tile.kernel @worker_mismatch_block has workers = 64}}
+tile.kernel @worker_mismatch_block() grid [1] workers 64 {
+  tile.return
+^unreachable(%r: !tile.reg<32xf32, #tile.layout<spatial(32)>>):
+  tile.return
+}
+
+// -----
+
+func.func @return_outside_kernel() {
+  // expected-error @+1 {{'tile.return' op expects parent op 'tile.kernel'}}
+  tile.return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.block_index
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @block_index_dim() {
+  // expected-error @+1 {{'tile.block_index' op dim must be 0, 1 or 2, got 3}}
+  %b = tile.block_index 3
+  return
+}
+
+// -----
+
+tile.kernel @block_index_grid() grid [4, 4] workers 32 {
+  // expected-error @+1 {{'tile.block_index' op dim 2 is outside the 2-d grid of tile.kernel @block_index_grid}}
+  %b = tile.block_index 2
+  tile.return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.global_view
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @view_element(%buf: memref<?xf32>, %m: index) {
+  // expected-error @+1 {{'tile.global_view' op 'source' element type 'f32' differs from the view's 'f16'}}
+  %v = tile.global_view %buf sizes(%m) strides(%m) : memref<?xf32> -> !tile.global<?xf16>
+  return
+}
+
+// -----
+
+func.func @view_sizes(%buf: memref<?xf16>, %m: index) {
+  // expected-error @+1 {{'tile.global_view' op expects one size per dimension of the view (2), got 1}}
+  %v = tile.global_view %buf sizes(%m) strides(%m, %m) : memref<?xf16> -> !tile.global<?x?xf16>
+  return
+}
+
+// -----
+
+func.func @view_strides(%buf: memref<?xf16>, %m: index) {
+  // expected-error @+1 {{'tile.global_view' op expects one stride per dimension of the view (2), got 3}}
+  %v = tile.global_view %buf sizes(%m, %m) strides(%m, %m, %m) : memref<?xf16> -> !tile.global<?x?xf16>
+  return
+}
+
+// -----
+
+func.func @view_static_size(%buf: memref<?xf16>, %m: index) {
+  %c8 = arith.constant 8 : index
+  // expected-error @+1 {{'tile.global_view' op constant size 8 of dimension 1 differs from the view's static extent 16}}
+  %v = tile.global_view %buf sizes(%m, %c8) strides(%m, %m) : memref<?xf16> -> !tile.global<?x16xf16>
+  return
+}
+
+// -----
+
+func.func @view_2d_source(%buf: memref<?x?xf16>, %m: index) {
+  // expected-error @+1 {{'tile.global_view' op operand #0 must be 1D memref of any type values, but got 'memref<?x?xf16>'}}
+  %v = tile.global_view %buf sizes(%m) strides(%m) : memref<?x?xf16> -> !tile.global<?xf16>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// load_global, store_global
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @load_offsets(%v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.load_global' op expects one offset per dimension of 'view' (2), got 1}}
+  %t = tile.load_global %v[%i] : !tile.global<?x?xf16> -> !tile.reg<16x16xf16>
+  return
+}
+
+// -----
+
+func.func @load_rank(%v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.load_global' op the result has rank 1 but 'view' has rank 2}}
+  %t = tile.load_global %v[%i, %i] : !tile.global<?x?xf16> -> !tile.reg<16xf16>
+  return
+}
+
+// -----
+
+func.func @load_element(%v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.load_global' op the result has element type 'f32' but 'view' has 'f16'}}
+  %t = tile.load_global %v[%i, %i] : !tile.global<?x?xf16> -> !tile.reg<16x16xf32>
+  return
+}
+
+// -----
+
+func.func @store_element(%t: !tile.reg<16x16xf32>, %v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.store_global' op 'value' has element type 'f32' but 'view' has 'f16'}}
+  tile.store_global %t, %v[%i, %i] : !tile.reg<16x16xf32>, !tile.global<?x?xf16>
+  return
+}
+
+// -----
+
+func.func @store_offsets(%t: !tile.reg<16x16xf16>, %v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.store_global' op expects one offset per dimension of 'view' (2), got 3}}
+  tile.store_global %t, %v[%i, %i, %i] : !tile.reg<16x16xf16>, !tile.global<?x?xf16>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// Shared memory
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @load_shared_extent(%s: !tile.shared<16x16xf16>, %i: index) {
+  // expected-error @+1 {{'tile.load_shared' op the result extent 32 in dimension 1 exceeds the extent of 'source' (16)}}
+  %t = tile.load_shared %s[%i, %i] : !tile.shared<16x16xf16> -> !tile.reg<16x32xf16>
+  return
+}
+
+// -----
+
+func.func @load_shared_offset(%s: !tile.shared<32x16xf16>, %i: index) {
+  %c24 = arith.constant 24 : index
+  // expected-error @+1 {{'tile.load_shared' op constant offset 24 in dimension 0 puts the 16-element tile outside 'source' (extent 32)}}
+  %t = tile.load_shared %s[%c24, %i] : !tile.shared<32x16xf16> -> !tile.reg<16x16xf16>
+  return
+}
+
+// -----
+
+func.func @load_shared_offsets(%s: !tile.shared<32x16xf16>, %i: index) {
+  // expected-error @+1 {{'tile.load_shared' op expects one offset per dimension of 'source' (2), got 1}}
+  %t = tile.load_shared %s[%i] : !tile.shared<32x16xf16> -> !tile.reg<16x16xf16>
+  return
+}
+
+// -----
+
+func.func @store_shared_rank(%t: !tile.reg<16xf16>, %s: !tile.shared<16x16xf16>, %i: index) {
+  // expected-error @+1 {{'tile.store_shared' op 'value' has rank 1 but 'dest' has rank 2}}
+  tile.store_shared %t, %s[%i, %i] : !tile.reg<16xf16>, !tile.shared<16x16xf16>
+  return
+}
+
+// -----
+
+func.func @store_shared_negative(%t: !tile.reg<16x16xf16>, %s: !tile.shared<16x16xf16>, %i: index) {
+  %m1 = arith.constant -1 : index
+  // expected-error @+1 {{'tile.store_shared' op constant offset -1 in dimension 1 puts the 16-element tile outside 'dest' (extent 16)}}
+  tile.store_shared %t, %s[%i, %m1] : !tile.reg<16x16xf16>, !tile.shared<16x16xf16>
+  return
+}
+
+// -----
+
+func.func @copy_async_element(%v: !tile.global<?x?xf32>, %s: !tile.shared<16x16xf16>, %i: index) {
+  // expected-error @+1 {{'tile.copy_async' op 'dest' has element type 'f16' but 'source' has 'f32'}}
+  tile.copy_async %v[%i, %i], %s : !tile.global<?x?xf32>, !tile.shared<16x16xf16>
+  return
+}
+
+// -----
+
+func.func @copy_async_offsets(%v: !tile.global<?x?xf16>, %s: !tile.shared<16x16xf16>, %i: index) {
+  // expected-error @+1 {{'tile.copy_async' op expects one offset per dimension of 'source' (2), got 1}}
+  tile.copy_async %v[%i], %s : !tile.global<?x?xf16>, !tile.shared<16x16xf16>
+  return
+}
+
+// -----
+
+func.func @copy_async_wait_negative() {
+  // expected-error @+1 {{'tile.copy_async_wait' op pending must be at least 0, got -1}}
+  tile.copy_async_wait pending = -1
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.view
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @view_no_input_layout(%w: !tile.reg<16x8xi32>) {
+  // expected-error @+1 {{'tile.view' op 'input' must have a layout (tile.view reinterprets each worker's registers)}}
+  %q = tile.view %w : !tile.reg<16x8xi32> -> !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+// -----
+
+func.func @view_no_result_layout(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>) {
+  // expected-error @+1 {{'tile.view' op the result must have a layout (tile.view reinterprets each worker's registers)}}
+  %q = tile.view %w : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>> -> !tile.reg<16x64xui4>
+  return
+}
+
+// -----
+
+func.func @view_workers(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>) {
+  // expected-error @+1 {{'tile.view' op 'input' layout spatial(16,2).local(1,4) has 32 workers but the result layout local(1,64).spatial(16,1) has 16}}
+  %q = tile.view %w : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>
+         -> !tile.reg<16x64xui4, #tile.layout<spatial(16,1).local(1,64)>>
+  return
+}
+
+// -----
+
+// 4 i32 words (128 bits) per worker cannot hold 32 eight-bit codes (256 bits).
+func.func @view_bits(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>) {
+  // expected-error @+1 {{'tile.view' op each worker holds 128 bits of 'input' (4 x 'i32') but 256 bits of the result (32 x 'ui8'); tile.view keeps every worker's bits}}
+  %q = tile.view %w : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>
+         -> !tile.reg<16x64xui8, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.cast
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @cast_shape(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.cast' op the result shape [8, 16] differs from the 'input' shape [16, 8]}}
+  %y = tile.cast %x : !tile.reg<16x8xf32> -> !tile.reg<8x16xf16>
+  return
+}
+
+// -----
+
+func.func @cast_layout(%x: !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>) {
+  // expected-error @+1 {{'tile.cast' op the result layout spatial(16,2).local(1,4) differs from the 'input' layout local(2,1).spatial(8,4).local(1,2)}}
+  %y = tile.cast %x : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+         -> !tile.reg<16x8xf16, #tile.layout<spatial(16,2).local(1,4)>>
+  return
+}
+
+// -----
+
+func.func @cast_layout_dropped(%x: !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>) {
+  // expected-error @+1 {{'tile.cast' op 'input' has layout local(2,1).spatial(8,4).local(1,2) but the result has none}}
+  %y = tile.cast %x : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>> -> !tile.reg<16x8xf16>
+  return
+}
+
+// -----
+
+func.func @cast_layout_added(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.cast' op the result has layout local(2,1).spatial(8,4).local(1,2) but 'input' has none}}
+  %y = tile.cast %x : !tile.reg<16x8xf32> -> !tile.reg<16x8xf16, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.dot
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @dot_rank(%a: !tile.reg<16xf16>, %b: !tile.reg<16x8xf16>, %c: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.dot' op 'a' must be a 2-d tile, got shape [16]}}
+  %d = tile.dot %a, %b, %c : !tile.reg<16xf16>, !tile.reg<16x8xf16> -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @dot_k(%a: !tile.reg<16x16xf16>, %b: !tile.reg<8x8xf16>, %c: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.dot' op 'a' is [16, 16] (M x K) and 'b' is [8, 8] (K x N): 'b' must have 16 rows}}
+  %d = tile.dot %a, %b, %c : !tile.reg<16x16xf16>, !tile.reg<8x8xf16> -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @dot_c(%a: !tile.reg<16x16xf16>, %b: !tile.reg<16x8xf16>, %c: !tile.reg<16x16xf32>) {
+  // expected-error @+1 {{'tile.dot' op 'c' must be M x N = [16, 8], got [16, 16]}}
+  %d = tile.dot %a, %b, %c : !tile.reg<16x16xf16>, !tile.reg<16x8xf16> -> !tile.reg<16x16xf32>
+  return
+}
+
+// -----
+
+func.func @dot_mixed(%a: !tile.reg<16x16xf16>, %b: !tile.reg<16x8xsi8>, %c: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.dot' op 'a' and 'b' must both have float or both integer elements, got 'f16' and 'si8'}}
+  %d = tile.dot %a, %b, %c : !tile.reg<16x16xf16>, !tile.reg<16x8xsi8> -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @dot_float_accumulator(%a: !tile.reg<16x16xf16>, %b: !tile.reg<16x8xf16>, %c: !tile.reg<16x8xf16>) {
+  // expected-error @+1 {{'tile.dot' op the accumulator 'c' must have element type 'f32' for float operands, got 'f16'}}
+  %d = tile.dot %a, %b, %c : !tile.reg<16x16xf16>, !tile.reg<16x8xf16> -> !tile.reg<16x8xf16>
+  return
+}
+
+// -----
+
+func.func @dot_int_accumulator(%a: !tile.reg<16x32xsi8>, %b: !tile.reg<32x8xsi8>, %c: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.dot' op the accumulator 'c' must have element type 'i32' for integer operands, got 'f32'}}
+  %d = tile.dot %a, %b, %c : !tile.reg<16x32xsi8>, !tile.reg<32x8xsi8> -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @dot_workers(%a: !tile.reg<16x16xf16, #tile.layout<column_local(2,2).spatial(8,4).local(1,2)>>,
+                       %b: !tile.reg<16x8xf16>,
+                       %c: !tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>) {
+  // expected-error @+1 {{'tile.dot' op 'a' layout has 32 workers but 'c' layout spatial(16,8) has 128}}
+  %d = tile.dot %a, %b, %c : !tile.reg<16x16xf16, #tile.layout<column_local(2,2).spatial(8,4).local(1,2)>>,
+                             !tile.reg<16x8xf16> -> !tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>
+  return
+}
+
+// -----
+
+func.func @dot_result_type(%a: !tile.reg<16x16xf16>, %b: !tile.reg<16x8xf16>, %c: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.dot' op failed to verify that all of {c, result} have same type}}
+  %d = "tile.dot"(%a, %b, %c) : (!tile.reg<16x16xf16>, !tile.reg<16x8xf16>, !tile.reg<16x8xf32>) -> !tile.reg<16x8xf16>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops, splat
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @add_storage_type(%x: !tile.reg<16x8xf8E4M3FN>) {
+  // expected-error @+1 {{'tile.add' op element type must be an integer or f16, bf16, f32, f64, got 'f8E4M3FN' (tile.cast storage types first)}}
+  %y = tile.add %x, %x : !tile.reg<16x8xf8E4M3FN>
+  return
+}
+
+// -----
+
+func.func @mul_layouts(%x: !tile.reg<16x8xf32>, %y: !tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>) {
+  // expected-error @+1 {{'tile.mul' op 'rhs' type '!tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>' differs from the result type '!tile.reg<16x8xf32>'}}
+  %z = "tile.mul"(%x, %y) : (!tile.reg<16x8xf32>, !tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>) -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @splat_type(%s: f16) {
+  // expected-error @+1 {{'tile.splat' op failed to verify that the scalar is an element of the result}}
+  %t = "tile.splat"(%s) : (f16) -> !tile.reg<16x8xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.reduce
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @reduce_dims(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.reduce' op dims must be strictly increasing and below the rank 2, got [1, 0]}}
+  %r = tile.reduce add %x dims [1, 0] : !tile.reg<16x8xf32> -> !tile.reg<1x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_dims_range(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.reduce' op dims must be strictly increasing and below the rank 2, got [2]}}
+  %r = tile.reduce max %x dims [2] : !tile.reg<16x8xf32> -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_element(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.reduce' op the result element type 'f16' differs from the 'input' element type 'f32'}}
+  %r = tile.reduce add %x dims [1] : !tile.reg<16x8xf32> -> !tile.reg<16x1xf16>
+  return
+}
+
+// -----
+
+func.func @reduce_storage(%x: !tile.reg<16x8x!lowbit.ternary>) {
+  // expected-error @+1 {{'tile.reduce' op element type must be an integer or f16, bf16, f32, f64, got '!lowbit.ternary' (tile.cast storage types first)}}
+  %r = tile.reduce add %x dims [1] : !tile.reg<16x8x!lowbit.ternary> -> !tile.reg<16x1x!lowbit.ternary>
+  return
+}
+
+// -----
+
+func.func @reduce_shape(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.reduce' op the result shape [16] must be the 'input' shape with extent 1 in dims, [16, 1]}}
+  %r = tile.reduce add %x dims [1] : !tile.reg<16x8xf32> -> !tile.reg<16xf32>
+  return
+}
+
+// -----
+
+// Reducing the mma accumulator along its columns leaves each row with the 4 workers that held
+// it: local(2,1).spatial(8,1).replicated(4), not a fresh spatial layout.
+func.func @reduce_layout(%x: !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>) {
+  // expected-error @+1 {{'tile.reduce' op the result layout local(2,1).spatial(8,1) must be reduce('input' layout, dims) = local(2,1).spatial(8,1).replicated(4)}}
+  %r = tile.reduce add %x dims [1] : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+         -> !tile.reg<16x1xf32, #tile.layout<local(2,1).spatial(8,1)>>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.broadcast
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @broadcast_rank(%x: !tile.reg<16xf32>) {
+  // expected-error @+1 {{'tile.broadcast' op 'input' has rank 1 but the result has rank 2}}
+  %b = tile.broadcast %x : !tile.reg<16xf32> -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_element(%x: !tile.reg<16x1xf32>) {
+  // expected-error @+1 {{'tile.broadcast' op the result element type 'f16' differs from the 'input' element type 'f32'}}
+  %b = tile.broadcast %x : !tile.reg<16x1xf32> -> !tile.reg<16x8xf16>
+  return
+}
+
+// -----
+
+func.func @broadcast_extent(%x: !tile.reg<16x2xf32>) {
+  // expected-error @+1 {{'tile.broadcast' op 'input' extent 2 in dimension 1 must be 1 or the result's extent 8}}
+  %b = tile.broadcast %x : !tile.reg<16x2xf32> -> !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_workers(%x: !tile.reg<16x1xf32, #tile.layout<local(2,1).spatial(8,1)>>) {
+  // expected-error @+1 {{'tile.broadcast' op 'input' layout local(2,1).spatial(8,1) has 8 workers but the result layout local(2,1).spatial(8,4).local(1,2) has 32; the input needs a layout over 32 workers (e.g. local(2,1).spatial(8,1).replicated(4))}}
+  %b = tile.broadcast %x : !tile.reg<16x1xf32, #tile.layout<local(2,1).spatial(8,1)>>
+         -> !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  return
+}
+
+// -----
+
+// Worker 1 holds row 0 of the result, but row 1 of the input.
+func.func @broadcast_not_local(%x: !tile.reg<16x1xf32, #tile.layout<local(2,1).replicated(4).spatial(8,1)>>) {
+  // expected-error @+1 {{'tile.broadcast' op worker 1 holds result element [0, 2] but not the 'input' element [0, 0] it repeats; the 'input' layout local(2,1).replicated(4).spatial(8,1) must give every worker the elements it broadcasts (e.g. local(2,1).spatial(8,1).replicated(4))}}
+  %b = tile.broadcast %x : !tile.reg<16x1xf32, #tile.layout<local(2,1).replicated(4).spatial(8,1)>>
+         -> !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// tile.annotate_layout
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @annotate_shape(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'layout' local(2,1).spatial(8,4) has shape [16, 4] but 'input' has shape [16, 8]}}
+  %a = tile.annotate_layout %x {layout = #tile.layout<local(2,1).spatial(8,4)>} : !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @annotate_conflict(%x: !tile.reg<16x8xf32, #tile.layout<spatial(16,2).local(1,4)>>) {
+  // expected-error @+1 {{'tile.annotate_layout' op 'input' already has layout spatial(16,2).local(1,4), which differs from the annotation local(2,1).spatial(8,4).local(1,2)}}
+  %a = tile.annotate_layout %x {layout = #tile.layout<local(2,1).spatial(8,4).local(1,2)>}
+         : !tile.reg<16x8xf32, #tile.layout<spatial(16,2).local(1,4)>>
+  return
+}
+
+// -----
+
+// The custom form cannot spell results; the generic form is checked by the verifier.
+// expected-error @+1 {{'tile.kernel' op must have no results, got 1}}
+"tile.kernel"() <{function_type = () -> f32, grid = array<i64: 1>, sym_name = "results_generic", workers = 32 : i64}> ({
+  "tile.return"() : () -> ()
+}) : () -> ()
