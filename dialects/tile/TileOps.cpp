@@ -187,6 +187,36 @@ LogicalResult KernelOp::verifyRegions() {
 }
 
 //===----------------------------------------------------------------------===//
+// tile.launch
+//===----------------------------------------------------------------------===//
+
+LogicalResult LaunchOp::verify() {
+  if (auto kernel = (*this)->getParentOfType<KernelOp>())
+    return emitOpError() << "is host code and cannot appear inside tile.kernel @"
+                         << kernel.getSymName();
+  return success();
+}
+
+LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  Operation *callee = symbolTable.lookupNearestSymbolFrom(*this, getKernelAttr());
+  if (!callee)
+    return emitOpError() << "'" << getKernel() << "' does not name a symbol";
+  auto kernel = dyn_cast<KernelOp>(callee);
+  if (!kernel)
+    return emitOpError() << "'" << getKernel() << "' is a '" << callee->getName()
+                         << "', not a tile.kernel";
+  ArrayRef<Type> expected = kernel.getArgumentTypes();
+  if (getArgs().size() != expected.size())
+    return emitOpError() << "passes " << getArgs().size() << " arguments but tile.kernel @"
+                         << getKernel() << " takes " << expected.size();
+  for (auto [i, arg, type] : llvm::enumerate(getArgs(), expected))
+    if (arg.getType() != type)
+      return emitOpError() << "argument #" << i << " has type " << arg.getType()
+                           << " but tile.kernel @" << getKernel() << " expects " << type;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Indices, views, memory
 //===----------------------------------------------------------------------===//
 

@@ -30,6 +30,10 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
 
 void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildLowbitToLinalgPipeline(pm, options);
+  // Tile kernels become functions that loop over their workers, launches grid loops; host
+  // code hands them buffers through bufferization.to_buffer / to_tensor, which the
+  // bufferization below resolves.
+  pm.addPass(createTileToCPU());
 
   // Tensors become buffers; identity layouts keep function arguments plain and contiguous.
   bufferization::OneShotBufferizePassOptions bufferize;

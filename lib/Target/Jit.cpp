@@ -9,6 +9,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -81,20 +82,22 @@ JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &op
                                               "result #" + llvm::Twine(index)))
       return std::move(error);
   }
-  // Only the function and what it calls are compiled: a sibling that cannot be lowered (a
-  // dynamic shape, an op the pipeline lacks) does not stop this one.
+  // Only the function and what it calls or launches (tile kernels) are compiled: a sibling
+  // that cannot be lowered (a dynamic shape, an op the pipeline lacks, a kernel without
+  // layouts) does not stop this one.
   llvm::SmallPtrSet<Operation *, 8> reachable;
-  SmallVector<func::FuncOp> worklist = {func};
+  SmallVector<Operation *> worklist = {func};
   while (!worklist.empty()) {
-    func::FuncOp current = worklist.pop_back_val();
+    Operation *current = worklist.pop_back_val();
     if (!reachable.insert(current).second)
       continue;
     if (auto uses = SymbolTable::getSymbolUses(current))
       for (const SymbolTable::SymbolUse &use : *uses)
-        if (auto callee = module.lookupSymbol<func::FuncOp>(use.getSymbolRef().getLeafReference()))
+        if (Operation *callee = module.lookupSymbol(use.getSymbolRef().getLeafReference());
+            isa_and_nonnull<FunctionOpInterface>(callee))
           worklist.push_back(callee);
   }
-  for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+  for (auto other : llvm::make_early_inc_range(module.getOps<FunctionOpInterface>()))
     if (!reachable.contains(other))
       other.erase();
 

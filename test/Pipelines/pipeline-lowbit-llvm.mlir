@@ -1,4 +1,4 @@
-// RUN: lowbit-opt %s --lowbit-pipeline-llvm | FileCheck %s
+// RUN: lowbit-opt %s --split-input-file --lowbit-pipeline-llvm | FileCheck %s
 
 // The calling convention of compiled code: every memref expands to (allocated, aligned, offset,
 // sizes, strides); the packed weight arrives as i8 bytes; the result is an out-parameter, so
@@ -18,4 +18,42 @@
 func.func @mpgemm(%a: tensor<3x16xbf16>, %w: tensor<4x16xf4E2M1FN>, %s: tensor<4x1xf8E8M0FNU>) -> tensor<3x4xbf16> {
   %y = lowbit.mpgemm %a, %w scale(%s) {weight_scheme = #lowbit.scheme<group(axis = 1, size = 16), scale = f8E8M0FNU>} : (tensor<3x16xbf16>, tensor<4x16xf4E2M1FN>, tensor<4x1xf8E8M0FNU>) -> tensor<3x4xbf16>
   return %y : tensor<3x4xbf16>
+}
+
+// -----
+
+// Tile programs go the same way: tile-to-cpu makes the kernel a private function whose
+// register tiles live on the stack and the launch a loop over the grid calling it; the host
+// function's to_buffer / to_tensor become its own buffers.
+// CHECK-LABEL: llvm.func @scale(
+// CHECK-SAME: %arg5: f32, %arg6: i64, %arg7: i64)
+// CHECK-SAME: attributes {sym_visibility = "private", tile.grid = array<i64: 4>, tile.workers = 32 : i64}
+// CHECK: llvm.alloca %{{.+}} x f32
+// CHECK: llvm.fmul
+// CHECK-LABEL: llvm.func @host(
+// CHECK: llvm.call @scale(
+// CHECK-NOT: tile.launch
+// CHECK-NOT: bufferization.
+tile.kernel @scale(%x: memref<?xf32>, %s: f32, %n: index) grid [4] workers 32 {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %v = tile.global_view %x sizes(%n) strides(%c1) : memref<?xf32> -> !tile.global<?xf32>
+  %b = tile.block_index 0
+  %offset = arith.muli %b, %c32 : index
+  %t = tile.load_global %v[%offset] : !tile.global<?xf32> -> !tile.reg<32xf32, #tile.layout<spatial(32)>>
+  %f = tile.splat %s : !tile.reg<32xf32, #tile.layout<spatial(32)>>
+  %r = tile.mul %t, %f : !tile.reg<32xf32, #tile.layout<spatial(32)>>
+  tile.store_global %r, %v[%offset] : !tile.reg<32xf32, #tile.layout<spatial(32)>>, !tile.global<?xf32>
+  tile.return
+}
+
+func.func @host(%x: tensor<100xf32>, %s: f32) -> tensor<100xf32> {
+  %n = arith.constant 100 : index
+  %m = bufferization.to_buffer %x read_only : tensor<100xf32> to memref<100xf32>
+  %y = memref.alloc() : memref<100xf32>
+  memref.copy %m, %y : memref<100xf32> to memref<100xf32>
+  %d = memref.cast %y : memref<100xf32> to memref<?xf32>
+  tile.launch @scale(%d, %s, %n) : (memref<?xf32>, f32, index) -> ()
+  %r = bufferization.to_tensor %y restrict : memref<100xf32> to tensor<100xf32>
+  return %r : tensor<100xf32>
 }

@@ -1,4 +1,5 @@
 //===- lowbit-opt.cpp - opt-style driver: upstream MLIR plus lowbit ---------===//
+#include "TestPasses.h"
 #include "lowbit/InitAll.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -10,6 +11,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   lowbit::registerAllPasses();
+  lowbit::test::registerTestPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -6,12 +6,17 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace lowbit {
+namespace tile {
+class KernelOp;
+} // namespace tile
 
 #define GEN_PASS_DECL
 #include "lowbit/Conversion/Passes.h.inc"
@@ -21,6 +26,17 @@ namespace lowbit {
 void populateLowbitToLinalgConversionPatterns(mlir::TypeConverter &converter,
                                               mlir::RewritePatternSet &patterns,
                                               mlir::ConversionTarget &target);
+
+/// Checks that tile-to-cpu can lower `kernel` and emits an error at the first op it cannot:
+/// a register tensor without a layout, tile values carried by ops other than tile ops, scf.for,
+/// scf.if and their yields, control flow or other unsupported uses of values that depend on
+/// tile.worker_index, global buffers of unsupported element types.
+mlir::LogicalResult checkKernelForCPU(tile::KernelOp kernel);
+
+/// Patterns of tile-to-cpu: each tile.kernel becomes a private func.func that emulates its
+/// workers with loops (the kernel must have passed checkKernelForCPU), each tile.launch becomes
+/// scf.for loops over the kernel's grid that call it.
+void populateTileToCPUPatterns(mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "lowbit/Conversion/Passes.h.inc"

@@ -41,4 +41,68 @@ def LowbitToLinalg : Pass<"lowbit-to-linalg", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {
+  let summary = "Lower tile kernels to loops that emulate their workers, and launches to grid loops";
+  let description = [{
+    The correct-and-simple CPU lowering of the tile dialect (SIMT emulation): every worker of
+    a block becomes an iteration of a loop, and the workers run in lockstep, each op for all
+    of them before the next op.
+
+    - Each `tile.kernel @k(ARGS) grid [G0, G1] workers W` becomes a private
+      `func.func @k(ARGS, %b0: index, %b1: index)` (the block indices last, `tile.block_index`
+      reads them) with attributes `tile.grid` and `tile.workers`; `tile.launch @k(...)` becomes
+      `scf.for` loops over the grid calling it.
+    - A register tensor becomes a buffer `memref<W x localSize x C>` (a `memref.alloca` in the
+      function's entry block): element `[w, l]` is local `l` of worker `w`; `C` is the element
+      type for `f16`/`bf16`/`f32`/`f64` and signless integers, its signless code otherwise
+      (`ui4` -> `i4`, `f8E4M3FN` -> `i8`). A shared tensor is a buffer of
+      `getAllocationSize()` elements; a global view is its memref, sizes and strides.
+    - Every tile op becomes loops over the workers and their locals. The layout maps are
+      index arithmetic: `(w, l)` -> logical index by splitting `w` and `l` into mode digits,
+      logical index -> its holder (replication digit 0) by the inverse split
+      (`lib/Conversion/Common/LayoutCodegen.h`). `tile.load_global` / `tile.store_global`
+      mask every element with `0 <= g < size` (outside: read 0, write nothing); shared
+      offsets apply the shared layout with its swizzle. `tile.dot` computes
+      `C[w, l] + sum_k A[owner(m, k)] * B[owner(k, n)]` in f32 (i32 for integers);
+      `tile.reduce` and `tile.broadcast` read each result element's inputs from their
+      owners. `tile.view` moves bits within each worker with shifts (registers are packed
+      LSB first per worker); `tile.cast` uses the format emitters of `lowbit-to-linalg`.
+    - Lockstep makes `tile.sync` and `tile.copy_async_wait` no-ops and `tile.copy_async` a
+      synchronous copy.
+    - Scalars are computed once per block, except those that depend on `tile.worker_index`:
+      they become per-worker buffers, and the ops using them run in a loop over the workers.
+      Control flow (`scf.for`, `scf.if`) must not depend on them.
+    - Register tensors carried by `scf.for` or yielded by `scf.if` get a buffer of their own
+      that the yields copy into.
+
+    The pass fails with a diagnostic at the op when a register tensor has no layout (run
+    `tile-infer-layouts` first), when something other than tile ops, `scf.for`, `scf.if` and
+    their yields carries tile values, when control flow depends on the worker index, or when a
+    global view's buffer has an element type other than a signless integer of 8, 16, 32 or 64
+    bits, `f16`, `bf16`, `f32`, `f64` or an 8-bit float (pack sub-byte data into wider words
+    and `tile.view` it).
+
+    Example:
+    ```mlir
+    tile.kernel @scale(%x: memref<?xf32>, %n: index) grid [4] workers 32 { ... }
+    func.func @main(%x: memref<?xf32>, %n: index) {
+      tile.launch @scale(%x, %n) : (memref<?xf32>, index) -> ()
+      return
+    }
+    // becomes
+    func.func private @scale(%x: memref<?xf32>, %n: index, %b0: index)
+        attributes {tile.grid = array<i64: 4>, tile.workers = 32 : i64} { ... }
+    func.func @main(%x: memref<?xf32>, %n: index) {
+      scf.for %b0 = %c0 to %c4 step %c1 {
+        func.call @scale(%x, %n, %b0) : (memref<?xf32>, index, index) -> ()
+      }
+      return
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::func::FuncDialect"];
+}
+
 #endif // LOWBIT_CONVERSION_PASSES_TD

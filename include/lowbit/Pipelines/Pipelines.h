@@ -2,7 +2,8 @@
 //
 // The whole compiler as lists of passes, in one place (lib/Pipelines/Pipelines.cpp):
 //   lowbit-pipeline-linalg   lowbit IR -> linalg/tensor/arith on f32, interchange ABI
-//   lowbit-pipeline-llvm     ... -> bufferized loops -> LLVM dialect, ready for the JIT
+//   lowbit-pipeline-llvm     ... -> tile kernels emulated with loops (tile-to-cpu) ->
+//                            bufferized loops -> LLVM dialect, ready for the JIT
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_PIPELINES_PIPELINES_H
@@ -22,8 +23,9 @@ struct PipelineOptions {
 /// lowbit ops -> linalg, tensor, arith, math on f32.
 void buildLowbitToLinalgPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
-/// lowbit ops -> LLVM dialect: the linalg pipeline, bufferization with results turned into
-/// out-parameters (the caller owns every buffer), loops, and the LLVM conversions.
+/// lowbit ops -> LLVM dialect: the linalg pipeline, tile-to-cpu (tile kernels and launches),
+/// bufferization with results turned into out-parameters (the caller owns every buffer), loops,
+/// and the LLVM conversions.
 void buildLowbitToLLVMPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
 /// Registers both pipelines by name with the global pass registry.

@@ -29,4 +29,54 @@ def LowbitInterchangeABI : Pass<"lowbit-interchange-abi", "mlir::ModuleOp"> {
   let dependentDialects = ["lowbit::LowbitDialect", "mlir::func::FuncDialect"];
 }
 
+def TileInferLayouts : Pass<"tile-infer-layouts"> {
+  let summary = "Give every tile register tensor a layout, from the annotated ones";
+  let description = [{
+    Fills in the layout of every `!tile.reg` value nested in the op it runs on (a
+    `tile.kernel`, a function or a module) from the layouts the program states:
+    `tile.annotate_layout`, `tile.view`, and types written with a layout (e.g. `tile.dot`
+    operands). One rule per op family derives the rest, forward and backward, until nothing
+    changes:
+
+    | family | rule |
+    |---|---|
+    | `add`, `sub`, `mul`, `div`, `maximum`, `minimum`, `splat` | operands and result: one layout |
+    | `cast` | input and result: one layout |
+    | `annotate_layout` | the attribute fixes the result and the input |
+    | `dot` | `c` and the result: one layout; `a`, `b` only from annotations or types |
+    | `reduce` | result = `reduce(input, dims)`; backward only if the dims have extent 1 |
+    | `broadcast` | once nothing else decides: input = `reduce(result, broadcast dims)` |
+    | `load_*`, `store_*` | none: the register value's layout comes from its other uses |
+    | `view` | none: both layouts are explicit; checked (bits per worker) |
+    | `scf.for`, `scf.if`, ... | values forwarded along region branches: one layout |
+
+    Types are rewritten in place (op results, block arguments, loop-carried values, function
+    signatures); no op is added or removed, and `tile.annotate_layout` stays (it is the
+    identity once its input has the layout). Afterwards every op with a rule is validated
+    against its family's invariant. See docs/tile-dialect.md, "Layout inference".
+
+    Errors:
+    - two rules demand different layouts for one value: an error at one of the two ops the
+      layouts come from and a note at the other, e.g.
+      `layout conflict: tile.annotate_layout needs #tile.layout<..> for operand 0 but
+      tile.reduce produced #tile.layout<..>` + `note: the other layout, ..., comes from here`;
+    - a value no rule reaches: `could not infer a layout for this value; annotate it with
+      tile.annotate_layout`, once per group of values that must share a layout;
+    - a broadcast whose inferred input layout does not give every worker what it repeats.
+
+    Example:
+    ```mlir
+    %t = tile.load_global %v[%i, %j] : !tile.global<?x?xf16> -> !tile.reg<16x8xf16>
+    %b = tile.annotate_layout %t {layout = #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>}
+           : !tile.reg<16x8xf16>
+    // becomes
+    %t = tile.load_global %v[%i, %j] : !tile.global<?x?xf16>
+           -> !tile.reg<16x8xf16, #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>>
+    %b = tile.annotate_layout %t {layout = #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>}
+           : !tile.reg<16x8xf16, #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>>
+    ```
+  }];
+  let dependentDialects = ["lowbit::tile::TileDialect"];
+}
+
 #endif // LOWBIT_TRANSFORMS_PASSES_TD

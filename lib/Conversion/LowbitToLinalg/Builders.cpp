@@ -8,13 +8,6 @@
 using namespace mlir;
 using namespace lowbit;
 
-Type lowbit::getCodeType(Type elementType) {
-  unsigned width = getLowbitWidth(elementType);
-  if (width == 0)
-    return elementType;
-  return IntegerType::get(elementType.getContext(), width);
-}
-
 LowbitCodeTypeConverter::LowbitCodeTypeConverter() {
   addConversion([](Type type) { return type; });
   addConversion([](RankedTensorType type) -> Type {

@@ -1,8 +1,9 @@
 //===- Codegen.h - Building blocks of the lowbit-to-linalg lowering -*- C++ -*-===//
 //
-// Scalar emitters (decode and encode of every element format with arith ops, for use inside
-// linalg.generic bodies) and tensor builders (a linalg.generic from a body callback, the
-// dequantization of a whole tensor). Every lowbit op's lowering is assembled from these.
+// Tensor builders (a linalg.generic from a body callback, the dequantization of a whole tensor)
+// over the scalar emitters of Common/FormatCodegen.h (decode and encode of every element format
+// with arith ops, used inside linalg.generic bodies). Every lowbit op's lowering is assembled
+// from these.
 //
 // Inside the lowering a low-bit tensor is a tensor of signless "codes": `si4`, `ui4` and
 // `f4E2M1FN` all become `i4`, `!lowbit.float<e3m4>` becomes `i8`, and so on (see
@@ -12,6 +13,7 @@
 #ifndef LOWBIT_CONVERSION_LOWBITTOLINALG_CODEGEN_H
 #define LOWBIT_CONVERSION_LOWBITTOLINALG_CODEGEN_H
 
+#include "Common/FormatCodegen.h"
 #include "lowbit/LowbitDialect.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -28,38 +30,6 @@ class LowbitCodeTypeConverter : public mlir::TypeConverter {
 public:
   LowbitCodeTypeConverter();
 };
-
-/// The signless code type of a low-bit element type (i4 for ui4, i8 for f8E4M3FN), or the type
-/// itself when it is not low-bit.
-mlir::Type getCodeType(mlir::Type elementType);
-
-//===----------------------------------------------------------------------===//
-// Scalar emitters (use inside generic bodies)
-//===----------------------------------------------------------------------===//
-
-/// f32 value of `code` (an iN code of `format`, a low-bit element type) or of a real value
-/// (`format` f32/f16/bf16: `code` is that value).
-mlir::Value emitDecode(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
-                       mlir::Value code);
-
-/// Code (iN, N = width of `format`) of the f32 value `t`, rounding to nearest even and
-/// saturating, NaN to the format's NaN code or 0. Integer formats: `t` must already be rounded
-/// and clamped by the caller (see emitQuantizeInteger).
-mlir::Value emitEncodeFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
-                            mlir::Value t);
-
-/// Integer quantization: clamp(roundeven(t + zero)) in the format's range, NaN as t = 0; returns
-/// the iN code. `zero` may be null.
-mlir::Value emitQuantizeInteger(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
-                                mlir::Value t, mlir::Value zero);
-
-/// Converts an f32 to a real type (f32, f16, bf16; round to nearest even).
-mlir::Value emitFromF32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
-                        mlir::Type type);
-
-mlir::Value f32Constant(mlir::OpBuilder &b, mlir::Location loc, float value);
-mlir::Value i32Constant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
-mlir::Value indexConstant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
 
 //===----------------------------------------------------------------------===//
 // Tensor builders

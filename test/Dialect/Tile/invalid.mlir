@@ -569,3 +569,61 @@ func.func @annotate_conflict(%x: !tile.reg<16x8xf32, #tile.layout<spatial(16,2).
 "tile.kernel"() <{function_type = () -> f32, grid = array<i64: 1>, sym_name = "results_generic", workers = 32 : i64}> ({
   "tile.return"() : () -> ()
 }) : () -> ()
+
+//===----------------------------------------------------------------------===//
+// tile.launch
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @launch_missing() {
+  // expected-error @+1 {{'tile.launch' op 'missing' does not name a symbol}}
+  tile.launch @missing() : () -> ()
+  return
+}
+
+// -----
+
+func.func private @not_a_kernel()
+
+func.func @launch_function() {
+  // expected-error @+1 {{'tile.launch' op 'not_a_kernel' is a 'func.func', not a tile.kernel}}
+  tile.launch @not_a_kernel() : () -> ()
+  return
+}
+
+// -----
+
+tile.kernel @scale(%x: memref<?xf32>, %n: index) grid [4] workers 32 {
+  tile.return
+}
+
+func.func @launch_count(%x: memref<?xf32>) {
+  // expected-error @+1 {{'tile.launch' op passes 1 arguments but tile.kernel @scale takes 2}}
+  tile.launch @scale(%x) : (memref<?xf32>) -> ()
+  return
+}
+
+// -----
+
+tile.kernel @scale(%x: memref<?xf32>, %n: index) grid [4] workers 32 {
+  tile.return
+}
+
+func.func @launch_type(%x: memref<?xf16>, %n: index) {
+  // expected-error @+1 {{'tile.launch' op argument #0 has type 'memref<?xf16>' but tile.kernel @scale expects 'memref<?xf32>'}}
+  tile.launch @scale(%x, %n) : (memref<?xf16>, index) -> ()
+  return
+}
+
+// -----
+
+tile.kernel @inner() grid [1] workers 1 {
+  tile.return
+}
+
+tile.kernel @outer() grid [1] workers 1 {
+  // expected-error @+1 {{'tile.launch' op is host code and cannot appear inside tile.kernel @outer}}
+  tile.launch @inner() : () -> ()
+  tile.return
+}

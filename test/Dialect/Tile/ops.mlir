@@ -419,3 +419,18 @@ tile.kernel @gemm_w4a16(%a: memref<?xf16>, %packed: memref<?xi32>, %scales: memr
   tile.store_global %acc, %vc[%row, %col] : !tile.reg<16x16xf32, #CW>, !tile.global<?x?xf32>
   tile.return
 }
+
+//===----------------------------------------------------------------------===//
+// Launches (host code)
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func @launch_gemm(
+// CHECK-NEXT: tile.launch @gemm_f16(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<?xf16>, memref<?xf16>, memref<?xf32>, index, index, index) -> ()
+// CHECK-NEXT: tile.launch @no_arguments() : () -> ()
+func.func @launch_gemm(%a: memref<?xf16>, %b: memref<?xf16>, %c: memref<?xf32>, %m: index,
+                       %n: index, %k: index) {
+  tile.launch @gemm_f16(%a, %b, %c, %m, %n, %k)
+    : (memref<?xf16>, memref<?xf16>, memref<?xf32>, index, index, index) -> ()
+  tile.launch @no_arguments() : () -> ()
+  return
+}

@@ -16,3 +16,10 @@ func.func @static(%q: tensor<2x3xui4>, %s: tensor<f32>) -> tensor<2x3xf32> {
          : (tensor<2x3xui4>, tensor<f32>) -> tensor<2x3xf32>
   return %r : tensor<2x3xf32>
 }
+
+// A tile kernel that tile-to-cpu rejects (a register tensor without a layout) and that nothing
+// launches.
+tile.kernel @unlaid(%x: f32) grid [1] workers 32 {
+  %t = tile.splat %x : !tile.reg<16x8xf32>
+  tile.return
+}

@@ -30,8 +30,6 @@ std::string sanitize(const std::string &text) {
   return out;
 }
 
-namespace {
-
 /// The seed of this process: fresh each run, printed on failure, or LOWBIT_TEST_SEED.
 uint64_t processSeed() {
   static uint64_t seed = [] {
@@ -55,6 +53,8 @@ MLIRContext &sharedContext() {
   }();
   return *context;
 }
+
+namespace {
 
 double uniform(std::mt19937_64 &rng, double low, double high) {
   return low + (high - low) * (static_cast<double>(rng() >> 11) * 0x1.0p-53);

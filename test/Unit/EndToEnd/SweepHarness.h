@@ -9,6 +9,7 @@
 #ifndef LOWBIT_TEST_ENDTOEND_SWEEPHARNESS_H
 #define LOWBIT_TEST_ENDTOEND_SWEEPHARNESS_H
 
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Types.h"
 
 #include <cstdint>
@@ -45,6 +46,12 @@ struct Case {
   std::string body;     // uses %arg0.. and defines %r
   double atol = 0, rtol = 0;
 };
+
+/// The seed of this test process: fresh each run, or LOWBIT_TEST_SEED when set.
+uint64_t processSeed();
+
+/// One context with every dialect loaded and the JIT initialized, shared by the tests.
+mlir::MLIRContext &sharedContext();
 
 /// Runs one case; fails the current gtest with the worst mismatches on error.
 void runCase(const Case &testCase);

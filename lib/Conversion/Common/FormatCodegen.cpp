@@ -5,7 +5,7 @@
 // and f8E8M0FNU conversions). The operation order matches lib/Reference/Quant.h exactly.
 //
 //===----------------------------------------------------------------------===//
-#include "Codegen.h"
+#include "FormatCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -61,6 +61,13 @@ static std::optional<FloatLayout> getFloatLayout(Type type) {
     return FloatLayout{floatType.getExponentBits(), floatType.getMantissaBits(),
                        floatType.getBias(), floatType.getHasInf(), floatType.getHasNaN()};
   return std::nullopt;
+}
+
+Type lowbit::getCodeType(Type elementType) {
+  unsigned width = getLowbitWidth(elementType);
+  if (width == 0)
+    return elementType;
+  return IntegerType::get(elementType.getContext(), width);
 }
 
 Value lowbit::f32Constant(OpBuilder &b, Location loc, float value) {
@@ -190,7 +197,7 @@ static Value encodeE8M0(OpBuilder &b, Location loc, Value t) {
   return arith::TruncIOp::create(b, loc, b.getI8Type(), code);
 }
 
-Value lowbit::emitEncodeFloat(OpBuilder &b, Location loc, Type format, Value t) {
+Value lowbit::emitEncodeFloat(OpBuilder &b, Location loc, Type format, Value t, bool saturate) {
   if (isa<Float8E8M0FNUType>(format))
     return encodeE8M0(b, loc, t);
   std::optional<FloatLayout> layout = getFloatLayout(format);
@@ -201,9 +208,13 @@ Value lowbit::emitEncodeFloat(OpBuilder &b, Location loc, Type format, Value t) 
 
   Value bits = arith::BitcastOp::create(b, loc, i32, t);
   Value sign = arith::ShRUIOp::create(b, loc, bits, i32Constant(b, loc, 31));
-  // Saturate first: everything at or above the largest finite value encodes as it.
+  // Saturate first: everything at or above the largest finite value encodes as it. Without
+  // saturation, formats with infinities clamp at twice that instead (still finite, so the
+  // arithmetic below stays defined) and let the code overflow into the infinity code.
+  bool overflowToInf = !saturate && f.hasInf;
   Value magnitude = math::AbsFOp::create(b, loc, t);
-  magnitude = arith::MinNumFOp::create(b, loc, magnitude, f32Constant(b, loc, f.maxFinite()));
+  magnitude = arith::MinNumFOp::create(
+      b, loc, magnitude, f32Constant(b, loc, (overflowToInf ? 2 : 1) * f.maxFinite()));
   Value magnitudeBits = arith::BitcastOp::create(b, loc, i32, magnitude);
   Value exponent = arith::SubIOp::create(
       b, loc, arith::ShRUIOp::create(b, loc, magnitudeBits, i32Constant(b, loc, 23)),
@@ -221,7 +232,9 @@ Value lowbit::emitEncodeFloat(OpBuilder &b, Location loc, Type format, Value t) 
       b, loc, arith::AddIOp::create(b, loc, exponent, i32Constant(b, loc, f.bias - 1)),
       i32Constant(b, loc, m));
   Value code = arith::AddIOp::create(b, loc, stepsInt, base);
-  code = arith::MinUIOp::create(b, loc, code, i32Constant(b, loc, f.maxFiniteCode()));
+  // The infinity code (exponent all ones, mantissa 0) is the largest finite code plus one.
+  code = arith::MinUIOp::create(b, loc, code,
+                                i32Constant(b, loc, f.maxFiniteCode() + (overflowToInf ? 1 : 0)));
   code = arith::OrIOp::create(b, loc, code,
                               arith::ShLIOp::create(b, loc, sign, i32Constant(b, loc, f.width() - 1)));
   Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, t, t);

@@ -1,0 +1,311 @@
+//===- ComputeOps.cpp - tile-to-cpu: register computation ------------------===//
+//
+// Element-wise ops, splat and cast work on each worker's own locals. The collective ops (dot,
+// reduce) and broadcast compute each result element held by (w, l) from the inputs' owners:
+// logical index -> (worker, local) through emitOwner, which is exact because all workers have
+// finished the previous op (lockstep). tile.view moves bits within each worker with shifts.
+//
+//===----------------------------------------------------------------------===//
+#include "Common/FormatCodegen.h"
+#include "Common/LayoutCodegen.h"
+#include "KernelEmulator.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+namespace {
+
+bool isUnsigned(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  return intType && (intType.isUnsigned() || (intType.isSignless() && intType.getWidth() == 1));
+}
+
+const layout::RegisterLayout &layoutOf(Value value) {
+  return cast<RegType>(value.getType()).getRegisterLayout();
+}
+
+Value loadElement(OpBuilder &b, Location loc, Value buffer, WorkerLocalValues at) {
+  return memref::LoadOp::create(b, loc, buffer, ValueRange{at.worker, at.local});
+}
+
+/// result[w, l] = compute(w, l) over the result's layout.
+void defineByElement(KernelEmulator &emulator, Operation *op,
+                     function_ref<Value(OpBuilder &, Value worker, Value local)> compute) {
+  Value result = op->getResult(0);
+  Value buffer = emulator.defineBuffer(result);
+  Location loc = op->getLoc();
+  OpBuilder b(op);
+  buildWorkerLocalLoops(
+      b, loc, emulator.getNumWorkers(), layoutOf(result).getLocalSize(),
+      [&](OpBuilder &body, Value worker, Value local) {
+        Value value = compute(body, worker, local);
+        memref::StoreOp::create(body, loc, value, buffer, ValueRange{worker, local});
+      });
+  emulator.scheduleErase(op);
+}
+
+/// The binary arithmetic of an element-wise op or a reduction on storage values.
+Value emitArithmetic(OpBuilder &b, Location loc, Operation *op, Type element, Value x, Value y) {
+  bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
+  return TypeSwitch<Operation *, Value>(op)
+      .Case<AddOp>([&](auto) -> Value {
+        return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
+                       : arith::AddIOp::create(b, loc, x, y).getResult();
+      })
+      .Case<SubOp>([&](auto) -> Value {
+        return isFloat ? arith::SubFOp::create(b, loc, x, y).getResult()
+                       : arith::SubIOp::create(b, loc, x, y).getResult();
+      })
+      .Case<MulOp>([&](auto) -> Value {
+        return isFloat ? arith::MulFOp::create(b, loc, x, y).getResult()
+                       : arith::MulIOp::create(b, loc, x, y).getResult();
+      })
+      .Case<DivOp>([&](auto) -> Value {
+        if (isFloat)
+          return arith::DivFOp::create(b, loc, x, y);
+        return isUns ? arith::DivUIOp::create(b, loc, x, y).getResult()
+                     : arith::DivSIOp::create(b, loc, x, y).getResult();
+      })
+      .Case<MaximumOp>([&](auto) -> Value {
+        if (isFloat)
+          return arith::MaximumFOp::create(b, loc, x, y);
+        return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
+                     : arith::MaxSIOp::create(b, loc, x, y).getResult();
+      })
+      .Case<MinimumOp>([&](auto) -> Value {
+        if (isFloat)
+          return arith::MinimumFOp::create(b, loc, x, y);
+        return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
+                     : arith::MinSIOp::create(b, loc, x, y).getResult();
+      });
+}
+
+/// Combines two partial results of a tile.reduce.
+Value emitReduction(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x, Value y) {
+  bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
+  switch (kind) {
+  case ReduceKind::Add:
+    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
+                   : arith::AddIOp::create(b, loc, x, y).getResult();
+  case ReduceKind::Max:
+    if (isFloat)
+      return arith::MaximumFOp::create(b, loc, x, y);
+    return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
+                 : arith::MaxSIOp::create(b, loc, x, y).getResult();
+  case ReduceKind::Min:
+    if (isFloat)
+      return arith::MinimumFOp::create(b, loc, x, y);
+    return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
+                 : arith::MinSIOp::create(b, loc, x, y).getResult();
+  }
+  llvm_unreachable("unknown reduce kind");
+}
+
+/// A dot operand element as an f32 (float operands) or i32 (integer operands) product factor.
+Value emitDotOperand(OpBuilder &b, Location loc, Type element, Value stored) {
+  Type i32 = b.getI32Type();
+  if (element.isF64())
+    return arith::TruncFOp::create(b, loc, b.getF32Type(), stored);
+  if (isa<mlir::FloatType, lowbit::FloatType>(element))
+    return emitDecode(b, loc, element, stored);
+  if (isa<TernaryType>(element))
+    return arith::FPToSIOp::create(b, loc, i32, emitDecode(b, loc, element, stored));
+  unsigned width = stored.getType().getIntOrFloatBitWidth();
+  if (width > 32)
+    return arith::TruncIOp::create(b, loc, i32, stored);
+  if (width == 32)
+    return stored;
+  if (isUnsigned(element))
+    return arith::ExtUIOp::create(b, loc, i32, stored);
+  return arith::ExtSIOp::create(b, loc, i32, stored);
+}
+
+void lowerDot(KernelEmulator &emulator, DotOp op) {
+  const layout::RegisterLayout &aLayout = layoutOf(op.getA()), &bLayout = layoutOf(op.getB()),
+                               &cLayout = layoutOf(op.getC());
+  Type aElement = op.getA().getType().getElementType();
+  Type bElement = op.getB().getType().getElementType();
+  bool isFloat = op.getC().getType().getElementType().isF32();
+  int64_t k = op.getA().getType().getShape()[1];
+  Value aBuffer = emulator.getBuffer(op.getA()), bBuffer = emulator.getBuffer(op.getB()),
+        cBuffer = emulator.getBuffer(op.getC());
+  Location loc = op.getLoc();
+  // result[w, l] = c[w, l] + sum_k a[owner(m, k)] * b[owner(k, n)], (m, n) = C(w, l).
+  defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+    SmallVector<Value> mn = emitLogicalIndex(b, loc, cLayout, worker, local);
+    Value init = loadElement(b, loc, cBuffer, {worker, local});
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value upper = arith::ConstantIndexOp::create(b, loc, k);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto loop = scf::ForOp::create(
+        b, loc, zero, upper, one, ValueRange{init},
+        [&](OpBuilder &body, Location, Value kk, ValueRange acc) {
+          Value x = loadElement(body, loc, aBuffer, emitOwner(body, loc, aLayout, {mn[0], kk}));
+          Value y = loadElement(body, loc, bBuffer, emitOwner(body, loc, bLayout, {kk, mn[1]}));
+          x = emitDotOperand(body, loc, aElement, x);
+          y = emitDotOperand(body, loc, bElement, y);
+          Value sum =
+              isFloat
+                  ? arith::AddFOp::create(body, loc, acc[0], arith::MulFOp::create(body, loc, x, y))
+                        .getResult()
+                  : arith::AddIOp::create(body, loc, acc[0], arith::MulIOp::create(body, loc, x, y))
+                        .getResult();
+          scf::YieldOp::create(body, loc, sum);
+        });
+    return loop.getResult(0);
+  });
+}
+
+void lowerReduce(KernelEmulator &emulator, ReduceOp op) {
+  RegType input = op.getInput().getType();
+  const layout::RegisterLayout &inLayout = input.getRegisterLayout(),
+                               &outLayout = layoutOf(op.getResult());
+  ArrayRef<int64_t> dims = op.getDims();
+  SmallVector<int64_t> extents;
+  int64_t count = 1;
+  for (int64_t dim : dims) {
+    extents.push_back(input.getShape()[dim]);
+    count *= extents.back();
+  }
+  Value inBuffer = emulator.getBuffer(op.getInput());
+  Location loc = op.getLoc();
+  // result[j] = kind over the elements i that agree with j outside `dims`; the first one
+  // starts the reduction.
+  defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+    SmallVector<Value> j = emitLogicalIndex(b, loc, outLayout, worker, local);
+    auto elementAt = [&](OpBuilder &nested, Value r) {
+      SmallVector<Value> i = j;
+      for (auto [dim, digit] : llvm::zip_equal(dims, emitDelinearize(nested, loc, r, extents)))
+        i[dim] = digit;
+      return loadElement(nested, loc, inBuffer, emitOwner(nested, loc, inLayout, i));
+    };
+    Value first = elementAt(b, arith::ConstantIndexOp::create(b, loc, 0));
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto loop = scf::ForOp::create(
+        b, loc, one, arith::ConstantIndexOp::create(b, loc, count), one, ValueRange{first},
+        [&](OpBuilder &body, Location, Value r, ValueRange acc) {
+          Value next = emitReduction(body, loc, op.getKind(), input.getElementType(), acc[0],
+                                     elementAt(body, r));
+          scf::YieldOp::create(body, loc, next);
+        });
+    return loop.getResult(0);
+  });
+}
+
+void lowerBroadcast(KernelEmulator &emulator, BroadcastOp op) {
+  const layout::RegisterLayout &inLayout = layoutOf(op.getInput()),
+                               &outLayout = layoutOf(op.getResult());
+  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+  Value inBuffer = emulator.getBuffer(op.getInput());
+  Location loc = op.getLoc();
+  defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+    SmallVector<Value> index = emitLogicalIndex(b, loc, outLayout, worker, local);
+    for (auto [dim, extent] : llvm::enumerate(inShape))
+      if (extent == 1)
+        index[dim] = arith::ConstantIndexOp::create(b, loc, 0);
+    return loadElement(b, loc, inBuffer, emitOwner(b, loc, inLayout, index));
+  });
+}
+
+/// The bits of a storage value as a signless integer of the same width, and back.
+Value toBits(OpBuilder &b, Location loc, Value value) {
+  Type type = value.getType();
+  if (isa<IntegerType>(type))
+    return value;
+  return arith::BitcastOp::create(b, loc, b.getIntegerType(type.getIntOrFloatBitWidth()), value);
+}
+
+void lowerView(KernelEmulator &emulator, ViewOp op) {
+  RegType input = op.getInput().getType(), result = op.getResult().getType();
+  int64_t inBits = input.getElementBits(), outBits = result.getElementBits();
+  Type outStorage = getStorageType(result.getElementType());
+  Value inBuffer = emulator.getBuffer(op.getInput());
+  Location loc = op.getLoc();
+  // Worker w's registers are one bit string, local l at bits [l * b, (l + 1) * b). Result local
+  // l' gathers the input locals j overlapping [l' * outBits, (l' + 1) * outBits): each shifted
+  // to its place (left by j * inBits - l' * outBits, or right by the negation) and OR-ed.
+  defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+    Type i64 = b.getI64Type();
+    auto index = [&](OpBuilder &at, int64_t value) -> Value {
+      return arith::ConstantIndexOp::create(at, loc, value);
+    };
+    Value start = arith::MulIOp::create(b, loc, local, index(b, outBits));
+    Value first = arith::DivUIOp::create(b, loc, start, index(b, inBits));
+    Value end = arith::AddIOp::create(b, loc, start, index(b, outBits - 1));
+    Value last = arith::DivUIOp::create(b, loc, end, index(b, inBits));
+    Value stop = arith::AddIOp::create(b, loc, last, index(b, 1));
+    Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
+    auto loop = scf::ForOp::create(
+        b, loc, first, stop, index(b, 1), ValueRange{zero},
+        [&](OpBuilder &body, Location, Value j, ValueRange acc) {
+          Value element = loadElement(body, loc, inBuffer, {worker, j});
+          Value piece = toBits(body, loc, element);
+          if (inBits < 64)
+            piece = arith::ExtUIOp::create(body, loc, i64, piece);
+          Value position = arith::SubIOp::create(
+              body, loc, arith::MulIOp::create(body, loc, j, index(body, inBits)), start);
+          Value position64 = arith::IndexCastOp::create(body, loc, i64, position);
+          Value zero64 = arith::ConstantIntOp::create(body, loc, i64, 0);
+          Value left = arith::ShLIOp::create(body, loc, piece,
+                                             arith::MaxSIOp::create(body, loc, position64, zero64));
+          Value right = arith::ShRUIOp::create(
+              body, loc, piece,
+              arith::MaxSIOp::create(body, loc,
+                                     arith::SubIOp::create(body, loc, zero64, position64), zero64));
+          Value isLeft =
+              arith::CmpIOp::create(body, loc, arith::CmpIPredicate::sge, position64, zero64);
+          Value shifted = arith::SelectOp::create(body, loc, isLeft, left, right);
+          scf::YieldOp::create(body, loc,
+                               arith::OrIOp::create(body, loc, acc[0], shifted).getResult());
+        });
+    Value bits = loop.getResult(0);
+    if (outBits < 64)
+      bits = arith::TruncIOp::create(b, loc, b.getIntegerType(outBits), bits);
+    if (bits.getType() != outStorage)
+      bits = arith::BitcastOp::create(b, loc, outStorage, bits);
+    return bits;
+  });
+}
+
+} // namespace
+
+void tile::lowerComputeOp(KernelEmulator &emulator, Operation *op) {
+  Location loc = op->getLoc();
+  TypeSwitch<Operation *>(op)
+      .Case([&](SplatOp splat) {
+        Type storage = getStorageType(splat.getResult().getType().getElementType());
+        defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value) {
+          Value value = emulator.scalarOf(b, loc, splat.getInput(), worker);
+          if (value.getType() != storage)
+            value = arith::BitcastOp::create(b, loc, storage, value);
+          return value;
+        });
+      })
+      .Case<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp>([&](Operation *) {
+        Type element = cast<RegType>(op->getResult(0).getType()).getElementType();
+        Value lhs = emulator.getBuffer(op->getOperand(0));
+        Value rhs = emulator.getBuffer(op->getOperand(1));
+        defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+          return emitArithmetic(b, loc, op, element, loadElement(b, loc, lhs, {worker, local}),
+                                loadElement(b, loc, rhs, {worker, local}));
+        });
+      })
+      .Case([&](CastOp cast) {
+        Type from = cast.getInput().getType().getElementType();
+        Type to = cast.getResult().getType().getElementType();
+        Value input = emulator.getBuffer(cast.getInput());
+        defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+          return emitElementCast(b, loc, loadElement(b, loc, input, {worker, local}), from, to);
+        });
+      })
+      .Case([&](ViewOp view) { lowerView(emulator, view); })
+      .Case([&](DotOp dot) { lowerDot(emulator, dot); })
+      .Case([&](ReduceOp reduce) { lowerReduce(emulator, reduce); })
+      .Case([&](BroadcastOp broadcast) { lowerBroadcast(emulator, broadcast); })
+      .Default([&](Operation *) { llvm_unreachable("tile op without a CPU lowering"); });
+}
