@@ -29,3 +29,23 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%lowbit_src_root", config.lowbit_src_root))
 config.substitutions.append(("%lowbit_obj_root", config.lowbit_obj_root))
+
+# CUDA: when ptxas is installed, tests with `REQUIRES: ptxas` assemble the PTX that
+# lowbit-pipeline-ptx produces (%extract_ptx pulls it out of the #gpu.object).
+import shutil
+ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+config.substitutions.append(
+    ("%extract_ptx", "/usr/bin/python3 " +
+     os.path.join(config.lowbit_src_root, "test", "Target", "Inputs", "extract-ptx.py")))
+
+# HIP: the minimal ROCm toolkit the build creates (lib/Pipelines/CMakeLists.txt) for
+# lowbit-pipeline-hsaco's toolkit= option; %extract_gpu_object writes the text or bytes of
+# the first #gpu.object of a module to a file.
+config.substitutions.append(
+    ("%rocm_toolkit", os.path.join(config.lowbit_obj_root, "rocm-toolkit")))
+config.substitutions.append(
+    ("%extract_gpu_object", "/usr/bin/python3 " +
+     os.path.join(config.lowbit_src_root, "test", "Target", "Inputs", "extract-gpu-object.py")))

@@ -9,6 +9,8 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -82,4 +84,96 @@ void lowbit::registerLowbitPipelines() {
       "lowbit-pipeline-llvm",
       "Lower lowbit ops all the way to the LLVM dialect (bufferized, results as out-params)",
       [](OpPassManager &pm) { buildLowbitToLLVMPipeline(pm); });
+  registerLowbitPTXPipeline();
+  registerLowbitHsacoPipeline();
+}
+
+// --- CUDA: tile kernels to PTX ---------------------------------------------------------------
+
+namespace {
+struct PTXPipelineOptions : PassPipelineOptions<PTXPipelineOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("sm_80 or sm_90"),
+                           llvm::cl::init("sm_80")};
+};
+} // namespace
+
+void lowbit::buildLowbitToPTXPipeline(OpPassManager &pm, llvm::StringRef chip) {
+  // Kernels become gpu.module/gpu.func (thread = worker), launches gpu.launch_func.
+  pm.addPass(createTileToNVVM());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // Upstream: nvgpu/gpu to NVVM, nvvm-attach-target, gpu-module-to-binary{format=isa}: the
+  // PTX text is the `assembly` of the #gpu.object (PTX ISA 8.0 so that sm_90 is accepted).
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = chip.str();
+  nvvm.cubinFeatures = "+ptx80";
+  nvvm.cubinFormat = "isa";
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}
+
+void lowbit::registerLowbitPTXPipeline() {
+  PassPipelineRegistration<PTXPipelineOptions>(
+      "lowbit-pipeline-ptx",
+      "Lower tile kernels to PTX (tile-to-nvvm, then the upstream GPU/NVVM conversions and "
+      "gpu-module-to-binary format=isa)",
+      [](OpPassManager &pm, const PTXPipelineOptions &options) {
+        buildLowbitToPTXPipeline(pm, options.chip);
+      });
+}
+
+// --- HIP: tile kernels to HSACO --------------------------------------------------------------
+
+namespace {
+struct HsacoPipelineCLOptions : PassPipelineOptions<HsacoPipelineCLOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("gfx90a or gfx942"),
+                           llvm::cl::init("gfx942")};
+  Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("ROCm toolkit directory (needs llvm/bin/ld.lld for format=bin); empty: "
+                     "upstream's default"),
+      llvm::cl::init("")};
+  Option<std::string> format{*this, "format",
+                             llvm::cl::desc("isa (assembly text) or bin (HSACO ELF)"),
+                             llvm::cl::init("bin")};
+};
+} // namespace
+
+void lowbit::buildLowbitToHsacoPipeline(OpPassManager &pm, const HsacoPipelineOptions &options) {
+  // Kernels become gpu.module/gpu.func (thread = worker), dots amdgpu.mfma.
+  TileToROCDLOptions tile;
+  tile.chip = options.chip;
+  pm.addPass(createTileToROCDL(tile));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // Device code to ROCDL/LLVM: structured control flow first, then the chip's mfma intrinsics,
+  // then the upstream GPU -> ROCDL conversion (arith, vector, memref, cf included).
+  pm.addNestedPass<gpu::GPUModuleOp>(createSCFToControlFlowPass());
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addNestedPass<gpu::GPUModuleOp>(arith::createArithExpandOpsPass(expand));
+  ConvertAMDGPUToROCDLPassOptions amdgpu;
+  amdgpu.chipset = options.chip;
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertAMDGPUToROCDLPass(amdgpu));
+  ConvertGpuOpsToROCDLOpsOptions rocdl;
+  rocdl.chipset = options.chip;
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToROCDLOps(rocdl));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  GpuROCDLAttachTargetOptions target;
+  target.chip = options.chip;
+  target.optLevel = 3;
+  pm.addPass(createGpuROCDLAttachTarget(target));
+  GpuModuleToBinaryPassOptions binary;
+  binary.toolkitPath = options.toolkit;
+  binary.compilationTarget = options.format;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void lowbit::registerLowbitHsacoPipeline() {
+  PassPipelineRegistration<HsacoPipelineCLOptions>(
+      "lowbit-pipeline-hsaco",
+      "Lower tile kernels to AMD HSACO (tile-to-rocdl, convert-amdgpu-to-rocdl, the upstream "
+      "GPU/ROCDL conversions, rocdl-attach-target and gpu-module-to-binary)",
+      [](OpPassManager &pm, const HsacoPipelineCLOptions &options) {
+        buildLowbitToHsacoPipeline(pm, {options.chip, options.toolkit, options.format});
+      });
 }

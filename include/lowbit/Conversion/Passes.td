@@ -105,4 +105,100 @@ def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def TileToNVVM : Pass<"tile-to-nvvm", "mlir::ModuleOp"> {
+  let summary = "Lower tile kernels to gpu.module/gpu.func for CUDA (worker = thread)";
+  let description = [{
+    The CUDA lowering of the tile dialect, to the `gpu`, `nvgpu`, `vector`, `memref`, `scf`
+    and `arith` dialects; `lowbit-pipeline-ptx` continues to NVVM and PTX.
+
+    - Each `tile.kernel @k(ARGS) grid [G..] workers W` becomes `gpu.module @k` holding the
+      kernel `gpu.func @k(ARGS)` with `known_block_size = [W, 1, 1]`; the module gets
+      `gpu.container_module`. `tile.worker_index` is `gpu.thread_id x`, `tile.block_index d`
+      is `gpu.block_id` x/y/z (grids of rank <= 3). `tile.launch` becomes `gpu.launch_func`
+      with grid `G..` and W threads (the host side stays at the gpu level).
+    - A register tensor is the thread's `vector<localSize x C>` (C: the storage type, as in
+      tile-to-cpu); ops unroll over the locals, computing logical indices from the thread id
+      (`lib/Conversion/Common/LayoutCodegen.h`). `tile.view` is a `vector.bitcast` of the
+      thread's bits, `tile.cast` the format emitters per local, `tile.broadcast` a shuffle of
+      the thread's own locals, element-wise ops vector arith.
+    - Global loads and stores are masked per element (`0 <= g < size`: outside read 0, write
+      nothing). A shared tensor is a workgroup attribution of `getAllocationSize()` elements
+      addressed through its shared layout (with the swizzle).
+    - `tile.copy_async` is a cooperative copy (thread t moves the runs t, t + W, ... of
+      the shared tile, row-major) ending with `cp.async.commit_group`: when the view's
+      innermost stride is the constant 1 and the shared layout keeps 16/8/4-byte runs of the
+      last dimension contiguous and aligned, each run inside the view at an aligned global
+      address is one `nvgpu.device_async_copy` (cp.async); other runs (edges, misaligned
+      rows) and other copies are plain loads (zero outside the view) and stores.
+      `tile.copy_async_wait pending = N` is `cp.async.wait_group N`; `tile.sync` is
+      `gpu.barrier`.
+    - `tile.dot` is `nvgpu.mma.sync` when A, B and C are the PTX fragment layouts
+      (`ptxMmaM16N8K16F16A/B/C` with f16 x f16 -> f32, m16n8k16; `ptxMmaM16N8K32S8A/B/C`
+      with s8 x s8 -> i32, m16n8k32, which saturates) or block compositions
+      `outer * fragment` of them: the outer layouts place tiles on warps and locals, and
+      each thread issues one mma per (C tile, K step) with A/B tiles it holds itself.
+    - `tile.reduce` (32-bit elements) combines each thread's locals, then butterfly
+      `gpu.shuffle xor` over the thread-id bits that move along the reduced dims, which
+      must lie within a warp.
+
+    Rejected with an error (before anything is rewritten): other dots, other reductions,
+    broadcasts whose source local depends on the thread, register tensors without layouts,
+    tile values used by other ops than tile ops and `scf.for`/`scf.if`, global views of
+    non-storage element types, grids of rank > 3, more than 1024 workers.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::nvgpu::NVGPUDialect",
+                           "mlir::NVVM::NVVMDialect", "mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+}
+
+def TileToROCDL : Pass<"tile-to-rocdl", "mlir::ModuleOp"> {
+  let summary = "Lower tile kernels to gpu.module/gpu.func for HIP (AMD CDNA, worker = thread)";
+  let description = [{
+    The HIP lowering of the tile dialect, to the `gpu`, `amdgpu`, `vector`, `memref`, `scf`
+    and `arith` dialects; `lowbit-pipeline-hsaco` continues to ROCDL and HSACO.
+
+    - Each `tile.kernel @k(ARGS) grid [G..] workers W` becomes `gpu.module @k` holding the
+      kernel `gpu.func @k(ARGS)` with `known_block_size = [W, 1, 1]` and
+      `known_grid_size = [G..]`; the module gets `gpu.container_module`, each `gpu.module`
+      `rocdl.chip = "<chip>"`. `tile.worker_index` is `gpu.thread_id x` (waves of 64
+      threads), `tile.block_index d` is `gpu.block_id` x/y/z (grids of rank <= 3).
+    - A register tensor is the thread's `vector<localSize x C>` (C: the storage type, as in
+      tile-to-cpu: `ui4` -> `i4`, ...). Ops unroll over the locals and compute logical indices
+      from the thread id (`lib/Conversion/Common/LayoutCodegen.h`). `tile.view` is a
+      `vector.bitcast` of the thread's bits, `tile.cast` the format emitters per local,
+      `tile.broadcast` a dynamic `vector.extract` of the thread's own locals, element-wise
+      ops vector arith, `tile.annotate_layout` the identity.
+    - Global loads and stores are masked per element (`0 <= g < size`: outside read 0,
+      write nothing). A shared tensor is a workgroup attribution (LDS) of
+      `getAllocationSize()` elements addressed through its shared layout (swizzle included).
+    - `tile.copy_async` is a synchronous cooperative copy (thread t moves elements t, t + W,
+      ...) followed by `gpu.barrier`, so `tile.copy_async_wait` is erased; `tile.sync` is
+      `gpu.barrier`.
+    - `tile.dot` is `amdgpu.mfma` when A, B and C have the mfma fragment layouts
+      (`amdMfma16x16x16F16A/B/C` -> mfma 16x16x16 f16, `amdMfma32x32x8F16A/B/C` -> 32x32x8
+      f16; f16 x f16 -> f32) or block compositions of them: waves as outer workers (e.g.
+      `spatial(2,2)` of waves, operands replicated across waves) and several fragments per
+      thread as outer locals. Each C fragment a thread holds gets one mfma per k fragment,
+      on `vector.shuffle` slices of the thread's vectors; the layouts are evaluated at
+      compile time to check that every wave holds the A and B fragments it needs.
+    - `tile.reduce` folds each thread's own locals, then `gpu.shuffle xor` (width 64) over
+      the thread-id bits that select reduced elements; 32-bit elements only.
+
+    Rejected with an error before anything is rewritten: other dots (no general path through
+    shared memory), reductions across waves
+    (or whose worker bits mix kept and reduced dimensions), `tile.launch` (host launch code
+    is not generated yet: load the HSACO and launch `@k` with the HIP runtime, grid `G..`,
+    block `W`), register tensors without layouts, global views of sub-byte element types
+    or used other than by loads, stores and copies, grids of rank > 3, more than 1024
+    workers, a chip other than gfx90a and gfx942.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"gfx942\"",
+           "The AMD GPU: gfx90a (MI200) or gfx942 (MI300)">,
+  ];
+  let dependentDialects = ["mlir::gpu::GPUDialect", "mlir::amdgpu::AMDGPUDialect",
+                           "mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+}
+
 #endif // LOWBIT_CONVERSION_PASSES_TD

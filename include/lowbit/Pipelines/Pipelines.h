@@ -31,6 +31,25 @@ void buildLowbitToLLVMPipeline(mlir::OpPassManager &pm, const PipelineOptions &o
 /// Registers both pipelines by name with the global pass registry.
 void registerLowbitPipelines();
 
+/// tile-to-nvvm, the upstream GPU/NVVM lowering and gpu-module-to-binary{format=isa} for
+/// `chip` (sm_80, sm_90): kernels end as PTX text in #gpu.object attributes.
+void buildLowbitToPTXPipeline(mlir::OpPassManager &pm, llvm::StringRef chip);
+void registerLowbitPTXPipeline();
+
+/// HIP: tile-to-rocdl, convert-amdgpu-to-rocdl, the upstream GPU/ROCDL lowering,
+/// rocdl-attach-target and gpu-module-to-binary for `chip` (gfx90a, gfx942). `format` is
+/// "isa" (AMDGCN assembly in the #gpu.object) or "bin" (the HSACO ELF); "bin" links with
+/// `<toolkit>/llvm/bin/ld.lld` (lld 22). An empty `toolkit` means upstream's default
+/// (ROCM_PATH / ROCM_ROOT / ROCM_HOME, else /opt/rocm). The build tree has a minimal toolkit
+/// at <build>/rocm-toolkit (amdgcn/bitcode and the ld.lld link; no device libraries needed).
+struct HsacoPipelineOptions {
+  std::string chip = "gfx942";
+  std::string toolkit;
+  std::string format = "bin";
+};
+void buildLowbitToHsacoPipeline(mlir::OpPassManager &pm, const HsacoPipelineOptions &options);
+void registerLowbitHsacoPipeline();
+
 } // namespace lowbit
 
 #endif // LOWBIT_PIPELINES_PIPELINES_H

@@ -1,0 +1,336 @@
+//===- ComputePatterns.cpp - tile-to-rocdl: register computation ------------===//
+//
+// A register tensor is the thread's vector of locals, so the element-wise ops are vector arith,
+// tile.view is a vector.bitcast and tile.cast converts each local with the format emitters.
+// tile.broadcast reads, for each result local, the input local this thread holds (the verifier
+// guarantees it does). The collective ops:
+//   - tile.dot becomes amdgpu.mfma ops when the operand layouts are the fragment layouts of
+//     v_mfma_f32_16x16x16f16 or v_mfma_f32_32x32x8f16, or block compositions of them
+//     (MfmaDot.cpp); anything else is rejected;
+//   - tile.reduce folds the thread's own locals, then combines across threads with xor
+//     gpu.shuffle over the thread-id bits that select the reduced dimensions, which must lie
+//     within one wave (bits 0..5); anything else is rejected.
+//
+//===----------------------------------------------------------------------===//
+#include "Common/LayoutCodegen.h"
+#include "ROCDLPatterns.h"
+#include "TileToCPU/KernelEmulator.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+using namespace lowbit::tile::rocdl;
+
+namespace {
+
+const layout::RegisterLayout &layoutOf(Value value) {
+  return cast<RegType>(value.getType()).getRegisterLayout();
+}
+
+bool isUnsigned(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  return intType && (intType.isUnsigned() || (intType.isSignless() && intType.getWidth() == 1));
+}
+
+// --- tile.reduce ----------------------------------------------------------------------------
+
+/// How a reduction is split between each thread's locals and the shuffles.
+struct ReducePlan {
+  /// For each result local, the input locals of the thread that fold into it.
+  SmallVector<SmallVector<int64_t>> locals;
+  /// The thread-id bits to xor-shuffle over.
+  SmallVector<int64_t> shuffleBits;
+};
+
+/// Plans the reduction by evaluating the layouts, or says why it cannot be done in a wave.
+FailureOr<ReducePlan> planReduce(ReduceOp op, std::string &why) {
+  RegType inType = op.getInput().getType(), outType = op.getResult().getType();
+  if (!inType.hasLayout() || !outType.hasLayout()) {
+    why = "needs laid-out operands";
+    return failure();
+  }
+  const layout::RegisterLayout &in = inType.getRegisterLayout(), &out = outType.getRegisterLayout();
+  int64_t workers = in.getNumWorkers(), n = in.getLocalSize(), m = out.getLocalSize();
+  if (!llvm::isPowerOf2_64(workers) || workers * n * std::max<int64_t>(m, 16) > (1 << 22)) {
+    why = "supports power-of-two worker counts and tiles of at most 2^22 worker-locals";
+    return failure();
+  }
+  SmallVector<bool> reduced(inType.getShape().size(), false);
+  for (int64_t dim : op.getDims())
+    reduced[dim] = true;
+  // Whether two indices agree on the kept (resp. reduced) dimensions.
+  auto agree = [&](ArrayRef<int64_t> x, ArrayRef<int64_t> y, bool onReduced) {
+    for (size_t d = 0; d < x.size(); ++d)
+      if (reduced[d] == onReduced && x[d] != y[d])
+        return false;
+    return true;
+  };
+  ReducePlan plan;
+  for (int64_t bit = 1, position = 0; bit < workers; bit <<= 1, ++position) {
+    bool keeps = true, reduces = true;
+    for (int64_t w = 0; w < workers && (keeps || reduces); ++w)
+      for (int64_t l = 0; l < n; ++l) {
+        SmallVector<int64_t, 4> x = in.getLogicalIndex(w, l), y = in.getLogicalIndex(w ^ bit, l);
+        keeps &= agree(x, y, /*onReduced=*/true);
+        reduces &= agree(x, y, /*onReduced=*/false) && !agree(x, y, /*onReduced=*/true);
+      }
+    if (!keeps && !reduces) {
+      why = "needs each worker-index bit to select either kept or reduced dimensions";
+      return failure();
+    }
+    if (reduces && !keeps) {
+      if (bit >= kWaveSize) {
+        why = "reduces across waves (worker-index bit " + std::to_string(position) +
+              "); only reductions within a wave of 64 are supported";
+        return failure();
+      }
+      plan.shuffleBits.push_back(bit);
+    }
+  }
+  int64_t extent = 1;
+  for (int64_t dim : op.getDims())
+    extent *= inType.getShape()[dim];
+  for (int64_t r = 0; r < m; ++r) {
+    SmallVector<int64_t> locals;
+    for (int64_t l = 0; l < n; ++l) {
+      int64_t hits = 0;
+      for (int64_t w = 0; w < workers; ++w)
+        hits += agree(in.getLogicalIndex(w, l), out.getLogicalIndex(w, r), /*onReduced=*/false);
+      if (hits != 0 && hits != workers) {
+        why = "needs the same locals of every worker to reduce together";
+        return failure();
+      }
+      if (hits)
+        locals.push_back(l);
+    }
+    if (int64_t(locals.size()) << plan.shuffleBits.size() != extent) {
+      why = "cannot account for every reduced element exactly once";
+      return failure();
+    }
+    plan.locals.push_back(std::move(locals));
+  }
+  if (!plan.shuffleBits.empty() &&
+      getStorageType(inType.getElementType()).getIntOrFloatBitWidth() != 32) {
+    why = "shuffles 32-bit elements only (f32, i32)";
+    return failure();
+  }
+  return plan;
+}
+
+Value emitCombine(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x, Value y) {
+  bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
+  switch (kind) {
+  case ReduceKind::Add:
+    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
+                   : arith::AddIOp::create(b, loc, x, y).getResult();
+  case ReduceKind::Max:
+    if (isFloat)
+      return arith::MaximumFOp::create(b, loc, x, y);
+    return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
+                 : arith::MaxSIOp::create(b, loc, x, y).getResult();
+  case ReduceKind::Min:
+    if (isFloat)
+      return arith::MinimumFOp::create(b, loc, x, y);
+    return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
+                 : arith::MinSIOp::create(b, loc, x, y).getResult();
+  }
+  llvm_unreachable("unknown reduce kind");
+}
+
+struct ReduceLowering : OpConversionPattern<ReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    std::string why;
+    FailureOr<ReducePlan> plan = planReduce(op, why);
+    if (failed(plan))
+      return rewriter.notifyMatchFailure(op, why);
+    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
+    Type element = op.getInput().getType().getElementType();
+    Location loc = op.getLoc();
+    Value result = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(vectorType));
+    for (auto [r, locals] : llvm::enumerate(plan->locals)) {
+      Value acc;
+      for (int64_t l : locals) {
+        Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(), l);
+        acc = acc ? emitCombine(rewriter, loc, op.getKind(), element, acc, x) : x;
+      }
+      for (int64_t bit : plan->shuffleBits) {
+        Value other = gpu::ShuffleOp::create(rewriter, loc, acc, int32_t(bit), int32_t(kWaveSize),
+                                             gpu::ShuffleMode::XOR)
+                          .getShuffleResult();
+        acc = emitCombine(rewriter, loc, op.getKind(), element, acc, other);
+      }
+      result = vector::InsertOp::create(rewriter, loc, acc, result, int64_t(r));
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+// --- Per-thread ops -------------------------------------------------------------------------
+
+template <typename Op> struct ElementwiseLowering : OpConversionPattern<Op> {
+  using OpConversionPattern<Op>::OpConversionPattern;
+  LogicalResult matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type element = op.getType().getElementType();
+    bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
+    Value x = adaptor.getLhs(), y = adaptor.getRhs();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value result = TypeSwitch<Operation *, Value>(op.getOperation())
+                       .template Case<AddOp>([&](auto) -> Value {
+                         return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
+                                        : arith::AddIOp::create(b, loc, x, y).getResult();
+                       })
+                       .template Case<SubOp>([&](auto) -> Value {
+                         return isFloat ? arith::SubFOp::create(b, loc, x, y).getResult()
+                                        : arith::SubIOp::create(b, loc, x, y).getResult();
+                       })
+                       .template Case<MulOp>([&](auto) -> Value {
+                         return isFloat ? arith::MulFOp::create(b, loc, x, y).getResult()
+                                        : arith::MulIOp::create(b, loc, x, y).getResult();
+                       })
+                       .template Case<DivOp>([&](auto) -> Value {
+                         if (isFloat)
+                           return arith::DivFOp::create(b, loc, x, y);
+                         return isUns ? arith::DivUIOp::create(b, loc, x, y).getResult()
+                                      : arith::DivSIOp::create(b, loc, x, y).getResult();
+                       })
+                       .template Case<MaximumOp>([&](auto) -> Value {
+                         if (isFloat)
+                           return arith::MaximumFOp::create(b, loc, x, y);
+                         return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
+                                      : arith::MaxSIOp::create(b, loc, x, y).getResult();
+                       })
+                       .template Case<MinimumOp>([&](auto) -> Value {
+                         if (isFloat)
+                           return arith::MinimumFOp::create(b, loc, x, y);
+                         return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
+                                      : arith::MinSIOp::create(b, loc, x, y).getResult();
+                       });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SplatLowering : OpConversionPattern<SplatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SplatOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
+    if (adaptor.getInput().getType() != vectorType.getElementType())
+      return rewriter.notifyMatchFailure(op, "scalar type is not the storage type");
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, vectorType, adaptor.getInput());
+    return success();
+  }
+};
+
+struct AnnotateLayoutLowering : OpConversionPattern<AnnotateLayoutOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(AnnotateLayoutOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+struct ViewLowering : OpConversionPattern<ViewOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ViewOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
+    if (vectorType == adaptor.getInput().getType())
+      rewriter.replaceOp(op, adaptor.getInput());
+    else
+      rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, vectorType, adaptor.getInput());
+    return success();
+  }
+};
+
+struct CastLowering : OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
+    Type from = op.getInput().getType().getElementType(), to = op.getType().getElementType();
+    Location loc = op.getLoc();
+    Value result = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(vectorType));
+    for (int64_t l = 0; l < vectorType.getNumElements(); ++l) {
+      Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(), l);
+      result = vector::InsertOp::create(rewriter, loc, emitElementCast(rewriter, loc, x, from, to),
+                                        result, l);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct BroadcastLowering : OpConversionPattern<BroadcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
+    const layout::RegisterLayout &in = layoutOf(op.getInput()), &out = layoutOf(op.getResult());
+    ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+    Location loc = op.getLoc();
+    Value tid = emitThreadId(rewriter, loc);
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value result = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(vectorType));
+    // Result local l is input element index(l) with the repeated dimensions at 0; this
+    // thread holds it (the verifier's condition) at the owner's local.
+    for (int64_t l = 0; l < out.getLocalSize(); ++l) {
+      Value local = arith::ConstantIndexOp::create(rewriter, loc, l);
+      SmallVector<Value> index = emitLogicalIndex(rewriter, loc, out, tid, local);
+      for (auto [d, extent] : llvm::enumerate(inShape))
+        if (extent == 1)
+          index[d] = zero;
+      WorkerLocalValues owner = emitOwner(rewriter, loc, in, index);
+      Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(),
+                                          ArrayRef<OpFoldResult>{owner.local});
+      result = vector::InsertOp::create(rewriter, loc, x, result, l);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+std::string rocdl::checkOpForROCDL(Operation *op) {
+  if (auto dot = dyn_cast<DotOp>(op)) {
+    if (!planMfmaDot(dot))
+      return "tile-to-rocdl lowers tile.dot only to amdgpu.mfma: f16 operands and an f32 "
+             "accumulator in the fragment layouts of mfma 16x16x16 f16 or 32x32x8 f16 "
+             "(lowbit/Layout/InstructionLayouts.h), or in block compositions of them (waves "
+             "outside, several fragments per thread) where every wave holds the A and B "
+             "fragments its C fragments need";
+    return "";
+  }
+  if (auto reduce = dyn_cast<ReduceOp>(op)) {
+    std::string why;
+    if (failed(planReduce(reduce, why)))
+      return "tile-to-rocdl cannot lower this tile.reduce with wave shuffles: it " + why;
+    return "";
+  }
+  if (isa<LaunchOp>(op))
+    return "tile-to-rocdl does not lower host launches yet (no HIP runtime loader); launch the "
+           "gpu.func from the HSACO with the HIP runtime";
+  return "";
+}
+
+void rocdl::populateComputePatterns(const TypeConverter &converter, RewritePatternSet &patterns) {
+  populateMfmaDotPattern(converter, patterns);
+  patterns.add<ReduceLowering, ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
+               ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
+               ElementwiseLowering<MaximumOp>, ElementwiseLowering<MinimumOp>, SplatLowering,
+               AnnotateLayoutLowering, ViewLowering, CastLowering, BroadcastLowering>(
+      converter, patterns.getContext());
+}
