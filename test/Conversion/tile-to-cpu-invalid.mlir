@@ -1,5 +1,7 @@
 // RUN: lowbit-opt %s --split-input-file --tile-to-cpu --verify-diagnostics
 
+// The checks live in lib/Conversion/TileToCPU/KernelChecks.cpp.
+
 // What tile-to-cpu cannot lower is reported at the op, before anything changes.
 
 tile.kernel @no_layout(%x: f32) grid [1] workers 32 {

@@ -1,5 +1,10 @@
 // RUN: lowbit-opt %s --split-input-file --tile-to-cpu --cse | FileCheck %s
 
+// Implemented in lib/Conversion/TileToCPU/: TileToCPU.cpp (kernels, launches, grid loops),
+// KernelEmulator.cpp (register buffers, worker loops, carried values), MemoryOps.cpp (global and
+// shared loads/stores, copy_async), ComputeOps.cpp (dot, elementwise, reduce, broadcast, view);
+// element casts and reduce combines in lib/Conversion/Common/TileCodegen.cpp.
+
 // tile-to-cpu: kernels become functions that run their workers as loop iterations, one op for
 // all workers before the next (lockstep); launches become grid loops. (--cse merges the
 // constants each loop nest creates, so that the index arithmetic reads as in the pass's

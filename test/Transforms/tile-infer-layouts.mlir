@@ -1,4 +1,6 @@
 // RUN: lowbit-opt %s --split-input-file --tile-infer-layouts | FileCheck %s --check-prefixes=CHECK,FUNC
+// The pass is lib/Transforms/InferLayouts.cpp; one rule per op family in
+// lib/Transforms/LayoutRules.cpp.
 // Anchored on each kernel (functions are then left alone), and idempotent:
 // RUN: lowbit-opt %s --split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-infer-layouts))' | FileCheck %s
 // RUN: lowbit-opt %s --split-input-file --tile-infer-layouts --tile-infer-layouts | FileCheck %s --check-prefixes=CHECK,FUNC

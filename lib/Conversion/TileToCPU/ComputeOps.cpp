@@ -85,27 +85,6 @@ Value emitArithmetic(OpBuilder &b, Location loc, Operation *op, Type element, Va
       });
 }
 
-/// Combines two partial results of a tile.reduce.
-Value emitReduction(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x, Value y) {
-  bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
-  switch (kind) {
-  case ReduceKind::Add:
-    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
-                   : arith::AddIOp::create(b, loc, x, y).getResult();
-  case ReduceKind::Max:
-    if (isFloat)
-      return arith::MaximumFOp::create(b, loc, x, y);
-    return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
-                 : arith::MaxSIOp::create(b, loc, x, y).getResult();
-  case ReduceKind::Min:
-    if (isFloat)
-      return arith::MinimumFOp::create(b, loc, x, y);
-    return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
-                 : arith::MinSIOp::create(b, loc, x, y).getResult();
-  }
-  llvm_unreachable("unknown reduce kind");
-}
-
 /// A dot operand element as an f32 (float operands) or i32 (integer operands) product factor.
 Value emitDotOperand(OpBuilder &b, Location loc, Type element, Value stored) {
   Type i32 = b.getI32Type();
@@ -189,7 +168,7 @@ void lowerReduce(KernelEmulator &emulator, ReduceOp op) {
     auto loop = scf::ForOp::create(
         b, loc, one, arith::ConstantIndexOp::create(b, loc, count), one, ValueRange{first},
         [&](OpBuilder &body, Location, Value r, ValueRange acc) {
-          Value next = emitReduction(body, loc, op.getKind(), input.getElementType(), acc[0],
+          Value next = emitReduceCombine(body, loc, op.getKind(), input.getElementType(), acc[0],
                                      elementAt(body, r));
           scf::YieldOp::create(body, loc, next);
         });

@@ -23,6 +23,7 @@
 #ifndef LOWBIT_CONVERSION_TILETOCPU_KERNELEMULATOR_H
 #define LOWBIT_CONVERSION_TILETOCPU_KERNELEMULATOR_H
 
+#include "Common/TileCodegen.h"
 #include "tile/TileDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -31,20 +32,6 @@
 #include "llvm/ADT/DenseMap.h"
 
 namespace lowbit::tile {
-
-/// The storage type C of a tile element type (see the file comment).
-mlir::Type getStorageType(mlir::Type elementType);
-
-/// Converts `value` of element type `from` (stored as getStorageType(from)) to element type
-/// `to` (stored as getStorageType(to)) with tile.cast's semantics.
-mlir::Value emitElementCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
-                            mlir::Type from, mlir::Type to);
-
-/// The sizes and strides of a global view, as tile.global_view received them.
-struct GlobalView {
-  mlir::Value memref;
-  llvm::SmallVector<mlir::Value> sizes, strides;
-};
 
 class KernelEmulator {
 public:

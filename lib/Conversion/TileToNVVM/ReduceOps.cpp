@@ -103,26 +103,6 @@ std::optional<ReducePlan> getReducePlan(ReduceOp op) {
   return plan;
 }
 
-Value combine(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x, Value y) {
-  bool isFloat = isa<mlir::FloatType>(element);
-  auto intType = dyn_cast<IntegerType>(element);
-  bool isUns = intType && intType.isUnsigned();
-  switch (kind) {
-  case ReduceKind::Add:
-    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
-                   : arith::AddIOp::create(b, loc, x, y).getResult();
-  case ReduceKind::Max:
-    return isFloat ? arith::MaximumFOp::create(b, loc, x, y).getResult()
-           : isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
-                   : arith::MaxSIOp::create(b, loc, x, y).getResult();
-  case ReduceKind::Min:
-    return isFloat ? arith::MinimumFOp::create(b, loc, x, y).getResult()
-           : isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
-                   : arith::MinSIOp::create(b, loc, x, y).getResult();
-  }
-  llvm_unreachable("unknown reduce kind");
-}
-
 struct ReduceLowering : OpConversionPattern<ReduceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
@@ -136,7 +116,7 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
     SmallVector<Value> partial(type.getNumElements());
     for (auto [l, r] : llvm::enumerate(plan->localMap)) {
       Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(), l);
-      partial[r] = partial[r] ? combine(rewriter, loc, op.getKind(), element, partial[r], x) : x;
+      partial[r] = partial[r] ? emitReduceCombine(rewriter, loc, op.getKind(), element, partial[r], x) : x;
     }
     Value width = arith::ConstantIntOp::create(rewriter, loc, 32, 32);
     for (Value &value : partial)
@@ -145,7 +125,7 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
         Value other = gpu::ShuffleOp::create(rewriter, loc, value, offset, width,
                                              gpu::ShuffleMode::XOR)
                           .getShuffleResult();
-        value = combine(rewriter, loc, op.getKind(), element, value, other);
+        value = emitReduceCombine(rewriter, loc, op.getKind(), element, value, other);
       }
     rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, type, partial);
     return success();

@@ -12,7 +12,11 @@
 #ifndef LOWBIT_CONVERSION_TILETONVVM_TILETONVVM_H
 #define LOWBIT_CONVERSION_TILETONVVM_TILETONVVM_H
 
-#include "../TileToCPU/KernelEmulator.h"
+#include "Common/TileCodegen.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 

@@ -14,7 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "Common/LayoutCodegen.h"
 #include "ROCDLPatterns.h"
-#include "TileToCPU/KernelEmulator.h"
+#include "Common/TileCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -123,26 +123,6 @@ FailureOr<ReducePlan> planReduce(ReduceOp op, std::string &why) {
   return plan;
 }
 
-Value emitCombine(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x, Value y) {
-  bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
-  switch (kind) {
-  case ReduceKind::Add:
-    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
-                   : arith::AddIOp::create(b, loc, x, y).getResult();
-  case ReduceKind::Max:
-    if (isFloat)
-      return arith::MaximumFOp::create(b, loc, x, y);
-    return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
-                 : arith::MaxSIOp::create(b, loc, x, y).getResult();
-  case ReduceKind::Min:
-    if (isFloat)
-      return arith::MinimumFOp::create(b, loc, x, y);
-    return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
-                 : arith::MinSIOp::create(b, loc, x, y).getResult();
-  }
-  llvm_unreachable("unknown reduce kind");
-}
-
 struct ReduceLowering : OpConversionPattern<ReduceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
@@ -159,13 +139,13 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
       Value acc;
       for (int64_t l : locals) {
         Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(), l);
-        acc = acc ? emitCombine(rewriter, loc, op.getKind(), element, acc, x) : x;
+        acc = acc ? emitReduceCombine(rewriter, loc, op.getKind(), element, acc, x) : x;
       }
       for (int64_t bit : plan->shuffleBits) {
         Value other = gpu::ShuffleOp::create(rewriter, loc, acc, int32_t(bit), int32_t(kWaveSize),
                                              gpu::ShuffleMode::XOR)
                           .getShuffleResult();
-        acc = emitCombine(rewriter, loc, op.getKind(), element, acc, other);
+        acc = emitReduceCombine(rewriter, loc, op.getKind(), element, acc, other);
       }
       result = vector::InsertOp::create(rewriter, loc, acc, result, int64_t(r));
     }

@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "Common/LayoutCodegen.h"
 #include "ROCDLPatterns.h"
-#include "TileToCPU/KernelEmulator.h"
+#include "Common/TileCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"

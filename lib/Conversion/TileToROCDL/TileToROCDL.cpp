@@ -13,7 +13,7 @@
 #include "lowbit/Conversion/Passes.h"
 
 #include "ROCDLPatterns.h"
-#include "TileToCPU/KernelEmulator.h"
+#include "Common/TileCodegen.h"
 
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"

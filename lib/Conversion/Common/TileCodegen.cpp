@@ -1,4 +1,4 @@
-//===- CastCodegen.cpp - tile-to-cpu: storage types and tile.cast ----------===//
+//===- TileCodegen.cpp - Storage types, tile.cast and reduce combines -------===//
 //
 // tile.cast's conversion of one element, on storage values (codes for low-bit types). Low-bit
 // formats go through the shared emitters of Common/FormatCodegen.h (decode to f32, encode with
@@ -11,11 +11,12 @@
 //   - f64 -> f16/bf16 and low-bit types through f32 (two roundings; no libgcc helper needed).
 //
 //===----------------------------------------------------------------------===//
+#include "Common/TileCodegen.h"
 #include "Common/FormatCodegen.h"
-#include "KernelEmulator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
 #include <cmath>
@@ -155,4 +156,37 @@ Value tile::emitElementCast(OpBuilder &b, Location loc, Value value, Type from, 
   Value real =
       isIntegerLike(from) ? emitDecode(b, loc, from, value) : floatValue(b, loc, value, from, true);
   return floatToFloat(b, loc, real, to);
+}
+
+Value tile::emitVectorCast(OpBuilder &b, Location loc, Value vector, Type from, Type to,
+                           VectorType resultType) {
+  Value result = arith::ConstantOp::create(b, loc, b.getZeroAttr(resultType));
+  for (int64_t l = 0; l < resultType.getNumElements(); ++l) {
+    Value x = vector::ExtractOp::create(b, loc, vector, l);
+    result = vector::InsertOp::create(b, loc, emitElementCast(b, loc, x, from, to), result, l);
+  }
+  return result;
+}
+
+Value tile::emitReduceCombine(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x,
+                              Value y) {
+  auto intType = dyn_cast<IntegerType>(element);
+  bool isFloat = isa<mlir::FloatType>(element);
+  bool isUns = intType && (intType.isUnsigned() || (intType.isSignless() && intType.getWidth() == 1));
+  switch (kind) {
+  case ReduceKind::Add:
+    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
+                   : arith::AddIOp::create(b, loc, x, y).getResult();
+  case ReduceKind::Max:
+    if (isFloat)
+      return arith::MaximumFOp::create(b, loc, x, y);
+    return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
+                 : arith::MaxSIOp::create(b, loc, x, y).getResult();
+  case ReduceKind::Min:
+    if (isFloat)
+      return arith::MinimumFOp::create(b, loc, x, y);
+    return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
+                 : arith::MinSIOp::create(b, loc, x, y).getResult();
+  }
+  llvm_unreachable("unknown reduce kind");
 }

@@ -1,0 +1,45 @@
+//===- TileCodegen.h - Element-level emitters shared by the tile lowerings -*- C++ -*-===//
+//
+// What tile-to-cpu, tile-to-nvvm and tile-to-rocdl do the same way, element by element:
+// storage types of tile elements, tile.cast of one element or of a thread's vector of locals,
+// the combine step of tile.reduce, and the operands of a global view.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_CONVERSION_COMMON_TILECODEGEN_H
+#define LOWBIT_CONVERSION_COMMON_TILECODEGEN_H
+
+#include "tile/TileDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace lowbit::tile {
+
+/// The storage type C of a tile element type: the type itself for f16/bf16/f32/f64 and
+/// signless integers, the signless code iN of its width otherwise (ui4 -> i4, f8E4M3FN -> i8,
+/// !lowbit.ternary -> i2).
+mlir::Type getStorageType(mlir::Type elementType);
+
+/// Converts `value` of element type `from` (stored as getStorageType(from)) to element type
+/// `to` (stored as getStorageType(to)) with tile.cast's semantics.
+mlir::Value emitElementCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                            mlir::Type from, mlir::Type to);
+
+/// emitElementCast of every element of a vector of locals, into a vector of `resultType`.
+mlir::Value emitVectorCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value vector,
+                           mlir::Type from, mlir::Type to, mlir::VectorType resultType);
+
+/// One combine step of tile.reduce on storage values of `element` (add, max or min; unsigned
+/// comparisons for ui and i1, NaN-propagating maximum/minimum for floats).
+mlir::Value emitReduceCombine(mlir::OpBuilder &b, mlir::Location loc, ReduceKind kind,
+                              mlir::Type element, mlir::Value x, mlir::Value y);
+
+/// The sizes and strides of a global view, as tile.global_view received them.
+struct GlobalView {
+  mlir::Value memref;
+  llvm::SmallVector<mlir::Value> sizes, strides;
+};
+
+} // namespace lowbit::tile
+
+#endif // LOWBIT_CONVERSION_COMMON_TILECODEGEN_H
