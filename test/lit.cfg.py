@@ -17,7 +17,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=True)
 
-tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-layout", "mlir-runner"]
+tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-layout", "lowbit-bench-tile-gemm",
+         "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.lowbit_tools_dir, config.llvm_tools_dir])
 
 # Numeric tests draw random data from %seed: fresh on every lit run, printed so that a failure
@@ -49,3 +50,8 @@ config.substitutions.append(
 config.substitutions.append(
     ("%extract_gpu_object", "/usr/bin/python3 " +
      os.path.join(config.lowbit_src_root, "test", "Target", "Inputs", "extract-gpu-object.py")))
+
+# The CUDA driver stand-in of test/lib/FakeCuda (device memory in host memory, launches
+# recorded, not run), for the runtime's and the GPU benchmark's paths without a GPU.
+config.substitutions.append(
+    ("%fake_cuda", os.path.join(config.lowbit_obj_root, "lib", "liblowbit_fake_cuda.so")))

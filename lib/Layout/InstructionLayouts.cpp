@@ -1,9 +1,10 @@
 //===- InstructionLayouts.cpp - Register layouts of hardware instructions -===//
 //
 // Each layout is written as its constructor expression, next to the vendor section it encodes.
-// PTX references are to the PTX ISA 9.x; AMD references are to the AMD Instinct MI300 (CDNA3)
-// ISA, "Matrix Arithmetic Instructions", whose lane/register tables are printed by AMD's Matrix
-// Instruction Calculator (`matrix_calculator.py --register-layout`).
+// PTX references are to the PTX ISA 9.x; AMD references are to the AMD Instinct MI200 (CDNA2)
+// and MI300 (CDNA3) ISAs, "Matrix Arithmetic Instructions" (the f16 MFMA layouts below are the
+// same on both), whose lane/register tables AMD's Matrix Instruction Calculator prints
+// (`matrix_calculator.py --register-layout`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -111,7 +112,7 @@ std::vector<InstructionLayoutInfo> lowbit::layout::getInstructionLayouts() {
   const std::string mma64 = "PTX ISA 9.7.14.5.11 (mma.m16n8k64)";
   const std::string ldm = "PTX ISA 9.7.14.5.15 (ldmatrix), Figure 104";
   const std::string wgmma = "PTX ISA 9.7.15.5.1.1.1 (wgmma .m64nNk16), Figure 149";
-  const std::string mfma = "CDNA3 ISA, Matrix Arithmetic Instructions (matrix calculator)";
+  const std::string mfma = "CDNA2/CDNA3 ISA, Matrix Arithmetic Instructions (matrix calculator)";
   std::vector<InstructionLayoutInfo> table;
   auto add = [&](std::string name, std::string source, RegisterLayout layout) {
     std::string expression = layout.str();

@@ -3,8 +3,8 @@
 // CUDA lowering of tile kernels: worker = thread (x), block index = block id. Two steps:
 //   1. outline: every tile.kernel becomes `gpu.module @k { gpu.func @k kernel }` with
 //      known_block_size [W, 1, 1]; every tile.alloc_shared gets a workgroup attribution;
-//      every tile.launch becomes a gpu.launch_func (the host side stays at the gpu level:
-//      no runtime loader yet);
+//      every tile.launch becomes a gpu.launch_func (the host side stays at the gpu level;
+//      lib/Runtime launches the PTX kernels by their ABI, docs/runtime.md);
 //   2. a dialect conversion of each gpu.func body (NVVMOps.cpp): register tensors become
 //      per-thread vectors of their locals, shared tensors workgroup memrefs, global views
 //      memref<?xT> plus the sizes and strides of their tile.global_view.
