@@ -82,6 +82,10 @@ Value lowbit::indexConstant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
+Value lowbit::zeroConstant(OpBuilder &b, Location loc, Type type) {
+  return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
+}
+
 static Value f32FromBits(OpBuilder &b, Location loc, uint32_t bits) {
   float value;
   std::memcpy(&value, &bits, sizeof(value));

@@ -46,6 +46,8 @@ mlir::Value emitFromF32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value valu
 mlir::Value f32Constant(mlir::OpBuilder &b, mlir::Location loc, float value);
 mlir::Value i32Constant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
 mlir::Value indexConstant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
+/// The zero of an integer, float, index or vector type.
+mlir::Value zeroConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type);
 
 } // namespace lowbit
 

@@ -1,4 +1,4 @@
-//===- TileCodegen.cpp - Storage types, tile.cast and reduce combines -------===//
+//===- TileCodegen.cpp - Storage types, arithmetic, tile.cast and reduce combines ===//
 //
 // tile.cast's conversion of one element, on storage values (codes for low-bit types). Low-bit
 // formats go through the shared emitters of Common/FormatCodegen.h (decode to f32, encode with
@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -37,6 +38,15 @@ Type tile::getStorageType(Type elementType) {
   if (auto intType = dyn_cast<IntegerType>(elementType); intType && intType.isSignless())
     return elementType;
   return IntegerType::get(elementType.getContext(), getElementBitWidth(elementType));
+}
+
+const layout::RegisterLayout &tile::getRegisterLayout(Value reg) {
+  return cast<RegType>(reg.getType()).getRegisterLayout();
+}
+
+bool tile::isUnsignedElement(Type element) {
+  auto intType = dyn_cast<IntegerType>(element);
+  return intType && (intType.isUnsigned() || (intType.isSignless() && intType.getWidth() == 1));
 }
 
 namespace {
@@ -168,25 +178,65 @@ Value tile::emitVectorCast(OpBuilder &b, Location loc, Value vector, Type from, 
   return result;
 }
 
+namespace {
+
+/// The binary arithmetic of the element-wise ops and of the reduce combines.
+enum class Arithmetic { Add, Sub, Mul, Div, Max, Min };
+
+/// FloatOp on floats, UnsignedOp on isUnsignedElement integers, SignedOp on other integers.
+template <typename FloatOp, typename SignedOp, typename UnsignedOp = SignedOp>
+Value emitTypedOp(OpBuilder &b, Location loc, Type element, Value x, Value y) {
+  if (isa<mlir::FloatType>(element))
+    return FloatOp::create(b, loc, x, y);
+  if (isUnsignedElement(element))
+    return UnsignedOp::create(b, loc, x, y);
+  return SignedOp::create(b, loc, x, y);
+}
+
+Value emitArithmetic(OpBuilder &b, Location loc, Arithmetic kind, Type element, Value x, Value y) {
+  switch (kind) {
+  case Arithmetic::Add:
+    return emitTypedOp<arith::AddFOp, arith::AddIOp>(b, loc, element, x, y);
+  case Arithmetic::Sub:
+    return emitTypedOp<arith::SubFOp, arith::SubIOp>(b, loc, element, x, y);
+  case Arithmetic::Mul:
+    return emitTypedOp<arith::MulFOp, arith::MulIOp>(b, loc, element, x, y);
+  case Arithmetic::Div:
+    return emitTypedOp<arith::DivFOp, arith::DivSIOp, arith::DivUIOp>(b, loc, element, x, y);
+  case Arithmetic::Max:
+    return emitTypedOp<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>(b, loc, element, x, y);
+  case Arithmetic::Min:
+    return emitTypedOp<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>(b, loc, element, x, y);
+  }
+  llvm_unreachable("unknown arithmetic");
+}
+
+} // namespace
+
+Value tile::emitElementwiseArithmetic(OpBuilder &b, Location loc, Operation *op, Type element,
+                                      Value x, Value y) {
+  Arithmetic kind = TypeSwitch<Operation *, Arithmetic>(op)
+                        .Case([](AddOp) { return Arithmetic::Add; })
+                        .Case([](SubOp) { return Arithmetic::Sub; })
+                        .Case([](MulOp) { return Arithmetic::Mul; })
+                        .Case([](DivOp) { return Arithmetic::Div; })
+                        .Case([](MaximumOp) { return Arithmetic::Max; })
+                        .Case([](MinimumOp) { return Arithmetic::Min; })
+                        .Default([](Operation *) -> Arithmetic {
+                          llvm_unreachable("not a binary element-wise op");
+                        });
+  return emitArithmetic(b, loc, kind, element, x, y);
+}
+
 Value tile::emitReduceCombine(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x,
                               Value y) {
-  auto intType = dyn_cast<IntegerType>(element);
-  bool isFloat = isa<mlir::FloatType>(element);
-  bool isUns = intType && (intType.isUnsigned() || (intType.isSignless() && intType.getWidth() == 1));
   switch (kind) {
   case ReduceKind::Add:
-    return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
-                   : arith::AddIOp::create(b, loc, x, y).getResult();
+    return emitArithmetic(b, loc, Arithmetic::Add, element, x, y);
   case ReduceKind::Max:
-    if (isFloat)
-      return arith::MaximumFOp::create(b, loc, x, y);
-    return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
-                 : arith::MaxSIOp::create(b, loc, x, y).getResult();
+    return emitArithmetic(b, loc, Arithmetic::Max, element, x, y);
   case ReduceKind::Min:
-    if (isFloat)
-      return arith::MinimumFOp::create(b, loc, x, y);
-    return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
-                 : arith::MinSIOp::create(b, loc, x, y).getResult();
+    return emitArithmetic(b, loc, Arithmetic::Min, element, x, y);
   }
   llvm_unreachable("unknown reduce kind");
 }

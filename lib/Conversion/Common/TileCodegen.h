@@ -1,8 +1,9 @@
 //===- TileCodegen.h - Element-level emitters shared by the tile lowerings -*- C++ -*-===//
 //
 // What tile-to-cpu, tile-to-nvvm and tile-to-rocdl do the same way, element by element:
-// storage types of tile elements, tile.cast of one element or of a thread's vector of locals,
-// the combine step of tile.reduce, and the operands of a global view.
+// storage types of tile elements, the arithmetic of the element-wise ops, tile.cast of one
+// element or of a thread's vector of locals, the combine step of tile.reduce, and the operands
+// of a global view.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_CONVERSION_COMMON_TILECODEGEN_H
@@ -19,6 +20,19 @@ namespace lowbit::tile {
 /// signless integers, the signless code iN of its width otherwise (ui4 -> i4, f8E4M3FN -> i8,
 /// !lowbit.ternary -> i2).
 mlir::Type getStorageType(mlir::Type elementType);
+
+/// The register layout of a laid-out `!tile.reg` value.
+const layout::RegisterLayout &getRegisterLayout(mlir::Value reg);
+
+/// Whether integer division, comparisons and extensions of `element` are unsigned: unsigned
+/// integers, and i1 (a flag, 0 or 1).
+bool isUnsignedElement(mlir::Type element);
+
+/// The arithmetic of a binary element-wise tile op (add, sub, mul, div, maximum, minimum) on
+/// storage values of `element`, scalars or vectors: NaN-propagating maximum/minimum for floats,
+/// unsigned division and comparisons for isUnsignedElement types.
+mlir::Value emitElementwiseArithmetic(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                                      mlir::Type element, mlir::Value x, mlir::Value y);
 
 /// Converts `value` of element type `from` (stored as getStorageType(from)) to element type
 /// `to` (stored as getStorageType(to)) with tile.cast's semantics.

@@ -20,15 +20,6 @@ using namespace lowbit::tile;
 
 namespace {
 
-bool isUnsigned(Type type) {
-  auto intType = dyn_cast<IntegerType>(type);
-  return intType && (intType.isUnsigned() || (intType.isSignless() && intType.getWidth() == 1));
-}
-
-const layout::RegisterLayout &layoutOf(Value value) {
-  return cast<RegType>(value.getType()).getRegisterLayout();
-}
-
 Value loadElement(OpBuilder &b, Location loc, Value buffer, WorkerLocalValues at) {
   return memref::LoadOp::create(b, loc, buffer, ValueRange{at.worker, at.local});
 }
@@ -41,48 +32,12 @@ void defineByElement(KernelEmulator &emulator, Operation *op,
   Location loc = op->getLoc();
   OpBuilder b(op);
   buildWorkerLocalLoops(
-      b, loc, emulator.getNumWorkers(), layoutOf(result).getLocalSize(),
+      b, loc, emulator.getNumWorkers(), getRegisterLayout(result).getLocalSize(),
       [&](OpBuilder &body, Value worker, Value local) {
         Value value = compute(body, worker, local);
         memref::StoreOp::create(body, loc, value, buffer, ValueRange{worker, local});
       });
   emulator.scheduleErase(op);
-}
-
-/// The binary arithmetic of an element-wise op or a reduction on storage values.
-Value emitArithmetic(OpBuilder &b, Location loc, Operation *op, Type element, Value x, Value y) {
-  bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
-  return TypeSwitch<Operation *, Value>(op)
-      .Case<AddOp>([&](auto) -> Value {
-        return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
-                       : arith::AddIOp::create(b, loc, x, y).getResult();
-      })
-      .Case<SubOp>([&](auto) -> Value {
-        return isFloat ? arith::SubFOp::create(b, loc, x, y).getResult()
-                       : arith::SubIOp::create(b, loc, x, y).getResult();
-      })
-      .Case<MulOp>([&](auto) -> Value {
-        return isFloat ? arith::MulFOp::create(b, loc, x, y).getResult()
-                       : arith::MulIOp::create(b, loc, x, y).getResult();
-      })
-      .Case<DivOp>([&](auto) -> Value {
-        if (isFloat)
-          return arith::DivFOp::create(b, loc, x, y);
-        return isUns ? arith::DivUIOp::create(b, loc, x, y).getResult()
-                     : arith::DivSIOp::create(b, loc, x, y).getResult();
-      })
-      .Case<MaximumOp>([&](auto) -> Value {
-        if (isFloat)
-          return arith::MaximumFOp::create(b, loc, x, y);
-        return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
-                     : arith::MaxSIOp::create(b, loc, x, y).getResult();
-      })
-      .Case<MinimumOp>([&](auto) -> Value {
-        if (isFloat)
-          return arith::MinimumFOp::create(b, loc, x, y);
-        return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
-                     : arith::MinSIOp::create(b, loc, x, y).getResult();
-      });
 }
 
 /// A dot operand element as an f32 (float operands) or i32 (integer operands) product factor.
@@ -99,14 +54,15 @@ Value emitDotOperand(OpBuilder &b, Location loc, Type element, Value stored) {
     return arith::TruncIOp::create(b, loc, i32, stored);
   if (width == 32)
     return stored;
-  if (isUnsigned(element))
+  if (isUnsignedElement(element))
     return arith::ExtUIOp::create(b, loc, i32, stored);
   return arith::ExtSIOp::create(b, loc, i32, stored);
 }
 
 void lowerDot(KernelEmulator &emulator, DotOp op) {
-  const layout::RegisterLayout &aLayout = layoutOf(op.getA()), &bLayout = layoutOf(op.getB()),
-                               &cLayout = layoutOf(op.getC());
+  const layout::RegisterLayout &aLayout = getRegisterLayout(op.getA()),
+                               &bLayout = getRegisterLayout(op.getB()),
+                               &cLayout = getRegisterLayout(op.getC());
   Type aElement = op.getA().getType().getElementType();
   Type bElement = op.getB().getType().getElementType();
   bool isFloat = op.getC().getType().getElementType().isF32();
@@ -143,7 +99,7 @@ void lowerDot(KernelEmulator &emulator, DotOp op) {
 void lowerReduce(KernelEmulator &emulator, ReduceOp op) {
   RegType input = op.getInput().getType();
   const layout::RegisterLayout &inLayout = input.getRegisterLayout(),
-                               &outLayout = layoutOf(op.getResult());
+                               &outLayout = getRegisterLayout(op.getResult());
   ArrayRef<int64_t> dims = op.getDims();
   SmallVector<int64_t> extents;
   int64_t count = 1;
@@ -177,8 +133,8 @@ void lowerReduce(KernelEmulator &emulator, ReduceOp op) {
 }
 
 void lowerBroadcast(KernelEmulator &emulator, BroadcastOp op) {
-  const layout::RegisterLayout &inLayout = layoutOf(op.getInput()),
-                               &outLayout = layoutOf(op.getResult());
+  const layout::RegisterLayout &inLayout = getRegisterLayout(op.getInput()),
+                               &outLayout = getRegisterLayout(op.getResult());
   ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
   Value inBuffer = emulator.getBuffer(op.getInput());
   Location loc = op.getLoc();
@@ -270,8 +226,9 @@ void tile::lowerComputeOp(KernelEmulator &emulator, Operation *op) {
         Value lhs = emulator.getBuffer(op->getOperand(0));
         Value rhs = emulator.getBuffer(op->getOperand(1));
         defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
-          return emitArithmetic(b, loc, op, element, loadElement(b, loc, lhs, {worker, local}),
-                                loadElement(b, loc, rhs, {worker, local}));
+          return emitElementwiseArithmetic(b, loc, op, element,
+                                           loadElement(b, loc, lhs, {worker, local}),
+                                           loadElement(b, loc, rhs, {worker, local}));
         });
       })
       .Case([&](CastOp cast) {

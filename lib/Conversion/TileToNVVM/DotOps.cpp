@@ -10,6 +10,7 @@
 // A fragment is local l of the thread's vector at `tile * fragmentLocals + l`.
 //
 //===----------------------------------------------------------------------===//
+#include "Common/GPUPatterns.h"
 #include "TileToNVVM.h"
 
 #include "lowbit/Layout/InstructionLayouts.h"
@@ -22,10 +23,6 @@ using namespace lowbit;
 using namespace lowbit::tile;
 
 namespace {
-
-const layout::RegisterLayout &layoutOf(Value value) {
-  return cast<RegType>(value.getType()).getRegisterLayout();
-}
 
 struct MmaPlan {
   std::array<int64_t, 3> shape; // m, n, k
@@ -84,9 +81,9 @@ std::optional<MmaPlan> getMmaPlan(DotOp op) {
   } else {
     return std::nullopt;
   }
-  std::optional<layout::RegisterLayout> oa = outerOf(layoutOf(op.getA()), fa),
-                                        ob = outerOf(layoutOf(op.getB()), fb),
-                                        oc = outerOf(layoutOf(op.getC()), fc);
+  std::optional<layout::RegisterLayout> oa = outerOf(getRegisterLayout(op.getA()), fa),
+                                        ob = outerOf(getRegisterLayout(op.getB()), fb),
+                                        oc = outerOf(getRegisterLayout(op.getC()), fc);
   if (!oa || !ob || !oc || oa->getNumWorkers() != oc->getNumWorkers() ||
       ob->getNumWorkers() != oc->getNumWorkers())
     return std::nullopt;
@@ -110,55 +107,49 @@ std::optional<MmaPlan> getMmaPlan(DotOp op) {
   return plan;
 }
 
-struct DotLowering : OpConversionPattern<DotOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(DotOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    std::optional<MmaPlan> plan = getMmaPlan(op);
-    if (!plan)
-      return rewriter.notifyMatchFailure(op, "not the mma fragment layouts");
-    Location loc = op.getLoc();
-    // Fragment `tile` of a thread's vector as the rows x cols vector of nvgpu.mma.sync, by
-    // shuffles (convert-gpu-to-nvvm lowers neither vector.shape_cast nor strided slices).
-    auto fragment = [&](Value v, int64_t tile, int64_t rows, int64_t cols) {
-      auto type = cast<VectorType>(v.getType());
-      auto shaped = VectorType::get({rows, cols}, type.getElementType());
-      Value result =
-          arith::ConstantOp::create(rewriter, loc, shaped, rewriter.getZeroAttr(shaped));
-      for (int64_t r = 0; r < rows; ++r) {
-        int64_t first = (tile * rows + r) * cols;
-        SmallVector<int64_t> mask = llvm::to_vector(llvm::seq<int64_t>(first, first + cols));
-        Value row = vector::ShuffleOp::create(rewriter, loc, v, v, mask);
-        result = vector::InsertOp::create(rewriter, loc, row, result, r);
-      }
-      return result;
-    };
-    int64_t packA = plan->shape[2] / 8, packB = plan->shape[2] / 8; // elements per register
-    Value result;
-    for (auto [rc, steps] : llvm::enumerate(plan->steps)) {
-      Value acc = fragment(adaptor.getC(), rc, 2, 2);
-      for (auto [ra, rb] : steps)
-        acc = nvgpu::MmaSyncOp::create(rewriter, loc, fragment(adaptor.getA(), ra, 4, packA),
-                                       fragment(adaptor.getB(), rb, 2, packB), acc,
-                                       rewriter.getI64ArrayAttr(plan->shape));
-      // Back to 1-D by shuffles of the rows (extracting scalars would be folded into a
-      // vector.shape_cast, which convert-gpu-to-nvvm does not lower).
-      Value row0 = vector::ExtractOp::create(rewriter, loc, acc, 0);
-      Value row1 = vector::ExtractOp::create(rewriter, loc, acc, 1);
-      Value tile =
-          vector::ShuffleOp::create(rewriter, loc, row0, row1, ArrayRef<int64_t>{0, 1, 2, 3});
-      if (!result) {
-        result = tile;
-        continue;
-      }
-      int64_t size = cast<VectorType>(result.getType()).getNumElements();
-      SmallVector<int64_t> mask = llvm::to_vector(llvm::seq<int64_t>(0, size + 4));
-      result = vector::ShuffleOp::create(rewriter, loc, result, tile, mask);
-    }
-    rewriter.replaceOp(op, result);
-    return success();
+/// Fragment `tile` of a thread's vector as the rows x cols vector of nvgpu.mma.sync, by
+/// shuffles (convert-gpu-to-nvvm lowers neither vector.shape_cast nor strided slices).
+Value emitFragment(OpBuilder &b, Location loc, Value v, int64_t tile, int64_t rows, int64_t cols) {
+  auto type = cast<VectorType>(v.getType());
+  auto shaped = VectorType::get({rows, cols}, type.getElementType());
+  Value result = arith::ConstantOp::create(b, loc, shaped, b.getZeroAttr(shaped));
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t first = (tile * rows + r) * cols;
+    SmallVector<int64_t> mask = llvm::to_vector(llvm::seq<int64_t>(first, first + cols));
+    Value row = vector::ShuffleOp::create(b, loc, v, v, mask);
+    result = vector::InsertOp::create(b, loc, row, result, r);
   }
-};
+  return result;
+}
+
+/// One nvgpu.mma.sync per C tile and K step, the C tiles concatenated back into the thread's
+/// vector.
+Value emitMmaSyncDot(DotOp op, DotOp::Adaptor adaptor, const MmaPlan &plan, VectorType,
+                     OpBuilder &b) {
+  Location loc = op.getLoc();
+  int64_t packA = plan.shape[2] / 8, packB = plan.shape[2] / 8; // elements per register
+  Value result;
+  for (auto [rc, steps] : llvm::enumerate(plan.steps)) {
+    Value acc = emitFragment(b, loc, adaptor.getC(), rc, 2, 2);
+    for (auto [ra, rb] : steps)
+      acc = nvgpu::MmaSyncOp::create(b, loc, emitFragment(b, loc, adaptor.getA(), ra, 4, packA),
+                                     emitFragment(b, loc, adaptor.getB(), rb, 2, packB), acc,
+                                     b.getI64ArrayAttr(plan.shape));
+    // Back to 1-D by shuffles of the rows (extracting scalars would be folded into a
+    // vector.shape_cast, which convert-gpu-to-nvvm does not lower).
+    Value row0 = vector::ExtractOp::create(b, loc, acc, 0);
+    Value row1 = vector::ExtractOp::create(b, loc, acc, 1);
+    Value tile = vector::ShuffleOp::create(b, loc, row0, row1, ArrayRef<int64_t>{0, 1, 2, 3});
+    if (!result) {
+      result = tile;
+      continue;
+    }
+    int64_t size = cast<VectorType>(result.getType()).getNumElements();
+    SmallVector<int64_t> mask = llvm::to_vector(llvm::seq<int64_t>(0, size + 4));
+    result = vector::ShuffleOp::create(b, loc, result, tile, mask);
+  }
+  return result;
+}
 
 } // namespace
 
@@ -174,5 +165,6 @@ LogicalResult lowbit::tile::checkDotForNVVM(DotOp op) {
 
 void lowbit::tile::populateTileToNVVMDotPatterns(TypeConverter &converter,
                                                  RewritePatternSet &patterns) {
-  patterns.add<DotLowering>(converter, patterns.getContext());
+  patterns.add<PlannedLowering<DotOp, MmaPlan>>(converter, patterns.getContext(), getMmaPlan,
+                                                emitMmaSyncDot, "not the mma fragment layouts");
 }

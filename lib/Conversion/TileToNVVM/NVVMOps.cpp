@@ -1,11 +1,13 @@
 //===- NVVMOps.cpp - tile-to-nvvm: the op patterns --------------------------===//
 //
-// Indices, global and shared memory, copies and barriers. Every op computes the values of one
-// thread (= worker, gpu.thread_id x). Locals are unrolled (their count is static); each
-// logical index comes from emitLogicalIndex(thread, l).
+// Global views, shared allocations and cp.async copies. Every op computes the values of one
+// thread (= worker, gpu.thread_id x); the indices, barriers and the loads and stores of global
+// and shared memory are the patterns both GPU lowerings share (Common/GPUPatterns.h), global
+// elements addressed as below.
 //
 //===----------------------------------------------------------------------===//
 #include "Common/FormatCodegen.h"
+#include "Common/GPUPatterns.h"
 #include "Common/LayoutCodegen.h"
 #include "TileToNVVM.h"
 
@@ -23,18 +25,6 @@ using namespace lowbit;
 using namespace lowbit::tile;
 
 namespace {
-
-const layout::RegisterLayout &layoutOf(Value value) {
-  return cast<RegType>(value.getType()).getRegisterLayout();
-}
-
-Value threadId(OpBuilder &b, Location loc) {
-  return gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-}
-
-Value zeroOf(OpBuilder &b, Location loc, Type type) {
-  return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
-}
 
 /// The global view's sizes and strides (from its tile.global_view).
 GlobalViewOp viewOf(Value view) { return view.getDefiningOp<GlobalViewOp>(); }
@@ -63,71 +53,31 @@ Value emitMaskedLoad(OpBuilder &b, Location loc, Value buffer, Value address, Va
       [&](OpBuilder &t, Location l) {
         scf::YieldOp::create(t, l, ValueRange{memref::LoadOp::create(t, l, buffer, address)});
       },
-      [&](OpBuilder &e, Location l) { scf::YieldOp::create(e, l, zeroOf(e, l, element)); });
+      [&](OpBuilder &e, Location l) { scf::YieldOp::create(e, l, zeroConstant(e, l, element)); });
   return ifOp.getResult(0);
 }
 
-SmallVector<Value> addOffsets(OpBuilder &b, Location loc, ValueRange offsets,
-                              ArrayRef<Value> index) {
-  SmallVector<Value> result;
-  for (auto [d, i] : llvm::enumerate(index))
-    result.push_back(arith::AddIOp::create(b, loc, offsets[d], i));
-  return result;
+/// tile-to-nvvm's GlobalAccess: one unsigned comparison per dimension (no global view of
+/// tile-to-nvvm holds 8-bit floats, so elements need no bitcast).
+Value loadGlobalElement(OpBuilder &b, Location loc, GlobalViewOp view, Value buffer,
+                        ValueRange offsets, ArrayRef<Value> index, Type) {
+  auto [address, inside] = emitGlobalAddress(b, loc, view, offsets, index);
+  return emitMaskedLoad(b, loc, buffer, address, inside);
 }
 
-/// Builds the per-thread vector of `type` from compute(localIndex, logical index).
-Value buildLocals(OpBuilder &b, Location loc, RegType type,
-                  function_ref<Value(int64_t, ArrayRef<Value>)> compute) {
-  const layout::RegisterLayout &layout = type.getRegisterLayout();
-  auto vectorType =
-      VectorType::get({layout.getLocalSize()}, getStorageType(type.getElementType()));
-  Value result = zeroOf(b, loc, vectorType);
-  Value tid = threadId(b, loc);
-  for (int64_t l = 0; l < layout.getLocalSize(); ++l) {
-    SmallVector<Value> index = emitLogicalIndex(b, loc, layout, tid, indexConstant(b, loc, l));
-    result = vector::InsertOp::create(b, loc, compute(l, index), result, l);
-  }
-  return result;
+void storeGlobalElement(OpBuilder &b, Location loc, GlobalViewOp view, Value buffer,
+                        ValueRange offsets, ArrayRef<Value> index,
+                        function_ref<Value(OpBuilder &)> value) {
+  Value element = value(b);
+  std::pair<Value, Value> at = emitGlobalAddress(b, loc, view, offsets, index);
+  scf::IfOp::create(b, loc, at.second, [&](OpBuilder &t, Location l) {
+    memref::StoreOp::create(t, l, element, buffer, at.first);
+    scf::YieldOp::create(t, l);
+  });
 }
 
-/// Calls body(l, logical index, element) for each local of a per-thread vector.
-void forLocals(OpBuilder &b, Location loc, Value value, Value vector,
-               function_ref<void(int64_t, ArrayRef<Value>, Value)> body) {
-  const layout::RegisterLayout &layout = layoutOf(value);
-  Value tid = threadId(b, loc);
-  for (int64_t l = 0; l < layout.getLocalSize(); ++l) {
-    SmallVector<Value> index = emitLogicalIndex(b, loc, layout, tid, indexConstant(b, loc, l));
-    body(l, index, vector::ExtractOp::create(b, loc, vector, l));
-  }
-}
-
-template <typename Op>
-struct TilePattern : OpConversionPattern<Op> {
-  using OpConversionPattern<Op>::OpConversionPattern;
-};
-
-struct BlockIndexLowering : TilePattern<BlockIndexOp> {
-  using TilePattern::TilePattern;
-  LogicalResult matchAndRewrite(BlockIndexOp op, OpAdaptor, ConversionPatternRewriter &rewriter)
-      const override {
-    static const gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
-                                          gpu::Dimension::z};
-    rewriter.replaceOpWithNewOp<gpu::BlockIdOp>(op, dims[op.getDim()]);
-    return success();
-  }
-};
-
-struct WorkerIndexLowering : TilePattern<WorkerIndexOp> {
-  using TilePattern::TilePattern;
-  LogicalResult matchAndRewrite(WorkerIndexOp op, OpAdaptor, ConversionPatternRewriter &rewriter)
-      const override {
-    rewriter.replaceOpWithNewOp<gpu::ThreadIdOp>(op, gpu::Dimension::x);
-    return success();
-  }
-};
-
-struct GlobalViewLowering : TilePattern<GlobalViewOp> {
-  using TilePattern::TilePattern;
+struct GlobalViewLowering : OpConversionPattern<GlobalViewOp> {
+  using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(GlobalViewOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Type type = getTypeConverter()->convertType(op.getType());
@@ -139,46 +89,8 @@ struct GlobalViewLowering : TilePattern<GlobalViewOp> {
   }
 };
 
-struct LoadGlobalLowering : TilePattern<LoadGlobalOp> {
-  using TilePattern::TilePattern;
-  LogicalResult matchAndRewrite(LoadGlobalOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    GlobalViewOp view = viewOf(op.getView());
-    Value result = buildLocals(rewriter, loc, cast<RegType>(op.getType()),
-                               [&](int64_t, ArrayRef<Value> index) {
-      auto [address, inside] =
-          emitGlobalAddress(rewriter, loc, view, adaptor.getOffsets(), index);
-      return emitMaskedLoad(rewriter, loc, adaptor.getView(), address, inside);
-    });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-struct StoreGlobalLowering : TilePattern<StoreGlobalOp> {
-  using TilePattern::TilePattern;
-  LogicalResult matchAndRewrite(StoreGlobalOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    GlobalViewOp view = viewOf(op.getView());
-    // Replicas write the same value; no need to elect one.
-    forLocals(rewriter, loc, op.getValue(), adaptor.getValue(),
-              [&](int64_t, ArrayRef<Value> index, Value element) {
-      std::pair<Value, Value> at =
-          emitGlobalAddress(rewriter, loc, view, adaptor.getOffsets(), index);
-      scf::IfOp::create(rewriter, loc, at.second, [&](OpBuilder &t, Location l) {
-        memref::StoreOp::create(t, l, element, adaptor.getView(), at.first);
-        scf::YieldOp::create(t, l);
-      });
-    });
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
-
-struct AllocSharedLowering : TilePattern<AllocSharedOp> {
-  using TilePattern::TilePattern;
+struct AllocSharedLowering : OpConversionPattern<AllocSharedOp> {
+  using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(AllocSharedOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     auto func = op->getParentOfType<gpu::GPUFuncOp>();
@@ -186,42 +98,6 @@ struct AllocSharedLowering : TilePattern<AllocSharedOp> {
     if (!func || !index)
       return rewriter.notifyMatchFailure(op, "not outlined");
     rewriter.replaceOp(op, func.getWorkgroupAttributions()[index.getInt()]);
-    return success();
-  }
-};
-
-struct LoadSharedLowering : TilePattern<LoadSharedOp> {
-  using TilePattern::TilePattern;
-  LogicalResult matchAndRewrite(LoadSharedOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    layout::SharedLayout shared =
-        cast<SharedType>(op.getSource().getType()).getSharedLayoutOrDefault();
-    Value result = buildLocals(rewriter, loc, cast<RegType>(op.getType()),
-                               [&](int64_t, ArrayRef<Value> index) -> Value {
-      Value offset = emitSharedOffset(rewriter, loc, shared,
-                                      addOffsets(rewriter, loc, adaptor.getOffsets(), index));
-      return memref::LoadOp::create(rewriter, loc, adaptor.getSource(), offset);
-    });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-struct StoreSharedLowering : TilePattern<StoreSharedOp> {
-  using TilePattern::TilePattern;
-  LogicalResult matchAndRewrite(StoreSharedOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    layout::SharedLayout shared =
-        cast<SharedType>(op.getDest().getType()).getSharedLayoutOrDefault();
-    forLocals(rewriter, loc, op.getValue(), adaptor.getValue(),
-              [&](int64_t, ArrayRef<Value> index, Value element) {
-      Value offset = emitSharedOffset(rewriter, loc, shared,
-                                      addOffsets(rewriter, loc, adaptor.getOffsets(), index));
-      memref::StoreOp::create(rewriter, loc, element, adaptor.getDest(), offset);
-    });
-    rewriter.eraseOp(op);
     return success();
   }
 };
@@ -278,8 +154,8 @@ void emitElementCopy(OpBuilder &b, Location loc, GlobalViewOp view, ValueRange o
 /// run plain loads (zero outside the view) and stores; then cp.async.commit_group, so that each
 /// tile.copy_async is one group of every thread. Without a granule, every element is copied
 /// by loads and stores (g = 1), and the group is empty.
-struct CopyAsyncLowering : TilePattern<CopyAsyncOp> {
-  using TilePattern::TilePattern;
+struct CopyAsyncLowering : OpConversionPattern<CopyAsyncOp> {
+  using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(CopyAsyncOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -293,7 +169,7 @@ struct CopyAsyncLowering : TilePattern<CopyAsyncOp> {
     GlobalViewOp view = viewOf(op.getSource());
     Value source = adaptor.getSource(), dest = adaptor.getDest();
     int64_t elementBytes = getStorageType(sharedType.getElementType()).getIntOrFloatBitWidth() / 8;
-    Value tid = threadId(rewriter, loc);
+    Value tid = emitThreadId(rewriter, loc);
     auto loop = scf::ForOp::create(rewriter, loc, indexConstant(rewriter, loc, 0),
                                    indexConstant(rewriter, loc, runs),
                                    indexConstant(rewriter, loc, workers));
@@ -354,8 +230,8 @@ struct CopyAsyncLowering : TilePattern<CopyAsyncOp> {
   }
 };
 
-struct CopyAsyncWaitLowering : TilePattern<CopyAsyncWaitOp> {
-  using TilePattern::TilePattern;
+struct CopyAsyncWaitLowering : OpConversionPattern<CopyAsyncWaitOp> {
+  using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(CopyAsyncWaitOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOpWithNewOp<NVVM::CpAsyncWaitGroupOp>(
@@ -364,22 +240,13 @@ struct CopyAsyncWaitLowering : TilePattern<CopyAsyncWaitOp> {
   }
 };
 
-struct SyncLowering : TilePattern<SyncOp> {
-  using TilePattern::TilePattern;
-  LogicalResult matchAndRewrite(SyncOp op, OpAdaptor, ConversionPatternRewriter &rewriter)
-      const override {
-    rewriter.replaceOpWithNewOp<gpu::BarrierOp>(op);
-    return success();
-  }
-};
-
 } // namespace
 
 void lowbit::tile::populateTileToNVVMPatterns(TypeConverter &converter,
                                               RewritePatternSet &patterns) {
-  patterns.add<BlockIndexLowering, WorkerIndexLowering, GlobalViewLowering, LoadGlobalLowering,
-               StoreGlobalLowering, AllocSharedLowering, LoadSharedLowering, StoreSharedLowering,
-               CopyAsyncLowering, CopyAsyncWaitLowering, SyncLowering>(converter,
-                                                                       patterns.getContext());
+  patterns.add<GlobalViewLowering, AllocSharedLowering, CopyAsyncLowering, CopyAsyncWaitLowering>(
+      converter, patterns.getContext());
+  populateGPUThreadMemoryPatterns(converter, patterns,
+                                  GlobalAccess{loadGlobalElement, storeGlobalElement});
   populateTileToNVVMComputePatterns(converter, patterns);
 }

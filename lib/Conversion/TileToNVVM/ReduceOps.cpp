@@ -10,6 +10,7 @@
 // exactly the input elements of that result element, each once.
 //
 //===----------------------------------------------------------------------===//
+#include "Common/GPUPatterns.h"
 #include "TileToNVVM.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -23,10 +24,6 @@ using namespace lowbit::tile;
 
 namespace {
 
-const layout::RegisterLayout &layoutOf(Value value) {
-  return cast<RegType>(value.getType()).getRegisterLayout();
-}
-
 /// The xor masks of step 2 and the local map of step 1.
 struct ReducePlan {
   SmallVector<int64_t> localMap;
@@ -34,7 +31,8 @@ struct ReducePlan {
 };
 
 std::optional<ReducePlan> getReducePlan(ReduceOp op) {
-  const layout::RegisterLayout &in = layoutOf(op.getInput()), &out = layoutOf(op.getResult());
+  const layout::RegisterLayout &in = getRegisterLayout(op.getInput()),
+                               &out = getRegisterLayout(op.getResult());
   ArrayRef<int64_t> dims = op.getDims();
   int64_t workers = in.getNumWorkers();
   if (workers != out.getNumWorkers() || !llvm::isPowerOf2_64(workers))
@@ -103,34 +101,26 @@ std::optional<ReducePlan> getReducePlan(ReduceOp op) {
   return plan;
 }
 
-struct ReduceLowering : OpConversionPattern<ReduceOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    std::optional<ReducePlan> plan = getReducePlan(op);
-    if (!plan)
-      return rewriter.notifyMatchFailure(op, "no shuffle plan");
-    Location loc = op.getLoc();
-    Type element = cast<RegType>(op.getType()).getElementType();
-    auto type = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
-    SmallVector<Value> partial(type.getNumElements());
-    for (auto [l, r] : llvm::enumerate(plan->localMap)) {
-      Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(), l);
-      partial[r] = partial[r] ? emitReduceCombine(rewriter, loc, op.getKind(), element, partial[r], x) : x;
-    }
-    Value width = arith::ConstantIntOp::create(rewriter, loc, 32, 32);
-    for (Value &value : partial)
-      for (int64_t mask : plan->xorMasks) {
-        Value offset = arith::ConstantIntOp::create(rewriter, loc, mask, 32);
-        Value other = gpu::ShuffleOp::create(rewriter, loc, value, offset, width,
-                                             gpu::ShuffleMode::XOR)
-                          .getShuffleResult();
-        value = emitReduceCombine(rewriter, loc, op.getKind(), element, value, other);
-      }
-    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, type, partial);
-    return success();
+/// Step 1 on each thread's locals, then step 2 by shuffles of 32-bit values in the warp.
+Value emitShuffleReduce(ReduceOp op, ReduceOp::Adaptor adaptor, const ReducePlan &plan,
+                        VectorType type, OpBuilder &b) {
+  Location loc = op.getLoc();
+  Type element = cast<RegType>(op.getType()).getElementType();
+  SmallVector<Value> partial(type.getNumElements());
+  for (auto [l, r] : llvm::enumerate(plan.localMap)) {
+    Value x = vector::ExtractOp::create(b, loc, adaptor.getInput(), l);
+    partial[r] = partial[r] ? emitReduceCombine(b, loc, op.getKind(), element, partial[r], x) : x;
   }
-};
+  Value width = arith::ConstantIntOp::create(b, loc, 32, 32);
+  for (Value &value : partial)
+    for (int64_t mask : plan.xorMasks) {
+      Value offset = arith::ConstantIntOp::create(b, loc, mask, 32);
+      Value other = gpu::ShuffleOp::create(b, loc, value, offset, width, gpu::ShuffleMode::XOR)
+                        .getShuffleResult();
+      value = emitReduceCombine(b, loc, op.getKind(), element, value, other);
+    }
+  return vector::FromElementsOp::create(b, loc, type, partial);
+}
 
 } // namespace
 
@@ -149,5 +139,6 @@ LogicalResult lowbit::tile::checkReduceForNVVM(ReduceOp op) {
 
 void lowbit::tile::populateTileToNVVMReducePatterns(TypeConverter &converter,
                                                     RewritePatternSet &patterns) {
-  patterns.add<ReduceLowering>(converter, patterns.getContext());
+  patterns.add<PlannedLowering<ReduceOp, ReducePlan>>(
+      converter, patterns.getContext(), getReducePlan, emitShuffleReduce, "no shuffle plan");
 }

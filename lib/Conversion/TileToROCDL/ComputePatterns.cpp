@@ -1,9 +1,9 @@
 //===- ComputePatterns.cpp - tile-to-rocdl: register computation ------------===//
 //
-// A register tensor is the thread's vector of locals, so the element-wise ops are vector arith,
-// tile.view is a vector.bitcast and tile.cast converts each local with the format emitters.
-// tile.broadcast reads, for each result local, the input local this thread holds (the verifier
-// guarantees it does). The collective ops:
+// A register tensor is the thread's vector of locals; the element-wise ops, splat, view and cast
+// are the patterns both GPU lowerings share (Common/GPUPatterns.h). tile.broadcast reads, for
+// each result local, the input local this thread holds (the verifier guarantees it does). The
+// collective ops:
 //   - tile.dot becomes amdgpu.mfma ops when the operand layouts are the fragment layouts of
 //     v_mfma_f32_16x16x16f16 or v_mfma_f32_32x32x8f16, or block compositions of them
 //     (MfmaDot.cpp); anything else is rejected;
@@ -12,14 +12,14 @@
 //     within one wave (bits 0..5); anything else is rejected.
 //
 //===----------------------------------------------------------------------===//
+#include "Common/GPUPatterns.h"
 #include "Common/LayoutCodegen.h"
-#include "ROCDLPatterns.h"
 #include "Common/TileCodegen.h"
+#include "ROCDLPatterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -28,15 +28,6 @@ using namespace lowbit::tile;
 using namespace lowbit::tile::rocdl;
 
 namespace {
-
-const layout::RegisterLayout &layoutOf(Value value) {
-  return cast<RegType>(value.getType()).getRegisterLayout();
-}
-
-bool isUnsigned(Type type) {
-  auto intType = dyn_cast<IntegerType>(type);
-  return intType && (intType.isUnsigned() || (intType.isSignless() && intType.getWidth() == 1));
-}
 
 // --- tile.reduce ----------------------------------------------------------------------------
 
@@ -123,142 +114,47 @@ FailureOr<ReducePlan> planReduce(ReduceOp op, std::string &why) {
   return plan;
 }
 
-struct ReduceLowering : OpConversionPattern<ReduceOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    std::string why;
-    FailureOr<ReducePlan> plan = planReduce(op, why);
-    if (failed(plan))
-      return rewriter.notifyMatchFailure(op, why);
-    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
-    Type element = op.getInput().getType().getElementType();
-    Location loc = op.getLoc();
-    Value result = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(vectorType));
-    for (auto [r, locals] : llvm::enumerate(plan->locals)) {
-      Value acc;
-      for (int64_t l : locals) {
-        Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(), l);
-        acc = acc ? emitReduceCombine(rewriter, loc, op.getKind(), element, acc, x) : x;
-      }
-      for (int64_t bit : plan->shuffleBits) {
-        Value other = gpu::ShuffleOp::create(rewriter, loc, acc, int32_t(bit), int32_t(kWaveSize),
-                                             gpu::ShuffleMode::XOR)
-                          .getShuffleResult();
-        acc = emitReduceCombine(rewriter, loc, op.getKind(), element, acc, other);
-      }
-      result = vector::InsertOp::create(rewriter, loc, acc, result, int64_t(r));
+/// planReduce without the reason: checkOpForROCDL reports it before the conversion runs.
+std::optional<ReducePlan> planWaveReduce(ReduceOp op) {
+  std::string why;
+  FailureOr<ReducePlan> plan = planReduce(op, why);
+  if (failed(plan))
+    return std::nullopt;
+  return std::move(*plan);
+}
+
+/// Each result local folds its input locals, then combines across threads by xor shuffles.
+Value emitWaveReduce(ReduceOp op, ReduceOp::Adaptor adaptor, const ReducePlan &plan,
+                     VectorType vectorType, OpBuilder &b) {
+  Type element = op.getInput().getType().getElementType();
+  Location loc = op.getLoc();
+  Value result = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
+  for (auto [r, locals] : llvm::enumerate(plan.locals)) {
+    Value acc;
+    for (int64_t l : locals) {
+      Value x = vector::ExtractOp::create(b, loc, adaptor.getInput(), l);
+      acc = acc ? emitReduceCombine(b, loc, op.getKind(), element, acc, x) : x;
     }
-    rewriter.replaceOp(op, result);
-    return success();
+    for (int64_t bit : plan.shuffleBits) {
+      Value other = gpu::ShuffleOp::create(b, loc, acc, int32_t(bit), int32_t(kWaveSize),
+                                           gpu::ShuffleMode::XOR)
+                        .getShuffleResult();
+      acc = emitReduceCombine(b, loc, op.getKind(), element, acc, other);
+    }
+    result = vector::InsertOp::create(b, loc, acc, result, int64_t(r));
   }
-};
+  return result;
+}
 
 // --- Per-thread ops -------------------------------------------------------------------------
-
-template <typename Op> struct ElementwiseLowering : OpConversionPattern<Op> {
-  using OpConversionPattern<Op>::OpConversionPattern;
-  LogicalResult matchAndRewrite(Op op, typename Op::Adaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    Type element = op.getType().getElementType();
-    bool isFloat = isa<mlir::FloatType>(element), isUns = isUnsigned(element);
-    Value x = adaptor.getLhs(), y = adaptor.getRhs();
-    Location loc = op.getLoc();
-    OpBuilder &b = rewriter;
-    Value result = TypeSwitch<Operation *, Value>(op.getOperation())
-                       .template Case<AddOp>([&](auto) -> Value {
-                         return isFloat ? arith::AddFOp::create(b, loc, x, y).getResult()
-                                        : arith::AddIOp::create(b, loc, x, y).getResult();
-                       })
-                       .template Case<SubOp>([&](auto) -> Value {
-                         return isFloat ? arith::SubFOp::create(b, loc, x, y).getResult()
-                                        : arith::SubIOp::create(b, loc, x, y).getResult();
-                       })
-                       .template Case<MulOp>([&](auto) -> Value {
-                         return isFloat ? arith::MulFOp::create(b, loc, x, y).getResult()
-                                        : arith::MulIOp::create(b, loc, x, y).getResult();
-                       })
-                       .template Case<DivOp>([&](auto) -> Value {
-                         if (isFloat)
-                           return arith::DivFOp::create(b, loc, x, y);
-                         return isUns ? arith::DivUIOp::create(b, loc, x, y).getResult()
-                                      : arith::DivSIOp::create(b, loc, x, y).getResult();
-                       })
-                       .template Case<MaximumOp>([&](auto) -> Value {
-                         if (isFloat)
-                           return arith::MaximumFOp::create(b, loc, x, y);
-                         return isUns ? arith::MaxUIOp::create(b, loc, x, y).getResult()
-                                      : arith::MaxSIOp::create(b, loc, x, y).getResult();
-                       })
-                       .template Case<MinimumOp>([&](auto) -> Value {
-                         if (isFloat)
-                           return arith::MinimumFOp::create(b, loc, x, y);
-                         return isUns ? arith::MinUIOp::create(b, loc, x, y).getResult()
-                                      : arith::MinSIOp::create(b, loc, x, y).getResult();
-                       });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-struct SplatLowering : OpConversionPattern<SplatOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(SplatOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
-    if (adaptor.getInput().getType() != vectorType.getElementType())
-      return rewriter.notifyMatchFailure(op, "scalar type is not the storage type");
-    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, vectorType, adaptor.getInput());
-    return success();
-  }
-};
-
-struct AnnotateLayoutLowering : OpConversionPattern<AnnotateLayoutOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(AnnotateLayoutOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, adaptor.getInput());
-    return success();
-  }
-};
-
-struct ViewLowering : OpConversionPattern<ViewOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(ViewOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
-    if (vectorType == adaptor.getInput().getType())
-      rewriter.replaceOp(op, adaptor.getInput());
-    else
-      rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, vectorType, adaptor.getInput());
-    return success();
-  }
-};
-
-struct CastLowering : OpConversionPattern<CastOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(CastOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
-    Type from = op.getInput().getType().getElementType(), to = op.getType().getElementType();
-    Location loc = op.getLoc();
-    Value result = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(vectorType));
-    for (int64_t l = 0; l < vectorType.getNumElements(); ++l) {
-      Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(), l);
-      result = vector::InsertOp::create(rewriter, loc, emitElementCast(rewriter, loc, x, from, to),
-                                        result, l);
-    }
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
 
 struct BroadcastLowering : OpConversionPattern<BroadcastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
-    const layout::RegisterLayout &in = layoutOf(op.getInput()), &out = layoutOf(op.getResult());
+    const layout::RegisterLayout &in = getRegisterLayout(op.getInput()),
+                               &out = getRegisterLayout(op.getResult());
     ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
     Location loc = op.getLoc();
     Value tid = emitThreadId(rewriter, loc);
@@ -308,9 +204,9 @@ std::string rocdl::checkOpForROCDL(Operation *op) {
 
 void rocdl::populateComputePatterns(const TypeConverter &converter, RewritePatternSet &patterns) {
   populateMfmaDotPattern(converter, patterns);
-  patterns.add<ReduceLowering, ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
-               ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
-               ElementwiseLowering<MaximumOp>, ElementwiseLowering<MinimumOp>, SplatLowering,
-               AnnotateLayoutLowering, ViewLowering, CastLowering, BroadcastLowering>(
-      converter, patterns.getContext());
+  MLIRContext *context = patterns.getContext();
+  patterns.add<PlannedLowering<ReduceOp, ReducePlan>>(converter, context, planWaveReduce,
+                                                      emitWaveReduce, "no wave-shuffle plan");
+  patterns.add<BroadcastLowering>(converter, context);
+  populateGPUThreadComputePatterns(converter, patterns);
 }

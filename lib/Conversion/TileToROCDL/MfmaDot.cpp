@@ -9,6 +9,7 @@
 // one amdgpu.mfma on slices of the thread's vectors.
 //
 //===----------------------------------------------------------------------===//
+#include "Common/GPUPatterns.h"
 #include "ROCDLPatterns.h"
 
 #include "lowbit/Layout/InstructionLayouts.h"
@@ -130,40 +131,36 @@ Value insertSlice(OpBuilder &b, Location loc, Value part, Value into, int64_t in
   return vector::ShuffleOp::create(b, loc, into, part, mask);
 }
 
-struct DotLowering : OpConversionPattern<DotOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(DotOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    std::optional<MfmaPlan> plan = planMfmaDot(op);
-    if (!plan)
-      return rewriter.notifyMatchFailure(op, "not a composition of mfma fragment layouts");
-    Location loc = op.getLoc();
-    Value result = adaptor.getC();
-    // Operand fragment `index`: the whole vector when the thread holds one fragment.
-    auto part = [&](Value vector, int64_t index, int64_t size) {
-      if (cast<VectorType>(vector.getType()).getNumElements() == size)
-        return vector;
-      return slice(rewriter, loc, vector, index, size);
-    };
-    for (auto [lc, steps] : llvm::enumerate(plan->steps)) {
-      Value acc = plan->steps.size() == 1 ? adaptor.getC()
-                                          : slice(rewriter, loc, adaptor.getC(), lc, plan->cLocals);
-      for (auto [la, lb] : steps)
-        acc = amdgpu::MFMAOp::create(rewriter, loc, acc.getType(), uint32_t(plan->m),
-                                     uint32_t(plan->n), uint32_t(plan->k), /*blocks=*/1u,
-                                     part(adaptor.getA(), la, plan->aLocals),
-                                     part(adaptor.getB(), lb, plan->bLocals), acc);
-      result = acc.getType() == result.getType()
-                   ? acc
-                   : insertSlice(rewriter, loc, acc, result, int64_t(lc));
-    }
-    rewriter.replaceOp(op, result);
-    return success();
+/// The plan's mfma steps on slices of the thread's vectors; each C fragment goes back to its
+/// place in the accumulator vector.
+Value emitMfmaDot(DotOp op, DotOp::Adaptor adaptor, const MfmaPlan &plan, VectorType,
+                  OpBuilder &b) {
+  Location loc = op.getLoc();
+  Value result = adaptor.getC();
+  // Operand fragment `index`: the whole vector when the thread holds one fragment.
+  auto part = [&](Value vector, int64_t index, int64_t size) {
+    if (cast<VectorType>(vector.getType()).getNumElements() == size)
+      return vector;
+    return slice(b, loc, vector, index, size);
+  };
+  for (auto [lc, steps] : llvm::enumerate(plan.steps)) {
+    Value acc =
+        plan.steps.size() == 1 ? adaptor.getC() : slice(b, loc, adaptor.getC(), lc, plan.cLocals);
+    for (auto [la, lb] : steps)
+      acc = amdgpu::MFMAOp::create(b, loc, acc.getType(), uint32_t(plan.m), uint32_t(plan.n),
+                                   uint32_t(plan.k), /*blocks=*/1u,
+                                   part(adaptor.getA(), la, plan.aLocals),
+                                   part(adaptor.getB(), lb, plan.bLocals), acc);
+    result =
+        acc.getType() == result.getType() ? acc : insertSlice(b, loc, acc, result, int64_t(lc));
   }
-};
+  return result;
+}
 
 } // namespace
 
 void rocdl::populateMfmaDotPattern(const TypeConverter &converter, RewritePatternSet &patterns) {
-  patterns.add<DotLowering>(converter, patterns.getContext());
+  patterns.add<PlannedLowering<DotOp, MfmaPlan>>(converter, patterns.getContext(), planMfmaDot,
+                                                 emitMfmaDot,
+                                                 "not a composition of mfma fragment layouts");
 }

@@ -35,8 +35,8 @@ using SharedAllocations = llvm::DenseMap<mlir::Operation *, mlir::Value>;
 void populateMemoryPatterns(const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
                             const SharedAllocations &allocations);
 
-/// Register computation: element-wise, splat, view, cast, broadcast, dot (mfma), reduce
-/// (shuffles) (ComputePatterns.cpp).
+/// Register computation: broadcast, dot (mfma), reduce (shuffles), and the element-wise ops,
+/// splat, view and cast both GPU lowerings share (ComputePatterns.cpp).
 void populateComputePatterns(const mlir::TypeConverter &converter,
                              mlir::RewritePatternSet &patterns);
 
@@ -57,9 +57,6 @@ void populateMfmaDotPattern(const mlir::TypeConverter &converter,
 /// Why tile-to-rocdl cannot lower `op` (a dot whose layouts are not an mfma's, a reduction
 /// across waves, ...), or the empty string. Checked before anything is rewritten.
 std::string checkOpForROCDL(mlir::Operation *op);
-
-/// The thread id (= worker index) as an index value.
-mlir::Value emitThreadId(mlir::OpBuilder &b, mlir::Location loc);
 
 } // namespace lowbit::tile::rocdl
 

@@ -1,0 +1,251 @@
+//===- GPUPatterns.cpp - Patterns tile-to-nvvm and tile-to-rocdl share -----===//
+//
+// Every op computes the values of one thread. Locals are unrolled (their count is static);
+// each logical index comes from emitLogicalIndex(thread, l). Replicated elements are written
+// by each holder, with the same value, so no holder needs to be elected.
+//
+//===----------------------------------------------------------------------===//
+#include "Common/GPUPatterns.h"
+#include "Common/FormatCodegen.h"
+#include "Common/LayoutCodegen.h"
+#include "Common/MemoryCodegen.h"
+#include "Common/TileCodegen.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <functional>
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+Value tile::emitThreadId(OpBuilder &b, Location loc) {
+  return gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+}
+
+/// forEachThreadLocal with the thread id already emitted.
+static void forEachLocal(OpBuilder &b, Location loc, const layout::RegisterLayout &layout,
+                         Value thread, function_ref<void(int64_t, ArrayRef<Value>)> body) {
+  for (int64_t l = 0; l < layout.getLocalSize(); ++l)
+    body(l, emitLogicalIndex(b, loc, layout, thread, indexConstant(b, loc, l)));
+}
+
+void tile::forEachThreadLocal(OpBuilder &b, Location loc, const layout::RegisterLayout &layout,
+                              function_ref<void(int64_t, ArrayRef<Value>)> body) {
+  forEachLocal(b, loc, layout, emitThreadId(b, loc), body);
+}
+
+Value tile::emitThreadLocals(OpBuilder &b, Location loc, const layout::RegisterLayout &layout,
+                             VectorType type,
+                             function_ref<Value(int64_t, ArrayRef<Value>)> compute) {
+  Value thread = emitThreadId(b, loc);
+  Value result = zeroConstant(b, loc, type);
+  forEachLocal(b, loc, layout, thread, [&](int64_t l, ArrayRef<Value> index) {
+    result = vector::InsertOp::create(b, loc, compute(l, index), result, l);
+  });
+  return result;
+}
+
+namespace {
+
+/// The conversion pattern of a lowering function, which replaces or erases `op` (or fails):
+/// each per-thread lowering below is its rewrite and nothing else.
+template <typename Op> class FunctionLowering : public OpConversionPattern<Op> {
+public:
+  using LowerFn = std::function<LogicalResult(Op, typename Op::Adaptor, const TypeConverter &,
+                                              ConversionPatternRewriter &)>;
+  FunctionLowering(const TypeConverter &converter, MLIRContext *context, LowerFn lower)
+      : OpConversionPattern<Op>(converter, context), lower(std::move(lower)) {}
+  LogicalResult matchAndRewrite(Op op, typename Op::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    return lower(op, adaptor, *this->getTypeConverter(), rewriter);
+  }
+
+private:
+  LowerFn lower;
+};
+
+template <typename Op>
+void addLowering(RewritePatternSet &patterns, const TypeConverter &converter,
+                 typename FunctionLowering<Op>::LowerFn lower) {
+  patterns.add<FunctionLowering<Op>>(converter, patterns.getContext(), std::move(lower));
+}
+
+/// The thread's vector type of a `!tile.reg` type (null when it converts to none).
+VectorType convertToLocals(const TypeConverter &converter, Type reg) {
+  return dyn_cast_or_null<VectorType>(converter.convertType(reg));
+}
+
+// --- Indices, barriers, memory ----------------------------------------------------------------
+
+LogicalResult lowerBlockIndex(BlockIndexOp op, BlockIndexOp::Adaptor, const TypeConverter &,
+                              ConversionPatternRewriter &rewriter) {
+  static constexpr gpu::Dimension dims[] = {gpu::Dimension::x, gpu::Dimension::y,
+                                            gpu::Dimension::z};
+  if (op.getDim() < 0 || op.getDim() > 2)
+    return rewriter.notifyMatchFailure(op, "more than 3 grid dimensions");
+  rewriter.replaceOpWithNewOp<gpu::BlockIdOp>(op, dims[op.getDim()]);
+  return success();
+}
+
+LogicalResult lowerWorkerIndex(WorkerIndexOp op, WorkerIndexOp::Adaptor, const TypeConverter &,
+                               ConversionPatternRewriter &rewriter) {
+  rewriter.replaceOp(op, emitThreadId(rewriter, op.getLoc()));
+  return success();
+}
+
+LogicalResult lowerSync(SyncOp op, SyncOp::Adaptor, const TypeConverter &,
+                        ConversionPatternRewriter &rewriter) {
+  rewriter.replaceOpWithNewOp<gpu::BarrierOp>(op);
+  return success();
+}
+
+LogicalResult lowerLoadGlobal(LoadGlobalOp op, LoadGlobalOp::Adaptor adaptor,
+                              const TypeConverter &converter, ConversionPatternRewriter &rewriter,
+                              const GlobalAccess &access) {
+  auto view = op.getView().getDefiningOp<GlobalViewOp>();
+  VectorType type = convertToLocals(converter, op.getType());
+  if (!view || !type)
+    return rewriter.notifyMatchFailure(op, "no tile.global_view or layout");
+  Location loc = op.getLoc();
+  Value result = emitThreadLocals(
+      rewriter, loc, op.getType().getRegisterLayout(), type, [&](int64_t, ArrayRef<Value> index) {
+        return access.load(rewriter, loc, view, adaptor.getView(), adaptor.getOffsets(), index,
+                           type.getElementType());
+      });
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
+LogicalResult lowerStoreGlobal(StoreGlobalOp op, StoreGlobalOp::Adaptor adaptor,
+                               const TypeConverter &, ConversionPatternRewriter &rewriter,
+                               const GlobalAccess &access) {
+  auto view = op.getView().getDefiningOp<GlobalViewOp>();
+  if (!view)
+    return rewriter.notifyMatchFailure(op, "no tile.global_view");
+  Location loc = op.getLoc();
+  forEachThreadLocal(
+      rewriter, loc, getRegisterLayout(op.getValue()), [&](int64_t l, ArrayRef<Value> index) {
+        access.store(rewriter, loc, view, adaptor.getView(), adaptor.getOffsets(), index,
+                     [&](OpBuilder &b) -> Value {
+                       return vector::ExtractOp::create(b, loc, adaptor.getValue(), l);
+                     });
+      });
+  rewriter.eraseOp(op);
+  return success();
+}
+
+LogicalResult lowerLoadShared(LoadSharedOp op, LoadSharedOp::Adaptor adaptor,
+                              const TypeConverter &converter, ConversionPatternRewriter &rewriter) {
+  layout::SharedLayout shared = op.getSource().getType().getSharedLayoutOrDefault();
+  Location loc = op.getLoc();
+  Value result = emitThreadLocals(
+      rewriter, loc, op.getType().getRegisterLayout(), convertToLocals(converter, op.getType()),
+      [&](int64_t, ArrayRef<Value> index) -> Value {
+        SmallVector<Value> at = emitAddOffsets(rewriter, loc, adaptor.getOffsets(), index);
+        Value offset = emitSharedOffset(rewriter, loc, shared, at);
+        return memref::LoadOp::create(rewriter, loc, adaptor.getSource(), offset);
+      });
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
+LogicalResult lowerStoreShared(StoreSharedOp op, StoreSharedOp::Adaptor adaptor,
+                               const TypeConverter &, ConversionPatternRewriter &rewriter) {
+  layout::SharedLayout shared = op.getDest().getType().getSharedLayoutOrDefault();
+  Location loc = op.getLoc();
+  forEachThreadLocal(
+      rewriter, loc, getRegisterLayout(op.getValue()), [&](int64_t l, ArrayRef<Value> index) {
+        SmallVector<Value> at = emitAddOffsets(rewriter, loc, adaptor.getOffsets(), index);
+        Value offset = emitSharedOffset(rewriter, loc, shared, at);
+        Value value = vector::ExtractOp::create(rewriter, loc, adaptor.getValue(), l);
+        memref::StoreOp::create(rewriter, loc, value, adaptor.getDest(), offset);
+      });
+  rewriter.eraseOp(op);
+  return success();
+}
+
+// --- Per-thread computation -------------------------------------------------------------------
+
+template <typename Op>
+LogicalResult lowerElementwise(Op op, typename Op::Adaptor adaptor, const TypeConverter &,
+                               ConversionPatternRewriter &rewriter) {
+  rewriter.replaceOp(op, emitElementwiseArithmetic(rewriter, op.getLoc(), op,
+                                                   op.getType().getElementType(), adaptor.getLhs(),
+                                                   adaptor.getRhs()));
+  return success();
+}
+
+LogicalResult lowerSplat(SplatOp op, SplatOp::Adaptor adaptor, const TypeConverter &converter,
+                         ConversionPatternRewriter &rewriter) {
+  VectorType type = convertToLocals(converter, op.getType());
+  if (adaptor.getInput().getType() != type.getElementType())
+    return rewriter.notifyMatchFailure(op, "scalar type is not the storage type");
+  rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, type, adaptor.getInput());
+  return success();
+}
+
+/// The thread's locals are one bit string (packed LSB first), so a view is a bitcast of it.
+LogicalResult lowerView(ViewOp op, ViewOp::Adaptor adaptor, const TypeConverter &converter,
+                        ConversionPatternRewriter &rewriter) {
+  Value input = adaptor.getInput();
+  VectorType type = convertToLocals(converter, op.getType());
+  if (type == input.getType())
+    rewriter.replaceOp(op, input);
+  else
+    rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, type, input);
+  return success();
+}
+
+LogicalResult lowerCast(CastOp op, CastOp::Adaptor adaptor, const TypeConverter &converter,
+                        ConversionPatternRewriter &rewriter) {
+  Type from = op.getInput().getType().getElementType(), to = op.getType().getElementType();
+  rewriter.replaceOp(op, emitVectorCast(rewriter, op.getLoc(), adaptor.getInput(), from, to,
+                                        convertToLocals(converter, op.getType())));
+  return success();
+}
+
+LogicalResult lowerAnnotateLayout(AnnotateLayoutOp op, AnnotateLayoutOp::Adaptor adaptor,
+                                  const TypeConverter &, ConversionPatternRewriter &rewriter) {
+  rewriter.replaceOp(op, adaptor.getInput());
+  return success();
+}
+
+} // namespace
+
+void tile::populateGPUThreadMemoryPatterns(const TypeConverter &converter,
+                                           RewritePatternSet &patterns, GlobalAccess access) {
+  addLowering<BlockIndexOp>(patterns, converter, lowerBlockIndex);
+  addLowering<WorkerIndexOp>(patterns, converter, lowerWorkerIndex);
+  addLowering<SyncOp>(patterns, converter, lowerSync);
+  addLowering<LoadGlobalOp>(patterns, converter,
+                            [access](LoadGlobalOp op, LoadGlobalOp::Adaptor adaptor,
+                                     const TypeConverter &converter,
+                                     ConversionPatternRewriter &rewriter) {
+                              return lowerLoadGlobal(op, adaptor, converter, rewriter, access);
+                            });
+  addLowering<StoreGlobalOp>(patterns, converter,
+                             [access](StoreGlobalOp op, StoreGlobalOp::Adaptor adaptor,
+                                      const TypeConverter &converter,
+                                      ConversionPatternRewriter &rewriter) {
+                               return lowerStoreGlobal(op, adaptor, converter, rewriter, access);
+                             });
+  addLowering<LoadSharedOp>(patterns, converter, lowerLoadShared);
+  addLowering<StoreSharedOp>(patterns, converter, lowerStoreShared);
+}
+
+void tile::populateGPUThreadComputePatterns(const TypeConverter &converter,
+                                            RewritePatternSet &patterns) {
+  addLowering<AddOp>(patterns, converter, lowerElementwise<AddOp>);
+  addLowering<SubOp>(patterns, converter, lowerElementwise<SubOp>);
+  addLowering<MulOp>(patterns, converter, lowerElementwise<MulOp>);
+  addLowering<DivOp>(patterns, converter, lowerElementwise<DivOp>);
+  addLowering<MaximumOp>(patterns, converter, lowerElementwise<MaximumOp>);
+  addLowering<MinimumOp>(patterns, converter, lowerElementwise<MinimumOp>);
+  addLowering<SplatOp>(patterns, converter, lowerSplat);
+  addLowering<ViewOp>(patterns, converter, lowerView);
+  addLowering<CastOp>(patterns, converter, lowerCast);
+  addLowering<AnnotateLayoutOp>(patterns, converter, lowerAnnotateLayout);
+}
