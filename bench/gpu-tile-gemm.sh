@@ -5,7 +5,7 @@
 # lib/Reference and timed. Two stages, because the GPU machine has a C++ compiler and the
 # driver but no LLVM 22:
 #
-#   bench/gpu-tile-gemm.sh prepare DIR   on the build machine: writes DIR/<kernel>-<chip>-MxNxK.ptx
+#   bench/gpu-tile-gemm.sh prepare DIR   on the build machine: writes DIR/<program>-<chip>-MxNxK.ptx
 #                                        for every configuration below, and DIR/configs.txt
 #   bench/gpu-tile-gemm.sh run DIR [RESULT]
 #                                        on the GPU machine: compiles the runner
@@ -21,10 +21,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-# kernel M N K: edge tiles on every side, a decode-like skinny W4A16, and large squares.
+# program (test/Target/ptx-gemm-<program>.mlir) M N K: edge tiles on every side, a decode-like
+# skinny W4A16, and large squares. `general` is the f16 GEMM in layouts that no mma takes (its
+# dot goes through shared memory); it has the f16 GEMM's kernel ABI.
 configs=(
   "f16 40 20 37"
   "f16 4096 4096 4096"
+  "general 40 20 37"
+  "general 4096 4096 4096"
   "w4a16 40 20 37"
   "w4a16 16 8192 8192"
   "w4a16 4096 4096 4096"
@@ -47,19 +51,21 @@ prepare() {
   mkdir -p "$dir"
   : > "$dir/configs.txt"
   (cd "$root" && git describe --always --dirty 2>/dev/null || echo "unknown commit") > "$dir/commit.txt"
-  local config kernel m n k source grid chip name
+  local config program kernel m n k source grid chip name
   for config in "${configs[@]}"; do
-    read -r kernel m n k <<< "$config"
+    read -r program m n k <<< "$config"
     selected "${m}x${n}x${k}" || continue
-    source="$root/test/Target/ptx-gemm-$kernel.mlir"
+    kernel="$program"
+    [[ "$program" == general ]] && kernel=f16
+    source="$root/test/Target/ptx-gemm-$program.mlir"
     # One 32-thread block per 16x8 tile of C; the kernel's grid is a compile-time attribute.
     grid="grid [$(((m + 15) / 16)), $(((n + 7) / 8))]"
     for chip in "${chips[@]}"; do
-      name="$kernel-$chip-${m}x${n}x${k}.ptx"
+      name="$program-$chip-${m}x${n}x${k}.ptx"
       sed -E "s/grid \[[0-9]+, [0-9]+\]/$grid/" "$source" \
         | "$opt" --lowbit-pipeline-ptx=chip="$chip" \
         | /usr/bin/python3 "$root/test/Target/Inputs/extract-ptx.py" > "$dir/$name"
-      echo "$kernel $chip $m $n $k $name" >> "$dir/configs.txt"
+      echo "$program $kernel $chip $m $n $k $name" >> "$dir/configs.txt"
       echo "prepared $name"
     done
   done
@@ -77,7 +83,7 @@ run() {
   local extra=()
   [[ -n "${LOWBIT_CUDA_DRIVER:-}" ]] && extra+=(--driver="$LOWBIT_CUDA_DRIVER")
   [[ -n "${LOWBIT_BENCH_COPY_MIB:-}" ]] && extra+=(--copy-mib="$LOWBIT_BENCH_COPY_MIB")
-  local table header=--header failed=0 kernel chip m n k name row
+  local table header=--header failed=0 program kernel chip m n k name row
   table="$(mktemp)"
   {
     echo "# Tile GEMMs on $(hostname), $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -87,9 +93,9 @@ run() {
       "\`bench/gpu-tile-gemm.sh run DIR\` on the GPU machine."
     echo
   } > "$table"
-  while read -r kernel chip m n k name; do
+  while read -r program kernel chip m n k name; do
     selected "${m}x${n}x${k}" || continue
-    if row="$("$runner" --kernel="$kernel" --ptx="$dir/$name" --label="$chip PTX" \
+    if row="$("$runner" --kernel="$kernel" --ptx="$dir/$name" --label="$program, $chip PTX" \
                 --m="$m" --n="$n" --k="$k" ${header} "${extra[@]}")"; then
       :
     else

@@ -4,30 +4,14 @@
 // (Implementation: lib/Conversion/TileToNVVM/TileToNVVM.cpp, ComputeOps.cpp, DotOps.cpp,
 // ReduceOps.cpp.)
 
-tile.kernel @dot_layouts(%x: f16, %z: f32) grid [1] workers 32 {
-  %a = tile.splat %x : !tile.reg<16x16xf16, #tile.layout<spatial(8,4).local(2,4)>>
-  %b = tile.splat %x : !tile.reg<16x8xf16, #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>>
-  %c = tile.splat %z : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
-  // expected-error @+1 {{tile-to-nvvm: tile.dot needs the PTX mma.sync fragment layouts and types}}
-  %d = tile.dot %a, %b, %c : !tile.reg<16x16xf16, #tile.layout<spatial(8,4).local(2,4)>>, !tile.reg<16x8xf16, #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>> -> !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
-  tile.return
-}
-
-// -----
-
-tile.kernel @reduce_across_warps(%x: f32) grid [1] workers 64 {
-  %t = tile.splat %x : !tile.reg<1x64xf32, #tile.layout<spatial(1,64)>>
-  // expected-error @+1 {{tile-to-nvvm: tile.reduce needs the reduced dims spread over the threads of one warp (bits of the thread id below 32) and its locals, the same local pattern in every thread}}
-  %r = tile.reduce add %t dims [1] : !tile.reg<1x64xf32, #tile.layout<spatial(1,64)>> -> !tile.reg<1x1xf32, #tile.layout<spatial(1,1).replicated(64)>>
-  tile.return
-}
-
-// -----
-
-tile.kernel @reduce_f16(%x: f16) grid [1] workers 32 {
-  %t = tile.splat %x : !tile.reg<16x8xf16, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
-  // expected-error @+1 {{tile-to-nvvm: tile.reduce supports 32-bit elements (f32, i32) only (warp shuffles move 32 bits)}}
-  %r = tile.reduce add %t dims [1] : !tile.reg<16x8xf16, #tile.layout<local(2,1).spatial(8,4).local(1,2)>> -> !tile.reg<16x1xf16, #tile.layout<local(2,1).spatial(8,1).replicated(4)>>
+// A dot without an mma plan goes through shared memory; here A and B (2 x 128 x 64 f32 =
+// 64 KiB of scratch) do not fit the 48 KiB of static shared memory.
+// expected-error @+1 {{tile-to-nvvm: needs 65536 bytes of shared memory (tile.alloc_shared plus the scratch of dots and reductions without an mma/shuffle plan), more than the 49152 a CUDA block has statically}}
+tile.kernel @scratch_too_large(%x: f32) grid [1] workers 128 {
+  %a = tile.splat %x : !tile.reg<128x64xf32, #tile.layout<spatial(128,1).local(1,64)>>
+  %b = tile.splat %x : !tile.reg<64x128xf32, #tile.layout<spatial(1,128).local(64,1)>>
+  %c = tile.splat %x : !tile.reg<128x128xf32, #tile.layout<spatial(128,1).local(1,128)>>
+  %d = tile.dot %a, %b, %c : !tile.reg<128x64xf32, #tile.layout<spatial(128,1).local(1,64)>>, !tile.reg<64x128xf32, #tile.layout<spatial(1,128).local(64,1)>> -> !tile.reg<128x128xf32, #tile.layout<spatial(128,1).local(1,128)>>
   tile.return
 }
 

@@ -8,6 +8,7 @@
 //   DotOps.cpp       the nvgpu.mma.sync of @mma_shared and @int_paths
 //   ComputeOps.cpp   @int_paths: view, cast, broadcast, element-wise
 //   ReduceOps.cpp    @row_max
+//   Common/GPUExchange.cpp  @sum_across_warps, @int_dot_general (no shuffle / mma plan)
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: gpu.module @mma_shared
@@ -138,5 +139,76 @@ tile.kernel @row_max(%x: memref<?xf32>, %y: memref<?xf32>, %n: index) grid [1] w
   %t = tile.load_global %vx[%c0, %c0] : !tile.global<?x?xf32> -> !tile.reg<16x8xf32, #C>
   %r = tile.reduce max %t dims [1] : !tile.reg<16x8xf32, #C> -> !tile.reg<16x1xf32, #R>
   tile.store_global %r, %vy[%c0, %c0] : !tile.reg<16x1xf32, #R>, !tile.global<?x?xf32>
+  tile.return
+}
+
+// -----
+
+// A reduction across warps (64 threads, one element each) has no shuffle plan: it goes
+// through the kernel's scratch (Common/GPUExchange.h). Each thread stores its element
+// row-major, bar.sync, each thread folds the 64 inputs of its result local (element 0 starts
+// the fold), bar.sync.
+// CHECK-LABEL: gpu.func @sum_across_warps(
+// CHECK-SAME: workgroup(%[[SCRATCH:[^ ]+]] : memref<256xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// CHECK: %[[T:.+]] = gpu.thread_id x
+// CHECK: %[[VIEW:.+]] = memref.view %[[SCRATCH]][%{{.+}}][] : memref<256xi8, #gpu.address_space<workgroup>> to memref<64xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.store %{{.+}}, %[[VIEW]][%[[T]]]
+// CHECK-NEXT: gpu.barrier
+// CHECK: %[[FIRST:.+]] = memref.load %[[VIEW]][%c0]
+// CHECK: scf.for %[[R:.+]] = %c1 to %c64 step %c1 iter_args(%[[ACC:.+]] = %[[FIRST]]) -> (f32)
+// CHECK: %[[X:.+]] = memref.load %[[VIEW]][%[[R]]]
+// CHECK: arith.addf %[[ACC]], %[[X]] : f32
+// CHECK: gpu.barrier
+// CHECK-NOT: gpu.shuffle
+
+tile.kernel @sum_across_warps(%x: memref<?xf32>, %y: memref<?xf32>) grid [1] workers 64 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %vx = tile.global_view %x sizes(%c1, %c64) strides(%c64, %c1) : memref<?xf32> -> !tile.global<1x64xf32>
+  %vy = tile.global_view %y sizes(%c1, %c1) strides(%c1, %c1) : memref<?xf32> -> !tile.global<1x1xf32>
+  %t = tile.load_global %vx[%c0, %c0] : !tile.global<1x64xf32> -> !tile.reg<1x64xf32, #tile.layout<spatial(1,64)>>
+  %r = tile.reduce add %t dims [1] : !tile.reg<1x64xf32, #tile.layout<spatial(1,64)>> -> !tile.reg<1x1xf32, #tile.layout<spatial(1,1).replicated(64)>>
+  tile.store_global %r, %vy[%c0, %c0] : !tile.reg<1x1xf32, #tile.layout<spatial(1,1).replicated(64)>>, !tile.global<1x1xf32>
+  tile.return
+}
+
+// -----
+
+// A dot in layouts no mma takes, with si4 A codes (a byte each in the scratch, truncated back
+// on load, sign-extended for the i32 products) and i8 B: the scratch holds A (16 x 32 bytes)
+// then B at the next 16-byte boundary; each C local loops over K.
+// CHECK-LABEL: gpu.func @int_dot_general(
+// CHECK-SAME: workgroup(%[[SCRATCH:[^ ]+]] : memref<768xi8, #gpu.address_space<workgroup>>
+// CHECK: %[[A:.+]] = memref.view %[[SCRATCH]][%c0][] : {{.+}} to memref<512xi8, #gpu.address_space<workgroup>>
+// CHECK: arith.extui %{{.+}} : i4 to i8
+// CHECK: memref.store %{{.+}}, %[[A]]
+// CHECK: %[[B:.+]] = memref.view %[[SCRATCH]][%c512][] : {{.+}} to memref<256xi8, #gpu.address_space<workgroup>>
+// CHECK: memref.store %{{.+}}, %[[B]]
+// CHECK: gpu.barrier
+// CHECK: scf.for %[[K:.+]] = %c0 to %c32 step %c1 iter_args(%{{.+}} = %{{.+}}) -> (i32)
+// CHECK: %[[X:.+]] = memref.load %[[A]]
+// CHECK: %[[X4:.+]] = arith.trunci %[[X]] : i8 to i4
+// CHECK: arith.extsi %[[X4]] : i4 to i32
+// CHECK: memref.load %[[B]]
+// CHECK: arith.extsi %{{.+}} : i8 to i32
+// CHECK: arith.muli
+// CHECK: arith.addi
+// CHECK: gpu.barrier
+
+tile.kernel @int_dot_general(%w: memref<?xi8>, %out: memref<?xi32>) grid [1] workers 32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0 : i32
+  %vw = tile.global_view %w sizes(%c16, %c16) strides(%c16, %c1) : memref<?xi8> -> !tile.global<16x16xi8>
+  %vo = tile.global_view %out sizes(%c16, %c8) strides(%c8, %c1) : memref<?xi32> -> !tile.global<16x8xi32>
+  %bytes = tile.load_global %vw[%c0, %c0] : !tile.global<16x16xi8> -> !tile.reg<16x16xi8, #tile.layout<spatial(16,2).local(1,8)>>
+  %a = tile.view %bytes : !tile.reg<16x16xi8, #tile.layout<spatial(16,2).local(1,8)>> -> !tile.reg<16x32xsi4, #tile.layout<spatial(16,2).local(1,16)>>
+  %b = tile.load_global %vw[%c0, %c0] : !tile.global<16x16xi8> -> !tile.reg<32x8xi8, #tile.layout<spatial(4,8).local(8,1)>>
+  %c = tile.splat %zero : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>
+  %d = tile.dot %a, %b, %c : !tile.reg<16x32xsi4, #tile.layout<spatial(16,2).local(1,16)>>, !tile.reg<32x8xi8, #tile.layout<spatial(4,8).local(8,1)>> -> !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>
+  tile.store_global %d, %vo[%c0, %c0] : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>, !tile.global<16x8xi32>
   tile.return
 }

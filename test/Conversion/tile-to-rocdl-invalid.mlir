@@ -14,33 +14,14 @@ tile.kernel @no_layout(%x: f32) grid [1] workers 64 {
 
 // -----
 
-// A dot whose layouts are not an mfma's fragment layouts (here A is row-major across lanes).
-tile.kernel @not_mfma(%x: f16, %z: f32) grid [1] workers 64 {
-  %a = tile.splat %x : !tile.reg<16x16xf16, #tile.layout<spatial(16,4).local(1,4)>>
-  %b = tile.splat %x : !tile.reg<16x16xf16, #tile.layout<spatial(4,16).local(4,1)>>
-  %c = tile.splat %z : !tile.reg<16x16xf32, #tile.layout<spatial(4,16).local(4,1)>>
-  // expected-error @+1 {{'tile.dot' op tile-to-rocdl lowers tile.dot only to amdgpu.mfma: f16 operands and an f32 accumulator in the fragment layouts of mfma 16x16x16 f16 or 32x32x8 f16 (lowbit/Layout/InstructionLayouts.h), or in block compositions of them}}
-  %d = tile.dot %a, %b, %c : !tile.reg<16x16xf16, #tile.layout<spatial(16,4).local(1,4)>>, !tile.reg<16x16xf16, #tile.layout<spatial(4,16).local(4,1)>> -> !tile.reg<16x16xf32, #tile.layout<spatial(4,16).local(4,1)>>
-  tile.return
-}
-
-// -----
-
-// Reducing dimension 0 of spatial(2,64) combines lanes of two waves (worker-index bit 6).
-tile.kernel @across_waves(%x: f32) grid [1] workers 128 {
-  %t = tile.splat %x : !tile.reg<2x64xf32, #tile.layout<spatial(2,64)>>
-  // expected-error @+1 {{'tile.reduce' op tile-to-rocdl cannot lower this tile.reduce with wave shuffles: it reduces across waves (worker-index bit 6); only reductions within a wave of 64 are supported}}
-  %r = tile.reduce add %t dims [0] : !tile.reg<2x64xf32, #tile.layout<spatial(2,64)>> -> !tile.reg<1x64xf32, #tile.layout<replicated(2).spatial(1,64)>>
-  tile.return
-}
-
-// -----
-
-// Shuffles move 32-bit values only.
-tile.kernel @f16_shuffle(%x: f16) grid [1] workers 64 {
-  %t = tile.splat %x : !tile.reg<1x64xf16, #tile.layout<spatial(1,64)>>
-  // expected-error @+1 {{'tile.reduce' op tile-to-rocdl cannot lower this tile.reduce with wave shuffles: it shuffles 32-bit elements only (f32, i32)}}
-  %r = tile.reduce add %t dims [1] : !tile.reg<1x64xf16, #tile.layout<spatial(1,64)>> -> !tile.reg<1x1xf16, #tile.layout<local(1,1).replicated(64)>>
+// A dot without an mfma plan goes through LDS; here A and B (2 x 256 x 64 f32 = 128 KiB of
+// scratch) do not fit the 64 KiB of a CDNA workgroup.
+// expected-error @+1 {{'tile.kernel' op needs 131072 bytes of LDS (tile.alloc_shared plus the scratch of dots and reductions without an mfma/shuffle plan), more than the 65536 of a CDNA workgroup}}
+tile.kernel @scratch_too_large(%x: f32) grid [1] workers 256 {
+  %a = tile.splat %x : !tile.reg<256x64xf32, #tile.layout<spatial(256,1).local(1,64)>>
+  %b = tile.splat %x : !tile.reg<64x256xf32, #tile.layout<spatial(1,256).local(64,1)>>
+  %c = tile.splat %x : !tile.reg<256x256xf32, #tile.layout<spatial(256,1).local(1,256)>>
+  %d = tile.dot %a, %b, %c : !tile.reg<256x64xf32, #tile.layout<spatial(256,1).local(1,64)>>, !tile.reg<64x256xf32, #tile.layout<spatial(1,256).local(64,1)>> -> !tile.reg<256x256xf32, #tile.layout<spatial(256,1).local(1,256)>>
   tile.return
 }
 

@@ -145,3 +145,45 @@ tile.kernel @view_cast(%p: memref<?xi16>, %s: memref<?xf16>, %y: memref<?xf16>, 
   tile.store_global %w, %vy[%c0, %c0] : !tile.reg<16x16xf16, #W>, !tile.global<?x?xf16>
   tile.return
 }
+
+// Without an mfma or wave-shuffle plan (an f32 dot A * A + A in row layouts; a sum across the two waves
+// of 128 workers), dots and reductions go through the kernel's LDS scratch
+// (Common/GPUExchange.h): store the operands row-major, barrier, fold from the scratch,
+// barrier. One scratch serves both ops: the larger need (the dot's 2 x 16 x 16 f32).
+// CHECK-LABEL: gpu.module @exchange
+// CHECK: workgroup(%[[SCRATCH:[^ ]+]] : memref<2048xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// CHECK: %[[A:.+]] = memref.view %[[SCRATCH]][%{{.+}}][] : memref<2048xi8, #gpu.address_space<workgroup>> to memref<256xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.store %{{.+}}, %[[A]]
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: gpu.barrier
+// CHECK: memref.view %[[SCRATCH]][%{{.+}}][] : memref<2048xi8, #gpu.address_space<workgroup>> to memref<128xf32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK: arith.addf
+// CHECK: gpu.barrier
+// ISA-LABEL: exchange:
+// ISA: ds_write_b32
+// ISA: s_barrier
+// ISA: ds_read_b32
+// ISA: .group_segment_fixed_size: 2048
+
+#RA = #tile.layout<spatial(16,8).local(1,2)>
+#RS = #tile.layout<spatial(2,64)>
+tile.kernel @exchange(%x: memref<?xf32>, %y: memref<?xf32>) grid [1] workers 128 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %vx = tile.global_view %x sizes(%c16, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<16x16xf32>
+  %vy = tile.global_view %y sizes(%c16, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<16x16xf32>
+  %a = tile.load_global %vx[%c0, %c0] : !tile.global<16x16xf32> -> !tile.reg<16x16xf32, #RA>
+  %d = tile.dot %a, %a, %a : !tile.reg<16x16xf32, #RA>, !tile.reg<16x16xf32, #RA> -> !tile.reg<16x16xf32, #RA>
+  tile.store_global %d, %vy[%c0, %c0] : !tile.reg<16x16xf32, #RA>, !tile.global<16x16xf32>
+  %s = tile.load_global %vx[%c0, %c0] : !tile.global<16x16xf32> -> !tile.reg<2x64xf32, #RS>
+  %r = tile.reduce add %s dims [0] : !tile.reg<2x64xf32, #RS> -> !tile.reg<1x64xf32, #tile.layout<replicated(2).spatial(1,64)>>
+  tile.store_global %r, %vy[%c0, %c0] : !tile.reg<1x64xf32, #tile.layout<replicated(2).spatial(1,64)>>, !tile.global<16x16xf32>
+  tile.return
+}

@@ -199,6 +199,29 @@ LogicalResult lowerView(ViewOp op, ViewOp::Adaptor adaptor, const TypeConverter 
   return success();
 }
 
+/// Result local l is the input element at its index with the repeated dimensions at 0, which
+/// this thread holds (the verifier's condition) at the owner's local, picked at run time.
+LogicalResult lowerBroadcast(BroadcastOp op, BroadcastOp::Adaptor adaptor,
+                             const TypeConverter &converter, ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  const layout::RegisterLayout &in = getRegisterLayout(op.getInput());
+  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+  Value zero = indexConstant(rewriter, loc, 0);
+  Value result = emitThreadLocals(
+      rewriter, loc, getRegisterLayout(op.getResult()), convertToLocals(converter, op.getType()),
+      [&](int64_t, ArrayRef<Value> outIndex) {
+        SmallVector<Value> index(outIndex);
+        for (auto [d, extent] : llvm::enumerate(inShape))
+          if (extent == 1)
+            index[d] = zero;
+        WorkerLocalValues owner = emitOwner(rewriter, loc, in, index);
+        return vector::ExtractOp::create(rewriter, loc, adaptor.getInput(),
+                                         ArrayRef<OpFoldResult>{owner.local});
+      });
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 LogicalResult lowerCast(CastOp op, CastOp::Adaptor adaptor, const TypeConverter &converter,
                         ConversionPatternRewriter &rewriter) {
   Type from = op.getInput().getType().getElementType(), to = op.getType().getElementType();
@@ -247,5 +270,6 @@ void tile::populateGPUThreadComputePatterns(const TypeConverter &converter,
   addLowering<SplatOp>(patterns, converter, lowerSplat);
   addLowering<ViewOp>(patterns, converter, lowerView);
   addLowering<CastOp>(patterns, converter, lowerCast);
+  addLowering<BroadcastOp>(patterns, converter, lowerBroadcast);
   addLowering<AnnotateLayoutOp>(patterns, converter, lowerAnnotateLayout);
 }

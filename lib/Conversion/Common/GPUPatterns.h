@@ -8,14 +8,16 @@
 // With that representation the per-thread ops lower the same way on both targets: the block and
 // worker indices, barriers, shared loads and stores, global loads and stores (each thread moves
 // the elements it holds; the masked element access is the target's GlobalAccess), the
-// element-wise ops, splat, view (a vector.bitcast of the thread's bits), cast and
-// annotate_layout. Copies, broadcast, dot and reduce differ and stay in TileToNVVM/ and
-// TileToROCDL/; their dot and reduce patterns are PlannedLowerings.
+// element-wise ops, splat, view (a vector.bitcast of the thread's bits), cast, broadcast (the
+// thread's own locals, picked at run time) and annotate_layout. Copies, dot and reduce differ
+// and stay in TileToNVVM/ and TileToROCDL/; their dot and reduce patterns are
+// PlannedLowerings, with the general path of GPUExchange.h where no plan applies.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_CONVERSION_COMMON_GPUPATTERNS_H
 #define LOWBIT_CONVERSION_COMMON_GPUPATTERNS_H
 
+#include "Common/GPUExchange.h"
 #include "tile/TileDialect.h"
 
 #include "mlir/Transforms/DialectConversion.h"
@@ -59,7 +61,8 @@ struct GlobalAccess {
 void populateGPUThreadMemoryPatterns(const mlir::TypeConverter &converter,
                                      mlir::RewritePatternSet &patterns, GlobalAccess access);
 
-/// The element-wise ops, tile.splat, tile.view, tile.cast and tile.annotate_layout.
+/// The element-wise ops, tile.splat, tile.view, tile.cast, tile.broadcast and
+/// tile.annotate_layout.
 void populateGPUThreadComputePatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
 
@@ -81,7 +84,10 @@ public:
 
   mlir::LogicalResult matchAndRewrite(Op op, typename Op::Adaptor adaptor,
                                       mlir::ConversionPatternRewriter &rewriter) const override {
-    std::optional<Plan> planned = plan(op);
+    // Ops marked for the general path (GPUExchange.h) are not the plan's, even where one exists.
+    std::optional<Plan> planned;
+    if (!op->hasAttr(kExchangeAttr))
+      planned = plan(op);
     if (!planned)
       return rewriter.notifyMatchFailure(op, unsupported);
     auto type = mlir::cast<mlir::VectorType>(this->getTypeConverter()->convertType(op.getType()));

@@ -240,3 +240,28 @@ Value tile::emitReduceCombine(OpBuilder &b, Location loc, ReduceKind kind, Type 
   }
   llvm_unreachable("unknown reduce kind");
 }
+
+/// A dot operand element as an f32 (float operands) or i32 (integer operands) product factor.
+Value tile::emitDotOperand(OpBuilder &b, Location loc, Type element, Value stored) {
+  Type i32 = b.getI32Type();
+  if (element.isF64())
+    return arith::TruncFOp::create(b, loc, b.getF32Type(), stored);
+  if (isa<mlir::FloatType, lowbit::FloatType>(element))
+    return emitDecode(b, loc, element, stored);
+  if (isa<TernaryType>(element))
+    return arith::FPToSIOp::create(b, loc, i32, emitDecode(b, loc, element, stored));
+  unsigned width = stored.getType().getIntOrFloatBitWidth();
+  if (width > 32)
+    return arith::TruncIOp::create(b, loc, i32, stored);
+  if (width == 32)
+    return stored;
+  if (isUnsignedElement(element))
+    return arith::ExtUIOp::create(b, loc, i32, stored);
+  return arith::ExtSIOp::create(b, loc, i32, stored);
+}
+
+Value tile::emitDotStep(OpBuilder &b, Location loc, Value acc, Value x, Value y) {
+  if (isa<mlir::FloatType>(acc.getType()))
+    return arith::AddFOp::create(b, loc, acc, arith::MulFOp::create(b, loc, x, y));
+  return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, x, y));
+}

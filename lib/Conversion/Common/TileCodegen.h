@@ -48,6 +48,15 @@ mlir::Value emitVectorCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v
 mlir::Value emitReduceCombine(mlir::OpBuilder &b, mlir::Location loc, ReduceKind kind,
                               mlir::Type element, mlir::Value x, mlir::Value y);
 
+/// A tile.dot operand element (stored as getStorageType(element)) as a product factor: f32
+/// for float elements, i32 for integers (sign- or zero-extended, ternary as -1/0/1).
+mlir::Value emitDotOperand(mlir::OpBuilder &b, mlir::Location loc, mlir::Type element,
+                           mlir::Value stored);
+
+/// acc + x * y in f32 or i32 (the type of acc): one K step of tile.dot.
+mlir::Value emitDotStep(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc, mlir::Value x,
+                        mlir::Value y);
+
 /// The sizes and strides of a global view, as tile.global_view received them.
 struct GlobalView {
   mlir::Value memref;

@@ -40,32 +40,12 @@ void defineByElement(KernelEmulator &emulator, Operation *op,
   emulator.scheduleErase(op);
 }
 
-/// A dot operand element as an f32 (float operands) or i32 (integer operands) product factor.
-Value emitDotOperand(OpBuilder &b, Location loc, Type element, Value stored) {
-  Type i32 = b.getI32Type();
-  if (element.isF64())
-    return arith::TruncFOp::create(b, loc, b.getF32Type(), stored);
-  if (isa<mlir::FloatType, lowbit::FloatType>(element))
-    return emitDecode(b, loc, element, stored);
-  if (isa<TernaryType>(element))
-    return arith::FPToSIOp::create(b, loc, i32, emitDecode(b, loc, element, stored));
-  unsigned width = stored.getType().getIntOrFloatBitWidth();
-  if (width > 32)
-    return arith::TruncIOp::create(b, loc, i32, stored);
-  if (width == 32)
-    return stored;
-  if (isUnsignedElement(element))
-    return arith::ExtUIOp::create(b, loc, i32, stored);
-  return arith::ExtSIOp::create(b, loc, i32, stored);
-}
-
 void lowerDot(KernelEmulator &emulator, DotOp op) {
   const layout::RegisterLayout &aLayout = getRegisterLayout(op.getA()),
                                &bLayout = getRegisterLayout(op.getB()),
                                &cLayout = getRegisterLayout(op.getC());
   Type aElement = op.getA().getType().getElementType();
   Type bElement = op.getB().getType().getElementType();
-  bool isFloat = op.getC().getType().getElementType().isF32();
   int64_t k = op.getA().getType().getShape()[1];
   Value aBuffer = emulator.getBuffer(op.getA()), bBuffer = emulator.getBuffer(op.getB()),
         cBuffer = emulator.getBuffer(op.getC());
@@ -82,14 +62,8 @@ void lowerDot(KernelEmulator &emulator, DotOp op) {
         [&](OpBuilder &body, Location, Value kk, ValueRange acc) {
           Value x = loadElement(body, loc, aBuffer, emitOwner(body, loc, aLayout, {mn[0], kk}));
           Value y = loadElement(body, loc, bBuffer, emitOwner(body, loc, bLayout, {kk, mn[1]}));
-          x = emitDotOperand(body, loc, aElement, x);
-          y = emitDotOperand(body, loc, bElement, y);
-          Value sum =
-              isFloat
-                  ? arith::AddFOp::create(body, loc, acc[0], arith::MulFOp::create(body, loc, x, y))
-                        .getResult()
-                  : arith::AddIOp::create(body, loc, acc[0], arith::MulIOp::create(body, loc, x, y))
-                        .getResult();
+          Value sum = emitDotStep(body, loc, acc[0], emitDotOperand(body, loc, aElement, x),
+                                  emitDotOperand(body, loc, bElement, y));
           scf::YieldOp::create(body, loc, sum);
         });
     return loop.getResult(0);

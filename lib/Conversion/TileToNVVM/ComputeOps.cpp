@@ -1,11 +1,14 @@
 //===- ComputeOps.cpp - tile-to-nvvm: register computation -----------------===//
 //
-// Per-thread vectors of locals: tile.broadcast is a shuffle of the thread's own locals (the
-// same for every thread, checked here). The element-wise ops, splat, view and cast are the
-// patterns both GPU lowerings share (Common/GPUPatterns.h); tile.dot: DotOps.cpp;
-// tile.reduce: ReduceOps.cpp.
+// Per-thread vectors of locals: tile.broadcast is a shuffle of the thread's own locals when
+// their positions are the same in every thread (else the shared lowering picks them at run
+// time). The element-wise ops, splat, view and cast are the patterns both GPU lowerings share
+// (Common/GPUPatterns.h); tile.dot: mma.sync (DotOps.cpp), tile.reduce: warp shuffles
+// (ReduceOps.cpp), each through workgroup memory where its plan does not apply
+// (Common/GPUExchange.h).
 //
 //===----------------------------------------------------------------------===//
+#include "Common/GPUExchange.h"
 #include "Common/GPUPatterns.h"
 #include "TileToNVVM.h"
 
@@ -59,18 +62,19 @@ struct BroadcastLowering : OpConversionPattern<BroadcastOp> {
 
 } // namespace
 
+bool lowbit::tile::needsExchangeForNVVM(Operation *op) {
+  if (auto dot = dyn_cast<DotOp>(op))
+    return !hasMmaPlan(dot);
+  if (auto reduce = dyn_cast<ReduceOp>(op))
+    return !hasShuffleReducePlan(reduce);
+  return false;
+}
+
 LogicalResult lowbit::tile::checkOpForNVVM(Operation *op) {
   for (Type type : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
     if (auto reg = dyn_cast<RegType>(type); reg && !reg.hasLayout())
       return op->emitOpError()
              << "tile-to-nvvm: register tensors need layouts (run tile-infer-layouts first)";
-  if (auto reduce = dyn_cast<ReduceOp>(op))
-    return checkReduceForNVVM(reduce);
-  if (auto dot = dyn_cast<DotOp>(op))
-    return checkDotForNVVM(dot);
-  if (auto broadcast = dyn_cast<BroadcastOp>(op); broadcast && !getBroadcastMap(broadcast))
-    return op->emitOpError() << "tile-to-nvvm: the broadcast reads locals at positions that "
-                                "depend on the thread";
   if (auto splat = dyn_cast<SplatOp>(op)) {
     Type element = cast<RegType>(splat.getType()).getElementType();
     if (getStorageType(element) != element)
@@ -84,8 +88,10 @@ LogicalResult lowbit::tile::checkOpForNVVM(Operation *op) {
 
 void lowbit::tile::populateTileToNVVMComputePatterns(TypeConverter &converter,
                                                      RewritePatternSet &patterns) {
-  patterns.add<BroadcastLowering>(converter, patterns.getContext());
+  // Preferred over the shared broadcast, which picks the local at run time.
+  patterns.add<BroadcastLowering>(converter, patterns.getContext(), /*benefit=*/2);
   populateGPUThreadComputePatterns(converter, patterns);
   populateTileToNVVMReducePatterns(converter, patterns);
   populateTileToNVVMDotPatterns(converter, patterns);
+  populateGPUExchangePatterns(converter, patterns);
 }

@@ -153,15 +153,7 @@ Value emitMmaSyncDot(DotOp op, DotOp::Adaptor adaptor, const MmaPlan &plan, Vect
 
 } // namespace
 
-LogicalResult lowbit::tile::checkDotForNVVM(DotOp op) {
-  if (getMmaPlan(op))
-    return success();
-  return op.emitOpError()
-         << "tile-to-nvvm: tile.dot needs the PTX mma.sync fragment layouts and types (or "
-            "block compositions outer * fragment of them whose tiles each warp holds): f16 x "
-            "f16 -> f32 with ptx_mma_m16n8k16 A/B/C, or s8 x s8 -> i32 with ptx_mma_m16n8k32 "
-            "A/B/C (no general dot on CUDA yet)";
-}
+bool lowbit::tile::hasMmaPlan(DotOp op) { return getMmaPlan(op).has_value(); }
 
 void lowbit::tile::populateTileToNVVMDotPatterns(TypeConverter &converter,
                                                  RewritePatternSet &patterns) {

@@ -124,17 +124,10 @@ Value emitShuffleReduce(ReduceOp op, ReduceOp::Adaptor adaptor, const ReducePlan
 
 } // namespace
 
-LogicalResult lowbit::tile::checkReduceForNVVM(ReduceOp op) {
+bool lowbit::tile::hasShuffleReducePlan(ReduceOp op) {
+  // Warp shuffles move 32-bit values.
   Type element = getStorageType(cast<RegType>(op.getType()).getElementType());
-  if (!element.isF32() && !element.isInteger(32))
-    return op.emitOpError() << "tile-to-nvvm: tile.reduce supports 32-bit elements (f32, i32) "
-                               "only (warp shuffles move 32 bits)";
-  if (!getReducePlan(op))
-    return op.emitOpError()
-           << "tile-to-nvvm: tile.reduce needs the reduced dims spread over the threads of "
-              "one warp (bits of the thread id below 32) and its locals, the same local "
-              "pattern in every thread";
-  return success();
+  return (element.isF32() || element.isInteger(32)) && getReducePlan(op).has_value();
 }
 
 void lowbit::tile::populateTileToNVVMReducePatterns(TypeConverter &converter,

@@ -5,6 +5,8 @@
 //      known_block_size [W, 1, 1]; every tile.alloc_shared gets a workgroup attribution;
 //      every tile.launch becomes a gpu.launch_func (the host side stays at the gpu level;
 //      lib/Runtime launches the PTX kernels by their ABI, docs/runtime.md);
+//      dots and reductions that no mma/shuffle plan covers get the kernel's exchange scratch
+//      (Common/GPUExchange.h);
 //   2. a dialect conversion of each gpu.func body (NVVMOps.cpp): register tensors become
 //      per-thread vectors of their locals, shared tensors workgroup memrefs, global views
 //      memref<?xT> plus the sizes and strides of their tile.global_view.
@@ -13,6 +15,7 @@
 #include "lowbit/Conversion/Passes.h"
 
 #include "TileToNVVM.h"
+#include "Common/GPUExchange.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -41,6 +44,15 @@ LogicalResult checkKernel(KernelOp kernel) {
   }
   if (kernel.getNumWorkers() > 1024) {
     kernel.emitOpError() << "tile-to-nvvm: more than 1024 workers per block";
+    ok = false;
+  }
+  // Static shared memory of a CUDA block (larger needs the dynamic kind and an opt-in).
+  constexpr int64_t kSharedLimit = 48 * 1024;
+  if (int64_t bytes = getWorkgroupBytes(kernel, needsExchangeForNVVM); bytes > kSharedLimit) {
+    kernel.emitOpError() << "tile-to-nvvm: needs " << bytes
+                         << " bytes of shared memory (tile.alloc_shared plus the scratch of "
+                            "dots and reductions without an mma/shuffle plan), more than the "
+                         << kSharedLimit << " a CUDA block has statically";
     ok = false;
   }
   kernel.walk([&](Operation *op) {
@@ -107,6 +119,8 @@ gpu::GPUFuncOp outlineKernel(OpBuilder &b, KernelOp kernel) {
                                      b.getI64IntegerAttr(16));
     op->setAttr(kAttributionAttr, b.getI64IntegerAttr(index));
   }
+  // Dots and reductions without an instruction plan go through workgroup memory.
+  addExchangeScratch(func, needsExchangeForNVVM);
   return func;
 }
 

@@ -37,13 +37,17 @@ mlir::LogicalResult checkOpForNVVM(mlir::Operation *op);
 
 void populateTileToNVVMPatterns(mlir::TypeConverter &converter,
                                 mlir::RewritePatternSet &patterns);
-/// tile.dot by nvgpu.mma.sync (DotOps.cpp).
-mlir::LogicalResult checkDotForNVVM(DotOp op);
+/// Whether tile-to-nvvm lowers `op` (a tile.dot or tile.reduce) through workgroup memory
+/// (Common/GPUExchange.h) because no instruction plan below applies.
+bool needsExchangeForNVVM(mlir::Operation *op);
+
+/// tile.dot by nvgpu.mma.sync (DotOps.cpp), when the layouts and types allow.
+bool hasMmaPlan(DotOp op);
 void populateTileToNVVMDotPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 
-/// tile.reduce by warp shuffles (ReduceOps.cpp).
-mlir::LogicalResult checkReduceForNVVM(ReduceOp op);
+/// tile.reduce by warp shuffles (ReduceOps.cpp), when the layouts and types allow.
+bool hasShuffleReducePlan(ReduceOp op);
 void populateTileToNVVMReducePatterns(mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
 

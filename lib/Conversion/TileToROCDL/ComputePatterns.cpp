@@ -12,6 +12,7 @@
 //     within one wave (bits 0..5); anything else is rejected.
 //
 //===----------------------------------------------------------------------===//
+#include "Common/GPUExchange.h"
 #include "Common/GPUPatterns.h"
 #include "Common/LayoutCodegen.h"
 #include "Common/TileCodegen.h"
@@ -148,54 +149,17 @@ Value emitWaveReduce(ReduceOp op, ReduceOp::Adaptor adaptor, const ReducePlan &p
 
 // --- Per-thread ops -------------------------------------------------------------------------
 
-struct BroadcastLowering : OpConversionPattern<BroadcastOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
-                                ConversionPatternRewriter &rewriter) const override {
-    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(op.getType()));
-    const layout::RegisterLayout &in = getRegisterLayout(op.getInput()),
-                               &out = getRegisterLayout(op.getResult());
-    ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
-    Location loc = op.getLoc();
-    Value tid = emitThreadId(rewriter, loc);
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value result = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(vectorType));
-    // Result local l is input element index(l) with the repeated dimensions at 0; this
-    // thread holds it (the verifier's condition) at the owner's local.
-    for (int64_t l = 0; l < out.getLocalSize(); ++l) {
-      Value local = arith::ConstantIndexOp::create(rewriter, loc, l);
-      SmallVector<Value> index = emitLogicalIndex(rewriter, loc, out, tid, local);
-      for (auto [d, extent] : llvm::enumerate(inShape))
-        if (extent == 1)
-          index[d] = zero;
-      WorkerLocalValues owner = emitOwner(rewriter, loc, in, index);
-      Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getInput(),
-                                          ArrayRef<OpFoldResult>{owner.local});
-      result = vector::InsertOp::create(rewriter, loc, x, result, l);
-    }
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
 } // namespace
 
+bool rocdl::needsExchangeForROCDL(Operation *op) {
+  if (auto dot = dyn_cast<DotOp>(op))
+    return !planMfmaDot(dot);
+  if (auto reduce = dyn_cast<ReduceOp>(op))
+    return !planWaveReduce(reduce);
+  return false;
+}
+
 std::string rocdl::checkOpForROCDL(Operation *op) {
-  if (auto dot = dyn_cast<DotOp>(op)) {
-    if (!planMfmaDot(dot))
-      return "tile-to-rocdl lowers tile.dot only to amdgpu.mfma: f16 operands and an f32 "
-             "accumulator in the fragment layouts of mfma 16x16x16 f16 or 32x32x8 f16 "
-             "(lowbit/Layout/InstructionLayouts.h), or in block compositions of them (waves "
-             "outside, several fragments per thread) where every wave holds the A and B "
-             "fragments its C fragments need";
-    return "";
-  }
-  if (auto reduce = dyn_cast<ReduceOp>(op)) {
-    std::string why;
-    if (failed(planReduce(reduce, why)))
-      return "tile-to-rocdl cannot lower this tile.reduce with wave shuffles: it " + why;
-    return "";
-  }
   if (isa<LaunchOp>(op))
     return "tile-to-rocdl does not lower host launches yet (no HIP runtime loader); launch the "
            "gpu.func from the HSACO with the HIP runtime";
@@ -207,6 +171,6 @@ void rocdl::populateComputePatterns(const TypeConverter &converter, RewritePatte
   MLIRContext *context = patterns.getContext();
   patterns.add<PlannedLowering<ReduceOp, ReducePlan>>(converter, context, planWaveReduce,
                                                       emitWaveReduce, "no wave-shuffle plan");
-  patterns.add<BroadcastLowering>(converter, context);
+  populateGPUExchangePatterns(converter, patterns);
   populateGPUThreadComputePatterns(converter, patterns);
 }

@@ -35,8 +35,8 @@ using SharedAllocations = llvm::DenseMap<mlir::Operation *, mlir::Value>;
 void populateMemoryPatterns(const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
                             const SharedAllocations &allocations);
 
-/// Register computation: broadcast, dot (mfma), reduce (shuffles), and the element-wise ops,
-/// splat, view and cast both GPU lowerings share (ComputePatterns.cpp).
+/// Register computation: dot (mfma), reduce (shuffles), both through workgroup memory where
+/// no plan applies, and the ops both GPU lowerings share (ComputePatterns.cpp).
 void populateComputePatterns(const mlir::TypeConverter &converter,
                              mlir::RewritePatternSet &patterns);
 
@@ -54,8 +54,12 @@ std::optional<MfmaPlan> planMfmaDot(DotOp op);
 void populateMfmaDotPattern(const mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);
 
-/// Why tile-to-rocdl cannot lower `op` (a dot whose layouts are not an mfma's, a reduction
-/// across waves, ...), or the empty string. Checked before anything is rewritten.
+/// Whether tile-to-rocdl lowers `op` (a tile.dot or tile.reduce) through workgroup memory
+/// (Common/GPUExchange.h): a dot without an mfma plan, a reduction without a wave-shuffle plan.
+bool needsExchangeForROCDL(mlir::Operation *op);
+
+/// Why tile-to-rocdl cannot lower `op` (a host launch), or the empty string. Checked before
+/// anything is rewritten.
 std::string checkOpForROCDL(mlir::Operation *op);
 
 } // namespace lowbit::tile::rocdl

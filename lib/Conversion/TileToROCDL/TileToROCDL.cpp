@@ -1,10 +1,12 @@
 //===- TileToROCDL.cpp - The tile-to-rocdl pass ----------------------------===//
 //
 // HIP lowering of tile kernels: worker = thread (wave64), block index = block id. Steps:
-//   1. check: every op can be lowered (mfma-shaped dots, in-wave reductions, laid-out
-//      register tensors, no host launch); errors before anything is rewritten;
+//   1. check: every op can be lowered (laid-out register tensors, no host launch, workgroup
+//      memory within the LDS); errors before anything is rewritten;
 //   2. outline: every tile.kernel becomes `gpu.module @k { gpu.func @k kernel }` with
-//      known_block_size [W, 1, 1] and one workgroup attribution per tile.alloc_shared;
+//      known_block_size [W, 1, 1], one workgroup attribution per tile.alloc_shared, and the
+//      exchange scratch of dots and reductions that no mfma / wave-shuffle plan covers
+//      (Common/GPUExchange.h);
 //   3. convert the tile ops inside with ROCDLPatterns.h's type conversion; the chip decides
 //      nothing at this level (amdgpu.mfma is chip-independent; convert-amdgpu-to-rocdl picks
 //      the intrinsic), it is recorded as `rocdl.chip` on each gpu.module for the pipeline.
@@ -13,6 +15,7 @@
 #include "lowbit/Conversion/Passes.h"
 
 #include "ROCDLPatterns.h"
+#include "Common/GPUExchange.h"
 #include "Common/TileCodegen.h"
 
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
@@ -63,6 +66,14 @@ LogicalResult checkKernel(KernelOp kernel) {
     auto reg = dyn_cast<RegType>(type);
     return !reg || reg.hasLayout();
   };
+  // The LDS of a CDNA workgroup.
+  constexpr int64_t kLdsLimit = 64 * 1024;
+  if (int64_t bytes = getWorkgroupBytes(kernel, needsExchangeForROCDL); bytes > kLdsLimit)
+    ok = succeeded(LogicalResult(
+        kernel.emitOpError() << "needs " << bytes
+                             << " bytes of LDS (tile.alloc_shared plus the scratch of dots and "
+                                "reductions without an mfma/shuffle plan), more than the "
+                             << kLdsLimit << " of a CDNA workgroup"));
   kernel.walk([&](Operation *op) {
     for (Region &region : op->getRegions())
       for (Block &block : region)
@@ -145,6 +156,8 @@ gpu::GPUFuncOp outline(KernelOp kernel, SharedAllocations &allocations,
     rewriter.setInsertionPoint(ret);
     rewriter.replaceOpWithNewOp<gpu::ReturnOp>(ret);
   });
+  // Dots and reductions without an instruction plan go through workgroup memory.
+  addExchangeScratch(func, needsExchangeForROCDL);
   rewriter.eraseOp(kernel);
   return func;
 }
