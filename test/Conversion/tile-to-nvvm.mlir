@@ -9,6 +9,8 @@
 //   ComputeOps.cpp   @int_paths: view, cast, broadcast, element-wise
 //   ReduceOps.cpp    @row_max
 //   Common/GPUExchange.cpp  @sum_across_warps, @int_dot_general (no shuffle / mma plan)
+//   Common/GPUPatterns.cpp  the per-thread ops both GPU lowerings share (indices, loads and
+//                           stores, element-wise, splat, view, cast, broadcast)
 
 // CHECK: module attributes {gpu.container_module}
 // CHECK-LABEL: gpu.module @mma_shared

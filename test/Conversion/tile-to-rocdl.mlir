@@ -2,7 +2,9 @@
 
 // Implemented in lib/Conversion/TileToROCDL/: TileToROCDL.cpp (kernels, types),
 // MemoryPatterns.cpp (global/shared access, copies, barriers), ComputePatterns.cpp (elementwise,
-// cast, view, broadcast, reduce shuffles), MfmaDot.cpp (tile.dot as amdgpu.mfma).
+// cast, view, broadcast, reduce shuffles), MfmaDot.cpp (tile.dot as amdgpu.mfma); shared with
+// tile-to-nvvm: lib/Conversion/Common/GPUPatterns.cpp (per-thread ops), MemoryCodegen.cpp
+// (global views, masked loads and stores), GPUExchange.cpp (@exchange).
 // RUN: lowbit-opt %s --tile-to-rocdl=chip=gfx90a --cse | FileCheck %s --check-prefix=CHIP
 // RUN: lowbit-opt %s --lowbit-pipeline-hsaco="chip=gfx90a format=isa toolkit=%rocm_toolkit" \
 // RUN:   | %extract_gpu_object %t.s
