@@ -138,8 +138,6 @@ LogicalResult ReduceOp::verify() {
 // tile.broadcast
 //===----------------------------------------------------------------------===//
 
-/// Largest number of (worker, local) pairs whose sources the verifier checks one by one.
-static constexpr int64_t kMaxBroadcastPairsChecked = int64_t(1) << 20;
 
 LogicalResult BroadcastOp::verify() {
   RegType input = getInput().getType(), result = getResult().getType();
@@ -171,25 +169,13 @@ LogicalResult BroadcastOp::verify() {
                          << " workers but the result layout " << out.str() << " has "
                          << out.getNumWorkers() << "; the input needs a layout over "
                          << out.getNumWorkers() << " workers" << suggestion;
-  if (out.getNumWorkers() * out.getLocalSize() > kMaxBroadcastPairsChecked)
-    return success();
-  for (int64_t worker = 0; worker < out.getNumWorkers(); ++worker) {
-    for (int64_t local = 0; local < out.getLocalSize(); ++local) {
-      SmallVector<int64_t, 4> index = out.getLogicalIndex(worker, local);
-      SmallVector<int64_t, 4> source = index;
-      for (int64_t dim : broadcastDims)
-        source[dim] = 0;
-      bool held = llvm::any_of(in.getOwners(source), [&](const layout::WorkerLocal &owner) {
-        return owner.worker == worker;
-      });
-      if (!held)
-        return emitOpError() << "worker " << worker << " holds result element "
-                             << formatShape(index) << " but not the 'input' element "
-                             << formatShape(source) << " it repeats; the 'input' layout "
-                             << in.str() << " must give every worker the elements it "
-                             << "broadcasts" << suggestion;
-    }
-  }
+  if (std::optional<layout::UnheldBroadcastElement> unheld =
+          layout::findUnheldBroadcastElement(in, out, broadcastDims))
+    return emitOpError() << "worker " << unheld->worker << " holds result element "
+                         << formatShape(unheld->index) << " but not the 'input' element "
+                         << formatShape(unheld->source) << " it repeats; the 'input' layout "
+                         << in.str() << " must give every worker the elements it "
+                         << "broadcasts" << suggestion;
   return success();
 }
 

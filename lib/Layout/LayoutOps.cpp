@@ -325,3 +325,23 @@ llvm::Expected<RegisterLayout> lowbit::layout::unsqueeze(const RegisterLayout &a
   parts.dimModes.insert(parts.dimModes.begin() + dim, SmallVector<int64_t, 4>());
   return LayoutBuilder::fromParts(std::move(parts));
 }
+
+std::optional<UnheldBroadcastElement>
+lowbit::layout::findUnheldBroadcastElement(const RegisterLayout &in, const RegisterLayout &out,
+                                           llvm::ArrayRef<int64_t> dims) {
+  assert(in.getNumWorkers() == out.getNumWorkers() && "broadcast across worker counts");
+  constexpr int64_t kMaxPairsChecked = int64_t(1) << 20;
+  if (out.getNumWorkers() * out.getLocalSize() > kMaxPairsChecked)
+    return std::nullopt;
+  for (int64_t worker = 0; worker < out.getNumWorkers(); ++worker)
+    for (int64_t local = 0; local < out.getLocalSize(); ++local) {
+      llvm::SmallVector<int64_t, 4> index = out.getLogicalIndex(worker, local);
+      llvm::SmallVector<int64_t, 4> source = index;
+      for (int64_t dim : dims)
+        source[dim] = 0;
+      if (llvm::none_of(in.getOwners(source),
+                        [&](const WorkerLocal &owner) { return owner.worker == worker; }))
+        return UnheldBroadcastElement{worker, std::move(index), std::move(source)};
+    }
+  return std::nullopt;
+}

@@ -211,9 +211,6 @@ static LogicalResult chooseBroadcast(Operation *op, LayoutState &state) {
   return state.require(broadcast.getInput(), *input, op);
 }
 
-/// Largest number of (worker, local) pairs whose sources validation checks one by one (as the
-/// op verifier does).
-static constexpr int64_t kMaxBroadcastPairsChecked = int64_t(1) << 20;
 
 static LogicalResult validateBroadcast(Operation *op) {
   auto broadcast = cast<BroadcastOp>(op);
@@ -236,21 +233,11 @@ static LogicalResult validateBroadcast(Operation *op) {
   if (in.getNumWorkers() != out.getNumWorkers())
     return mismatch() << "it has " << in.getNumWorkers() << " workers, the result "
                       << out.getNumWorkers() << suggestion;
-  if (out.getNumWorkers() * out.getLocalSize() > kMaxBroadcastPairsChecked)
-    return success();
-  for (int64_t worker = 0; worker < out.getNumWorkers(); ++worker) {
-    for (int64_t local = 0; local < out.getLocalSize(); ++local) {
-      SmallVector<int64_t, 4> index = out.getLogicalIndex(worker, local);
-      SmallVector<int64_t, 4> source = index;
-      for (int64_t dim : dims)
-        source[dim] = 0;
-      if (llvm::none_of(in.getOwners(source),
-                        [&](const layout::WorkerLocal &owner) { return owner.worker == worker; }))
-        return mismatch() << "worker " << worker << " holds result element "
-                          << llvm::interleaved_array(index) << " but not the input element "
-                          << llvm::interleaved_array(source) << " it repeats" << suggestion;
-    }
-  }
+  if (std::optional<layout::UnheldBroadcastElement> unheld =
+          layout::findUnheldBroadcastElement(in, out, dims))
+    return mismatch() << "worker " << unheld->worker << " holds result element "
+                      << llvm::interleaved_array(unheld->index) << " but not the input element "
+                      << llvm::interleaved_array(unheld->source) << " it repeats" << suggestion;
   return success();
 }
 

@@ -236,6 +236,20 @@ llvm::Expected<RegisterLayout> unsqueeze(const RegisterLayout &a, int64_t dim);
 /// (wA * numWorkers(b) + wB, lA * localSize(b) + lB) -> (indexA..., indexB...).
 llvm::Expected<RegisterLayout> concat(const RegisterLayout &a, const RegisterLayout &b);
 
+/// A result element that a broadcast's worker holds without holding the input element it
+/// repeats (the index with the broadcast dims at 0).
+struct UnheldBroadcastElement {
+  int64_t worker;
+  llvm::SmallVector<int64_t, 4> index, source;
+};
+/// Broadcasting from `in` to `out` along `dims` (extent 1 in `in`) is local when every worker
+/// of `out` holds, in `in`, each input element it repeats: returns the first element where
+/// this fails, or nullopt. Layouts of more than 2^20 worker-local pairs are not checked
+/// (nullopt); the worker counts must be equal.
+std::optional<UnheldBroadcastElement> findUnheldBroadcastElement(const RegisterLayout &in,
+                                                                 const RegisterLayout &out,
+                                                                 llvm::ArrayRef<int64_t> dims);
+
 // --- Text ---------------------------------------------------------------------------------------
 
 /// Where and why parsing failed; column is 1-based.

@@ -84,6 +84,32 @@ TEST(LayoutOperations, Reduce) {
             "reduce: dimension 1 is repeated");
 }
 
+TEST(LayoutOperations, BroadcastFromTheReducedLayoutIsLocal) {
+  // Every worker of a holds each element of reduce(a, dims) that its elements repeat.
+  auto rng = makeRng(22);
+  for (int trial = 0; trial < kTrials; ++trial) {
+    RegisterLayout a = randomLayout(rng);
+    std::vector<int64_t> dims;
+    for (unsigned d = 0; d < a.getRank(); ++d)
+      if (std::uniform_int_distribution<int>(0, 1)(rng))
+        dims.push_back(d);
+    SCOPED_TRACE(a.str());
+    RegisterLayout r = llvm::cantFail(reduce(a, dims));
+    EXPECT_FALSE(findUnheldBroadcastElement(r, a, dims).has_value());
+  }
+}
+
+TEST(LayoutOperations, BroadcastNamesTheFirstUnheldElement) {
+  // Row w of the result is worker w's, but input column j is worker j's.
+  RegisterLayout in = spatial({1, 8});
+  RegisterLayout out = llvm::cantFail(compose(spatial({8, 1}), local({1, 8})));
+  std::optional<UnheldBroadcastElement> unheld = findUnheldBroadcastElement(in, out, {0});
+  ASSERT_TRUE(unheld.has_value());
+  EXPECT_EQ(unheld->worker, 0);
+  EXPECT_EQ(Index(unheld->index.begin(), unheld->index.end()), Index({0, 1}));
+  EXPECT_EQ(Index(unheld->source.begin(), unheld->source.end()), Index({0, 1}));
+}
+
 TEST(LayoutOperations, Permute) {
   auto rng = makeRng(22);
   for (int trial = 0; trial < kTrials; ++trial) {
