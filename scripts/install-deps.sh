@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # compiler toolchain: LLVM/MLIR/Clang/LLD 22 (lit, FileCheck and not come with llvm-22-tools)
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # the OpenMP runtime that parallel kernel launches run on
+  libomp-22-dev
   # build system
   cmake ninja-build ccache
   # unit tests

@@ -32,10 +32,18 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
 
 void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildLowbitToLinalgPipeline(pm, options);
-  // Tile kernels become functions that loop over their workers, launches grid loops; host
-  // code hands them buffers through bufferization.to_buffer / to_tensor, which the
-  // bufferization below resolves.
-  pm.addPass(createTileToCPU());
+  // Tile kernels need a layout on every register tensor; programs state the ones that matter.
+  pm.addPass(createTileInferLayouts());
+  // Tile kernels become functions of vector code (workers = SIMD lanes) or of loops emulating
+  // their workers; launches parallel loops over the grid. Host code hands them buffers through
+  // bufferization.to_buffer / to_tensor, which the bufferization below resolves.
+  TileToCPUOptions tileToCPU;
+  tileToCPU.simd = options.simd;
+  tileToCPU.parallel = options.parallel;
+  tileToCPU.targetCpu = options.targetCpu;
+  tileToCPU.targetTriple = options.targetTriple;
+  tileToCPU.targetFeatures = options.targetFeatures;
+  pm.addPass(createTileToCPU(tileToCPU));
 
   // Tensors become buffers; identity layouts keep function arguments plain and contiguous.
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -50,27 +58,40 @@ void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions 
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   // Temporaries are freed where their last use ends.
   bufferization::buildBufferDeallocationPipeline(pm);
+  // The block loops of launches run on the runtime's threads (after deallocation, which adds
+  // code to loop bodies).
+  if (options.parallel)
+    pm.addPass(createTileLaunchesToOpenMP());
 
   // Structured ops become loops; floordiv scale maps become index arithmetic.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  // The scalar code of the SIMD kernels' casts and masks leaves foldable constants behind.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   // bf16 conversions as integer bit manipulation (no libgcc helpers needed).
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
+  // fma, roundeven, abs... become LLVM intrinsics (on vectors too) before the libm
+  // conversion below could scalarize them into calls.
+  pm.addPass(createConvertMathToLLVMPass());
   // erf and tanh have no LLVM intrinsic: call libm.
   pm.addPass(createConvertMathToLibmPass());
+  // Vector ops (the SIMD kernels) to LLVM vectors and intrinsics.
+  pm.addPass(createConvertVectorToLLVMPass());
 
   // To the LLVM dialect.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  // The parallel launches (omp.parallel / omp.wsloop) with LLVM types in their regions.
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

@@ -1,6 +1,7 @@
 //===- Jit.cpp - Compile a lowbit function for the host CPU and call it ----===//
 #include "lowbit/Target/Jit.h"
 
+#include "lowbit/Runtime/Threads.h"
 #include "lowbit/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -14,6 +15,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/TargetSelect.h"
 
 using namespace mlir;
@@ -28,6 +30,7 @@ void lowbit::initializeJit(DialectRegistry &registry) {
   (void)targetsReady;
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
 }
 
 static llvm::Error makeError(const llvm::Twine &message) {
@@ -131,10 +134,20 @@ JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &op
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(options.optLevel);
+  // Parallel launches call the OpenMP runtime.
+  llvm::SmallVector<llvm::StringRef, 1> libraries = {LOWBIT_LIBOMP_PATH};
+  engineOptions.sharedLibPaths = libraries;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return makeError("JIT compilation failed: " + llvm::toString(engine.takeError()));
   result->engine = std::move(*engine);
+  // The runtime functions compiled code calls, from this process.
+  result->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("lowbit_num_threads")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&lowbit_num_threads), llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
   return result;
 }
 

@@ -1,4 +1,4 @@
-// RUN: lowbit-opt %s --split-input-file --tile-to-cpu --cse | FileCheck %s
+// RUN: lowbit-opt %s --split-input-file --tile-to-cpu="simd=never parallel=false" --cse | FileCheck %s
 
 // Implemented in lib/Conversion/TileToCPU/: TileToCPU.cpp (kernels, launches, grid loops),
 // KernelEmulator.cpp (register buffers, worker loops, carried values), MemoryOps.cpp (global and
@@ -14,7 +14,7 @@
 // launch loops over the grid and calls it.
 // CHECK-LABEL: func.func private @scale(
 // CHECK-SAME: %{{.+}}: memref<?xf32>, %{{.+}}: index, %{{.+}}: index, %{{.+}}: index)
-// CHECK-SAME: attributes {tile.grid = array<i64: 2, 4>, tile.workers = 32 : i64}
+// CHECK-SAME: attributes {tile.grid = array<i64: 2, 4>, tile.lowering = "simt", tile.workers = 32 : i64}
 // CHECK-LABEL: func.func @launch(
 // CHECK-SAME: %[[X:.+]]: memref<?xf32>, %[[N:.+]]: index)
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index

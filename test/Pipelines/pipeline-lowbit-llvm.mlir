@@ -22,15 +22,22 @@ func.func @mpgemm(%a: tensor<3x16xbf16>, %w: tensor<4x16xf4E2M1FN>, %s: tensor<4
 
 // -----
 
-// Tile programs go the same way: tile-to-cpu makes the kernel a private function whose
-// register tiles live on the stack and the launch a loop over the grid calling it; the host
+// Tile programs go the same way: tile-to-cpu makes the kernel a private function of vector
+// code (its 32 workers are the 32 lanes of vector<32xf32>: a vector load when the block lies
+// inside the view, a masked gather at the edge), and the launch a loop over the grid that runs
+// on the runtime's threads (omp.parallel, in LLVM types until translation); the host
 // function's to_buffer / to_tensor become its own buffers.
 // CHECK-LABEL: llvm.func @scale(
 // CHECK-SAME: %arg5: f32, %arg6: i64, %arg7: i64)
-// CHECK-SAME: attributes {sym_visibility = "private", tile.grid = array<i64: 4>, tile.workers = 32 : i64}
-// CHECK: llvm.alloca %{{.+}} x f32
-// CHECK: llvm.fmul
+// CHECK-SAME: attributes {sym_visibility = "private", tile.grid = array<i64: 4>, tile.lowering = "simd", tile.workers = 32 : i64}
+// CHECK: llvm.load %{{.+}} : !llvm.ptr -> vector<32xf32>
+// CHECK: llvm.intr.masked.gather
+// CHECK: llvm.fmul %{{.+}}, %{{.+}} : vector<32xf32>
 // CHECK-LABEL: llvm.func @host(
+// CHECK: llvm.call @lowbit_num_threads() : () -> i32
+// CHECK: omp.parallel num_threads
+// CHECK-NEXT: omp.wsloop schedule(static)
+// CHECK-NEXT: omp.loop_nest
 // CHECK: llvm.call @scale(
 // CHECK-NOT: tile.launch
 // CHECK-NOT: bufferization.

@@ -16,6 +16,9 @@
 #include "mlir/Dialect/AMDGPU/IR/AMDGPUDialect.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+// tile-to-cpu
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 
 namespace lowbit {
 namespace tile {
@@ -37,10 +40,26 @@ void populateLowbitToLinalgConversionPatterns(mlir::TypeConverter &converter,
 /// tile.worker_index, global buffers of unsupported element types.
 mlir::LogicalResult checkKernelForCPU(tile::KernelOp kernel);
 
-/// Patterns of tile-to-cpu: each tile.kernel becomes a private func.func that emulates its
-/// workers with loops (the kernel must have passed checkKernelForCPU), each tile.launch becomes
-/// scf.for loops over the kernel's grid that call it.
-void populateTileToCPUPatterns(mlir::RewritePatternSet &patterns);
+struct CpuTarget;
+
+/// How tile-to-cpu lowers kernels and launches (the pass options, resolved).
+struct TileToCPUConfig {
+  /// The CPU the code is for (lanes per vector, int8 dot instructions).
+  const CpuTarget *target = nullptr;
+  enum class Simd { Auto, Never, Always } simd = Simd::Auto;
+  /// Launches run their blocks on the runtime's threads (omp.parallel); else scf.for loops.
+  bool parallel = true;
+};
+
+/// Patterns of tile-to-cpu: each tile.kernel becomes a private func.func whose body is vector
+/// code (workers = SIMD lanes) or emulates its workers with loops (the kernel must have passed
+/// checkKernelForCPU, and with Simd::Always explainNotSimdLowerable), each tile.launch a
+/// parallel loop (or scf.for loops) over the kernel's grid that calls it.
+void populateTileToCPUPatterns(mlir::RewritePatternSet &patterns, const TileToCPUConfig &config);
+
+/// Runs the loop over a launch's blocks (no iteration arguments) on OpenMP threads:
+/// omp.parallel num_threads(min(trip count, numThreads())) + omp.wsloop schedule(static).
+void convertLaunchLoopToOpenMP(mlir::scf::ForOp loop, mlir::func::FuncOp numThreads);
 
 #define GEN_PASS_REGISTRATION
 #include "lowbit/Conversion/Passes.h.inc"

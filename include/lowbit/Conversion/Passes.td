@@ -42,67 +42,122 @@ def LowbitToLinalg : Pass<"lowbit-to-linalg", "mlir::ModuleOp"> {
 }
 
 def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {
-  let summary = "Lower tile kernels to loops that emulate their workers, and launches to grid loops";
+  let summary = "Lower tile kernels to vector code (workers = SIMD lanes) or to loops that emulate their workers, and launches to parallel loops over the grid";
   let description = [{
-    The correct-and-simple CPU lowering of the tile dialect (SIMT emulation): every worker of
-    a block becomes an iteration of a loop, and the workers run in lockstep, each op for all
-    of them before the next op.
+    Each `tile.kernel @k(ARGS) grid [G0, G1] workers W` becomes a private
+    `func.func @k(ARGS, %b0: index, %b1: index)` (the block indices last, `tile.block_index`
+    reads them) with attributes `tile.grid`, `tile.workers` and `tile.lowering` (`simd` or
+    `simt`). Its body is lowered one of two ways:
 
-    - Each `tile.kernel @k(ARGS) grid [G0, G1] workers W` becomes a private
-      `func.func @k(ARGS, %b0: index, %b1: index)` (the block indices last, `tile.block_index`
-      reads them) with attributes `tile.grid` and `tile.workers`; `tile.launch @k(...)` becomes
-      `scf.for` loops over the grid calling it.
-    - A register tensor becomes a buffer `memref<W x localSize x C>` (a `memref.alloca` in the
-      function's entry block): element `[w, l]` is local `l` of worker `w`; `C` is the element
-      type for `f16`/`bf16`/`f32`/`f64` and signless integers, its signless code otherwise
-      (`ui4` -> `i4`, `f8E4M3FN` -> `i8`). A shared tensor is a buffer of
-      `getAllocationSize()` elements; a global view is its memref, sizes and strides.
-    - Every tile op becomes loops over the workers and their locals. The layout maps are
-      index arithmetic: `(w, l)` -> logical index by splitting `w` and `l` into mode digits,
-      logical index -> its holder (replication digit 0) by the inverse split
-      (`lib/Conversion/Common/LayoutCodegen.h`). `tile.load_global` / `tile.store_global`
-      mask every element with `0 <= g < size` (outside: read 0, write nothing); shared
-      offsets apply the shared layout with its swizzle. `tile.dot` computes
-      `C[w, l] + sum_k A[owner(m, k)] * B[owner(k, n)]` in f32 (i32 for integers);
-      `tile.reduce` and `tile.broadcast` read each result element's inputs from their
-      owners. `tile.view` moves bits within each worker with shifts (registers are packed
-      LSB first per worker); `tile.cast` uses the format emitters of `lowbit-to-linalg`.
-    - Lockstep makes `tile.sync` and `tile.copy_async_wait` no-ops and `tile.copy_async` a
-      synchronous copy.
-    - Scalars are computed once per block, except those that depend on `tile.worker_index`:
-      they become per-worker buffers, and the ops using them run in a loop over the workers.
-      Control flow (`scf.for`, `scf.if`) must not depend on them.
-    - Register tensors carried by `scf.for` or yielded by `scf.if` get a buffer of their own
-      that the yields copy into.
+    - **SIMD** (`lib/Conversion/TileToCPU/Simd*.cpp`): the W workers are the W lanes of a
+      vector (`vector<W x i32>`; 8 per AVX2 register, 16 per AVX-512 register), so a
+      register tensor becomes vector values, one per local (or per 32-bit word of packed
+      sub-word elements), and every tile op becomes straight-line vector code over its locals.
+      Layouts are evaluated at compile time: loads and stores become vector loads, broadcasts,
+      per-lane row loads with a transposing shuffle, or gathers, as each 32-bit chunk's
+      addresses across the lanes allow, behind a run-time check that the tile lies inside
+      the view (otherwise masked gathers and scatters); `tile.view` is free; `tile.cast`
+      and the element-wise ops are the shared scalar emitters applied lane-wide;
+      `tile.dot` becomes FMA chains for floats and, for integers of at most 8 bits, byte dot
+      products (`vpdpbusd` with AVX512-VNNI / AVX-VNNI, `vpmaddubsw` chained in i16 as far
+      as the operand ranges prove no overflow, then `vpmaddwd`; plain vector arithmetic on
+      other targets); `tile.reduce` combines each lane's locals and then butterflies across
+      lanes. Register tensors carried by `scf.for` / yielded by `scf.if` become vector
+      iteration arguments / results.
+    - **SIMT emulation** (`KernelEmulator.cpp`), for GPU-shaped programs: every worker is an
+      iteration of a loop and the workers run in lockstep, each op for all of them before
+      the next op; register tensors are buffers `memref<W x localSize x C>`, shared tensors
+      buffers, `tile.sync` and `tile.copy_async_wait` no-ops, `tile.copy_async` a
+      synchronous copy; scalars that depend on `tile.worker_index` become per-worker buffers.
+
+    With `simd=auto` (the default) a kernel is lowered the SIMD way when it can be: no shared
+    memory, no `tile.worker_index`, elements of at most 32 bits, and every `tile.dot` and
+    `tile.reduce` computable lane by lane (each lane holds, at one local, the operands of the
+    results it holds; reductions across lanes over power-of-two lane groups). `simd=never`
+    emulates every kernel; `simd=always` reports a kernel the SIMD lowering cannot take.
+
+    `tile.launch @k(...)` becomes a call per block: a plain call for a grid of one block,
+    otherwise an `scf.for` over the linearized grid (last dimension fastest) marked
+    `tile.parallel_blocks`, which `tile-launches-to-openmp` later runs on the runtime's
+    threads. `parallel=false` gives an unmarked loop nest over the grid instead.
+
+    The target CPU (`target-cpu`, an LLVM CPU name or `host`; `target-triple`, empty for the
+    host's; `target-features`, extra LLVM features) decides the instruction families.
 
     The pass fails with a diagnostic at the op when a register tensor has no layout (run
     `tile-infer-layouts` first), when something other than tile ops, `scf.for`, `scf.if` and
     their yields carries tile values, when control flow depends on the worker index, or when a
     global view's buffer has an element type other than a signless integer of 8, 16, 32 or 64
     bits, `f16`, `bf16`, `f32`, `f64` or an 8-bit float (pack sub-byte data into wider words
-    and `tile.view` it).
+    and `tile.view` it); with an unknown target CPU; and with `simd=always` at a kernel the
+    SIMD lowering cannot take, saying why.
 
     Example:
     ```mlir
-    tile.kernel @scale(%x: memref<?xf32>, %n: index) grid [4] workers 32 { ... }
+    tile.kernel @scale(%x: memref<?xf32>, %n: index) grid [4] workers 8 { ... }
     func.func @main(%x: memref<?xf32>, %n: index) {
       tile.launch @scale(%x, %n) : (memref<?xf32>, index) -> ()
       return
     }
     // becomes
     func.func private @scale(%x: memref<?xf32>, %n: index, %b0: index)
-        attributes {tile.grid = array<i64: 4>, tile.workers = 32 : i64} { ... }
+        attributes {tile.grid = array<i64: 4>, tile.lowering = "simd", tile.workers = 8 : i64} {
+      ... vector<8xf32> code ...
+    }
     func.func @main(%x: memref<?xf32>, %n: index) {
-      scf.for %b0 = %c0 to %c4 step %c1 {
-        func.call @scale(%x, %n, %b0) : (memref<?xf32>, index, index) -> ()
-      }
+      scf.for %i = %c0 to %c4 step %c1 {
+        func.call @scale(%x, %n, %i) : (memref<?xf32>, index, index) -> ()
+      } {tile.parallel_blocks}
       return
     }
     ```
   }];
+  let options = [
+    Option<"simd", "simd", "std::string", /*default=*/"\"auto\"",
+           "auto: the SIMD lowering where it applies, else SIMT emulation; never; always">,
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Mark the block loop of each launch for tile-launches-to-openmp">,
+    Option<"targetCpu", "target-cpu", "std::string", /*default=*/"\"host\"",
+           "LLVM CPU name (znver3, znver4, skylake-avx512, ...) or host">,
+    Option<"targetTriple", "target-triple", "std::string", /*default=*/"\"\"",
+           "Target triple; empty for the host's">,
+    Option<"targetFeatures", "target-features", "std::string", /*default=*/"\"\"",
+           "Extra LLVM target features, e.g. +avx512vnni">,
+  ];
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect",
-                           "mlir::func::FuncDialect"];
+                           "mlir::func::FuncDialect", "mlir::vector::VectorDialect",
+                           "mlir::LLVM::LLVMDialect"];
+}
+
+def TileLaunchesToOpenMP : Pass<"tile-launches-to-openmp", "mlir::ModuleOp"> {
+  let summary = "Run the block loops of tile launches on the OpenMP runtime's threads";
+  let description = [{
+    `tile-to-cpu` lowers a `tile.launch` of more than one block to a loop over the
+    linearized grid (last dimension fastest) marked `tile.parallel_blocks`. This pass turns
+    each such loop into
+    ```mlir
+    %n = func.call @lowbit_num_threads() : () -> i32
+    %t = arith.minsi %n, %blocks_i32 : i32
+    omp.parallel num_threads(%t : i32) {
+      omp.wsloop schedule(static) {
+        omp.loop_nest (%i) : index = (%c0) to (%blocks) step (%c1) { BODY  omp.yield }
+      }
+      omp.terminator
+    }
+    ```
+    and declares `func.func private @lowbit_num_threads() -> i32` (lib/Runtime: the value of
+    `LOWBIT_NUM_THREADS`, else the CPUs the process may run on). The OpenMP runtime keeps its
+    threads between launches; a static schedule gives each thread one contiguous range of
+    blocks. It runs after bufferization and buffer deallocation (which insert code into loop
+    bodies: an OpenMP loop wrapper must hold nothing but its loop nest), before the loops are
+    lowered to control flow. Without it (`lowbit-pipeline-llvm` with parallel launches off) the
+    loops stay sequential.
+
+    A marked loop that carries values is an error (launch loops carry none).
+  }];
+  let dependentDialects = ["mlir::omp::OpenMPDialect", "mlir::func::FuncDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def TileToNVVM : Pass<"tile-to-nvvm", "mlir::ModuleOp"> {

@@ -2,7 +2,8 @@
 //
 // The whole compiler as lists of passes, in one place (lib/Pipelines/Pipelines.cpp):
 //   lowbit-pipeline-linalg   lowbit IR -> linalg/tensor/arith on f32, interchange ABI
-//   lowbit-pipeline-llvm     ... -> tile kernels emulated with loops (tile-to-cpu) ->
+//   lowbit-pipeline-llvm     ... -> tile layouts inferred, tile kernels as vector code or
+//                            emulated workers, launches on threads (tile-to-cpu) ->
 //                            bufferized loops -> LLVM dialect, ready for the JIT
 //
 //===----------------------------------------------------------------------===//
@@ -18,14 +19,23 @@ struct PipelineOptions {
   /// Pass low-bit tensors across function boundaries as interchange-packed bytes (what
   /// lowbit-run and compiled libraries expect). Off: they pass as one code per byte.
   bool interchangeABI = true;
+  /// The CPU the code is for: an LLVM CPU name or "host", the triple (empty: the host's) and
+  /// extra LLVM features (tile-to-cpu's target-cpu, target-triple, target-features).
+  std::string targetCpu = "host";
+  std::string targetTriple;
+  std::string targetFeatures;
+  /// tile-to-cpu's simd option: auto, never (SIMT emulation everywhere) or always.
+  std::string simd = "auto";
+  /// Kernel launches run their blocks on the runtime's threads.
+  bool parallel = true;
 };
 
 /// lowbit ops -> linalg, tensor, arith, math on f32.
 void buildLowbitToLinalgPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
-/// lowbit ops -> LLVM dialect: the linalg pipeline, tile-to-cpu (tile kernels and launches),
-/// bufferization with results turned into out-parameters (the caller owns every buffer), loops,
-/// and the LLVM conversions.
+/// lowbit ops -> LLVM dialect: the linalg pipeline, tile-infer-layouts and tile-to-cpu (tile
+/// kernels and launches), bufferization with results turned into out-parameters (the caller
+/// owns every buffer), loops, and the LLVM conversions (vector, OpenMP included).
 void buildLowbitToLLVMPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
 /// Registers both pipelines by name with the global pass registry.

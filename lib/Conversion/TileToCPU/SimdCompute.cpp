@@ -1,0 +1,285 @@
+//===- SimdCompute.cpp - SIMD lowering: register ops -----------------------===//
+//
+// tile.view, cast, splat, the element-wise ops, reduce and broadcast on vector registers.
+//   - view keeps each lane's bits: the Words of the input are the Words of the result;
+//   - cast and the element-wise ops are the shared scalar emitters (Common/TileCodegen.h)
+//     applied to whole lane vectors, one per local;
+//   - reduce combines the locals each lane holds (a balanced tree), then, when reduced
+//     dimensions are spread over lanes, exchanges partial results between lanes whose worker
+//     indices differ in those digits (butterfly shuffles, log2 of the lane count steps);
+//   - broadcast picks, for every result local, the input local the lane holds.
+//
+//===----------------------------------------------------------------------===//
+#include "SimdKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+namespace {
+
+void lowerView(SimdKernel &kernel, ViewOp op) {
+  OpBuilder b(op);
+  SimdReg words = kernel.get(b, op.getInput(), SimdForm::Words);
+  kernel.define(op.getResult(), std::move(words));
+  kernel.scheduleErase(op);
+}
+
+void lowerCast(SimdKernel &kernel, CastOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type from = op.getInput().getType().getElementType();
+  Type to = op.getResult().getType().getElementType();
+  SimdReg result;
+  for (Value lane : kernel.get(b, op.getInput(), SimdForm::Lanes).vectors)
+    result.vectors.push_back(
+        emitVectorized(b, loc, lane, [&](OpBuilder &scalar, ValueRange x) {
+          return emitElementCast(scalar, loc, x[0], from, to);
+        }));
+  kernel.define(op.getResult(), std::move(result));
+  kernel.scheduleErase(op);
+}
+
+void lowerSplat(SimdKernel &kernel, SplatOp op) {
+  OpBuilder b(op);
+  RegType type = op.getResult().getType();
+  Type storage = getStorageType(type.getElementType());
+  Value scalar = op.getInput();
+  if (scalar.getType() != storage)
+    scalar = arith::BitcastOp::create(b, op.getLoc(), storage, scalar);
+  Value vector =
+      vector::BroadcastOp::create(b, op.getLoc(), kernel.laneVectorType(storage), scalar);
+  SimdReg result;
+  result.vectors.assign(type.getRegisterLayout().getLocalSize(), vector);
+  kernel.define(op.getResult(), std::move(result));
+  kernel.scheduleErase(op);
+}
+
+void lowerElementwise(SimdKernel &kernel, Operation *op) {
+  OpBuilder b(op);
+  Type element = cast<RegType>(op->getResult(0).getType()).getElementType();
+  ArrayRef<Value> x = kernel.get(b, op->getOperand(0), SimdForm::Lanes).vectors;
+  SmallVector<Value> xs(x.begin(), x.end());
+  ArrayRef<Value> y = kernel.get(b, op->getOperand(1), SimdForm::Lanes).vectors;
+  SimdReg result;
+  for (auto [xl, yl] : llvm::zip_equal(xs, y))
+    result.vectors.push_back(emitElementwiseArithmetic(b, op->getLoc(), op, element, xl, yl));
+  kernel.define(op->getResult(0), std::move(result));
+  kernel.scheduleErase(op);
+}
+
+/// The digits of the worker index: for each spatial entry, its stride in the worker index.
+SmallVector<int64_t> workerDigitStrides(const layout::RegisterLayout &layout) {
+  ArrayRef<int64_t> spatial = layout.getSpatialModes();
+  SmallVector<int64_t> strides(spatial.size());
+  int64_t stride = 1;
+  for (int64_t i = static_cast<int64_t>(spatial.size()) - 1; i >= 0; --i) {
+    strides[i] = stride;
+    int64_t entry = spatial[i];
+    stride *= entry < 0 ? -entry : layout.getModeShape()[entry];
+  }
+  return strides;
+}
+
+/// Lane distances (powers of two) the butterfly of a reduction over `dims` exchanges across,
+/// or nullopt when a reduced spatial digit is not a power-of-two run of lane bits.
+std::optional<SmallVector<int64_t>> butterflyDistances(const layout::RegisterLayout &input,
+                                                       ArrayRef<int64_t> dims) {
+  SmallVector<int64_t> distances;
+  ArrayRef<int64_t> spatial = input.getSpatialModes();
+  SmallVector<int64_t> strides = workerDigitStrides(input);
+  for (auto [i, entry] : llvm::enumerate(spatial)) {
+    if (entry < 0 || !llvm::is_contained(dims, int64_t(input.getModeDims()[entry])))
+      continue;
+    int64_t extent = input.getModeShape()[entry], stride = strides[i];
+    if (!llvm::isPowerOf2_64(extent) || !llvm::isPowerOf2_64(stride))
+      return std::nullopt;
+    for (int64_t d = stride; d < stride * extent; d *= 2)
+      distances.push_back(d);
+  }
+  return distances;
+}
+
+/// For result local `lr` of a reduction, the input locals every lane combines itself
+/// (the same for every lane), or nullopt.
+std::optional<SmallVector<int64_t>> laneLocalsOfReduction(const layout::RegisterLayout &input,
+                                                          const layout::RegisterLayout &result,
+                                                          ArrayRef<int64_t> dims,
+                                                          int64_t workers, int64_t lr) {
+  std::optional<SmallVector<int64_t>> uniform;
+  for (int64_t w = 0; w < workers; ++w) {
+    SmallVector<int64_t, 4> target = result.getLogicalIndex(w, lr);
+    SmallVector<int64_t> locals;
+    for (int64_t l = 0; l < input.getLocalSize(); ++l) {
+      SmallVector<int64_t, 4> index = input.getLogicalIndex(w, l);
+      bool matches = true;
+      for (unsigned d = 0; d < index.size(); ++d)
+        if (!llvm::is_contained(dims, int64_t(d)) && index[d] != target[d])
+          matches = false;
+      if (matches)
+        locals.push_back(l);
+    }
+    if (uniform && *uniform != locals)
+      return std::nullopt;
+    uniform = std::move(locals);
+  }
+  return uniform;
+}
+
+Value combineTree(OpBuilder &b, Location loc, ReduceKind kind, Type element,
+                  SmallVector<Value> values) {
+  while (values.size() > 1) {
+    SmallVector<Value> next;
+    for (size_t i = 0; i + 1 < values.size(); i += 2)
+      next.push_back(emitReduceCombine(b, loc, kind, element, values[i], values[i + 1]));
+    if (values.size() % 2)
+      next.push_back(values.back());
+    values = std::move(next);
+  }
+  return values.front();
+}
+
+void lowerReduce(SimdKernel &kernel, ReduceOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  const layout::RegisterLayout &input = getRegisterLayout(op.getInput());
+  const layout::RegisterLayout &result = getRegisterLayout(op.getResult());
+  Type element = op.getResult().getType().getElementType();
+  ArrayRef<Value> lanes = kernel.get(b, op.getInput(), SimdForm::Lanes).vectors;
+  SmallVector<Value> inputs(lanes.begin(), lanes.end());
+  int64_t workers = kernel.getNumWorkers();
+  SmallVector<int64_t> distances = *butterflyDistances(input, op.getDims());
+  SimdReg reduced;
+  for (int64_t lr = 0; lr < result.getLocalSize(); ++lr) {
+    SmallVector<int64_t> locals =
+        *laneLocalsOfReduction(input, result, op.getDims(), workers, lr);
+    Value partial = combineTree(
+        b, loc, op.getKind(), element,
+        llvm::map_to_vector(locals, [&](int64_t l) { return inputs[l]; }));
+    for (int64_t distance : distances) {
+      SmallVector<int64_t> partner;
+      for (int64_t w = 0; w < workers; ++w)
+        partner.push_back(w ^ distance);
+      Value other = vector::ShuffleOp::create(b, loc, partial, partial, partner);
+      partial = emitReduceCombine(b, loc, op.getKind(), element, partial, other);
+    }
+    reduced.vectors.push_back(partial);
+  }
+  kernel.define(op.getResult(), std::move(reduced));
+  kernel.scheduleErase(op);
+}
+
+void lowerBroadcast(SimdKernel &kernel, BroadcastOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  const layout::RegisterLayout &input = getRegisterLayout(op.getInput());
+  const layout::RegisterLayout &result = getRegisterLayout(op.getResult());
+  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+  ArrayRef<Value> lanes = kernel.get(b, op.getInput(), SimdForm::Lanes).vectors;
+  SmallVector<Value> inputs(lanes.begin(), lanes.end());
+  int64_t workers = kernel.getNumWorkers();
+  SimdReg broadcast;
+  for (int64_t lr = 0; lr < result.getLocalSize(); ++lr) {
+    // The local of the repeated input element in each lane (the verifier ensures each lane
+    // holds it).
+    SmallVector<int64_t> sourceLocal(workers);
+    for (int64_t w = 0; w < workers; ++w) {
+      SmallVector<int64_t, 4> index = result.getLogicalIndex(w, lr);
+      for (unsigned d = 0; d < index.size(); ++d)
+        if (inShape[d] == 1)
+          index[d] = 0;
+      for (const layout::WorkerLocal &owner : input.getOwners(index))
+        if (owner.worker == w)
+          sourceLocal[w] = owner.local;
+    }
+    Value value = inputs[sourceLocal[0]];
+    // Lanes that take another local: select them in.
+    for (int64_t w = 1; w < workers; ++w) {
+      int64_t local = sourceLocal[w];
+      if (local == sourceLocal[0] || llvm::is_contained(ArrayRef(sourceLocal).take_front(w), local))
+        continue;
+      SmallVector<bool> lanesOf(workers);
+      for (int64_t v = 0; v < workers; ++v)
+        lanesOf[v] = sourceLocal[v] == local;
+      auto maskType = VectorType::get({workers}, b.getI1Type());
+      Value mask =
+          arith::ConstantOp::create(b, loc, DenseElementsAttr::get(maskType, ArrayRef(lanesOf)));
+      value = arith::SelectOp::create(b, loc, mask, inputs[local], value);
+    }
+    broadcast.vectors.push_back(value);
+  }
+  kernel.define(op.getResult(), std::move(broadcast));
+  kernel.scheduleErase(op);
+}
+
+} // namespace
+
+void tile::lowerSimdComputeOp(SimdKernel &kernel, Operation *op) {
+  TypeSwitch<Operation *>(op)
+      .Case([&](ViewOp view) { lowerView(kernel, view); })
+      .Case([&](CastOp cast) { lowerCast(kernel, cast); })
+      .Case([&](SplatOp splat) { lowerSplat(kernel, splat); })
+      .Case([&](ReduceOp reduce) { lowerReduce(kernel, reduce); })
+      .Case([&](BroadcastOp broadcast) { lowerBroadcast(kernel, broadcast); })
+      .Case<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp>(
+          [&](Operation *) { lowerElementwise(kernel, op); });
+}
+
+std::string tile::explainNotSimdLowerable(KernelOp kernel, const CpuTarget &target) {
+  int64_t workers = kernel.getNumWorkers();
+  std::string reason;
+  auto reject = [&](Operation *op, const Twine &why) {
+    if (reason.empty())
+      reason = (op->getName().getStringRef() + ": " + why).str();
+    return WalkResult::interrupt();
+  };
+  kernel.walk([&](Operation *op) -> WalkResult {
+    if (isa<AllocSharedOp, LoadSharedOp, StoreSharedOp, CopyAsyncOp>(op))
+      return reject(op, "shared memory has no SIMD lowering");
+    if (isa<WorkerIndexOp>(op))
+      return reject(op, "lane-dependent scalars have no SIMD lowering");
+    for (Type type : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
+      if (auto reg = dyn_cast<RegType>(type); reg && getElementBitWidth(reg.getElementType()) > 32)
+        return reject(op, "elements of more than 32 bits");
+      if (auto global = dyn_cast<GlobalType>(type);
+          global && getElementBitWidth(global.getElementType()) > 32)
+        return reject(op, "global elements of more than 32 bits");
+    }
+    if (auto reduce = dyn_cast<ReduceOp>(op)) {
+      const layout::RegisterLayout &input = getRegisterLayout(reduce.getInput());
+      const layout::RegisterLayout &result = getRegisterLayout(reduce.getResult());
+      if (!butterflyDistances(input, reduce.getDims()))
+        return reject(op, "a reduction across a non-power-of-two group of lanes");
+      for (int64_t lr = 0; lr < result.getLocalSize(); ++lr)
+        if (!laneLocalsOfReduction(input, result, reduce.getDims(), workers, lr))
+          return reject(op, "a reduction whose lanes combine different locals");
+    }
+    if (auto dot = dyn_cast<DotOp>(op)) {
+      const layout::RegisterLayout &a = getRegisterLayout(dot.getA());
+      const layout::RegisterLayout &bl = getRegisterLayout(dot.getB());
+      const layout::RegisterLayout &c = getRegisterLayout(dot.getC());
+      int64_t k = dot.getA().getType().getShape()[1];
+      for (int64_t lc = 0; lc < c.getLocalSize(); ++lc)
+        for (int64_t kk = 0; kk < k; ++kk) {
+          auto aIndex = [&](int64_t w) {
+            SmallVector<int64_t, 4> mn = c.getLogicalIndex(w, lc);
+            return SmallVector<int64_t, 4>{mn[0], kk};
+          };
+          auto bIndex = [&](int64_t w) {
+            SmallVector<int64_t, 4> mn = c.getLogicalIndex(w, lc);
+            return SmallVector<int64_t, 4>{kk, mn[1]};
+          };
+          if (findUniformLocal(a, workers, aIndex) < 0 || findUniformLocal(bl, workers, bIndex) < 0)
+            return reject(op, "a dot whose operands are not held by the lanes of the result "
+                              "at one local each (it would move data across lanes)");
+        }
+    }
+    return WalkResult::advance();
+  });
+  (void)target;
+  return reason;
+}

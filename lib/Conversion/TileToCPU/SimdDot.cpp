@@ -1,0 +1,465 @@
+//===- SimdDot.cpp - SIMD lowering: tile.dot ----------------------------------===//
+//
+// result[m, n] = c[m, n] + sum_k a[m, k] * b[k, n], per local of the result: lane w of result
+// local l holds (m, n) = C(w, l), and for every k the lowering finds, at compile time, the
+// local of `a` holding a[m, k] and the local of `b` holding b[k, n] in lane w itself (the same
+// local in every lane; explainNotSimdLowerable rejects dots that would need other lanes).
+//
+// Float operands: one FMA per (result local, k), on f32 lane vectors (f16, bf16 and low-bit
+// operands converted first), spread over several accumulators per result local so that the
+// FMA latency is covered (the order of the sum is unspecified).
+//
+// Integer operands of at most 8 bits: bytes, 4 per lane (the Bytes form). Every byte-vector
+// of `b` is paired with the byte-vector of `a` holding the matching elements (found by the
+// same search; built with a byte shuffle when no vector of `a` has them in that order), and
+// the pairs are summed with the target's int8 dot:
+//   vpdpbusd (AVX512-VNNI, AVX-VNNI)  u8 x s8, 4 products per lane into i32;
+//   vpmaddubsw (AVX2, AVX-512BW)      u8 x s8 pairs into i16, chained in i16 as long as the
+//                                     operands' value ranges prove the sum cannot overflow,
+//                                     then vpmaddwd by 1 into i32;
+//   vpmaddwd on 16-bit halves         when even one u8 x s8 pair could saturate an i16;
+//   plain arithmetic                  on other targets.
+// One operand must be unsigned (u8) and the other signed (s8). Codes are mapped onto those
+// ranges when needed: a signed b-bit code c becomes c ^ 2^(b-1) = value + 2^(b-1) (u8),
+// ternary codes 1 + value (u8), ui8 codes c ^ 0x80 = value - 128 (s8); the offset is removed
+// with the other operand's sum over the same elements (sum x*y = sum (x+o)*y - o * sum y).
+//
+// The i16 chain bound. vpmaddubsw adds two products u*s into one i16 with saturation, and the
+// chain adds those i16 sums with wrap-around; every partial sum must stay in [-32768, 32767].
+// With |u| <= U and |s| <= S, a pair is at most 2*U*S in magnitude, so floor(32767 / (2*U*S))
+// pairs may be chained. For u8 x s8 activations (S = 128): 42 for 2-bit weights (U = 3), 18 for
+// 3-bit, 8 for 4-bit, 4 for 5-bit, 2 for 6-bit, 1 for 7-bit; 8-bit unsigned weights (U = 255)
+// exceed the bound in one pair and take the vpmaddwd path. (test/Conversion has the extreme
+// values: all weights at their maximum code, all activations -128.)
+//
+//===----------------------------------------------------------------------===//
+#include "SimdKernel.h"
+#include "lowbit/LowbitDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+namespace {
+
+/// Inclusive value range of an integer-like element type of at most 8 bits.
+struct IntRange {
+  int64_t low, high;
+  int64_t magnitude() const { return std::max(std::abs(low), std::abs(high)); }
+};
+
+std::optional<IntRange> rangeOfElement(Type element) {
+  if (isa<TernaryType>(element))
+    return IntRange{-1, 1};
+  auto intType = dyn_cast<IntegerType>(element);
+  if (!intType || intType.getWidth() > 8)
+    return std::nullopt;
+  unsigned bits = intType.getWidth();
+  if (intType.isUnsigned() || bits == 1)
+    return IntRange{0, (int64_t(1) << bits) - 1};
+  return IntRange{-(int64_t(1) << (bits - 1)), (int64_t(1) << (bits - 1)) - 1};
+}
+
+/// How one operand's raw byte codes become the bytes an instruction reads.
+enum class ByteTransform {
+  None,        // the codes as they are
+  FlipSign,    // c ^ 2^(bits-1): signed -> value + 2^(bits-1) (u8); ui8 -> value - 128 (s8)
+  SignExtend,  // signed sub-byte codes -> their s8 values
+  TernaryU,    // ternary -> 1 + value (u8)
+  TernaryS,    // ternary -> value (s8)
+};
+
+struct ByteOperand {
+  ByteTransform transform = ByteTransform::None;
+  /// value = transformed byte - offset.
+  int64_t offset = 0;
+  IntRange range{0, 0}; // of the transformed bytes
+};
+
+/// The operand as the unsigned (u8) side, if it can be.
+std::optional<ByteOperand> asUnsigned(Type element, IntRange range) {
+  unsigned bits = isa<TernaryType>(element) ? 2 : element.getIntOrFloatBitWidth();
+  if (range.low >= 0 && range.high <= 255)
+    return ByteOperand{ByteTransform::None, 0, range};
+  if (isa<TernaryType>(element))
+    return ByteOperand{ByteTransform::TernaryU, 1, IntRange{0, 2}};
+  int64_t half = int64_t(1) << (bits - 1);
+  return ByteOperand{ByteTransform::FlipSign, half, IntRange{0, 2 * half - 1}};
+}
+
+/// The operand as the signed (s8) side, if it can be.
+std::optional<ByteOperand> asSigned(Type element, IntRange range) {
+  unsigned bits = isa<TernaryType>(element) ? 2 : element.getIntOrFloatBitWidth();
+  if (isa<TernaryType>(element))
+    return ByteOperand{ByteTransform::TernaryS, 0, range};
+  if (range.low >= 0 && range.high <= 127)
+    return ByteOperand{ByteTransform::None, 0, range};
+  if (range.low < 0)
+    return ByteOperand{bits == 8 ? ByteTransform::None : ByteTransform::SignExtend, 0, range};
+  // ui8: c ^ 0x80 is value - 128.
+  return ByteOperand{ByteTransform::FlipSign, -128, IntRange{-128, 127}};
+}
+
+/// Applies a byte transform to a Bytes vector (4 codes per lane, zero-extended).
+Value applyTransform(OpBuilder &b, Location loc, ByteTransform transform, unsigned bits,
+                     Value bytes, int64_t lanes) {
+  auto repeat = [](int64_t byte) { return byte * 0x01010101; };
+  auto i8Type = VectorType::get({lanes * 4}, b.getI8Type());
+  auto wordType = cast<VectorType>(bytes.getType());
+  switch (transform) {
+  case ByteTransform::None:
+    return bytes;
+  case ByteTransform::FlipSign:
+    return arith::XOrIOp::create(b, loc, bytes,
+                                 splatI32(b, loc, lanes, repeat(int64_t(1) << (bits - 1))));
+  case ByteTransform::SignExtend: {
+    // (c ^ half) - half, byte by byte.
+    int64_t half = int64_t(1) << (bits - 1);
+    Value flipped = arith::XOrIOp::create(b, loc, bytes, splatI32(b, loc, lanes, repeat(half)));
+    Value asBytes = vector::BitCastOp::create(b, loc, i8Type, flipped);
+    Value halves = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i8Type, b.getI8IntegerAttr(static_cast<int8_t>(half))));
+    return vector::BitCastOp::create(b, loc, wordType,
+                                     arith::SubIOp::create(b, loc, asBytes, halves));
+  }
+  case ByteTransform::TernaryU:
+  case ByteTransform::TernaryS: {
+    // 0b00 -> 0, 0b01 -> 1, 0b11 -> -1, 0b10 -> 0: value = low - 2 * (low & high).
+    Value low = arith::AndIOp::create(b, loc, bytes, splatI32(b, loc, lanes, repeat(1)));
+    Value high = arith::ShRUIOp::create(b, loc, bytes, splatI32(b, loc, lanes, 1));
+    Value both = arith::AndIOp::create(b, loc, low, high);
+    Value twice = arith::AddIOp::create(b, loc, both, both);
+    // 1 + low - 2 * both stays in 0..2 in every byte: no borrows between bytes.
+    Value u = arith::SubIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, low, splatI32(b, loc, lanes, repeat(1))), twice);
+    if (transform == ByteTransform::TernaryU)
+      return u;
+    Value asBytes = vector::BitCastOp::create(b, loc, i8Type, u);
+    Value ones =
+        arith::ConstantOp::create(b, loc, DenseElementsAttr::get(i8Type, b.getI8IntegerAttr(1)));
+    return vector::BitCastOp::create(b, loc, wordType,
+                                     arith::SubIOp::create(b, loc, asBytes, ones));
+  }
+  }
+  llvm_unreachable("unknown transform");
+}
+
+/// The products of one result local: pairs of byte vectors (u side, s side) and the bytes of
+/// each that count (a byte mask, -1 when all do).
+struct BytePair {
+  Value u, s;
+  int64_t mask;
+};
+
+class DotLowering {
+public:
+  DotLowering(SimdKernel &kernel, DotOp op)
+      : kernel(kernel), op(op), b(op), loc(op.getLoc()), lanes(kernel.getNumWorkers()),
+        a(getRegisterLayout(op.getA())), bl(getRegisterLayout(op.getB())),
+        c(getRegisterLayout(op.getC())) {}
+
+  void run() {
+    ArrayRef<Value> accs = kernel.get(b, op.getC(), SimdForm::Lanes).vectors;
+    SmallVector<Value> acc(accs.begin(), accs.end());
+    SimdReg result;
+    if (isa<mlir::FloatType>(op.getC().getType().getElementType()) || !lowerBytes(acc, result))
+      result.vectors = lowerLanes(acc);
+    result.form = SimdForm::Lanes;
+    kernel.define(op.getResult(), std::move(result));
+    kernel.scheduleErase(op);
+  }
+
+private:
+  /// The local of `layout` holding index(w) in every lane w (checked up front).
+  int64_t holder(const layout::RegisterLayout &layout,
+                 function_ref<SmallVector<int64_t, 4>(int64_t)> index) {
+    return findUniformLocal(layout, lanes, index);
+  }
+
+  int64_t k() { return op.getA().getType().getShape()[1]; }
+
+  /// Number of accumulators per result local that keeps enough independent chains in flight.
+  int64_t chainsPerLocal(int64_t resultLocals, int64_t steps) {
+    int64_t wanted = (8 + resultLocals - 1) / resultLocals;
+    return std::max<int64_t>(1, std::min({wanted, steps, int64_t(4)}));
+  }
+
+  /// Float and generic integer dots: one multiply-add per (result local, k).
+  SmallVector<Value> lowerLanes(ArrayRef<Value> acc) {
+    Type aElement = op.getA().getType().getElementType();
+    Type bElement = op.getB().getType().getElementType();
+    bool isFloat = isa<mlir::FloatType>(op.getC().getType().getElementType());
+    ArrayRef<Value> aLanesRef = kernel.get(b, op.getA(), SimdForm::Lanes).vectors;
+    SmallVector<Value> aLanes(aLanesRef.begin(), aLanesRef.end());
+    ArrayRef<Value> bLanesRef = kernel.get(b, op.getB(), SimdForm::Lanes).vectors;
+    SmallVector<Value> bLanes(bLanesRef.begin(), bLanesRef.end());
+    // Product factors (f32 or i32), converted once per local that is used.
+    DenseMap<int64_t, Value> aFactors, bFactors;
+    auto factor = [&](DenseMap<int64_t, Value> &cache, ArrayRef<Value> lanesOf, Type element,
+                      int64_t local) {
+      auto [it, inserted] = cache.try_emplace(local, Value());
+      if (inserted)
+        it->second = emitVectorized(b, loc, lanesOf[local], [&](OpBuilder &s, ValueRange x) {
+          return emitDotOperand(s, loc, element, x[0]);
+        });
+      return it->second;
+    };
+    int64_t steps = k();
+    int64_t chains = chainsPerLocal(c.getLocalSize(), steps);
+    SmallVector<Value> results;
+    for (int64_t lc = 0; lc < c.getLocalSize(); ++lc) {
+      SmallVector<Value> partial(chains);
+      partial[0] = acc[lc];
+      for (int64_t kk = 0; kk < steps; ++kk) {
+        int64_t la = holder(a, [&](int64_t w) {
+          return SmallVector<int64_t, 4>{c.getLogicalIndex(w, lc)[0], kk};
+        });
+        int64_t lb = holder(bl, [&](int64_t w) {
+          return SmallVector<int64_t, 4>{kk, c.getLogicalIndex(w, lc)[1]};
+        });
+        Value x = factor(aFactors, aLanes, aElement, la);
+        Value y = factor(bFactors, bLanes, bElement, lb);
+        Value &chain = partial[kk % chains];
+        if (isFloat) {
+          chain = chain ? math::FmaOp::create(b, loc, x, y, chain).getResult()
+                        : arith::MulFOp::create(b, loc, x, y).getResult();
+        } else {
+          Value product = arith::MulIOp::create(b, loc, x, y);
+          chain = chain ? arith::AddIOp::create(b, loc, chain, product).getResult() : product;
+        }
+      }
+      Value sum;
+      for (Value chain : partial) {
+        if (!chain)
+          continue;
+        sum = !sum      ? chain
+              : isFloat ? arith::AddFOp::create(b, loc, sum, chain).getResult()
+                        : arith::AddIOp::create(b, loc, sum, chain).getResult();
+      }
+      results.push_back(sum);
+    }
+    return results;
+  }
+
+  /// The byte vector of `from` (Bytes form) with the given locals in bytes 0..3 (-1: any),
+  /// shuffled together when no vector holds them in that order.
+  Value bytesOf(const SimdReg &from, ArrayRef<int64_t> locals) {
+    for (size_t u = 0; u < from.vectors.size(); ++u) {
+      bool matches = true;
+      for (int64_t i = 0; i < 4; ++i)
+        if (locals[i] >= 0 && from.byteLocals[4 * u + i] != locals[i])
+          matches = false;
+      if (matches)
+        return from.vectors[u];
+    }
+    auto i8Type = VectorType::get({lanes * 4}, b.getI8Type());
+    Value result = arith::ConstantOp::create(b, loc, b.getZeroAttr(i8Type));
+    for (int64_t i = 0; i < 4; ++i) {
+      if (locals[i] < 0)
+        continue;
+      int64_t position = llvm::find(from.byteLocals, locals[i]) - from.byteLocals.begin();
+      Value source = vector::BitCastOp::create(b, loc, i8Type, from.vectors[position / 4]);
+      SmallVector<int64_t> mask;
+      for (int64_t e = 0; e < lanes * 4; ++e)
+        mask.push_back(e % 4 == i ? lanes * 4 + (e - i) + position % 4 : e);
+      result = vector::ShuffleOp::create(b, loc, result, source, mask);
+    }
+    return vector::BitCastOp::create(b, loc, kernel.wordVectorType(), result);
+  }
+
+  /// The integer dot on bytes; false when the operands do not allow it (then lowerLanes).
+  bool lowerBytes(ArrayRef<Value> acc, SimdReg &result) {
+    Type aElement = op.getA().getType().getElementType();
+    Type bElement = op.getB().getType().getElementType();
+    std::optional<IntRange> aRange = rangeOfElement(aElement), bRange = rangeOfElement(bElement);
+    Int8DotKind kind = getInt8DotKind(kernel.getTarget(), lanes);
+    if (!aRange || !bRange || kind == Int8DotKind::Generic)
+      return false;
+    // Roles: b on the unsigned side if it can be, a on the signed side; else swapped. At most
+    // one operand may need an offset.
+    struct Roles {
+      bool bIsU;
+      ByteOperand u, s;
+    };
+    SmallVector<Roles> options;
+    for (bool bIsU : {true, false}) {
+      Type uElement = bIsU ? bElement : aElement, sElement = bIsU ? aElement : bElement;
+      IntRange uRange = bIsU ? *bRange : *aRange, sRange = bIsU ? *aRange : *bRange;
+      std::optional<ByteOperand> u = asUnsigned(uElement, uRange), s = asSigned(sElement, sRange);
+      if (u && s && (u->offset == 0 || s->offset == 0))
+        options.push_back({bIsU, *u, *s});
+    }
+    if (options.empty())
+      return false;
+    // Prefer roles that need no offset.
+    Roles roles = options.front();
+    for (const Roles &option : options)
+      if (option.u.offset == 0 && option.s.offset == 0) {
+        roles = option;
+        break;
+      }
+    int64_t pairBound = 2 * roles.u.range.magnitude() * roles.s.range.magnitude();
+    int64_t chainLimit = pairBound == 0 ? 1024 : 32767 / pairBound;
+
+    SimdReg aBytes = kernel.get(b, op.getA(), SimdForm::Bytes);
+    SimdReg bBytes = kernel.get(b, op.getB(), SimdForm::Bytes);
+
+    // Plan first (nothing emitted): for every result local, the byte vectors of b that hold
+    // its products, the locals of a to pair them with, and the bytes that count.
+    struct PlannedPair {
+      size_t bVector;
+      SmallVector<int64_t> aLocals;
+      int64_t mask;
+    };
+    SmallVector<SmallVector<PlannedPair>> plan(c.getLocalSize());
+    for (int64_t lc = 0; lc < c.getLocalSize(); ++lc) {
+      for (size_t u = 0; u < bBytes.vectors.size(); ++u) {
+        PlannedPair pair{u, SmallVector<int64_t>(4, -1), 0};
+        for (int64_t i = 0; i < 4; ++i) {
+          int64_t local = bBytes.byteLocals[4 * u + i];
+          if (local < 0)
+            continue;
+          // The byte counts for this result local when its column is the lane's result
+          // column, in every lane; in some lanes only, the bytes cannot be paired.
+          int64_t matching = 0;
+          for (int64_t w = 0; w < lanes; ++w)
+            matching += bl.getLogicalIndex(w, local)[1] == c.getLogicalIndex(w, lc)[1];
+          if (matching == 0)
+            continue;
+          if (matching != lanes)
+            return false;
+          int64_t la = holder(a, [&](int64_t w) {
+            return SmallVector<int64_t, 4>{c.getLogicalIndex(w, lc)[0],
+                                           bl.getLogicalIndex(w, local)[0]};
+          });
+          if (la < 0)
+            return false;
+          pair.aLocals[i] = la;
+          pair.mask |= int64_t(0xFF) << (8 * i);
+        }
+        if (pair.mask != 0)
+          plan[lc].push_back(std::move(pair));
+      }
+    }
+
+    unsigned aBits = getElementBitWidth(aElement), bBits = getElementBitWidth(bElement);
+    auto transformAll = [&](SimdReg &bytes, const ByteOperand &operand, unsigned bits) {
+      for (Value &vector : bytes.vectors)
+        vector = applyTransform(b, loc, operand.transform, bits, vector, lanes);
+    };
+    transformAll(bBytes, roles.bIsU ? roles.u : roles.s, bBits);
+    transformAll(aBytes, roles.bIsU ? roles.s : roles.u, aBits);
+
+    for (int64_t lc = 0; lc < c.getLocalSize(); ++lc) {
+      SmallVector<BytePair> pairs;
+      for (const PlannedPair &planned : plan[lc]) {
+        Value bVector = bBytes.vectors[planned.bVector];
+        if (planned.mask != 0xFFFFFFFF)
+          bVector = arith::AndIOp::create(b, loc, bVector, splatI32(b, loc, lanes, planned.mask));
+        Value aVector = bytesOf(aBytes, planned.aLocals);
+        pairs.push_back(roles.bIsU ? BytePair{bVector, aVector, planned.mask}
+                                   : BytePair{aVector, bVector, planned.mask});
+      }
+      Value sum = emitPairs(kind, pairs, chainLimit, acc[lc]);
+      // Offsets: value = transformed - offset on one side, so subtract offset * (sum of the
+      // other side over the same bytes).
+      if (roles.u.offset != 0 || roles.s.offset != 0) {
+        bool offsetOnU = roles.u.offset != 0;
+        int64_t offset = offsetOnU ? roles.u.offset : roles.s.offset;
+        SmallVector<BytePair> sums;
+        for (const BytePair &pair : pairs) {
+          Value ones = splatI32(b, loc, lanes, pair.mask & 0x01010101);
+          sums.push_back(offsetOnU ? BytePair{ones, pair.s, pair.mask}
+                                   : BytePair{pair.u, ones, pair.mask});
+        }
+        int64_t other = offsetOnU ? roles.s.range.magnitude() : roles.u.range.magnitude();
+        Value zero = splatI32(b, loc, lanes, 0);
+        Value total = emitPairs(kind, sums, 32767 / std::max<int64_t>(1, 2 * other), zero);
+        Value correction = arith::MulIOp::create(b, loc, total, splatI32(b, loc, lanes, offset));
+        sum = arith::SubIOp::create(b, loc, sum, correction);
+      }
+      result.vectors.push_back(sum);
+    }
+    return true;
+  }
+
+  /// acc + the sum of the pairs' byte products.
+  Value emitPairs(Int8DotKind kind, ArrayRef<BytePair> pairs, int64_t chainLimit, Value acc) {
+    const CpuTarget &target = kernel.getTarget();
+    if (pairs.empty())
+      return acc;
+    if (kind == Int8DotKind::Vnni) {
+      // Two accumulators cover the instruction's latency together with the other locals.
+      SmallVector<Value> chains = {acc, Value()};
+      for (auto [i, pair] : llvm::enumerate(pairs)) {
+        Value &chain = chains[i % 2];
+        if (!chain)
+          chain = splatI32(b, loc, lanes, 0);
+        chain = emitDpbusd(b, loc, target, chain, pair.u, pair.s);
+      }
+      return chains[1] ? arith::AddIOp::create(b, loc, chains[0], chains[1]).getResult()
+                       : chains[0];
+    }
+    SmallVector<Value> partials;
+    if (chainLimit == 0) {
+      // Even one pair may saturate: multiply 16-bit halves with vpmaddwd instead.
+      for (const BytePair &pair : pairs)
+        partials.push_back(emitWidenedPair(pair));
+    } else {
+      for (size_t start = 0; start < pairs.size(); start += chainLimit) {
+        Value chain;
+        for (size_t i = start; i < std::min(pairs.size(), start + chainLimit); ++i) {
+          Value product = emitMaddUbs(b, loc, target, pairs[i].u, pairs[i].s);
+          chain = chain ? emitAddI16(b, loc, chain, product) : product;
+        }
+        partials.push_back(emitSumI16Pairs(b, loc, target, chain));
+      }
+    }
+    // A balanced sum keeps the adds independent.
+    partials.push_back(acc);
+    while (partials.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i + 1 < partials.size(); i += 2)
+        next.push_back(arith::AddIOp::create(b, loc, partials[i], partials[i + 1]));
+      if (partials.size() % 2)
+        next.push_back(partials.back());
+      partials = std::move(next);
+    }
+    return partials.front();
+  }
+
+  /// sum over the 4 bytes of u (u8) * s (s8) with vpmaddwd on the even and odd bytes.
+  Value emitWidenedPair(const BytePair &pair) {
+    const CpuTarget &target = kernel.getTarget();
+    auto i16Type = VectorType::get({lanes * 2}, b.getI16Type());
+    Value lowMask = splatI32(b, loc, lanes, 0x00FF00FF);
+    Value uEven = arith::AndIOp::create(b, loc, pair.u, lowMask);
+    Value uOdd = arith::AndIOp::create(
+        b, loc, arith::ShRUIOp::create(b, loc, pair.u, splatI32(b, loc, lanes, 8)), lowMask);
+    Value s16 = vector::BitCastOp::create(b, loc, i16Type, pair.s);
+    Value eight = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i16Type, b.getI16IntegerAttr(8)));
+    Value sEven = arith::ShRSIOp::create(b, loc, arith::ShLIOp::create(b, loc, s16, eight), eight);
+    Value sOdd = arith::ShRSIOp::create(b, loc, s16, eight);
+    auto words = [&](Value v) {
+      return vector::BitCastOp::create(b, loc, kernel.wordVectorType(), v).getResult();
+    };
+    return arith::AddIOp::create(b, loc, emitMaddWd(b, loc, target, uEven, words(sEven)),
+                                 emitMaddWd(b, loc, target, uOdd, words(sOdd)));
+  }
+
+  SimdKernel &kernel;
+  DotOp op;
+  OpBuilder b;
+  Location loc;
+  int64_t lanes;
+  const layout::RegisterLayout &a, &bl, &c;
+};
+
+} // namespace
+
+void tile::lowerSimdDot(SimdKernel &kernel, DotOp op) { DotLowering(kernel, op).run(); }

@@ -1,0 +1,503 @@
+//===- SimdMemory.cpp - SIMD lowering: global loads and stores ---------------===//
+//
+// A register tensor moves between memory and registers in chunks: one 32-bit word of each
+// lane (the locals of 8- and 16-bit elements packed as tile.view sees them; one local of
+// 32-bit elements). With the view's strides known at compile time, the (worker, local) table
+// of the layout gives every element's offset from the tile's origin, and each chunk is
+// classified once:
+//   contiguous   lane w's word is the w-th word of one run in memory: one vector load/store;
+//   broadcast    every lane reads the same word (a replicated tensor): one scalar load,
+//                splat; stored once;
+//   strided      lane w's word starts at base + w * stride. Consecutive strided chunks that
+//                are contiguous within each lane (a row per lane, as in row-major weights or
+//                scales) are loaded as one vector per lane and transposed with shuffles;
+//                otherwise gathered (scattered);
+//   elements     anything else: a gather (scatter) of the chunk's elements.
+// These fast accesses need the whole tile inside the view. A run-time check of the tile's
+// bounding box against the view's sizes chooses them or the general path, which gathers
+// (scatters) every element with a mask (0 <= g_d < size_d; outside, loads read 0 and stores
+// write nothing). Views with strides not known at compile time always take the general path.
+//
+//===----------------------------------------------------------------------===//
+#include "Common/MemoryCodegen.h"
+#include "SimdKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+namespace {
+
+enum class ChunkKind { Contiguous, Broadcast, Strided, Elements };
+
+/// Everything the accesses of one load or store know at compile time.
+struct AccessPlan {
+  Type memoryElement;
+  int64_t lanes = 0, locals = 0, perChunk = 0, numChunks = 0;
+  /// The logical index of every (worker, local), flattened [w][l][d].
+  SmallVector<int64_t> indices;
+  unsigned rank = 0;
+  /// Offsets from the tile origin in elements ([w][l]), when the strides are constants.
+  std::optional<SmallVector<int64_t>> relative;
+  SmallVector<int64_t> low, high; // bounding box of the indices per dimension
+
+  int64_t index(int64_t w, int64_t l, unsigned d) const {
+    return indices[(w * locals + l) * rank + d];
+  }
+  int64_t rel(int64_t w, int64_t l) const { return (*relative)[w * locals + l]; }
+  int64_t chunkCount(int64_t q) const { return std::min(perChunk, locals - q * perChunk); }
+  /// vector<W x i32> for packed chunks, vector<W x element> for 32-bit elements.
+  VectorType chunkType(MLIRContext *ctx) const {
+    if (perChunk == 1)
+      return VectorType::get({lanes}, memoryElement);
+    return VectorType::get({lanes}, IntegerType::get(ctx, 32));
+  }
+};
+
+AccessPlan makePlan(const SimdKernel &kernel, RegType type, const GlobalView &view) {
+  AccessPlan plan;
+  plan.memoryElement = cast<MemRefType>(view.memref.getType()).getElementType();
+  const layout::RegisterLayout &layout = type.getRegisterLayout();
+  plan.lanes = kernel.getNumWorkers();
+  plan.locals = layout.getLocalSize();
+  int64_t bits = plan.memoryElement.getIntOrFloatBitWidth();
+  plan.perChunk = bits >= 32 ? 1 : 32 / bits;
+  plan.numChunks = (plan.locals + plan.perChunk - 1) / plan.perChunk;
+  plan.rank = layout.getRank();
+  plan.low.assign(plan.rank, std::numeric_limits<int64_t>::max());
+  plan.high.assign(plan.rank, std::numeric_limits<int64_t>::min());
+  SmallVector<std::optional<int64_t>> strides =
+      llvm::map_to_vector(view.strides, [](Value v) { return getConstantIntValue(v); });
+  bool constantStrides = llvm::all_of(strides, [](auto s) { return s.has_value(); });
+  SmallVector<int64_t> relative;
+  for (int64_t w = 0; w < plan.lanes; ++w)
+    for (int64_t l = 0; l < plan.locals; ++l) {
+      SmallVector<int64_t, 4> index = layout.getLogicalIndex(w, l);
+      int64_t offset = 0;
+      for (unsigned d = 0; d < plan.rank; ++d) {
+        plan.indices.push_back(index[d]);
+        plan.low[d] = std::min(plan.low[d], index[d]);
+        plan.high[d] = std::max(plan.high[d], index[d]);
+        if (constantStrides)
+          offset += index[d] * *strides[d];
+      }
+      relative.push_back(offset);
+    }
+  if (constantStrides)
+    plan.relative = std::move(relative);
+  return plan;
+}
+
+/// The kind of chunk q, its start offset in lane 0 and the lane stride (fast path only).
+struct ChunkInfo {
+  ChunkKind kind;
+  int64_t start = 0, laneStride = 0;
+};
+
+ChunkInfo classify(const AccessPlan &plan, int64_t q) {
+  int64_t first = q * plan.perChunk, count = plan.chunkCount(q);
+  ChunkInfo info{ChunkKind::Elements, plan.rel(0, first), 0};
+  if (count != plan.perChunk)
+    return info;
+  for (int64_t w = 0; w < plan.lanes; ++w)
+    for (int64_t t = 1; t < count; ++t)
+      if (plan.rel(w, first + t) != plan.rel(w, first) + t)
+        return info;
+  int64_t stride = plan.lanes > 1 ? plan.rel(1, first) - plan.rel(0, first) : plan.perChunk;
+  for (int64_t w = 0; w < plan.lanes; ++w)
+    if (plan.rel(w, first) != info.start + w * stride)
+      return info;
+  info.laneStride = stride;
+  info.kind = stride == 0                ? ChunkKind::Broadcast
+              : stride == plan.perChunk ? ChunkKind::Contiguous
+                                         : ChunkKind::Strided;
+  return info;
+}
+
+Value indexConst(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+Value i64Vector(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
+  auto type = VectorType::get({static_cast<int64_t>(values.size())}, b.getI64Type());
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+Value boolVector(OpBuilder &b, Location loc, ArrayRef<bool> values) {
+  auto type = VectorType::get({static_cast<int64_t>(values.size())}, b.getI1Type());
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+/// A vector<N x element> of `memoryElement` reinterpreted as the chunk type.
+Value toChunk(OpBuilder &b, Location loc, const AccessPlan &plan, Value loaded) {
+  VectorType chunkType = plan.chunkType(b.getContext());
+  if (loaded.getType() == chunkType)
+    return loaded;
+  return vector::BitCastOp::create(b, loc, chunkType, loaded);
+}
+
+/// The chunk as a vector of memory elements (the inverse of toChunk).
+Value fromChunk(OpBuilder &b, Location loc, const AccessPlan &plan, Value chunk) {
+  auto type = VectorType::get({plan.lanes * plan.perChunk}, plan.memoryElement);
+  if (chunk.getType() == type)
+    return chunk;
+  return vector::BitCastOp::create(b, loc, type, chunk);
+}
+
+/// sum_d offsets_d * stride_d: the tile origin's position in the memref.
+Value emitTileBase(OpBuilder &b, Location loc, const GlobalView &view, ValueRange offsets) {
+  SmallVector<Value> zeros(offsets.size());
+  for (Value &zero : zeros)
+    zero = indexConst(b, loc, 0);
+  return emitViewOffset(b, loc, view, offsets);
+}
+
+/// Whether every element of the tile lies inside the view (an i1; its bounding box checked).
+Value emitTileInBounds(OpBuilder &b, Location loc, const AccessPlan &plan,
+                       const GlobalView &view, ValueRange offsets) {
+  Value inBounds;
+  for (unsigned d = 0; d < plan.rank; ++d) {
+    Value low = arith::AddIOp::create(b, loc, offsets[d], indexConst(b, loc, plan.low[d]));
+    Value high = arith::AddIOp::create(b, loc, offsets[d], indexConst(b, loc, plan.high[d]));
+    Value ok = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, low, indexConst(b, loc, 0)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, view.sizes[d]));
+    inBounds = inBounds ? arith::AndIOp::create(b, loc, inBounds, ok).getResult() : ok;
+  }
+  return inBounds ? inBounds : arith::ConstantIntOp::create(b, loc, 1, 1).getResult();
+}
+
+/// Position of every element of chunk q in the memref (relative to nothing: absolute) and
+/// whether it is inside the view, as i64 and i1 vectors of W * perChunk entries (padding
+/// entries of a short last chunk are masked off).
+std::pair<Value, Value> emitChunkPositions(OpBuilder &b, Location loc, const AccessPlan &plan,
+                                           const GlobalView &view, ValueRange offsets,
+                                           int64_t q) {
+  int64_t n = plan.lanes * plan.perChunk, first = q * plan.perChunk, count = plan.chunkCount(q);
+  auto i64Type = VectorType::get({n}, b.getI64Type());
+  SmallVector<bool> present(n);
+  for (int64_t w = 0; w < plan.lanes; ++w)
+    for (int64_t t = 0; t < plan.perChunk; ++t)
+      present[w * plan.perChunk + t] = t < count;
+  Value mask = boolVector(b, loc, present);
+  Value position;
+  for (unsigned d = 0; d < plan.rank; ++d) {
+    SmallVector<int64_t> index(n, 0);
+    for (int64_t w = 0; w < plan.lanes; ++w)
+      for (int64_t t = 0; t < count; ++t)
+        index[w * plan.perChunk + t] = plan.index(w, first + t, d);
+    Value offset = arith::IndexCastOp::create(b, loc, b.getI64Type(), offsets[d]);
+    Value g = arith::AddIOp::create(b, loc, vector::BroadcastOp::create(b, loc, i64Type, offset),
+                                    i64Vector(b, loc, index));
+    Value size = vector::BroadcastOp::create(
+        b, loc, i64Type, arith::IndexCastOp::create(b, loc, b.getI64Type(), view.sizes[d]));
+    Value zero = vector::BroadcastOp::create(
+        b, loc, i64Type, arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0));
+    Value inside = arith::AndIOp::create(
+        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, g, zero),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, g, size));
+    mask = arith::AndIOp::create(b, loc, mask, inside);
+    Value stride = vector::BroadcastOp::create(
+        b, loc, i64Type, arith::IndexCastOp::create(b, loc, b.getI64Type(), view.strides[d]));
+    Value term = arith::MulIOp::create(b, loc, g, stride);
+    position = position ? arith::AddIOp::create(b, loc, position, term).getResult() : term;
+  }
+  if (!position)
+    position = i64Vector(b, loc, SmallVector<int64_t>(n, 0));
+  return {position, mask};
+}
+
+Value zeroVector(OpBuilder &b, Location loc, VectorType type) {
+  return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+}
+
+/// The general load: every chunk gathered element by element with a mask.
+SmallVector<Value> emitGeneralLoad(OpBuilder &b, Location loc, const AccessPlan &plan,
+                                   const GlobalView &view, ValueRange offsets) {
+  SmallVector<Value> chunks;
+  auto type = VectorType::get({plan.lanes * plan.perChunk}, plan.memoryElement);
+  Value zero = indexConst(b, loc, 0);
+  for (int64_t q = 0; q < plan.numChunks; ++q) {
+    auto [position, mask] = emitChunkPositions(b, loc, plan, view, offsets, q);
+    Value gathered = vector::GatherOp::create(b, loc, type, view.memref, ValueRange{zero},
+                                              position, mask, zeroVector(b, loc, type));
+    chunks.push_back(toChunk(b, loc, plan, gathered));
+  }
+  return chunks;
+}
+
+/// Offsets of the elements of chunk q from the tile base, for a gather or scatter.
+Value chunkElementOffsets(OpBuilder &b, Location loc, const AccessPlan &plan, int64_t q,
+                          SmallVectorImpl<bool> &present) {
+  int64_t first = q * plan.perChunk, count = plan.chunkCount(q);
+  SmallVector<int64_t> offsets;
+  for (int64_t w = 0; w < plan.lanes; ++w)
+    for (int64_t t = 0; t < plan.perChunk; ++t) {
+      offsets.push_back(t < count ? plan.rel(w, first + t) : 0);
+      present.push_back(t < count);
+    }
+  return i64Vector(b, loc, offsets);
+}
+
+/// The loads of a tile known to lie inside the view (constant strides).
+SmallVector<Value> emitFastLoad(OpBuilder &b, Location loc, const SimdKernel &kernel,
+                                const AccessPlan &plan, const GlobalView &view, Value base) {
+  SmallVector<Value> chunks(plan.numChunks);
+  int64_t elementBits = plan.memoryElement.getIntOrFloatBitWidth();
+  int64_t maxGroup = std::max<int64_t>(1, kernel.getTarget().vectorBits() / 32);
+  auto address = [&](int64_t offset) {
+    return arith::AddIOp::create(b, loc, base, indexConst(b, loc, offset)).getResult();
+  };
+  auto memoryVector = [&](int64_t elements) {
+    return VectorType::get({elements}, plan.memoryElement);
+  };
+  for (int64_t q = 0; q < plan.numChunks;) {
+    ChunkInfo info = classify(plan, q);
+    switch (info.kind) {
+    case ChunkKind::Contiguous: {
+      Value loaded = vector::LoadOp::create(b, loc, memoryVector(plan.lanes * plan.perChunk),
+                                            view.memref, ValueRange{address(info.start)});
+      chunks[q++] = toChunk(b, loc, plan, loaded);
+      continue;
+    }
+    case ChunkKind::Broadcast: {
+      Value loaded = vector::LoadOp::create(b, loc, memoryVector(plan.perChunk), view.memref,
+                                            ValueRange{address(info.start)});
+      VectorType chunkType = plan.chunkType(b.getContext());
+      Value scalar;
+      if (plan.perChunk == 1) {
+        scalar = vector::ExtractOp::create(b, loc, loaded, 0);
+      } else {
+        Value word = vector::BitCastOp::create(
+            b, loc, VectorType::get({1}, chunkType.getElementType()), loaded);
+        scalar = vector::ExtractOp::create(b, loc, word, 0);
+      }
+      chunks[q++] = vector::BroadcastOp::create(b, loc, chunkType, scalar);
+      continue;
+    }
+    case ChunkKind::Strided: {
+      // A row per lane: extend over the following chunks that continue every lane's run.
+      int64_t group = 1;
+      while (q + group < plan.numChunks && group < maxGroup &&
+             (group + 1) * plan.perChunk * elementBits <= kernel.getTarget().vectorBits()) {
+        ChunkInfo next = classify(plan, q + group);
+        if (next.kind != ChunkKind::Strided || next.laneStride != info.laneStride ||
+            next.start != info.start + group * plan.perChunk)
+          break;
+        ++group;
+      }
+      if (group > 1) {
+        // One load per lane, then chunk t of lane w is element t of row w.
+        VectorType chunkType = plan.chunkType(b.getContext());
+        auto rowType = VectorType::get({group}, chunkType.getElementType());
+        SmallVector<Value> rows;
+        for (int64_t w = 0; w < plan.lanes; ++w) {
+          Value row = vector::LoadOp::create(b, loc, memoryVector(group * plan.perChunk),
+                                             view.memref,
+                                             ValueRange{address(info.start + w * info.laneStride)});
+          rows.push_back(row.getType() == rowType
+                             ? row
+                             : vector::BitCastOp::create(b, loc, rowType, row).getResult());
+        }
+        // Concatenate the rows pairwise, then pick column t.
+        while (rows.size() > 1) {
+          SmallVector<Value> next;
+          for (size_t i = 0; i + 1 < rows.size(); i += 2) {
+            int64_t left = cast<VectorType>(rows[i].getType()).getNumElements();
+            int64_t right = cast<VectorType>(rows[i + 1].getType()).getNumElements();
+            SmallVector<int64_t> mask;
+            for (int64_t e = 0; e < left + right; ++e)
+              mask.push_back(e);
+            next.push_back(vector::ShuffleOp::create(b, loc, rows[i], rows[i + 1], mask));
+          }
+          if (rows.size() % 2)
+            next.push_back(rows.back());
+          rows = std::move(next);
+        }
+        for (int64_t t = 0; t < group; ++t) {
+          SmallVector<int64_t> mask;
+          for (int64_t w = 0; w < plan.lanes; ++w)
+            mask.push_back(w * group + t);
+          chunks[q + t] = vector::ShuffleOp::create(b, loc, rows[0], rows[0], mask);
+        }
+        q += group;
+        continue;
+      }
+      [[fallthrough]];
+    }
+    case ChunkKind::Elements: {
+      SmallVector<bool> present;
+      Value offsets = chunkElementOffsets(b, loc, plan, q, present);
+      auto type = memoryVector(plan.lanes * plan.perChunk);
+      Value gathered = vector::GatherOp::create(b, loc, type, view.memref, ValueRange{base},
+                                                offsets, boolVector(b, loc, present),
+                                                zeroVector(b, loc, type));
+      chunks[q++] = toChunk(b, loc, plan, gathered);
+      continue;
+    }
+    }
+  }
+  return chunks;
+}
+
+/// Runs `fast` when the tile lies inside the view and `general` otherwise, both producing
+/// `types` (through an scf.if unless the answer is known at compile time).
+SmallVector<Value> emitGuarded(OpBuilder &b, Location loc, Value inBounds, TypeRange types,
+                               function_ref<SmallVector<Value>(OpBuilder &)> fast,
+                               function_ref<SmallVector<Value>(OpBuilder &)> general) {
+  if (std::optional<int64_t> known = getConstantIntValue(inBounds))
+    return *known ? fast(b) : general(b);
+  auto ifOp = scf::IfOp::create(b, loc, types, inBounds, /*addThenBlock=*/true,
+                                /*addElseBlock=*/true);
+  auto fill = [&](Block *block, function_ref<SmallVector<Value>(OpBuilder &)> body) {
+    if (!block->empty() && block->back().hasTrait<OpTrait::IsTerminator>())
+      block->back().erase();
+    OpBuilder nested = OpBuilder::atBlockEnd(block);
+    SmallVector<Value> values = body(nested);
+    scf::YieldOp::create(nested, loc, values);
+  };
+  fill(ifOp.thenBlock(), fast);
+  fill(ifOp.elseBlock(), general);
+  return SmallVector<Value>(ifOp.getResults());
+}
+
+void lowerLoad(SimdKernel &kernel, LoadGlobalOp op) {
+  RegType type = op.getResult().getType();
+  const GlobalView &view = kernel.getView(op.getView());
+  AccessPlan plan = makePlan(kernel, type, view);
+  Location loc = op.getLoc();
+  OpBuilder b(op);
+  ValueRange offsets = op.getOffsets();
+  auto general = [&](OpBuilder &nested) {
+    return emitGeneralLoad(nested, loc, plan, view, offsets);
+  };
+  SmallVector<Value> chunks;
+  if (!plan.relative) {
+    chunks = general(b);
+  } else {
+    Value base = emitTileBase(b, loc, view, offsets);
+    Value inBounds = emitTileInBounds(b, loc, plan, view, offsets);
+    SmallVector<Type> types(plan.numChunks, plan.chunkType(b.getContext()));
+    chunks = emitGuarded(
+        b, loc, inBounds, types,
+        [&](OpBuilder &nested) { return emitFastLoad(nested, loc, kernel, plan, view, base); },
+        general);
+  }
+  SimdReg reg;
+  if (plan.perChunk == 1) {
+    // 32-bit elements: one local per chunk, already a lane vector of the storage type.
+    reg.form = SimdForm::Lanes;
+    Type storage = getStorageType(type.getElementType());
+    for (Value chunk : chunks)
+      reg.vectors.push_back(
+          chunk.getType() == kernel.laneVectorType(storage)
+              ? chunk
+              : arith::BitcastOp::create(b, loc, kernel.laneVectorType(storage), chunk)
+                    .getResult());
+  } else {
+    reg.form = SimdForm::Words;
+    reg.vectors = std::move(chunks);
+  }
+  kernel.define(op.getResult(), std::move(reg));
+  kernel.scheduleErase(op);
+}
+
+void emitGeneralStore(OpBuilder &b, Location loc, const AccessPlan &plan, const GlobalView &view,
+                      ValueRange offsets, ArrayRef<Value> chunks) {
+  Value zero = indexConst(b, loc, 0);
+  for (int64_t q = 0; q < plan.numChunks; ++q) {
+    auto [position, mask] = emitChunkPositions(b, loc, plan, view, offsets, q);
+    vector::ScatterOp::create(b, loc, Type(), view.memref, ValueRange{zero}, position, mask,
+                              fromChunk(b, loc, plan, chunks[q]));
+  }
+}
+
+void emitFastStore(OpBuilder &b, Location loc, const AccessPlan &plan, const GlobalView &view,
+                   Value base, ArrayRef<Value> chunks) {
+  auto address = [&](int64_t offset) {
+    return arith::AddIOp::create(b, loc, base, indexConst(b, loc, offset)).getResult();
+  };
+  for (int64_t q = 0; q < plan.numChunks; ++q) {
+    ChunkInfo info = classify(plan, q);
+    Value elements = fromChunk(b, loc, plan, chunks[q]);
+    switch (info.kind) {
+    case ChunkKind::Contiguous:
+      vector::StoreOp::create(b, loc, elements, view.memref, ValueRange{address(info.start)});
+      break;
+    case ChunkKind::Broadcast: {
+      // Every lane holds the same chunk: lane 0 writes it.
+      SmallVector<int64_t> firstLane;
+      for (int64_t t = 0; t < plan.perChunk; ++t)
+        firstLane.push_back(t);
+      Value lane0 = vector::ShuffleOp::create(b, loc, elements, elements, firstLane);
+      vector::StoreOp::create(b, loc, lane0, view.memref, ValueRange{address(info.start)});
+      break;
+    }
+    case ChunkKind::Strided:
+    case ChunkKind::Elements: {
+      SmallVector<bool> present;
+      Value offsets = chunkElementOffsets(b, loc, plan, q, present);
+      vector::ScatterOp::create(b, loc, Type(), view.memref, ValueRange{base}, offsets,
+                                boolVector(b, loc, present), elements);
+      break;
+    }
+    }
+  }
+}
+
+void lowerStore(SimdKernel &kernel, StoreGlobalOp op) {
+  RegType type = op.getValue().getType();
+  const GlobalView &view = kernel.getView(op.getView());
+  AccessPlan plan = makePlan(kernel, type, view);
+  Location loc = op.getLoc();
+  OpBuilder b(op);
+  SmallVector<Value> chunks;
+  if (plan.perChunk == 1) {
+    for (Value lane : kernel.get(b, op.getValue(), SimdForm::Lanes).vectors)
+      chunks.push_back(lane.getType() == plan.chunkType(b.getContext())
+                           ? lane
+                           : arith::BitcastOp::create(b, loc, plan.chunkType(b.getContext()),
+                                                      lane)
+                                 .getResult());
+  } else {
+    const SimdReg &words = kernel.get(b, op.getValue(), SimdForm::Words);
+    chunks.assign(words.vectors.begin(), words.vectors.end());
+  }
+  ValueRange offsets = op.getOffsets();
+  if (!plan.relative) {
+    emitGeneralStore(b, loc, plan, view, offsets, chunks);
+  } else {
+    Value base = emitTileBase(b, loc, view, offsets);
+    Value inBounds = emitTileInBounds(b, loc, plan, view, offsets);
+    emitGuarded(
+        b, loc, inBounds, TypeRange(),
+        [&](OpBuilder &nested) {
+          emitFastStore(nested, loc, plan, view, base, chunks);
+          return SmallVector<Value>();
+        },
+        [&](OpBuilder &nested) {
+          emitGeneralStore(nested, loc, plan, view, offsets, chunks);
+          return SmallVector<Value>();
+        });
+  }
+  kernel.scheduleErase(op);
+}
+
+} // namespace
+
+void tile::lowerSimdMemoryOp(SimdKernel &kernel, Operation *op) {
+  TypeSwitch<Operation *>(op)
+      .Case([&](GlobalViewOp view) {
+        kernel.setView(view.getResult(), getGlobalView(view));
+        kernel.scheduleErase(view);
+      })
+      .Case([&](LoadGlobalOp load) { lowerLoad(kernel, load); })
+      .Case([&](StoreGlobalOp store) { lowerStore(kernel, store); });
+}

@@ -1,0 +1,164 @@
+// RUN: lowbit-opt %s --split-input-file --tile-to-cpu="target-cpu=znver3" --canonicalize --cse | FileCheck %s
+// RUN: lowbit-opt %s --split-input-file --tile-to-cpu="target-cpu=znver4" --canonicalize --cse | FileCheck %s --check-prefix=VNNI
+
+// Implemented in lib/Conversion/TileToCPU/: SimdKernel.cpp (the walk, carried vectors),
+// SimdMemory.cpp (loads and stores), SimdForms.cpp (lanes, words, bytes), SimdCompute.cpp
+// (view, cast, reduce, broadcast, element-wise), SimdDot.cpp and SimdIsa.cpp (tile.dot).
+
+// tile-to-cpu's SIMD lowering: the 8 workers are the 8 lanes of a 256-bit vector (znver3:
+// AVX2) or of a 512-bit one (znver4: AVX-512, vpdpbusd). Constant offsets let --canonicalize
+// prove the tiles lie inside their views, so only the fast accesses remain.
+
+// Lane w holds row w's 16 f16 values, 8 words: one 32-byte load per lane, then the words are
+// transposed with shuffles (word t of every lane in vector t).
+// CHECK-LABEL: func.func private @row_loads(
+// CHECK-SAME: tile.lowering = "simd"
+// CHECK-COUNT-8: vector.load %arg0[%{{.+}}] : memref<?xf16>, vector<16xf16>
+// CHECK: %[[ALL:.+]] = vector.shuffle {{.*}} : vector<32xi32>, vector<32xi32>
+// CHECK-NEXT: vector.shuffle %[[ALL]], %[[ALL]] [0, 8, 16, 24, 32, 40, 48, 56] : vector<64xi32>, vector<64xi32>
+// CHECK-NEXT: vector.shuffle %[[ALL]], %[[ALL]] [1, 9, 17, 25, 33, 41, 49, 57] : vector<64xi32>, vector<64xi32>
+// The cast reads each f16 local out of its word and extends it lane-wide.
+// CHECK: arith.extf %{{.+}} : vector<8xf16> to vector<8xf32>
+// Each lane's 16 f32 results are a row of the view: per-lane element scatters.
+// CHECK: vector.scatter %arg1
+tile.kernel @row_loads(%s: memref<?xf16>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %vs = tile.global_view %s sizes(%c8, %c16) strides(%c16, %c1) : memref<?xf16> -> !tile.global<?x?xf16>
+  %vy = tile.global_view %y sizes(%c8, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %rows = tile.load_global %vs[%c0, %c0] : !tile.global<?x?xf16> -> !tile.reg<8x16xf16, #tile.layout<spatial(8,1).local(1,16)>>
+  %f = tile.cast %rows : !tile.reg<8x16xf16, #tile.layout<spatial(8,1).local(1,16)>> -> !tile.reg<8x16xf32, #tile.layout<spatial(8,1).local(1,16)>>
+  tile.store_global %f, %vy[%c0, %c0] : !tile.reg<8x16xf32, #tile.layout<spatial(8,1).local(1,16)>>, !tile.global<?x?xf32>
+  tile.return
+}
+
+// -----
+
+// The int8 dot of si8 activations (replicated: every lane holds all 32) and 4-bit weights
+// (lane w is column w; its 32 codes in 4 words, low nibbles k = 8j..8j+3 and high nibbles
+// k = 8j+4..8j+7 of word j). Each activation word is a broadcast load; each weight word gives
+// two byte vectors (and, shift+and) that pair with activation words as they are. u4 x s8
+// pairs are at most 2 * 15 * 128 = 3840, so all 8 vpmaddubsw results chain in i16
+// (8 * 3840 <= 32767) before one vpmaddwd.
+// CHECK-LABEL: func.func private @dot_u4s8(
+// CHECK-COUNT-8: vector.broadcast %{{.+}} : i32 to vector<8xi32>
+// CHECK-COUNT-4: vector.load %arg1[%{{.+}}] : memref<?xi32>, vector<8xi32>
+// CHECK: %[[LO:.+]] = arith.andi %{{.+}}, %[[NIBBLES:.+]] : vector<8xi32>
+// CHECK-NEXT: %[[SHIFTED:.+]] = arith.shrui
+// CHECK-NEXT: arith.andi %[[SHIFTED]], %[[NIBBLES]] : vector<8xi32>
+// CHECK: %[[P0:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// CHECK: %[[P1:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// CHECK-NEXT: %[[S1:.+]] = arith.addi %[[P0]], %[[P1]] : vector<16xi16>
+// CHECK-COUNT-6: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// CHECK: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: vector.store %{{.+}}, %arg2[%{{.+}}] : memref<?xi32>, vector<8xi32>
+// On AVX512-VNNI hosts the 8 lanes are one 256-bit vector (AVX512VL): 8 vpdpbusd in
+// two accumulator chains.
+// VNNI-LABEL: func.func private @dot_u4s8(
+// VNNI-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// VNNI-NOT: pmadd
+#A = #tile.layout<replicated(8).local(1,32)>
+#B = #tile.layout<layout<shape=[32,8], modes=[4,2,4,8], spatial=[3], local=[0,2,1]>>
+#W = #tile.layout<local(4,1).spatial(1,8)>
+#C = #tile.layout<spatial(1,8)>
+tile.kernel @dot_u4s8(%a: memref<?xi8>, %w: memref<?xi32>, %y: memref<?xi32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c32 = arith.constant 32 : index
+  %zero = arith.constant 0 : i32
+  %va = tile.global_view %a sizes(%c1, %c32) strides(%c32, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vw = tile.global_view %w sizes(%c4, %c8) strides(%c8, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %vy = tile.global_view %y sizes(%c1, %c8) strides(%c8, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %ta = tile.load_global %va[%c0, %c0] : !tile.global<?x?xi8> -> !tile.reg<1x32xi8, #A>
+  %sa = tile.view %ta : !tile.reg<1x32xi8, #A> -> !tile.reg<1x32xsi8, #A>
+  %words = tile.load_global %vw[%c0, %c0] : !tile.global<?x?xi32> -> !tile.reg<4x8xi32, #W>
+  %q = tile.view %words : !tile.reg<4x8xi32, #W> -> !tile.reg<32x8xui4, #B>
+  %init = tile.splat %zero : !tile.reg<1x8xi32, #C>
+  %d = tile.dot %sa, %q, %init : !tile.reg<1x32xsi8, #A>, !tile.reg<32x8xui4, #B> -> !tile.reg<1x8xi32, #C>
+  tile.store_global %d, %vy[%c0, %c0] : !tile.reg<1x8xi32, #C>, !tile.global<?x?xi32>
+  tile.return
+}
+
+// -----
+
+// A reduction across the 8 lanes: each lane's partial, then 3 butterfly steps (lanes 1, 2, 4
+// apart); the replicated result is stored once, from lane 0.
+// CHECK-LABEL: func.func private @reduce_lanes(
+// CHECK: %[[X:.+]] = vector.load %arg0[%{{.+}}] : memref<?xf32>, vector<8xf32>
+// CHECK: %[[S1:.+]] = vector.shuffle %[[X]], %[[X]] [1, 0, 3, 2, 5, 4, 7, 6]
+// CHECK-NEXT: %[[R1:.+]] = arith.addf %[[X]], %[[S1]] : vector<8xf32>
+// CHECK-NEXT: %[[S2:.+]] = vector.shuffle %[[R1]], %[[R1]] [2, 3, 0, 1, 6, 7, 4, 5]
+// CHECK-NEXT: %[[R2:.+]] = arith.addf %[[R1]], %[[S2]] : vector<8xf32>
+// CHECK-NEXT: %[[S4:.+]] = vector.shuffle %[[R2]], %[[R2]] [4, 5, 6, 7, 0, 1, 2, 3]
+// CHECK-NEXT: %[[R4:.+]] = arith.addf %[[R2]], %[[S4]] : vector<8xf32>
+// CHECK: %[[FIRST:.+]] = vector.shuffle %[[R4]], %[[R4]] [0]
+// CHECK-NEXT: vector.store %[[FIRST]], %arg1[%{{.+}}] : memref<?xf32>, vector<1xf32>
+tile.kernel @reduce_lanes(%x: memref<?xf32>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %vx = tile.global_view %x sizes(%c2, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vy = tile.global_view %y sizes(%c2, %c1) strides(%c1, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %t = tile.load_global %vx[%c0, %c0] : !tile.global<?x?xf32> -> !tile.reg<2x8xf32, #tile.layout<local(2,1).spatial(1,8)>>
+  %r = tile.reduce add %t dims [1] : !tile.reg<2x8xf32, #tile.layout<local(2,1).spatial(1,8)>> -> !tile.reg<2x1xf32, #tile.layout<local(2,1).replicated(8)>>
+  tile.store_global %r, %vy[%c0, %c0] : !tile.reg<2x1xf32, #tile.layout<local(2,1).replicated(8)>>, !tile.global<?x?xf32>
+  tile.return
+}
+
+// -----
+
+// Offsets known only at run time: the fast accesses run when the tile lies inside the view,
+// masked gathers and scatters otherwise.
+// CHECK-LABEL: func.func private @edges(
+// CHECK: %[[INSIDE:.+]] = arith.andi
+// CHECK: scf.if %[[INSIDE]] -> (vector<8xf32>)
+// CHECK: vector.load %arg0
+// CHECK: } else {
+// CHECK: vector.gather %arg0
+// CHECK: scf.if
+// CHECK: vector.store
+// CHECK: } else {
+// CHECK: vector.scatter %arg0
+tile.kernel @edges(%x: memref<?xf32>, %n: index) grid [4] workers 8 {
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %v = tile.global_view %x sizes(%n) strides(%c1) : memref<?xf32> -> !tile.global<?xf32>
+  %b = tile.block_index 0
+  %o = arith.muli %b, %c8 : index
+  %t = tile.load_global %v[%o] : !tile.global<?xf32> -> !tile.reg<8xf32, #tile.layout<spatial(8)>>
+  %s = tile.add %t, %t : !tile.reg<8xf32, #tile.layout<spatial(8)>>
+  tile.store_global %s, %v[%o] : !tile.reg<8xf32, #tile.layout<spatial(8)>>, !tile.global<?xf32>
+  tile.return
+}
+
+// -----
+
+// GPU-shaped programs (a dot in mma fragment layouts, whose operands sit in other lanes) keep
+// the SIMT emulation.
+// CHECK-LABEL: func.func private @mma_shaped(
+// CHECK-SAME: tile.lowering = "simt"
+#MA = #tile.layout<column_local(2,2).spatial(8,4).local(1,2)>
+#MB = #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>
+#MC = #tile.layout<local(2,1).spatial(8,4).local(1,2)>
+tile.kernel @mma_shaped(%a: memref<?xf16>, %b: memref<?xf16>, %c: memref<?xf32>) grid [1] workers 32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0.0 : f32
+  %va = tile.global_view %a sizes(%c16, %c16) strides(%c16, %c1) : memref<?xf16> -> !tile.global<?x?xf16>
+  %vb = tile.global_view %b sizes(%c16, %c8) strides(%c8, %c1) : memref<?xf16> -> !tile.global<?x?xf16>
+  %vc = tile.global_view %c sizes(%c16, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %ta = tile.load_global %va[%c0, %c0] : !tile.global<?x?xf16> -> !tile.reg<16x16xf16, #MA>
+  %tb = tile.load_global %vb[%c0, %c0] : !tile.global<?x?xf16> -> !tile.reg<16x8xf16, #MB>
+  %init = tile.splat %zero : !tile.reg<16x8xf32, #MC>
+  %d = tile.dot %ta, %tb, %init : !tile.reg<16x16xf16, #MA>, !tile.reg<16x8xf16, #MB> -> !tile.reg<16x8xf32, #MC>
+  tile.store_global %d, %vc[%c0, %c0] : !tile.reg<16x8xf32, #MC>, !tile.global<?x?xf32>
+  tile.return
+}
