@@ -179,6 +179,58 @@ LogicalResult BroadcastOp::verify() {
   return success();
 }
 
+SmallVector<int64_t, 4> BroadcastOp::getSourceIndex(ArrayRef<int64_t> index) {
+  SmallVector<int64_t, 4> source(index);
+  for (auto [d, extent] : llvm::enumerate(getInput().getType().getShape()))
+    if (extent == 1)
+      source[d] = 0;
+  return source;
+}
+
+//===----------------------------------------------------------------------===//
+// tile.extract_slice
+//===----------------------------------------------------------------------===//
+
+SmallVector<int64_t, 4> ExtractSliceOp::getSourceIndex(ArrayRef<int64_t> index) {
+  SmallVector<int64_t, 4> source;
+  for (auto [i, offset] : llvm::zip_equal(index, getOffsets()))
+    source.push_back(i + offset);
+  return source;
+}
+
+LogicalResult ExtractSliceOp::verify() {
+  RegType input = getInput().getType(), result = getResult().getType();
+  if (input.getRank() != result.getRank())
+    return emitOpError() << "'input' has rank " << input.getRank() << " but the result has rank "
+                         << result.getRank();
+  if (input.getElementType() != result.getElementType())
+    return emitOpError() << "the result element type " << result.getElementType()
+                         << " differs from the 'input' element type " << input.getElementType();
+  ArrayRef<int64_t> offsets = getOffsets();
+  if (static_cast<int64_t>(offsets.size()) != input.getRank())
+    return emitOpError() << "has " << offsets.size() << " offsets for an 'input' of rank "
+                         << input.getRank();
+  for (auto [dim, offset, from, to] :
+       llvm::enumerate(offsets, input.getShape(), result.getShape()))
+    if (offset < 0 || offset + to > from)
+      return emitOpError() << "the slice [" << offset << ", " << offset + to << ") of dimension "
+                           << dim << " lies outside the 'input' extent " << from;
+  if (!input.hasLayout() || !result.hasLayout())
+    return success();
+  const layout::RegisterLayout &in = input.getRegisterLayout(), &out = result.getRegisterLayout();
+  if (in.getNumWorkers() != out.getNumWorkers())
+    return emitOpError() << "'input' layout " << in.str() << " has " << in.getNumWorkers()
+                         << " workers but the result layout " << out.str() << " has "
+                         << out.getNumWorkers();
+  if (std::optional<layout::UnheldBroadcastElement> unheld = layout::findUnheldElement(
+          in, out, [&](ArrayRef<int64_t> index) { return getSourceIndex(index); }))
+    return emitOpError() << "worker " << unheld->worker << " holds result element "
+                         << formatShape(unheld->index) << " but not the 'input' element "
+                         << formatShape(unheld->source) << " it comes from; the 'input' layout "
+                         << in.str() << " must give every worker the elements it slices";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // tile.annotate_layout
 //===----------------------------------------------------------------------===//

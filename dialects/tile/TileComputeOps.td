@@ -231,6 +231,47 @@ def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure]> {
   let results = (outs Tile_RegType:$result);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` qualified(type($result))";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The input index of result element `index` (broadcast dimensions at 0).
+    ::llvm::SmallVector<int64_t, 4> getSourceIndex(::llvm::ArrayRef<int64_t> index);
+  }];
+}
+
+def Tile_ExtractSliceOp : Tile_Op<"extract_slice", [Pure]> {
+  let summary = "a static slice of a register tensor that every worker already holds";
+  let description = [{
+    ```
+    result[i] = input[offsets + i]         // for every index i of the result
+    ```
+    The slice is taken in registers: each worker keeps elements it holds, so the op needs no
+    communication. Typical use: per-group scales loaded for several groups at once (a
+    `[groups, N]` tile whose group dimension is local to every worker), one group at a time.
+
+    Constraints:
+    - equal ranks and element types; `offsets` has one entry per dimension, and
+      `0 <= offsets[d]`, `offsets[d] + result extent d <= input extent d`;
+    - when both layouts are present: the same number of workers, and every worker holds, for
+      each of its result elements, the input element it comes from (the message names the
+      first that is missing). When the sliced dimensions of the input layout are made of
+      local modes only, `reduce(input layout, sliced dims)` qualifies for a slice of extent 1.
+
+    Example (the scales of group 3 out of 8 loaded at once, each worker one column):
+    ```mlir
+    %s3 = tile.extract_slice %s [3, 0]
+            : !tile.reg<8x8xf32, #tile.layout<local(8,1).spatial(1,8)>>
+            -> !tile.reg<1x8xf32, #tile.layout<spatial(1,8)>>
+    ```
+  }];
+  let arguments = (ins Tile_RegType:$input, DenseI64ArrayAttr:$offsets);
+  let results = (outs Tile_RegType:$result);
+  let assemblyFormat = [{
+    $input $offsets attr-dict `:` qualified(type($input)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The input index of result element `index` (offsets + index).
+    ::llvm::SmallVector<int64_t, 4> getSourceIndex(::llvm::ArrayRef<int64_t> index);
+  }];
 }
 
 def Tile_AnnotateLayoutOp : Tile_Op<"annotate_layout", [Pure,

@@ -327,21 +327,31 @@ llvm::Expected<RegisterLayout> lowbit::layout::unsqueeze(const RegisterLayout &a
 }
 
 std::optional<UnheldBroadcastElement>
-lowbit::layout::findUnheldBroadcastElement(const RegisterLayout &in, const RegisterLayout &out,
-                                           llvm::ArrayRef<int64_t> dims) {
-  assert(in.getNumWorkers() == out.getNumWorkers() && "broadcast across worker counts");
+lowbit::layout::findUnheldElement(
+    const RegisterLayout &in, const RegisterLayout &out,
+    llvm::function_ref<llvm::SmallVector<int64_t, 4>(llvm::ArrayRef<int64_t>)> sourceOf) {
+  assert(in.getNumWorkers() == out.getNumWorkers() && "local gather across worker counts");
   constexpr int64_t kMaxPairsChecked = int64_t(1) << 20;
   if (out.getNumWorkers() * out.getLocalSize() > kMaxPairsChecked)
     return std::nullopt;
   for (int64_t worker = 0; worker < out.getNumWorkers(); ++worker)
     for (int64_t local = 0; local < out.getLocalSize(); ++local) {
       llvm::SmallVector<int64_t, 4> index = out.getLogicalIndex(worker, local);
-      llvm::SmallVector<int64_t, 4> source = index;
-      for (int64_t dim : dims)
-        source[dim] = 0;
+      llvm::SmallVector<int64_t, 4> source = sourceOf(index);
       if (llvm::none_of(in.getOwners(source),
                         [&](const WorkerLocal &owner) { return owner.worker == worker; }))
         return UnheldBroadcastElement{worker, std::move(index), std::move(source)};
     }
   return std::nullopt;
+}
+
+std::optional<UnheldBroadcastElement>
+lowbit::layout::findUnheldBroadcastElement(const RegisterLayout &in, const RegisterLayout &out,
+                                           llvm::ArrayRef<int64_t> dims) {
+  return findUnheldElement(in, out, [&](llvm::ArrayRef<int64_t> index) {
+    llvm::SmallVector<int64_t, 4> source(index);
+    for (int64_t dim : dims)
+      source[dim] = 0;
+    return source;
+  });
 }

@@ -241,6 +241,17 @@ static LogicalResult validateBroadcast(Operation *op) {
   return success();
 }
 
+/// tile.extract_slice: nothing is derived (a slice holds a part of the input, in any layout
+/// that keeps it local); both layouts come from the program, and the verifier's locality check
+/// validates them.
+static LogicalResult validateExtractSlice(Operation *op) {
+  auto slice = cast<ExtractSliceOp>(op);
+  if (failed(requireLaidOut(op, slice.getInput(), "'input'")) ||
+      failed(requireLaidOut(op, slice.getResult(), "the result")))
+    return failure();
+  return slice.verify();
+}
+
 //===----------------------------------------------------------------------===//
 // Memory: loads and stores relate no two register values. A load's result gets its layout
 // from its users, a stored value from its producers; validation only needs one.
@@ -333,6 +344,7 @@ void lowbit::tile::populateTileLayoutRules(LayoutRuleSet &rules) {
   rules.add<DotOp>({"dot", inferDot, nullptr, validateDot});
   rules.add<ReduceOp>({"reduce", inferReduce, nullptr, validateReduce});
   rules.add<BroadcastOp>({"broadcast", /*infer=*/nullptr, chooseBroadcast, validateBroadcast});
+  rules.add<ExtractSliceOp>({"extract_slice", /*infer=*/nullptr, nullptr, validateExtractSlice});
   rules.add<LoadGlobalOp, LoadSharedOp, StoreGlobalOp, StoreSharedOp>(
       {"memory", /*infer=*/nullptr, nullptr, validateMemory});
   rules.add<ViewOp>({"view", /*infer=*/nullptr, nullptr, validateView});

@@ -162,3 +162,23 @@ tile.kernel @mma_shaped(%a: memref<?xf16>, %b: memref<?xf16>, %c: memref<?xf32>)
   tile.store_global %d, %vc[%c0, %c0] : !tile.reg<16x8xf32, #MC>, !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// tile.extract_slice picks locals: group 3 of 8 per-lane groups is local 3 of every lane.
+// CHECK-LABEL: func.func private @slice_groups(
+// CHECK-COUNT-8: vector.load %arg0
+// CHECK: %[[G3:.+]] = vector.shuffle %{{.+}}, %{{.+}} [3, 11, 19, 27, 35, 43, 51, 59]
+// CHECK: vector.store %[[G3]], %arg1[%{{.+}}] : memref<?xf32>, vector<8xf32>
+tile.kernel @slice_groups(%s: memref<?xf32>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  // s is [rows = 8, groups = 8] row-major; the tile is [groups, rows]: lane w holds row w.
+  %vs = tile.global_view %s sizes(%c8, %c8) strides(%c1, %c8) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vy = tile.global_view %y sizes(%c1, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %t = tile.load_global %vs[%c0, %c0] : !tile.global<?x?xf32> -> !tile.reg<8x8xf32, #tile.layout<local(8,1).spatial(1,8)>>
+  %g = tile.extract_slice %t [3, 0] : !tile.reg<8x8xf32, #tile.layout<local(8,1).spatial(1,8)>> -> !tile.reg<1x8xf32, #tile.layout<spatial(1,8)>>
+  tile.store_global %g, %vy[%c0, %c0] : !tile.reg<1x8xf32, #tile.layout<spatial(1,8)>>, !tile.global<?x?xf32>
+  tile.return
+}

@@ -71,6 +71,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -246,6 +247,11 @@ struct UnheldBroadcastElement {
 /// of `out` holds, in `in`, each input element it repeats: returns the first element where
 /// this fails, or nullopt. Layouts of more than 2^20 worker-local pairs are not checked
 /// (nullopt); the worker counts must be equal.
+/// The general form: every worker of `out` holds, in `in`, the element sourceOf(index) for each
+/// `index` it holds in `out` (a local gather: tile.broadcast, tile.extract_slice).
+std::optional<UnheldBroadcastElement>
+findUnheldElement(const RegisterLayout &in, const RegisterLayout &out,
+                  llvm::function_ref<llvm::SmallVector<int64_t, 4>(llvm::ArrayRef<int64_t>)> sourceOf);
 std::optional<UnheldBroadcastElement> findUnheldBroadcastElement(const RegisterLayout &in,
                                                                  const RegisterLayout &out,
                                                                  llvm::ArrayRef<int64_t> dims);

@@ -199,26 +199,53 @@ LogicalResult lowerView(ViewOp op, ViewOp::Adaptor adaptor, const TypeConverter 
   return success();
 }
 
-/// Result local l is the input element at its index with the repeated dimensions at 0, which
-/// this thread holds (the verifier's condition) at the owner's local, picked at run time.
-LogicalResult lowerBroadcast(BroadcastOp op, BroadcastOp::Adaptor adaptor,
-                             const TypeConverter &converter, ConversionPatternRewriter &rewriter) {
-  Location loc = op.getLoc();
-  const layout::RegisterLayout &in = getRegisterLayout(op.getInput());
-  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
-  Value zero = indexConstant(rewriter, loc, 0);
-  Value result = emitThreadLocals(
-      rewriter, loc, getRegisterLayout(op.getResult()), convertToLocals(converter, op.getType()),
+/// tile.broadcast and tile.extract_slice: result local l is the input element its index comes
+/// from (`sourceIndex`), which this thread holds (the verifiers' condition) at the owner's
+/// local, picked at run time.
+Value emitLocalGather(Operation *op, Value input, const TypeConverter &converter,
+                      ConversionPatternRewriter &rewriter,
+                      function_ref<SmallVector<Value>(ArrayRef<Value>)> sourceIndex) {
+  Location loc = op->getLoc();
+  const layout::RegisterLayout &in = getRegisterLayout(op->getOperand(0));
+  Value result = op->getResult(0);
+  return emitThreadLocals(
+      rewriter, loc, getRegisterLayout(result), convertToLocals(converter, result.getType()),
       [&](int64_t, ArrayRef<Value> outIndex) {
-        SmallVector<Value> index(outIndex);
-        for (auto [d, extent] : llvm::enumerate(inShape))
-          if (extent == 1)
-            index[d] = zero;
-        WorkerLocalValues owner = emitOwner(rewriter, loc, in, index);
-        return vector::ExtractOp::create(rewriter, loc, adaptor.getInput(),
+        WorkerLocalValues owner = emitOwner(rewriter, loc, in, sourceIndex(outIndex));
+        return vector::ExtractOp::create(rewriter, loc, input,
                                          ArrayRef<OpFoldResult>{owner.local});
       });
-  rewriter.replaceOp(op, result);
+}
+
+LogicalResult lowerBroadcast(BroadcastOp op, BroadcastOp::Adaptor adaptor,
+                             const TypeConverter &converter, ConversionPatternRewriter &rewriter) {
+  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+  Value zero = indexConstant(rewriter, op.getLoc(), 0);
+  rewriter.replaceOp(op, emitLocalGather(op, adaptor.getInput(), converter, rewriter,
+                                         [&](ArrayRef<Value> outIndex) {
+                                           SmallVector<Value> index(outIndex);
+                                           for (auto [d, extent] : llvm::enumerate(inShape))
+                                             if (extent == 1)
+                                               index[d] = zero;
+                                           return index;
+                                         }));
+  return success();
+}
+
+LogicalResult lowerExtractSlice(ExtractSliceOp op, ExtractSliceOp::Adaptor adaptor,
+                                const TypeConverter &converter,
+                                ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  rewriter.replaceOp(op, emitLocalGather(op, adaptor.getInput(), converter, rewriter,
+                                         [&](ArrayRef<Value> outIndex) {
+                                           SmallVector<Value> index;
+                                           for (auto [i, offset] :
+                                                llvm::zip_equal(outIndex, op.getOffsets()))
+                                             index.push_back(arith::AddIOp::create(
+                                                 rewriter, loc, i,
+                                                 indexConstant(rewriter, loc, offset)));
+                                           return index;
+                                         }));
   return success();
 }
 
@@ -271,5 +298,6 @@ void tile::populateGPUThreadComputePatterns(const TypeConverter &converter,
   addLowering<ViewOp>(patterns, converter, lowerView);
   addLowering<CastOp>(patterns, converter, lowerCast);
   addLowering<BroadcastOp>(patterns, converter, lowerBroadcast);
+  addLowering<ExtractSliceOp>(patterns, converter, lowerExtractSlice);
   addLowering<AnnotateLayoutOp>(patterns, converter, lowerAnnotateLayout);
 }

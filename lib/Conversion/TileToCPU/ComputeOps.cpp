@@ -106,18 +106,39 @@ void lowerReduce(KernelEmulator &emulator, ReduceOp op) {
   });
 }
 
-void lowerBroadcast(KernelEmulator &emulator, BroadcastOp op) {
-  const layout::RegisterLayout &inLayout = getRegisterLayout(op.getInput()),
-                               &outLayout = getRegisterLayout(op.getResult());
-  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
-  Value inBuffer = emulator.getBuffer(op.getInput());
-  Location loc = op.getLoc();
+/// tile.broadcast and tile.extract_slice: each result element is read from the input element
+/// it comes from (`sourceIndex` of its index), at that element's owner.
+void lowerLocalGather(KernelEmulator &emulator, Operation *op,
+                      function_ref<SmallVector<Value>(OpBuilder &, ValueRange)> sourceIndex) {
+  Value input = op->getOperand(0), result = op->getResult(0);
+  const layout::RegisterLayout &inLayout = getRegisterLayout(input),
+                               &outLayout = getRegisterLayout(result);
+  Value inBuffer = emulator.getBuffer(input);
+  Location loc = op->getLoc();
   defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
     SmallVector<Value> index = emitLogicalIndex(b, loc, outLayout, worker, local);
+    return loadElement(b, loc, inBuffer, emitOwner(b, loc, inLayout, sourceIndex(b, index)));
+  });
+}
+
+void lowerBroadcast(KernelEmulator &emulator, BroadcastOp op) {
+  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+  lowerLocalGather(emulator, op, [&](OpBuilder &b, ValueRange index) {
+    SmallVector<Value> source(index);
     for (auto [dim, extent] : llvm::enumerate(inShape))
       if (extent == 1)
-        index[dim] = arith::ConstantIndexOp::create(b, loc, 0);
-    return loadElement(b, loc, inBuffer, emitOwner(b, loc, inLayout, index));
+        source[dim] = arith::ConstantIndexOp::create(b, op.getLoc(), 0);
+    return source;
+  });
+}
+
+void lowerExtractSlice(KernelEmulator &emulator, ExtractSliceOp op) {
+  lowerLocalGather(emulator, op, [&](OpBuilder &b, ValueRange index) {
+    SmallVector<Value> source;
+    for (auto [i, offset] : llvm::zip_equal(index, op.getOffsets()))
+      source.push_back(arith::AddIOp::create(b, op.getLoc(), i,
+                                             arith::ConstantIndexOp::create(b, op.getLoc(), offset)));
+    return source;
   });
 }
 
@@ -217,5 +238,6 @@ void tile::lowerComputeOp(KernelEmulator &emulator, Operation *op) {
       .Case([&](DotOp dot) { lowerDot(emulator, dot); })
       .Case([&](ReduceOp reduce) { lowerReduce(emulator, reduce); })
       .Case([&](BroadcastOp broadcast) { lowerBroadcast(emulator, broadcast); })
+      .Case([&](ExtractSliceOp slice) { lowerExtractSlice(emulator, slice); })
       .Default([&](Operation *) { llvm_unreachable("tile op without a CPU lowering"); });
 }

@@ -173,34 +173,32 @@ void lowerReduce(SimdKernel &kernel, ReduceOp op) {
   kernel.scheduleErase(op);
 }
 
-void lowerBroadcast(SimdKernel &kernel, BroadcastOp op) {
+/// tile.broadcast and tile.extract_slice: every result local is, in each lane, an input local
+/// of the same lane (the verifiers' condition); picked at compile time, with lane selects
+/// where lanes take different locals.
+void lowerLocalGather(SimdKernel &kernel, Operation *op,
+                      function_ref<SmallVector<int64_t, 4>(ArrayRef<int64_t>)> sourceOf) {
   OpBuilder b(op);
-  Location loc = op.getLoc();
-  const layout::RegisterLayout &input = getRegisterLayout(op.getInput());
-  const layout::RegisterLayout &result = getRegisterLayout(op.getResult());
-  ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
-  ArrayRef<Value> lanes = kernel.get(b, op.getInput(), SimdForm::Lanes).vectors;
+  Location loc = op->getLoc();
+  Value inputValue = op->getOperand(0), resultValue = op->getResult(0);
+  const layout::RegisterLayout &input = getRegisterLayout(inputValue);
+  const layout::RegisterLayout &result = getRegisterLayout(resultValue);
+  ArrayRef<Value> lanes = kernel.get(b, inputValue, SimdForm::Lanes).vectors;
   SmallVector<Value> inputs(lanes.begin(), lanes.end());
   int64_t workers = kernel.getNumWorkers();
-  SimdReg broadcast;
+  SimdReg gathered;
   for (int64_t lr = 0; lr < result.getLocalSize(); ++lr) {
-    // The local of the repeated input element in each lane (the verifier ensures each lane
-    // holds it).
     SmallVector<int64_t> sourceLocal(workers);
-    for (int64_t w = 0; w < workers; ++w) {
-      SmallVector<int64_t, 4> index = result.getLogicalIndex(w, lr);
-      for (unsigned d = 0; d < index.size(); ++d)
-        if (inShape[d] == 1)
-          index[d] = 0;
-      for (const layout::WorkerLocal &owner : input.getOwners(index))
+    for (int64_t w = 0; w < workers; ++w)
+      for (const layout::WorkerLocal &owner :
+           input.getOwners(sourceOf(result.getLogicalIndex(w, lr))))
         if (owner.worker == w)
           sourceLocal[w] = owner.local;
-    }
     Value value = inputs[sourceLocal[0]];
     // Lanes that take another local: select them in.
     for (int64_t w = 1; w < workers; ++w) {
       int64_t local = sourceLocal[w];
-      if (local == sourceLocal[0] || llvm::is_contained(ArrayRef(sourceLocal).take_front(w), local))
+      if (llvm::is_contained(ArrayRef(sourceLocal).take_front(w), local))
         continue;
       SmallVector<bool> lanesOf(workers);
       for (int64_t v = 0; v < workers; ++v)
@@ -210,9 +208,9 @@ void lowerBroadcast(SimdKernel &kernel, BroadcastOp op) {
           arith::ConstantOp::create(b, loc, DenseElementsAttr::get(maskType, ArrayRef(lanesOf)));
       value = arith::SelectOp::create(b, loc, mask, inputs[local], value);
     }
-    broadcast.vectors.push_back(value);
+    gathered.vectors.push_back(value);
   }
-  kernel.define(op.getResult(), std::move(broadcast));
+  kernel.define(resultValue, std::move(gathered));
   kernel.scheduleErase(op);
 }
 
@@ -224,7 +222,14 @@ void tile::lowerSimdComputeOp(SimdKernel &kernel, Operation *op) {
       .Case([&](CastOp cast) { lowerCast(kernel, cast); })
       .Case([&](SplatOp splat) { lowerSplat(kernel, splat); })
       .Case([&](ReduceOp reduce) { lowerReduce(kernel, reduce); })
-      .Case([&](BroadcastOp broadcast) { lowerBroadcast(kernel, broadcast); })
+      .Case([&](BroadcastOp broadcast) {
+        lowerLocalGather(kernel, broadcast,
+                         [&](ArrayRef<int64_t> index) { return broadcast.getSourceIndex(index); });
+      })
+      .Case([&](ExtractSliceOp slice) {
+        lowerLocalGather(kernel, slice,
+                         [&](ArrayRef<int64_t> index) { return slice.getSourceIndex(index); });
+      })
       .Case<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp>(
           [&](Operation *) { lowerElementwise(kernel, op); });
 }

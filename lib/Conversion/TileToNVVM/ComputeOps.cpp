@@ -20,22 +20,19 @@ using namespace lowbit::tile;
 
 namespace {
 
-/// For each result local, the input local the thread repeats (the same for every thread), or
-/// nothing.
-std::optional<SmallVector<int64_t>> getBroadcastMap(BroadcastOp op) {
+/// For each result local of a local gather (tile.broadcast, tile.extract_slice), the input
+/// local the thread reads (the same for every thread), or nothing.
+template <typename GatherOp>
+std::optional<SmallVector<int64_t>> getGatherMap(GatherOp op) {
   const layout::RegisterLayout &in = getRegisterLayout(op.getInput()),
                                &out = getRegisterLayout(op.getResult());
-  ArrayRef<int64_t> inShape = in.getShape();
   SmallVector<int64_t> map;
   for (int64_t l = 0; l < out.getLocalSize(); ++l) {
     int64_t source = -1;
     for (int64_t w = 0; w < out.getNumWorkers(); ++w) {
-      SmallVector<int64_t, 4> index = out.getLogicalIndex(w, l);
-      for (auto [d, extent] : llvm::enumerate(inShape))
-        if (extent == 1)
-          index[d] = 0;
       int64_t found = -1;
-      for (const layout::WorkerLocal &owner : in.getOwners(index))
+      for (const layout::WorkerLocal &owner :
+           in.getOwners(op.getSourceIndex(out.getLogicalIndex(w, l))))
         if (owner.worker == w)
           found = owner.local;
       if (found < 0 || (source >= 0 && found != source))
@@ -47,11 +44,13 @@ std::optional<SmallVector<int64_t>> getBroadcastMap(BroadcastOp op) {
   return map;
 }
 
-struct BroadcastLowering : OpConversionPattern<BroadcastOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
+/// A local gather whose locals are the same in every thread: one vector.shuffle.
+template <typename GatherOp>
+struct UniformGatherLowering : OpConversionPattern<GatherOp> {
+  using OpConversionPattern<GatherOp>::OpConversionPattern;
+  LogicalResult matchAndRewrite(GatherOp op, typename GatherOp::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    std::optional<SmallVector<int64_t>> map = getBroadcastMap(op);
+    std::optional<SmallVector<int64_t>> map = getGatherMap(op);
     if (!map)
       return rewriter.notifyMatchFailure(op, "not thread-uniform");
     Value input = adaptor.getInput();
@@ -88,8 +87,9 @@ LogicalResult lowbit::tile::checkOpForNVVM(Operation *op) {
 
 void lowbit::tile::populateTileToNVVMComputePatterns(TypeConverter &converter,
                                                      RewritePatternSet &patterns) {
-  // Preferred over the shared broadcast, which picks the local at run time.
-  patterns.add<BroadcastLowering>(converter, patterns.getContext(), /*benefit=*/2);
+  // Preferred over the shared lowerings, which pick the local at run time.
+  patterns.add<UniformGatherLowering<BroadcastOp>, UniformGatherLowering<ExtractSliceOp>>(
+      converter, patterns.getContext(), /*benefit=*/2);
   populateGPUThreadComputePatterns(converter, patterns);
   populateTileToNVVMReducePatterns(converter, patterns);
   populateTileToNVVMDotPatterns(converter, patterns);

@@ -542,6 +542,61 @@ func.func @broadcast_not_local(%x: !tile.reg<16x1xf32, #tile.layout<local(2,1).r
 }
 
 //===----------------------------------------------------------------------===//
+// tile.extract_slice
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @slice_rank(%x: !tile.reg<16xf32>) {
+  // expected-error @+1 {{'tile.extract_slice' op 'input' has rank 1 but the result has rank 2}}
+  %b = tile.extract_slice %x [0] : !tile.reg<16xf32> -> !tile.reg<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_element(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.extract_slice' op the result element type 'f16' differs from the 'input' element type 'f32'}}
+  %b = tile.extract_slice %x [0, 0] : !tile.reg<16x8xf32> -> !tile.reg<1x8xf16>
+  return
+}
+
+// -----
+
+func.func @slice_offsets(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.extract_slice' op has 1 offsets for an 'input' of rank 2}}
+  %b = tile.extract_slice %x [0] : !tile.reg<16x8xf32> -> !tile.reg<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_outside(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.extract_slice' op the slice [15, 17) of dimension 0 lies outside the 'input' extent 16}}
+  %b = tile.extract_slice %x [15, 0] : !tile.reg<16x8xf32> -> !tile.reg<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @slice_workers(%x: !tile.reg<16x8xf32, #tile.layout<local(16,1).spatial(1,8)>>) {
+  // expected-error @+1 {{'tile.extract_slice' op 'input' layout local(16,1).spatial(1,8) has 8 workers but the result layout spatial(1,8).replicated(2) has 16}}
+  %b = tile.extract_slice %x [2, 0] : !tile.reg<16x8xf32, #tile.layout<local(16,1).spatial(1,8)>>
+         -> !tile.reg<1x8xf32, #tile.layout<spatial(1,8).replicated(2)>>
+  return
+}
+
+// -----
+
+// Row 3 is held by workers 24-31; worker 0 would have to hold it.
+func.func @slice_not_local(%x: !tile.reg<4x8xf32, #tile.layout<spatial(4,8)>>) {
+  // expected-error @+1 {{'tile.extract_slice' op worker 0 holds result element [0, 0] but not the 'input' element [3, 0] it comes from; the 'input' layout spatial(4,8) must give every worker the elements it slices}}
+  %b = tile.extract_slice %x [3, 0] : !tile.reg<4x8xf32, #tile.layout<spatial(4,8)>>
+         -> !tile.reg<1x8xf32, #tile.layout<spatial(1,8).replicated(4)>>
+  return
+}
+
+//===----------------------------------------------------------------------===//
 // tile.annotate_layout
 //===----------------------------------------------------------------------===//
 

@@ -244,6 +244,13 @@ func.func @compute(%a: !tile.reg<16x16xf16, #tile.layout<column_local(2,2).spati
           -> !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
   // CHECK: tile.broadcast %{{.*}} : !tile.reg<1x8xi32> -> !tile.reg<16x8xi32>
   %bn = tile.broadcast %n : !tile.reg<1x8xi32> -> !tile.reg<16x8xi32>
+  // The row pair 8-9 of the accumulator: every worker keeps two of its locals.
+  // CHECK: tile.extract_slice %{{.*}} [8, 0] : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>> -> !tile.reg<8x8xf32, #tile.layout<spatial(8,4).local(1,2)>>
+  %sl = tile.extract_slice %5 [8, 0]
+          : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+          -> !tile.reg<8x8xf32, #tile.layout<spatial(8,4).local(1,2)>>
+  // CHECK: tile.extract_slice %{{.*}} [3, 0] : !tile.reg<16x8xi32> -> !tile.reg<1x8xi32>
+  %sn = tile.extract_slice %6 [3, 0] : !tile.reg<16x8xi32> -> !tile.reg<1x8xi32>
   // CHECK: tile.annotate_layout %{{.*}} {layout = #tile.layout<local(2,2).spatial(8,4)>} : !tile.reg<16x8xi32>
   %an = tile.annotate_layout %bn {layout = #tile.layout<local(2,2).spatial(8,4)>} : !tile.reg<16x8xi32>
   // An annotation that repeats the layout is allowed (it is what inference leaves behind).
