@@ -113,4 +113,70 @@ def Lowbit_SchemeAttr : AttrDef<Lowbit_Dialect, "Scheme"> {
   }];
 }
 
+def Lowbit_ScheduleFamily : I32EnumAttr<"ScheduleFamily", "instruction family of a schedule", [
+    I32EnumAttrCase<"FMA", 0, "fma">,
+    I32EnumAttrCase<"Int8Dot", 1, "int8_dot">]> {
+  let cppNamespace = "::lowbit";
+  let genSpecializedAttr = 0;
+}
+
+def Lowbit_WeightPacking : I32EnumAttr<"WeightPacking", "how a kernel finds its weights", [
+    I32EnumAttrCase<"Interchange", 0, "interchange">,
+    I32EnumAttrCase<"Prepacked", 1, "prepacked">]> {
+  let cppNamespace = "::lowbit";
+  let genSpecializedAttr = 0;
+}
+
+def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
+  let mnemonic = "schedule";
+  let summary = "how an op is computed: tile sizes, layouts, instruction family";
+  let description = [{
+    ```
+    #lowbit.schedule<FAMILY, workers = W, tile = [TM, TN, TK]
+                     [, packing = interchange | prepacked] [, scale_groups = GB]
+                     [, weight_layout = #tile.layout<...>] [, split_k = S] [, unroll = U]>
+    FAMILY ::= fma | int8_dot
+    ```
+    A schedule is data that `lowbit-to-tile` turns into a tile kernel; nothing in it names
+    a target (the CPU and the GPU differ only in their schedules). For `lowbit.mpgemm`:
+    - the kernel's grid has one block per `TM x TN` tile of the result (times `S` for
+      split-K); a block has `W` workers (SIMD lanes on a CPU, threads on a GPU) and runs
+      over K in steps of `TK` (one `tile.dot` per step, unrolled `U` times);
+    - `FAMILY`: `fma` converts weights (and activations) to f32 in registers and multiplies
+      in f32; `int8_dot` multiplies integer codes of at most 8 bits (8-bit integer
+      activations with their own scheme) in i32 and applies scales once per group;
+    - `packing`: `interchange` reads the weights as the caller packed them (rows of codes,
+      LSB first); `prepacked` reads them re-laid-out so that each block's words are
+      contiguous (constant weights are re-laid-out at compile time);
+    - `scale_groups`: how many groups of scales (and zero points) a block loads at once;
+    - `weight_layout`: the register layout of a `TK x TN` weight tile (a `#tile.layout`);
+      absent, `lowbit-to-tile` uses the default one: every worker holds whole columns;
+    - `split_k`: the K range is cut into `S` parts computed by different blocks and summed.
+
+    The attribute only checks that every number is positive; whether a schedule fits an op
+    (e.g. `TN` a multiple of `W`, `TK` dividing the group size) is checked where it is used,
+    with a located error naming the field.
+
+    Examples:
+    ```mlir
+    #lowbit.schedule<int8_dot, workers = 8, tile = [1, 32, 32], packing = interchange, scale_groups = 8>
+    #lowbit.schedule<fma, workers = 8, tile = [4, 16, 8], packing = prepacked>
+    ```
+  }];
+  let parameters = (ins
+    "ScheduleFamily":$family,
+    "int64_t":$workers,
+    "int64_t":$tileM,
+    "int64_t":$tileN,
+    "int64_t":$tileK,
+    "WeightPacking":$packing,
+    "int64_t":$scaleGroups,
+    "::mlir::Attribute":$weightLayout,
+    "int64_t":$splitK,
+    "int64_t":$unroll
+  );
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
 #endif // LOWBIT_ATTRS_TD

@@ -48,11 +48,9 @@ bool isScaleElementType(mlir::Type type);
 /// ambiguous). Empty when it is one.
 std::string explainNotLowbit(mlir::Type type);
 
+/// The 16 values of the NF4 codebook (QLoRA), for codes 0..15.
+llvm::ArrayRef<float> getNF4Codebook();
+
 } // namespace lowbit
 
 #endif // LOWBIT_DIALECT_LOWBITDIALECT_H
-
-namespace lowbit {
-/// The 16 values of the NF4 codebook (QLoRA), for codes 0..15.
-llvm::ArrayRef<float> getNF4Codebook();
-} // namespace lowbit

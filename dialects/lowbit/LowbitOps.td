@@ -157,6 +157,8 @@ def Lowbit_MpgemmOp : Lowbit_Op<"mpgemm", [Pure, AttrSizedOperandSegments]> {
       `scale`, `zero`, `tensor_scale`, `codebook` as in `lowbit.dequantize`.
     - `bias`: `[N]`, f32, f16 or bf16.
     - result: `[.., M, N]` with `a`'s leading axes, element f32, f16 or bf16.
+    - `schedule` (optional, `#lowbit.schedule`): how `lowbit-to-tile` computes the op;
+      `lowbit-select-schedules` attaches one where it is missing.
 
     Examples:
     ```mlir
@@ -178,7 +180,8 @@ def Lowbit_MpgemmOp : Lowbit_Op<"mpgemm", [Pure, AttrSizedOperandSegments]> {
                        Lowbit_OptTensor:$codebook, Lowbit_OptTensor:$act_scale,
                        Lowbit_OptTensor:$act_zero, Lowbit_OptTensor:$bias,
                        Lowbit_SchemeAttr:$weight_scheme,
-                       OptionalAttr<Lowbit_SchemeAttr>:$act_scheme);
+                       OptionalAttr<Lowbit_SchemeAttr>:$act_scheme,
+                       OptionalAttr<Lowbit_ScheduleAttr>:$schedule);
   let results = (outs Lowbit_AnyTensor:$result);
   let assemblyFormat = [{
     $a `,` $w `scale` `(` $scale `)` (`zero` `(` $zero^ `)`)?

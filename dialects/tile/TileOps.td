@@ -87,7 +87,8 @@ def Tile_ReturnOp : Tile_Op<"return", [Pure, HasParent<"KernelOp">, ReturnLike, 
   let assemblyFormat = "attr-dict";
 }
 
-def Tile_LaunchOp : Tile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+def Tile_LaunchOp : Tile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+                                       MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "run a tile.kernel on its grid from host code";
   let description = [{
     ```
@@ -100,7 +101,9 @@ def Tile_LaunchOp : Tile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInt
       run KERNEL's body for block b with the arguments
     ```
     The arguments are passed as they are: memrefs are the buffers the kernel's
-    `tile.global_view`s read and write (the caller owns them), scalars are copied. The
+    `tile.global_view`s read and write (the caller owns them), scalars are copied. The op
+    reads and writes memory (what the kernel does with its buffers), so bufferization and
+    buffer deallocation keep it in place. The
     launch is the host-side counterpart of `tile.kernel`; each lowering turns it into its
     target's launch (grid loops calling the emulated kernel on the CPU, a
     `gpu.launch_func` on GPUs).

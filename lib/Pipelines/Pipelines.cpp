@@ -23,7 +23,17 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
   // Callers hand over weights packed as in files and ONNX; the body unpacks them.
   if (options.interchangeABI)
     pm.addPass(createLowbitInterchangeABI());
-  // Every lowbit op becomes f32 linalg with integer decoding of the codes.
+  if (options.fastPath) {
+    // A schedule for every op the fast path takes (the cost model for the target CPU)...
+    LowbitSelectSchedulesOptions schedules;
+    schedules.targetCpu = options.targetCpu;
+    schedules.targetTriple = options.targetTriple;
+    schedules.targetFeatures = options.targetFeatures;
+    pm.addPass(createLowbitSelectSchedules(schedules));
+    // ...and the tile kernels generated from it, launched from the host code.
+    pm.addPass(createLowbitToTile());
+  }
+  // Every other lowbit op becomes f32 linalg with integer decoding of the codes.
   pm.addPass(createLowbitToLinalg());
   // Folds the unrealized casts and constants the conversion leaves behind.
   pm.addPass(createCanonicalizerPass());
@@ -32,18 +42,6 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
 
 void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildLowbitToLinalgPipeline(pm, options);
-  // Tile kernels need a layout on every register tensor; programs state the ones that matter.
-  pm.addPass(createTileInferLayouts());
-  // Tile kernels become functions of vector code (workers = SIMD lanes) or of loops emulating
-  // their workers; launches parallel loops over the grid. Host code hands them buffers through
-  // bufferization.to_buffer / to_tensor, which the bufferization below resolves.
-  TileToCPUOptions tileToCPU;
-  tileToCPU.simd = options.simd;
-  tileToCPU.parallel = options.parallel;
-  tileToCPU.targetCpu = options.targetCpu;
-  tileToCPU.targetTriple = options.targetTriple;
-  tileToCPU.targetFeatures = options.targetFeatures;
-  pm.addPass(createTileToCPU(tileToCPU));
 
   // Tensors become buffers; identity layouts keep function arguments plain and contiguous.
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -58,8 +56,21 @@ void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions 
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   // Temporaries are freed where their last use ends.
   bufferization::buildBufferDeallocationPipeline(pm);
-  // The block loops of launches run on the runtime's threads (after deallocation, which adds
-  // code to loop bodies).
+
+  // Tile kernels need a layout on every register tensor; programs state the ones that matter.
+  pm.addPass(createTileInferLayouts());
+  // Tile kernels become functions of vector code (workers = SIMD lanes) or of loops emulating
+  // their workers; launches loops over the grid. After bufferization: the host code already
+  // hands the launches buffers, and the deallocation passes above need not see the kernels'
+  // target intrinsics.
+  TileToCPUOptions tileToCPU;
+  tileToCPU.simd = options.simd;
+  tileToCPU.parallel = options.parallel;
+  tileToCPU.targetCpu = options.targetCpu;
+  tileToCPU.targetTriple = options.targetTriple;
+  tileToCPU.targetFeatures = options.targetFeatures;
+  pm.addPass(createTileToCPU(tileToCPU));
+  // The block loops of launches run on the runtime's threads.
   if (options.parallel)
     pm.addPass(createTileLaunchesToOpenMP());
 
@@ -96,18 +107,60 @@ void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions 
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+namespace {
+/// The command-line form of PipelineOptions.
+struct LowbitPipelineCLOptions : PassPipelineOptions<LowbitPipelineCLOptions> {
+  Option<bool> fastPath{*this, "fast-path",
+                        llvm::cl::desc("Schedules and tile kernels for the ops the fast path "
+                                       "takes (false: the reference lowering for every op)"),
+                        llvm::cl::init(true)};
+  Option<std::string> targetCpu{*this, "target-cpu",
+                                llvm::cl::desc("LLVM CPU name (znver3, znver4, ...) or host"),
+                                llvm::cl::init("host")};
+  Option<std::string> targetTriple{*this, "target-triple",
+                                   llvm::cl::desc("Target triple; empty for the host's"),
+                                   llvm::cl::init("")};
+  Option<std::string> targetFeatures{*this, "target-features",
+                                     llvm::cl::desc("Extra LLVM target features"),
+                                     llvm::cl::init("")};
+  Option<bool> parallel{*this, "parallel",
+                        llvm::cl::desc("Run kernel launches on the runtime's threads"),
+                        llvm::cl::init(true)};
+  Option<std::string> simd{*this, "simd",
+                           llvm::cl::desc("tile-to-cpu's SIMD lowering: auto, never or always"),
+                           llvm::cl::init("auto")};
+
+  PipelineOptions get() const {
+    PipelineOptions options;
+    options.fastPath = fastPath;
+    options.targetCpu = targetCpu;
+    options.targetTriple = targetTriple;
+    options.targetFeatures = targetFeatures;
+    options.parallel = parallel;
+    options.simd = simd;
+    return options;
+  }
+};
+} // namespace
+
 void lowbit::registerLowbitPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LowbitPipelineCLOptions>(
       "lowbit-pipeline-linalg",
-      "Lower lowbit ops to linalg/tensor/arith on f32 with the interchange calling convention",
-      [](OpPassManager &pm) { buildLowbitToLinalgPipeline(pm); });
-  PassPipelineRegistration<>(
+      "Lower lowbit ops to tile kernels (the fast path, for the ops it takes) and the rest to "
+      "linalg/tensor/arith on f32, with the interchange calling convention",
+      [](OpPassManager &pm, const LowbitPipelineCLOptions &options) {
+        buildLowbitToLinalgPipeline(pm, options.get());
+      });
+  PassPipelineRegistration<LowbitPipelineCLOptions>(
       "lowbit-pipeline-llvm",
       "Lower lowbit ops all the way to the LLVM dialect (bufferized, results as out-params)",
-      [](OpPassManager &pm) { buildLowbitToLLVMPipeline(pm); });
+      [](OpPassManager &pm, const LowbitPipelineCLOptions &options) {
+        buildLowbitToLLVMPipeline(pm, options.get());
+      });
   registerLowbitPTXPipeline();
   registerLowbitHsacoPipeline();
 }
+
 
 // --- CUDA: tile kernels to PTX ---------------------------------------------------------------
 

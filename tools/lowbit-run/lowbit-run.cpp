@@ -4,8 +4,9 @@
 //
 // Inputs are .npy files or literals (see lowbit/Execution/Arguments.h); outputs are printed ("-",
 // the default) or written as .npy files, all or none, after every result was computed.
-// --engine=jit compiles through lowbit-pipeline-llvm for this CPU; --engine=reference
-// interprets the function with the scalar reference library.
+// --engine=jit compiles through lowbit-pipeline-llvm for this CPU (the fast path: generated
+// tile kernels for the ops it takes; --fast-path=false for the reference lowering of every op);
+// --engine=reference interprets the function with the scalar reference library.
 //
 //===----------------------------------------------------------------------===//
 #include "lowbit/Execution/Arguments.h"
@@ -62,6 +63,11 @@ static cl::opt<unsigned> repeat("repeat",
                                          "(with --time)"),
                                 cl::init(1), cl::cat(runCategory));
 static cl::opt<bool> printTime("time", cl::desc("Print compile and run times to stderr"), cl::cat(runCategory));
+static cl::opt<bool> fastPath(
+    "fast-path",
+    cl::desc("Compile the lowbit ops the fast path takes to generated tile kernels (vector code "
+             "on all cores); --fast-path=false uses the reference lowering for every op"),
+    cl::init(true), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("opt-level",
                                   cl::desc("LLVM optimization level of the JIT code (0-3)"),
                                   cl::init(3), cl::cat(runCategory));
@@ -183,6 +189,7 @@ int main(int argc, char **argv) {
   if (engineChoice == Engine::Jit) {
     JitOptions options;
     options.optLevel = std::min(optLevel.getValue(), 3u);
+    options.pipeline.fastPath = fastPath;
     llvm::Expected<std::unique_ptr<JitFunction>> compiled =
         JitFunction::compile(*module, func.getSymName(), options);
     if (!compiled)

@@ -3,6 +3,7 @@
 #define LOWBIT_CONVERSION_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -23,6 +24,7 @@
 namespace lowbit {
 namespace tile {
 class KernelOp;
+class TileDialect;
 } // namespace tile
 
 #define GEN_PASS_DECL

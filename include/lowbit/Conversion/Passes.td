@@ -41,6 +41,55 @@ def LowbitToLinalg : Pass<"lowbit-to-linalg", "mlir::ModuleOp"> {
                            "mlir::func::FuncDialect"];
 }
 
+def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
+  let summary = "Lower scheduled lowbit ops to tile kernels and launches (the fast path)";
+  let description = [{
+    Every `lowbit.mpgemm` with a `schedule` (`lowbit-select-schedules` attaches them) becomes
+    a `tile.kernel` generated from the schedule and host code that launches it; ops without a
+    schedule are left to `lowbit-to-linalg`. The pass is target-neutral: the kernel is the same
+    tile program whether the schedule's workers are SIMD lanes (`tile-to-cpu`) or GPU threads
+    (`tile-to-nvvm`, `tile-to-rocdl`).
+
+    The kernel (one block per `TM x TN` tile of the result, W workers):
+    ```
+    acc = 0                                              // [TM, TN] f32, worker w: columns r*W+w
+    for each block of scale_groups groups:
+      s, z = the groups' scales and zero points           // one load each, per-worker rows
+      for each group g of the block:                      // unrolled (tile.extract_slice of s, z)
+        p = 0
+        for each step of TK codes:                        // unroll U
+          w = weight codes [TK, TN]                       // bytes or words, tile.view as codes
+          a = activations [TM, TK]                        // every worker holds all of them
+          p = tile.dot(a, w, p)                           // int8_dot: i32; fma: tile.cast to f32
+        acc += (p - z[g] * sum_g(a)) * s[g]               // zero points folded through sums
+    acc = acc * act_scale * tensor_scale + bias, stored as the result type
+    ```
+    Operands are handed to the kernel as flat buffers (`bufferization.to_buffer`, collapsed to
+    1-d); low-bit ones as their interchange bytes (those a `lowbit.unpack` of a function
+    argument read, or a `lowbit.pack` of the value); the result is a `memref.alloc` turned back
+    into a tensor after the launch. With `packing = prepacked` the constant weights are
+    re-laid-out at compile time (each block's words contiguous; signed and ternary codes stored
+    as unsigned value + offset for `int8_dot`). Zero points, and those offsets, need the sums of
+    the activations over each group: a second kernel (grid [M, groups]) writes them first.
+
+    An op whose schedule does not fit it is an error naming the field.
+
+    Example:
+    ```mlir
+    %y = lowbit.mpgemm %a, %w scale(%s) {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 32, 32], ...>, ...}
+    // becomes
+    tile.kernel @mpgemm_0(%act: memref<?xi8>, %w: memref<?xi8>, %s: memref<?xf16>, %out: memref<?xf32>)
+        grid [128, 1] workers 8 { ... }
+    ...
+    tile.launch @mpgemm_0(%a_buffer, %w_buffer, %s_buffer, %out_buffer) : (...) -> ()
+    %y = bufferization.to_tensor %out restrict writable : memref<1x4096xf32> to tensor<1x4096xf32>
+    ```
+  }];
+  let dependentDialects = ["lowbit::tile::TileDialect", "mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect", "mlir::tensor::TensorDialect"];
+}
+
 def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {
   let summary = "Lower tile kernels to vector code (workers = SIMD lanes) or to loops that emulate their workers, and launches to parallel loops over the grid";
   let description = [{

@@ -1,7 +1,8 @@
 //===- Pipelines.h - lowbit's named pass pipelines ----------------*- C++ -*-===//
 //
 // The whole compiler as lists of passes, in one place (lib/Pipelines/Pipelines.cpp):
-//   lowbit-pipeline-linalg   lowbit IR -> linalg/tensor/arith on f32, interchange ABI
+//   lowbit-pipeline-linalg   lowbit IR -> (scheduled ops -> tile kernels) -> linalg/tensor/
+//                            arith on f32 for the rest, interchange ABI
 //   lowbit-pipeline-llvm     ... -> tile layouts inferred, tile kernels as vector code or
 //                            emulated workers, launches on threads (tile-to-cpu) ->
 //                            bufferized loops -> LLVM dialect, ready for the JIT
@@ -28,9 +29,13 @@ struct PipelineOptions {
   std::string simd = "auto";
   /// Kernel launches run their blocks on the runtime's threads.
   bool parallel = true;
+  /// The fast path: lowbit-select-schedules and lowbit-to-tile take the lowbit ops they can
+  /// (generated tile kernels); off, every lowbit op takes the reference lowering.
+  bool fastPath = true;
 };
 
-/// lowbit ops -> linalg, tensor, arith, math on f32.
+/// lowbit ops -> linalg, tensor, arith, math on f32 (the reference lowering), after the fast
+/// path (schedules and tile kernels) has taken the ops it can when options.fastPath.
 void buildLowbitToLinalgPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
 /// lowbit ops -> LLVM dialect: the linalg pipeline, tile-infer-layouts and tile-to-cpu (tile

@@ -29,6 +29,53 @@ def LowbitInterchangeABI : Pass<"lowbit-interchange-abi", "mlir::ModuleOp"> {
   let dependentDialects = ["lowbit::LowbitDialect", "mlir::func::FuncDialect"];
 }
 
+def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
+  let summary = "Attach a #lowbit.schedule to every lowbit op the fast path takes";
+  let description = [{
+    For every `lowbit.mpgemm` without a `schedule` attribute that the fast path can compute
+    (static shapes; weights of any low-bit format without a codebook; scales per tensor, per
+    output channel or in groups along K; real activations, or low-bit activations with a
+    scheme per tensor or per token), the cost model picks one for the target:
+    - the workers of a block are the target's vector lanes (8 with AVX2, 16 with AVX-512,
+      4 with NEON) or, for `target=cuda`, `gpu-threads` threads;
+    - `int8_dot` when the weights are integers and the activations signed integers of at most
+      8 bits (per-tensor or per-token scales, no zero points), on x86 with AVX2; `fma` otherwise;
+    - the tile: all rows of a small M (at most 4: decode) with 4 vectors of columns per block,
+      3 or 4 rows with 2-3 vectors otherwise; fewer columns while there would be fewer than 4
+      blocks per thread; K in steps of 32 codes (fewer when the group size needs it);
+    - `packing = prepacked` for constant weights, `interchange` for run-time ones;
+    - `scale_groups`: the largest divisor of the number of groups up to 16 (whole bytes of
+      integer zero points).
+    An op that already has a schedule keeps it: the schedule is checked against the op, and a
+    misfit is an error at the op naming the field. Ops the fast path does not take stay
+    without schedule (and on the reference lowering, `lowbit-to-linalg`); a schedule written
+    on such an op is an error saying why.
+
+    Example:
+    ```mlir
+    %y = lowbit.mpgemm %a, %w scale(%s) {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>}
+      : (tensor<1x4096xsi8>, tensor<4096x4096xui4>, tensor<4096x32xf16>) -> tensor<1x4096xf32>
+    // gets (on an AVX2 host)
+    {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 32, 32], packing = interchange,
+                                 scale_groups = 16, split_k = 1, unroll = 1>}
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"", "cpu or cuda">,
+    Option<"targetCpu", "target-cpu", "std::string", /*default=*/"\"host\"",
+           "LLVM CPU name or host (target=cpu)">,
+    Option<"targetTriple", "target-triple", "std::string", /*default=*/"\"\"",
+           "Target triple; empty for the host's">,
+    Option<"targetFeatures", "target-features", "std::string", /*default=*/"\"\"",
+           "Extra LLVM target features">,
+    Option<"gpuThreads", "gpu-threads", "int64_t", /*default=*/"128",
+           "Threads per block (target=cuda)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Threads the kernels run on (0: the host's hardware threads)">,
+  ];
+  let dependentDialects = ["lowbit::LowbitDialect", "lowbit::tile::TileDialect"];
+}
+
 def TileInferLayouts : Pass<"tile-infer-layouts"> {
   let summary = "Give every tile register tensor a layout, from the annotated ones";
   let description = [{

@@ -23,6 +23,7 @@
 #include "SimdKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -214,20 +215,73 @@ std::pair<Value, Value> emitChunkPositions(OpBuilder &b, Location loc, const Acc
   return {position, mask};
 }
 
-Value zeroVector(OpBuilder &b, Location loc, VectorType type) {
-  return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+
+/// Whether masked vector accesses of `element` must go through integers: LLVM promotes
+/// narrow floats (bf16, f16, 8-bit formats) element by element in masked gathers and
+/// scatters, calling conversion helpers (__truncsfbf2) that the JIT does not have.
+bool needsIntegerAccess(Type element) {
+  return !isa<IntegerType>(element) && element.getIntOrFloatBitWidth() < 32;
+}
+
+/// memref[base + offsets[i]] for every i with mask[i], else 0: a vector<N x element>.
+Value emitGather(OpBuilder &b, Location loc, Value memref, Value base, Value offsets, Value mask) {
+  Type element = cast<MemRefType>(memref.getType()).getElementType();
+  int64_t n = cast<VectorType>(offsets.getType()).getNumElements();
+  auto type = VectorType::get({n}, element);
+  if (!needsIntegerAccess(element))
+    return vector::GatherOp::create(b, loc, type, memref, ValueRange{base}, offsets, mask,
+                                    arith::ConstantOp::create(b, loc, b.getZeroAttr(type)));
+  // Through the buffer's address and integer elements of the same width.
+  Type integer = b.getIntegerType(element.getIntOrFloatBitWidth());
+  auto integerType = VectorType::get({n}, integer);
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  Value address = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref));
+  Value pointer = LLVM::IntToPtrOp::create(b, loc, ptrType, address);
+  Value start = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+  Value all = arith::AddIOp::create(b, loc, offsets,
+                                    vector::BroadcastOp::create(b, loc, offsets.getType(), start));
+  Value pointers = LLVM::GEPOp::create(b, loc, VectorType::get({n}, ptrType), integer, pointer,
+                                       ValueRange{all});
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(integerType));
+  Value gathered =
+      LLVM::masked_gather::create(b, loc, integerType, pointers, mask, ValueRange{zero},
+                                  static_cast<uint32_t>(element.getIntOrFloatBitWidth() / 8));
+  return vector::BitCastOp::create(b, loc, type, gathered);
+}
+
+/// memref[base + offsets[i]] = values[i] for every i with mask[i].
+void emitScatter(OpBuilder &b, Location loc, Value memref, Value base, Value offsets, Value mask,
+                 Value values) {
+  Type element = cast<MemRefType>(memref.getType()).getElementType();
+  if (!needsIntegerAccess(element)) {
+    vector::ScatterOp::create(b, loc, Type(), memref, ValueRange{base}, offsets, mask, values);
+    return;
+  }
+  int64_t n = cast<VectorType>(offsets.getType()).getNumElements();
+  Type integer = b.getIntegerType(element.getIntOrFloatBitWidth());
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  Value address = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref));
+  Value pointer = LLVM::IntToPtrOp::create(b, loc, ptrType, address);
+  Value start = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+  Value all = arith::AddIOp::create(b, loc, offsets,
+                                    vector::BroadcastOp::create(b, loc, offsets.getType(), start));
+  Value pointers = LLVM::GEPOp::create(b, loc, VectorType::get({n}, ptrType), integer, pointer,
+                                       ValueRange{all});
+  Value asIntegers = vector::BitCastOp::create(b, loc, VectorType::get({n}, integer), values);
+  LLVM::masked_scatter::create(b, loc, asIntegers, pointers, mask,
+                               static_cast<uint32_t>(element.getIntOrFloatBitWidth() / 8));
 }
 
 /// The general load: every chunk gathered element by element with a mask.
 SmallVector<Value> emitGeneralLoad(OpBuilder &b, Location loc, const AccessPlan &plan,
                                    const GlobalView &view, ValueRange offsets) {
   SmallVector<Value> chunks;
-  auto type = VectorType::get({plan.lanes * plan.perChunk}, plan.memoryElement);
   Value zero = indexConst(b, loc, 0);
   for (int64_t q = 0; q < plan.numChunks; ++q) {
     auto [position, mask] = emitChunkPositions(b, loc, plan, view, offsets, q);
-    Value gathered = vector::GatherOp::create(b, loc, type, view.memref, ValueRange{zero},
-                                              position, mask, zeroVector(b, loc, type));
+    Value gathered = emitGather(b, loc, view.memref, zero, position, mask);
     chunks.push_back(toChunk(b, loc, plan, gathered));
   }
   return chunks;
@@ -335,10 +389,8 @@ SmallVector<Value> emitFastLoad(OpBuilder &b, Location loc, const SimdKernel &ke
     case ChunkKind::Elements: {
       SmallVector<bool> present;
       Value offsets = chunkElementOffsets(b, loc, plan, q, present);
-      auto type = memoryVector(plan.lanes * plan.perChunk);
-      Value gathered = vector::GatherOp::create(b, loc, type, view.memref, ValueRange{base},
-                                                offsets, boolVector(b, loc, present),
-                                                zeroVector(b, loc, type));
+      Value gathered =
+          emitGather(b, loc, view.memref, base, offsets, boolVector(b, loc, present));
       chunks[q++] = toChunk(b, loc, plan, gathered);
       continue;
     }
@@ -414,8 +466,7 @@ void emitGeneralStore(OpBuilder &b, Location loc, const AccessPlan &plan, const 
   Value zero = indexConst(b, loc, 0);
   for (int64_t q = 0; q < plan.numChunks; ++q) {
     auto [position, mask] = emitChunkPositions(b, loc, plan, view, offsets, q);
-    vector::ScatterOp::create(b, loc, Type(), view.memref, ValueRange{zero}, position, mask,
-                              fromChunk(b, loc, plan, chunks[q]));
+    emitScatter(b, loc, view.memref, zero, position, mask, fromChunk(b, loc, plan, chunks[q]));
   }
 }
 
@@ -444,8 +495,7 @@ void emitFastStore(OpBuilder &b, Location loc, const AccessPlan &plan, const Glo
     case ChunkKind::Elements: {
       SmallVector<bool> present;
       Value offsets = chunkElementOffsets(b, loc, plan, q, present);
-      vector::ScatterOp::create(b, loc, Type(), view.memref, ValueRange{base}, offsets,
-                                boolVector(b, loc, present), elements);
+      emitScatter(b, loc, view.memref, base, offsets, boolVector(b, loc, present), elements);
       break;
     }
     }

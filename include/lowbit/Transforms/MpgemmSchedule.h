@@ -1,0 +1,103 @@
+//===- MpgemmSchedule.h - lowbit.mpgemm as the fast path sees it -*- C++ -*-===//
+//
+// What lowbit-select-schedules and lowbit-to-tile agree on for `lowbit.mpgemm`:
+//   - analyzeMpgemm: the problem (sizes, formats, schemes), or the reason the fast path does
+//     not take the op (it then stays on the reference lowering, lowbit-to-linalg);
+//   - selectMpgemmSchedule: the cost model's schedule for a target;
+//   - checkMpgemmSchedule: whether a schedule (written by hand or selected) fits the problem,
+//     with a located error naming the field that does not;
+//   - the register layouts every generated kernel uses, derived from the schedule.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_TRANSFORMS_MPGEMMSCHEDULE_H
+#define LOWBIT_TRANSFORMS_MPGEMMSCHEDULE_H
+
+#include "lowbit/Layout/Layout.h"
+#include "lowbit/LowbitDialect.h"
+#include "lowbit/Target/CpuTarget.h"
+
+#include <string>
+
+namespace lowbit {
+
+/// How the codes of a weight (or activation) format read as numbers.
+enum class CodeKind {
+  Unsigned, // uiN
+  Signed,   // siN
+  Ternary,  // !lowbit.ternary
+  Float,    // f4E2M1FN, f8E4M3FN, !lowbit.float, ...
+};
+
+/// A lowbit.mpgemm with static shapes, as the fast path computes it.
+struct MpgemmProblem {
+  /// M is the product of the activation's leading axes.
+  int64_t m = 0, n = 0, k = 0;
+  mlir::Type actType, weightType, resultType;
+  unsigned weightBits = 0;
+  CodeKind weightKind = CodeKind::Unsigned;
+  SchemeAttr weightScheme;
+  /// Scales along K: one per group of `groupSize` (K itself for per-channel and per-tensor).
+  int64_t groupSize = 0, numGroups = 0;
+  bool perTensorScale = false;
+  bool hasZero = false, hasTensorScale = false, hasBias = false;
+  /// Activations: real (f32/f16/bf16), or low-bit with `actScheme` (per tensor or per token).
+  bool realActivations = true;
+  SchemeAttr actScheme;
+  bool actPerToken = false, actHasZero = false;
+  unsigned actBits = 0;
+  CodeKind actKind = CodeKind::Float;
+  /// The weight is an arith.constant (it can be re-laid-out at compile time).
+  bool constantWeights = false;
+
+  /// Whether the int8_dot family applies: integer (or ternary) weights and signed integer
+  /// activations of at most 8 bits without zero points.
+  bool allowsInt8Dot() const;
+};
+
+/// The problem, or nullopt with `whyNot` saying why the fast path does not take the op.
+std::optional<MpgemmProblem> analyzeMpgemm(MpgemmOp op, std::string &whyNot);
+
+/// Where the kernels of a schedule run.
+struct ScheduleTarget {
+  enum class Kind { CPU, CUDA } kind = Kind::CPU;
+  /// The CPU (Kind::CPU): its lanes are the workers of a block.
+  const CpuTarget *cpu = nullptr;
+  /// Threads per block (Kind::CUDA).
+  int64_t gpuThreads = 128;
+  /// Threads the kernels will run on (CPU): enough blocks are made to keep them busy.
+  int64_t threads = 1;
+};
+
+/// The cost model's schedule for `problem` on `target`, or null when no schedule of the
+/// model fits (the op then stays on the reference lowering).
+ScheduleAttr selectMpgemmSchedule(mlir::MLIRContext *context, const MpgemmProblem &problem,
+                                  const ScheduleTarget &target);
+
+/// Why `schedule` does not fit `problem` (a sentence naming the field), or "" when it does.
+std::string explainMpgemmScheduleMisfit(const MpgemmProblem &problem, ScheduleAttr schedule);
+
+/// Whether `schedule` fits `problem`; otherwise an error at `op` naming the field.
+mlir::LogicalResult checkMpgemmSchedule(mlir::Operation *op, const MpgemmProblem &problem,
+                                        ScheduleAttr schedule);
+
+// --- The layouts of a generated mpgemm kernel (W workers, R = TN / W column groups) ----------
+
+/// The result tile [TM, TN]: worker w holds columns r*W + w of every row, local m*R + r.
+layout::RegisterLayout mpgemmResultLayout(ScheduleAttr schedule);
+/// The activation tile [TM, TK]: every worker holds all of it (replicated), row-major.
+layout::RegisterLayout mpgemmActivationLayout(ScheduleAttr schedule);
+/// The weight tile [TK, TN] (codes): the schedule's weight_layout, or by default worker w holds
+/// whole columns r*W + w, local r*TK + k (codes of a column consecutive, as in interchange
+/// packing).
+layout::RegisterLayout mpgemmWeightLayout(ScheduleAttr schedule);
+/// Per-group values of a block [GB, TN] (scales, zero points): worker w holds its columns'
+/// values for every group, local r*GB + g.
+layout::RegisterLayout mpgemmGroupLayout(ScheduleAttr schedule);
+/// One row of per-column values [1, TN] (a group's scales, the bias).
+layout::RegisterLayout mpgemmColumnLayout(ScheduleAttr schedule);
+/// Per-row values [TM, 1] (activation sums, per-token scales), held by every worker.
+layout::RegisterLayout mpgemmRowLayout(ScheduleAttr schedule);
+
+} // namespace lowbit
+
+#endif // LOWBIT_TRANSFORMS_MPGEMMSCHEDULE_H

@@ -1,0 +1,267 @@
+//===- LowbitToTile.cpp - The lowbit-to-tile pass ---------------------------===//
+//
+// Every scheduled lowbit.mpgemm becomes tile kernels (MpgemmKernel.cpp) and host code around
+// a tile.launch: each operand's buffer (bufferization.to_buffer, flattened to 1-d), the
+// result's buffer (memref.alloc, bufferization.to_tensor after the launch). Low-bit operands
+// are handed over as their interchange bytes: the bytes a lowbit.unpack read (function
+// arguments, after lowbit-interchange-abi), or a lowbit.pack of the value. Constant weights
+// with packing = prepacked are re-laid-out here, at compile time.
+//
+//===----------------------------------------------------------------------===//
+#include "lowbit/Conversion/Passes.h"
+#include "lowbit/Transforms/MpgemmSchedule.h"
+#include "lowbit/Transforms/Passes.h"
+
+#include "MpgemmKernel.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace lowbit {
+#define GEN_PASS_DEF_LOWBITTOTILE
+#include "lowbit/Conversion/Passes.h.inc"
+} // namespace lowbit
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+namespace {
+
+/// The interchange bytes of a low-bit tensor value.
+Value interchangeBytes(OpBuilder &b, Location loc, Value value) {
+  if (auto unpack = value.getDefiningOp<UnpackOp>())
+    return unpack.getInput();
+  Type bytes = getInterchangeType(value.getType());
+  return PackOp::create(b, loc, bytes, value);
+}
+
+/// A statically shaped tensor as the flat buffer a kernel argument takes.
+Value flatBuffer(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() == 0) {
+    Value scalar = tensor::ExtractOp::create(b, loc, tensor, ValueRange{});
+    tensor = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({1}, type.getElementType()), ValueRange{scalar});
+    type = cast<RankedTensorType>(tensor.getType());
+  }
+  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+  Value buffer = bufferization::ToBufferOp::create(b, loc, memrefType, tensor, b.getUnitAttr());
+  if (type.getRank() > 1) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    buffer = memref::CollapseShapeOp::create(b, loc, buffer, ArrayRef<ReassociationIndices>{all});
+  }
+  return memref::CastOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic}, type.getElementType()), buffer);
+}
+
+/// Scales and float zero points: as they are, 8-bit float types as their bytes.
+Value scaleLikeBuffer(OpBuilder &b, Location loc, Value tensor, Type &element) {
+  Type type = cast<RankedTensorType>(tensor.getType()).getElementType();
+  if (isLowbitElementType(type)) {
+    element = b.getI8Type();
+    return flatBuffer(b, loc, interchangeBytes(b, loc, tensor));
+  }
+  element = type;
+  return flatBuffer(b, loc, tensor);
+}
+
+/// The codes of a constant low-bit tensor, zero-extended to bytes, row-major.
+std::optional<std::vector<uint8_t>> constantCodes(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  unsigned bits = getLowbitWidth(attr.getElementType());
+  if (bits == 0)
+    return std::nullopt;
+  std::vector<uint8_t> codes;
+  codes.reserve(attr.getNumElements());
+  uint32_t mask = (uint32_t(1) << bits) - 1;
+  if (isa<IntegerType>(attr.getElementType())) {
+    for (const APInt &v : attr.getValues<APInt>())
+      codes.push_back(static_cast<uint8_t>(v.getZExtValue() & mask));
+  } else if (isa<mlir::FloatType>(attr.getElementType())) {
+    for (const APFloat &v : attr.getValues<APFloat>())
+      codes.push_back(static_cast<uint8_t>(v.bitcastToAPInt().getZExtValue() & mask));
+  } else {
+    return std::nullopt;
+  }
+  return codes;
+}
+
+struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<MpgemmOp> ops;
+    module.walk([&](MpgemmOp op) {
+      if (op.getScheduleAttr())
+        ops.push_back(op);
+    });
+    SymbolTable symbols(module);
+    for (MpgemmOp op : ops)
+      if (failed(lower(op, symbols)))
+        return signalPassFailure();
+  }
+
+  LogicalResult lower(MpgemmOp op, SymbolTable &symbols) {
+    std::string whyNot;
+    std::optional<MpgemmProblem> problem = analyzeMpgemm(op, whyNot);
+    if (!problem)
+      return op.emitOpError() << "has a schedule but no fast path: " << whyNot;
+    ScheduleAttr schedule = op.getScheduleAttr();
+    if (failed(checkMpgemmSchedule(op, *problem, schedule)))
+      return failure();
+    Location loc = op.getLoc();
+    OpBuilder b(op);
+    bool int8 = schedule.getFamily() == ScheduleFamily::Int8Dot;
+    bool prepacked = schedule.getPacking() == WeightPacking::Prepacked;
+
+    MpgemmKernelSignature signature;
+    SmallVector<Value> args;
+    // Activations.
+    Value act = op.getA();
+    if (problem->realActivations) {
+      signature.act = problem->actType;
+      args.push_back(flatBuffer(b, loc, act));
+    } else {
+      signature.act = b.getI8Type();
+      args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, act)));
+    }
+    Value actBuffer = args.back();
+    // Weights.
+    if (prepacked) {
+      std::optional<std::vector<uint8_t>> codes = constantCodes(op.getW());
+      if (!codes)
+        return op.emitOpError() << "packing = prepacked needs weights given as a dense constant";
+      std::function<uint32_t(uint32_t)> transform = [](uint32_t code) { return code; };
+      if (int8 && problem->weightKind == CodeKind::Signed) {
+        signature.codeOffset = int64_t(1) << (problem->weightBits - 1);
+        transform = [flip = uint32_t(signature.codeOffset)](uint32_t code) { return code ^ flip; };
+      } else if (int8 && problem->weightKind == CodeKind::Ternary) {
+        // 0b00 = 0, 0b01 = 1, 0b11 = -1, 0b10 reads as 0: stored as value + 1.
+        signature.codeOffset = 1;
+        transform = [](uint32_t code) -> uint32_t {
+          static const uint32_t plusOne[4] = {1, 2, 1, 0};
+          return plusOne[code & 3];
+        };
+      }
+      std::vector<int32_t> words = prepackWeights(*codes, *problem, schedule, transform);
+      int64_t steps = (problem->k + schedule.getTileK() - 1) / schedule.getTileK();
+      int64_t blocks = mpgemmGrid(*problem, schedule)[0];
+      auto type = RankedTensorType::get(
+          {blocks * steps, static_cast<int64_t>(words.size()) / (blocks * steps)}, b.getI32Type());
+      Value constant =
+          arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, ArrayRef<int32_t>(words)));
+      signature.weights = b.getI32Type();
+      args.push_back(flatBuffer(b, loc, constant));
+    } else {
+      signature.weights = b.getI8Type();
+      args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, op.getW())));
+    }
+    // Scales.
+    args.push_back(scaleLikeBuffer(b, loc, op.getScale(), signature.scales));
+    // Zero points: integer ones in groups as their bytes (packed along the groups); per
+    // channel or per tensor as f32 values (their codes are packed along N).
+    if (Value zero = op.getZero()) {
+      SchemeAttr scheme = problem->weightScheme;
+      if (scheme.getZeroPoint() == ZeroPoint::Int && problem->numGroups == 1) {
+        auto zeroType = cast<RankedTensorType>(zero.getType());
+        auto f32Type = RankedTensorType::get(zeroType.getShape(), b.getF32Type());
+        Value ones = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(f32Type, b.getF32FloatAttr(1.0f)));
+        SchemeAttr unit =
+            zeroType.getRank() == 0
+                ? SchemeAttr::get(b.getContext(), Granularity::PerTensor, 0, 0, 0, 0,
+                                  b.getF32Type(), ZeroPoint::None, false, Codebook::None, {})
+                : SchemeAttr::get(b.getContext(), Granularity::PerChannel, 0, 0, 0, 0,
+                                  b.getF32Type(), ZeroPoint::None, false, Codebook::None, {});
+        Value values =
+            DequantizeOp::create(b, loc, f32Type, zero, ones, Value(), Value(), Value(), unit);
+        signature.zeros = b.getF32Type();
+        args.push_back(flatBuffer(b, loc, values));
+      } else if (scheme.getZeroPoint() == ZeroPoint::Int) {
+        signature.zeros = b.getI8Type();
+        args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, zero)));
+      } else {
+        args.push_back(scaleLikeBuffer(b, loc, zero, signature.zeros));
+      }
+    }
+    // Zero points (and the offset of re-laid-out signed codes) are folded out of the dot:
+    // sum a * (q - z) = sum a * q - z * sum a, with the activations' sums over each group.
+    bool needsSums = static_cast<bool>(op.getZero()) || signature.codeOffset != 0;
+    Value sumsBuffer;
+    if (needsSums) {
+      signature.hasSums = true;
+      auto sumsType = MemRefType::get({problem->m * problem->numGroups}, b.getF32Type());
+      Value sums = memref::AllocOp::create(b, loc, sumsType);
+      sumsBuffer = memref::CastOp::create(
+          b, loc, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()), sums);
+      std::string name = uniqueName(symbols, "mpgemm_sums");
+      OpBuilder moduleBuilder = kernelBuilder(op);
+      KernelOp kernel = buildActivationSumsKernel(moduleBuilder, loc, name, *problem, signature.act,
+                                                  schedule.getWorkers());
+      symbols.insert(kernel);
+      LaunchOp::create(b, loc, kernel.getSymName(), ValueRange{actBuffer, sumsBuffer});
+      args.push_back(sumsBuffer);
+    }
+    if (Value actScale = op.getActScale())
+      args.push_back(scaleLikeBuffer(b, loc, actScale, signature.actScale));
+    if (Value bias = op.getBias()) {
+      signature.bias = cast<RankedTensorType>(bias.getType()).getElementType();
+      args.push_back(flatBuffer(b, loc, bias));
+    }
+    if (Value tensorScale = op.getTensorScale()) {
+      signature.hasTensorScale = true;
+      args.push_back(flatBuffer(b, loc, tensorScale));
+    }
+    // The result.
+    auto resultType = cast<RankedTensorType>(op.getType());
+    signature.out = resultType.getElementType();
+    auto outType = MemRefType::get(resultType.getShape(), resultType.getElementType());
+    Value outMemref = memref::AllocOp::create(b, loc, outType);
+    Value outFlat = outMemref;
+    if (resultType.getRank() > 1) {
+      ReassociationIndices all;
+      for (int64_t d = 0; d < resultType.getRank(); ++d)
+        all.push_back(d);
+      outFlat =
+          memref::CollapseShapeOp::create(b, loc, outFlat, ArrayRef<ReassociationIndices>{all});
+    }
+    args.push_back(memref::CastOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, resultType.getElementType()), outFlat));
+
+    std::string name = uniqueName(symbols, "mpgemm");
+    OpBuilder moduleBuilder = kernelBuilder(op);
+    KernelOp kernel = buildMpgemmKernel(moduleBuilder, loc, name, *problem, schedule, signature);
+    symbols.insert(kernel);
+    LaunchOp::create(b, loc, kernel.getSymName(), args);
+    Value result = bufferization::ToTensorOp::create(b, loc, resultType, outMemref, b.getUnitAttr(),
+                                                     b.getUnitAttr());
+    op.getResult().replaceAllUsesWith(result);
+    op.erase();
+    return success();
+  }
+
+  /// A builder at the module level, before the function holding `op`.
+  static OpBuilder kernelBuilder(Operation *op) {
+    Operation *top = op;
+    while (!isa<ModuleOp>(top->getParentOp()))
+      top = top->getParentOp();
+    return OpBuilder(top);
+  }
+
+  std::string uniqueName(SymbolTable &symbols, StringRef base) {
+    for (;; ++counter) {
+      std::string name = (base + "_" + Twine(counter)).str();
+      if (!symbols.lookup(name))
+        return name;
+    }
+  }
+
+  int64_t counter = 0;
+};
+
+} // namespace

@@ -1,0 +1,539 @@
+//===- MpgemmKernel.cpp - The tile kernels of a scheduled lowbit.mpgemm ----===//
+//
+// See MpgemmKernel.h for the kernels' arguments and structure. Every register tensor is
+// written with its layout (from MpgemmSchedule.h), so the kernels need no layout inference.
+//
+//===----------------------------------------------------------------------===//
+#include "MpgemmKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+SmallVector<Type> MpgemmKernelSignature::argumentTypes(MLIRContext *context) const {
+  auto buffer = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  Type f32 = Float32Type::get(context);
+  SmallVector<Type> types = {buffer(act), buffer(weights), buffer(scales)};
+  if (zeros)
+    types.push_back(buffer(zeros));
+  if (hasSums)
+    types.push_back(buffer(f32));
+  if (actScale)
+    types.push_back(buffer(actScale));
+  if (bias)
+    types.push_back(buffer(bias));
+  if (hasTensorScale)
+    types.push_back(buffer(f32));
+  types.push_back(buffer(out));
+  return types;
+}
+
+SmallVector<int64_t> lowbit::mpgemmGrid(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  return {(problem.n + schedule.getTileN() - 1) / schedule.getTileN(),
+          (problem.m + schedule.getTileM() - 1) / schedule.getTileM()};
+}
+
+namespace {
+
+/// Helpers to write a kernel body: constants, views, typed loads.
+class BodyBuilder {
+public:
+  BodyBuilder(OpBuilder &builder, Location loc) : b(builder), loc(loc) {}
+
+  Value index(int64_t value) { return arith::ConstantIndexOp::create(b, loc, value); }
+  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, index(y)); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value add(Value x, int64_t y) { return add(x, index(y)); }
+
+  /// A 2-d view of a 1-d buffer.
+  Value view(Value buffer, int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride) {
+    Type element = cast<MemRefType>(buffer.getType()).getElementType();
+    auto type =
+        GlobalType::get(b.getContext(), {ShapedType::kDynamic, ShapedType::kDynamic}, element);
+    return GlobalViewOp::create(b, loc, type, buffer, ValueRange{index(rows), index(cols)},
+                                ValueRange{index(rowStride), index(colStride)});
+  }
+
+  RegType reg(ArrayRef<int64_t> shape, Type element, const layout::RegisterLayout &layout) {
+    return RegType::get(b.getContext(), shape, element, LayoutAttr::get(b.getContext(), layout));
+  }
+
+  Value load(Value view, Value row, Value col, RegType type) {
+    return LoadGlobalOp::create(b, loc, type, view, ValueRange{row, col});
+  }
+
+  Value viewAs(Value value, RegType type) {
+    if (value.getType() == type)
+      return value;
+    return ViewOp::create(b, loc, type, value);
+  }
+
+  Value castTo(Value value, Type element) {
+    auto type = cast<RegType>(value.getType());
+    if (type.getElementType() == element)
+      return value;
+    return CastOp::create(b, loc, RegType::get(b.getContext(), type.getShape(), element, type.getLayout()), value);
+  }
+
+  /// The register type of `value` with another element type.
+  RegType withElement(Value value, Type element) {
+    auto type = cast<RegType>(value.getType());
+    return RegType::get(b.getContext(), type.getShape(), element, type.getLayout());
+  }
+
+  Value broadcast(Value value, RegType type) {
+    if (value.getType() == type)
+      return value;
+    return BroadcastOp::create(b, loc, type, value);
+  }
+
+  Value splat(Attribute attr, RegType type) {
+    Value scalar = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+    return SplatOp::create(b, loc, type, scalar);
+  }
+
+  OpBuilder &b;
+  Location loc;
+};
+
+/// The body of the main kernel (see MpgemmKernel.h).
+class MpgemmBody {
+public:
+  MpgemmBody(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s,
+             const MpgemmKernelSignature &sig, Block &entry)
+      : h(h), p(p), s(s), sig(sig) {
+    W = s.getWorkers();
+    TM = s.getTileM();
+    TN = s.getTileN();
+    TK = s.getTileK();
+    R = TN / W;
+    GB = p.numGroups > 1 ? s.getScaleGroups() : 1;
+    int8 = s.getFamily() == ScheduleFamily::Int8Dot;
+    unsigned next = 0;
+    act = entry.getArgument(next++);
+    weights = entry.getArgument(next++);
+    scales = entry.getArgument(next++);
+    if (sig.zeros)
+      zeros = entry.getArgument(next++);
+    if (sig.hasSums)
+      sums = entry.getArgument(next++);
+    if (sig.actScale)
+      actScale = entry.getArgument(next++);
+    if (sig.bias)
+      bias = entry.getArgument(next++);
+    if (sig.hasTensorScale)
+      tensorScale = entry.getArgument(next++);
+    out = entry.getArgument(next++);
+  }
+
+  void build() {
+    OpBuilder &b = h.b;
+    MLIRContext *ctx = b.getContext();
+    Type f32 = b.getF32Type();
+    Value n0 = h.mul(BlockIndexOp::create(b, h.loc, 0), TN);
+    Value m0 = h.mul(BlockIndexOp::create(b, h.loc, 1), TM);
+    RegType accType = h.reg({TM, TN}, f32, mpgemmResultLayout(s));
+    makeViews();
+
+    Value acc = h.splat(b.getF32FloatAttr(0), accType);
+    int64_t numBlocks = (p.numGroups + GB - 1) / GB;
+    auto groupLoop = scf::ForOp::create(
+        b, h.loc, h.index(0), h.index(numBlocks), h.index(1), ValueRange{acc},
+        [&](OpBuilder &nested, Location, Value block, ValueRange args) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+          Value g0 = h.mul(block, GB);
+          GroupValues values = loadGroupValues(g0, n0);
+          Value current = args[0];
+          for (int64_t gi = 0; gi < GB; ++gi) {
+            Value group = h.add(g0, gi);
+            if (p.numGroups % GB == 0) {
+              current = groupBody(current, values, gi, group, m0, n0);
+              continue;
+            }
+            // The last block of groups may be partial.
+            Value inside = arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::slt, group,
+                                                 h.index(p.numGroups));
+            auto guardIf = scf::IfOp::create(b, h.loc, TypeRange{accType}, inside,
+                                             /*addThenBlock=*/true, /*addElseBlock=*/true);
+            {
+              OpBuilder::InsertionGuard inner(b);
+              b.setInsertionPointToStart(guardIf.thenBlock());
+              Value updated = groupBody(current, values, gi, group, m0, n0);
+              scf::YieldOp::create(b, h.loc, updated);
+              b.setInsertionPointToStart(guardIf.elseBlock());
+              scf::YieldOp::create(b, h.loc, current);
+            }
+            current = guardIf.getResult(0);
+          }
+          scf::YieldOp::create(b, h.loc, current);
+        });
+    acc = groupLoop.getResult(0);
+    acc = epilogue(acc, m0, n0, accType);
+    Value result = h.castTo(acc, p.resultType);
+    StoreGlobalOp::create(b, h.loc, result, outView, ValueRange{m0, n0});
+    ReturnOp::create(b, h.loc);
+    (void)ctx;
+  }
+
+private:
+  struct GroupValues {
+    Value scales, zeros; // [GB, TN] f32, or null
+  };
+
+  void makeViews() {
+    int64_t m = p.m, n = p.n, k = p.k;
+    // Activations: elements, or the bytes of low-bit codes.
+    if (p.realActivations)
+      actView = h.view(act, m, k, k, 1);
+    else {
+      int64_t rowBytes = (k * p.actBits + 7) / 8;
+      actView = h.view(act, m, rowBytes, rowBytes, 1);
+    }
+    if (s.getPacking() == WeightPacking::Interchange) {
+      int64_t rowBytes = (k * p.weightBits + 7) / 8;
+      weightView = h.view(weights, n, rowBytes, rowBytes, 1);
+    } else {
+      int64_t steps = (k + TK - 1) / TK, words = R * (TK * p.weightBits / 32) * W;
+      int64_t blocks = (n + TN - 1) / TN;
+      weightView = h.view(weights, blocks * steps, words, words, 1);
+    }
+    // Per-group values are [N, G]; the views are transposed: [G, N].
+    if (p.perTensorScale)
+      scaleView = h.view(scales, 1, 1, 1, 1);
+    else
+      scaleView = h.view(scales, p.numGroups, n, 1, p.numGroups);
+    if (zeros) {
+      if (isa<IntegerType>(sig.zeros) && sig.zeros.isInteger(8) &&
+          p.weightScheme.getZeroPoint() == ZeroPoint::Int && p.numGroups > 1) {
+        int64_t rowBytes = (p.numGroups * p.weightBits + 7) / 8;
+        zeroView = h.view(zeros, n, rowBytes, rowBytes, 1);
+      } else if (p.perTensorScale) {
+        zeroView = h.view(zeros, 1, 1, 1, 1);
+      } else {
+        zeroView = h.view(zeros, p.numGroups, n, 1, p.numGroups);
+      }
+    }
+    if (sums)
+      sumView = h.view(sums, m, p.numGroups, p.numGroups, 1);
+    if (actScale)
+      actScaleView = p.actPerToken ? h.view(actScale, m, 1, 1, 1) : h.view(actScale, 1, 1, 1, 1);
+    if (bias)
+      biasView = h.view(bias, 1, n, n, 1);
+    if (tensorScale)
+      tensorScaleView = h.view(tensorScale, 1, 1, 1, 1);
+    outView = h.view(out, m, n, n, 1);
+  }
+
+  /// A [1, 1] value every worker holds, from a [1, 1] view.
+  Value loadScalar(Value view, Type element) {
+    RegType type = h.reg({1, 1}, element, layout::local({1, 1}).replicated(W));
+    return h.load(view, h.index(0), h.index(0), type);
+  }
+
+  /// The scales (and zero points) of groups g0 .. g0 + GB - 1 for the block's columns, f32.
+  GroupValues loadGroupValues(Value g0, Value n0) {
+    GroupValues values;
+    Type f32 = h.b.getF32Type();
+    layout::RegisterLayout groupLayout = mpgemmGroupLayout(s);
+    Type scaleType = p.weightScheme.getScaleType();
+    if (!p.perTensorScale) {
+      Value raw = h.load(scaleView, g0, n0, h.reg({GB, TN}, sig.scales, groupLayout));
+      raw = h.viewAs(raw, h.reg({GB, TN}, scaleType, groupLayout));
+      values.scales = h.castTo(raw, f32);
+    }
+    if (zeros && !p.perTensorScale) {
+      if (sig.zeros.isInteger(8) && p.weightScheme.getZeroPoint() == ZeroPoint::Int &&
+          p.numGroups > 1) {
+        // Integer zero points packed along the groups of each row: each worker reads its rows'
+        // bytes for the GB groups and views them as codes.
+        int64_t bytes = GB * p.weightBits / 8;
+        RegType byteType =
+            h.reg({TN, bytes}, sig.zeros, layout::local({R, 1}).spatial({W, 1}).local({1, bytes}));
+        Value column = arith::DivUIOp::create(h.b, h.loc, h.mul(g0, p.weightBits), h.index(8));
+        Value raw = h.load(zeroView, n0, column, byteType);
+        raw = h.viewAs(raw, h.reg({GB, TN}, p.weightType, groupLayout));
+        values.zeros = h.castTo(raw, f32);
+      } else {
+        Value raw = h.load(zeroView, g0, n0, h.reg({GB, TN}, sig.zeros, groupLayout));
+        values.zeros = h.castTo(raw, f32);
+      }
+    }
+    return values;
+  }
+
+  /// acc + the products of group `group` (index gi in its block), scaled.
+  Value groupBody(Value acc, const GroupValues &values, int64_t gi, Value group, Value m0,
+                  Value n0) {
+    OpBuilder &b = h.b;
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    RegType partialType = h.reg({TM, TN}, int8 ? i32 : f32, mpgemmResultLayout(s));
+    RegType accType = cast<RegType>(acc.getType());
+    int64_t groupSize = p.numGroups > 1 ? p.groupSize : p.k;
+    int64_t steps = (groupSize + TK - 1) / TK;
+    int64_t unroll = std::max<int64_t>(1, s.getUnroll());
+    if (steps % unroll)
+      unroll = 1;
+    Value k0 = h.mul(group, p.groupSize);
+    Value zero = h.splat(int8 ? Attribute(b.getI32IntegerAttr(0)) : Attribute(b.getF32FloatAttr(0)),
+                         partialType);
+    auto stepLoop = scf::ForOp::create(
+        b, h.loc, h.index(0), h.index(steps), h.index(unroll), ValueRange{zero},
+        [&](OpBuilder &nested, Location, Value step, ValueRange args) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+          Value partial = args[0];
+          for (int64_t u = 0; u < unroll; ++u) {
+            Value kStep = h.add(step, u);
+            Value k = h.add(k0, h.mul(kStep, TK));
+            partial = dotStep(partial, k, kStep, group, m0, n0);
+          }
+          scf::YieldOp::create(b, h.loc, partial);
+        });
+    Value x = h.castTo(stepLoop.getResult(0), f32);
+    // Zero points: sum a * (q - z) = sum a * q - z * sum a.
+    Value zeroPoint;
+    if (values.zeros)
+      zeroPoint =
+          h.broadcast(ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
+                                             values.zeros, ArrayRef<int64_t>{gi, 0}),
+                      accType);
+    else if (zeros && p.perTensorScale)
+      zeroPoint = h.broadcast(h.castTo(loadScalar(zeroView, sig.zeros), f32), accType);
+    if (sig.codeOffset) {
+      Value offset = h.splat(b.getF32FloatAttr(static_cast<float>(sig.codeOffset)), accType);
+      zeroPoint = zeroPoint ? AddOp::create(b, h.loc, zeroPoint, offset).getResult() : offset;
+    }
+    if (zeroPoint && sums) {
+      Value rowSums = h.load(sumView, m0, group, h.reg({TM, 1}, f32, mpgemmRowLayout(s)));
+      Value correction = MulOp::create(b, h.loc, zeroPoint, h.broadcast(rowSums, accType));
+      x = SubOp::create(b, h.loc, x, correction);
+    }
+    if (values.scales) {
+      Value scale =
+          h.broadcast(ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
+                                             values.scales, ArrayRef<int64_t>{gi, 0}),
+                      accType);
+      x = MulOp::create(b, h.loc, x, scale);
+    }
+    return AddOp::create(b, h.loc, acc, x);
+  }
+
+  /// partial + the products of one step of TK codes at k.
+  Value dotStep(Value partial, Value k, Value kStep, Value group, Value m0, Value n0) {
+    OpBuilder &b = h.b;
+    Type f32 = b.getF32Type();
+    layout::RegisterLayout aLayout = mpgemmActivationLayout(s);
+    layout::RegisterLayout wLayout = mpgemmWeightLayout(s);
+    // Activations [TM, TK].
+    Value a;
+    if (p.realActivations) {
+      a = h.load(actView, m0, k, h.reg({TM, TK}, sig.act, aLayout));
+    } else {
+      int64_t bytes = TK * p.actBits / 8;
+      Value column = arith::DivUIOp::create(b, h.loc, h.mul(k, p.actBits), h.index(8));
+      Value raw =
+          h.load(actView, m0, column,
+                 h.reg({TM, bytes}, sig.act, layout::replicated(W) * layout::local({TM, bytes})));
+      a = h.viewAs(raw, h.reg({TM, TK}, p.actType, aLayout));
+    }
+    // Weight codes [TK, TN].
+    Type codeType = p.weightType;
+    if (sig.codeOffset)
+      codeType = IntegerType::get(b.getContext(), p.weightBits, IntegerType::Unsigned);
+    RegType codesType = h.reg({TK, TN}, codeType, wLayout);
+    Value codes;
+    if (s.getPacking() == WeightPacking::Interchange) {
+      int64_t bytes = TK * p.weightBits / 8;
+      Value column = arith::DivUIOp::create(b, h.loc, h.mul(k, p.weightBits), h.index(8));
+      RegType byteType =
+          h.reg({TN, bytes}, sig.weights, layout::local({R, 1}).spatial({W, 1}).local({1, bytes}));
+      codes = h.viewAs(h.load(weightView, n0, column, byteType), codesType);
+    } else {
+      int64_t steps = (p.k + TK - 1) / TK, words = R * (TK * p.weightBits / 32);
+      // The step's index over the whole of K.
+      Value step = p.numGroups > 1 ? h.add(h.mul(group, p.groupSize / TK), kStep) : kStep;
+      Value row = h.add(h.mul(BlockIndexOp::create(b, h.loc, 0), steps), step);
+      RegType wordType =
+          h.reg({1, words * W}, sig.weights, layout::local({1, words}).spatial({1, W}));
+      codes = h.viewAs(h.load(weightView, row, h.index(0), wordType), codesType);
+    }
+    if (!int8) {
+      a = h.castTo(a, f32);
+      codes = h.castTo(codes, f32);
+    }
+    return DotOp::create(b, h.loc, partial.getType(), a, codes, partial);
+  }
+
+  Value epilogue(Value acc, Value m0, Value n0, RegType accType) {
+    OpBuilder &b = h.b;
+    Type f32 = b.getF32Type();
+    if (p.perTensorScale) {
+      Value raw = loadScalar(scaleView, sig.scales);
+      raw = h.viewAs(
+          raw, h.reg({1, 1}, p.weightScheme.getScaleType(), layout::local({1, 1}).replicated(W)));
+      acc = MulOp::create(b, h.loc, acc, h.broadcast(h.castTo(raw, f32), accType));
+    }
+    if (actScale) {
+      Value scale = p.actPerToken ? h.load(actScaleView, m0, h.index(0),
+                                           h.reg({TM, 1}, sig.actScale, mpgemmRowLayout(s)))
+                                  : loadScalar(actScaleView, sig.actScale);
+      Type scaleType = p.actScheme.getScaleType();
+      scale = h.viewAs(scale, h.withElement(scale, scaleType));
+      acc = MulOp::create(b, h.loc, acc, h.broadcast(h.castTo(scale, f32), accType));
+    }
+    if (tensorScale)
+      acc = MulOp::create(b, h.loc, acc, h.broadcast(loadScalar(tensorScaleView, f32), accType));
+    if (bias) {
+      Value column =
+          h.load(biasView, h.index(0), n0, h.reg({1, TN}, sig.bias, mpgemmColumnLayout(s)));
+      acc = AddOp::create(b, h.loc, acc, h.broadcast(h.castTo(column, f32), accType));
+    }
+    return acc;
+  }
+
+  BodyBuilder &h;
+  const MpgemmProblem &p;
+  ScheduleAttr s;
+  const MpgemmKernelSignature &sig;
+  int64_t W, TM, TN, TK, R, GB;
+  bool int8;
+  Value act, weights, scales, zeros, sums, actScale, bias, tensorScale, out;
+  Value actView, weightView, scaleView, zeroView, sumView, actScaleView, biasView, tensorScaleView,
+      outView;
+};
+
+/// An empty kernel with the given arguments; the builder is left at the start of its body.
+KernelOp createKernel(OpBuilder &builder, Location loc, StringRef name, TypeRange arguments,
+                      ArrayRef<int64_t> grid, int64_t workers) {
+  MLIRContext *ctx = builder.getContext();
+  auto kernel = KernelOp::create(builder, loc, builder.getStringAttr(name),
+                                 TypeAttr::get(FunctionType::get(ctx, arguments, {})),
+                                 builder.getDenseI64ArrayAttr(grid),
+                                 builder.getI64IntegerAttr(workers), nullptr, nullptr);
+  Block *entry = builder.createBlock(&kernel.getBody());
+  for (Type type : arguments)
+    entry->addArgument(type, loc);
+  return kernel;
+}
+
+} // namespace
+
+KernelOp lowbit::buildMpgemmKernel(OpBuilder &builder, Location loc, StringRef name,
+                                   const MpgemmProblem &problem, ScheduleAttr schedule,
+                                   const MpgemmKernelSignature &signature) {
+  OpBuilder::InsertionGuard guard(builder);
+  KernelOp kernel = createKernel(builder, loc, name, signature.argumentTypes(builder.getContext()),
+                                 mpgemmGrid(problem, schedule), schedule.getWorkers());
+  BodyBuilder h(builder, loc);
+  MpgemmBody(h, problem, schedule, signature, kernel.getBody().front()).build();
+  return kernel;
+}
+
+KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, StringRef name,
+                                           const MpgemmProblem &problem, Type actBuffer,
+                                           int64_t workers) {
+  OpBuilder::InsertionGuard guard(builder);
+  MLIRContext *ctx = builder.getContext();
+  Type f32 = builder.getF32Type();
+  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  // Each step reads `chunk` elements of the group, spread over the lanes: lane w holds a
+  // contiguous run of perLane (whole bytes for sub-byte codes); a step never leaves its group,
+  // so small groups take fewer lanes.
+  int64_t groupSize = problem.numGroups > 1 ? problem.groupSize : problem.k;
+  int64_t byteMultiple =
+      problem.realActivations ? 1 : 8 / std::gcd<int64_t>(8, problem.actBits);
+  if (problem.numGroups > 1)
+    while (workers > 1 && groupSize % (workers * byteMultiple))
+      workers /= 2;
+  int64_t perLane = std::max<int64_t>(
+      byteMultiple, std::min<int64_t>(16, (groupSize + workers - 1) / workers) / byteMultiple *
+                        byteMultiple);
+  if (problem.numGroups > 1)
+    while (perLane > byteMultiple && groupSize % (perLane * workers))
+      perLane -= byteMultiple;
+  KernelOp kernel = createKernel(builder, loc, name, {memref(actBuffer), memref(f32)},
+                                 {problem.m, problem.numGroups}, workers);
+  Block &entry = kernel.getBody().front();
+  BodyBuilder h(builder, loc);
+  int64_t chunk = perLane * workers;
+  int64_t steps = (groupSize + chunk - 1) / chunk;
+  layout::RegisterLayout laneRuns = layout::spatial({1, workers}).local({1, perLane});
+  layout::RegisterLayout one = layout::local({1, 1}).replicated(workers);
+  // Integer codes add up exactly in i32; everything else in f32.
+  bool integer = !problem.realActivations && problem.actKind != CodeKind::Float;
+  Type accElement = integer ? Type(builder.getI32Type()) : f32;
+  int64_t rowElements = problem.realActivations ? problem.k : (problem.k * problem.actBits + 7) / 8;
+  Value actView = h.view(entry.getArgument(0), problem.m, rowElements, rowElements, 1);
+  Value sumView = h.view(entry.getArgument(1), problem.m, problem.numGroups, problem.numGroups, 1);
+  Value row = BlockIndexOp::create(builder, loc, 0);
+  Value group = BlockIndexOp::create(builder, loc, 1);
+  Value k0 = h.mul(group, problem.groupSize);
+  RegType accType = h.reg({1, chunk}, accElement, laneRuns);
+  Value zero = h.splat(integer ? Attribute(builder.getI32IntegerAttr(0))
+                               : Attribute(builder.getF32FloatAttr(0)),
+                       accType);
+  auto loop = scf::ForOp::create(
+      builder, loc, h.index(0), h.index(steps), h.index(1), ValueRange{zero},
+      [&](OpBuilder &nested, Location, Value step, ValueRange args) {
+        OpBuilder::InsertionGuard inner(builder);
+        builder.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+        Value k = h.add(k0, h.mul(step, chunk));
+        Value values;
+        if (problem.realActivations) {
+          values = h.load(actView, row, k, h.reg({1, chunk}, actBuffer, laneRuns));
+        } else {
+          // The bytes of low-bit codes: each lane reads its run's bytes.
+          int64_t laneBytes = perLane * problem.actBits / 8;
+          Value column =
+              arith::DivUIOp::create(builder, loc, h.mul(k, problem.actBits), h.index(8));
+          values = h.load(actView, row, column,
+                          h.reg({1, laneBytes * workers}, actBuffer,
+                                layout::spatial({1, workers}).local({1, laneBytes})));
+          values = h.viewAs(values, h.reg({1, chunk}, problem.actType, laneRuns));
+        }
+        Value widened = h.castTo(values, accElement);
+        scf::YieldOp::create(builder, loc,
+                             ValueRange{AddOp::create(builder, loc, args[0], widened)});
+      });
+  Value total = ReduceOp::create(builder, loc, h.reg({1, 1}, accElement, one), ReduceKind::Add,
+                                 loop.getResult(0), ArrayRef<int64_t>{1});
+  StoreGlobalOp::create(builder, loc, h.castTo(total, f32), sumView, ValueRange{row, group});
+  ReturnOp::create(builder, loc);
+  (void)ctx;
+  return kernel;
+}
+
+std::vector<int32_t> lowbit::prepackWeights(ArrayRef<uint8_t> codes, const MpgemmProblem &problem,
+                                            ScheduleAttr schedule,
+                                            function_ref<uint32_t(uint32_t)> transform) {
+  int64_t W = schedule.getWorkers(), TN = schedule.getTileN(), TK = schedule.getTileK();
+  int64_t bits = problem.weightBits, wordsPerLane = TN / W * TK * bits / 32;
+  int64_t blocks = (problem.n + TN - 1) / TN, steps = (problem.k + TK - 1) / TK;
+  layout::RegisterLayout weightLayout = mpgemmWeightLayout(schedule);
+  std::vector<uint32_t> words(blocks * steps * wordsPerLane * W, 0);
+  uint32_t mask = (uint32_t(1) << bits) - 1;
+  // Worker w's local l of step (nb, kt) is at bits [l * bits, (l + 1) * bits) of the worker's
+  // words, which are row nb * steps + kt, columns word * W + w.
+  for (int64_t nb = 0; nb < blocks; ++nb)
+    for (int64_t kt = 0; kt < steps; ++kt)
+      for (int64_t w = 0; w < W; ++w)
+        for (int64_t l = 0; l < weightLayout.getLocalSize(); ++l) {
+          SmallVector<int64_t, 4> index = weightLayout.getLogicalIndex(w, l);
+          int64_t k = kt * TK + index[0], n = nb * TN + index[1];
+          if (k >= problem.k || n >= problem.n)
+            continue;
+          uint32_t code = transform(codes[n * problem.k + k]) & mask;
+          int64_t bit = l * bits, word = bit / 32, shift = bit % 32;
+          uint32_t *row = &words[(nb * steps + kt) * wordsPerLane * W];
+          row[word * W + w] |= code << shift;
+          if (shift + bits > 32)
+            row[(word + 1) * W + w] |= code >> (32 - shift);
+        }
+  return std::vector<int32_t>(words.begin(), words.end());
+}

@@ -1,0 +1,85 @@
+//===- MpgemmKernel.h - The tile kernels of a scheduled lowbit.mpgemm -*- C++ -*-===//
+//
+// lowbit-to-tile turns a scheduled `lowbit.mpgemm` into tile kernels (this file's builders)
+// and host code that hands them buffers (LowbitToTile.cpp).
+//
+// The main kernel: grid [ceil(N / TN), ceil(M / TM)] (blocks of one column tile are
+// consecutive), W workers, arguments (all 1-d memrefs):
+//
+//   act      [M, K]        the activations as the caller passed them (f32/f16/bf16, or the bytes
+//                          of low-bit codes)
+//   weights  [N, RB] bytes (interchange: rows of codes, LSB first, RB = ceil(K * bits / 8)) or
+//                          [NB * KT, R * J * W] i32 words (prepacked: the words of block nb,
+//                          K step kt, column group r, word j, worker w in that order)
+//   scales   [N, G]        per group (G = 1 per channel; a single value per tensor)
+//   zeros    [N, ZB] bytes / [N, G]   integer zero points (packed along groups) / float ones
+//   sums     [M, G] f32    sum of the activations of each row over each group (zero points)
+//   act_scale [M] or [1], bias [N], tensor_scale [1]
+//   out      [M, N]
+//
+// Its body, per block (m0, n0):
+//   acc = 0                                                      [TM, TN] f32
+//   for each block of GB groups:
+//     s = scales of the GB groups, z = zero points               [GB, TN]  (one load each)
+//     for each group g of the block (unrolled):
+//       p = 0                                                    [TM, TN] i32 (int8_dot) / f32
+//       for each step of TK codes in the group:
+//         w = the step's weight codes  (load bytes or words, tile.view as the code type)
+//         a = the step's activations   (replicated: every worker holds all of them)
+//         p = tile.dot(a, w, p)        (fma: both tile.cast to f32 first)
+//       p = p - z[g] * sums[g]         (zero points, folded through the activation sums)
+//       acc = acc + p * s[g]
+//   acc = acc * act_scale * tensor_scale + bias; store as the result type
+//
+// The sums kernel (when zero points need them): grid [M, G], one group of one row per block,
+// reduced across the lanes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_CONVERSION_LOWBITTOTILE_MPGEMMKERNEL_H
+#define LOWBIT_CONVERSION_LOWBITTOTILE_MPGEMMKERNEL_H
+
+#include "lowbit/Transforms/MpgemmSchedule.h"
+#include "tile/TileDialect.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace lowbit {
+
+/// Which optional arguments the main kernel has, and the element types of its buffers.
+struct MpgemmKernelSignature {
+  mlir::Type act, weights, scales, zeros, actScale, bias, out;
+  bool hasSums = false, hasTensorScale = false;
+  /// Weights were re-laid-out as unsigned codes value + codeOffset (prepacked int8_dot with
+  /// signed or ternary weights): the kernel subtracts codeOffset * sums.
+  int64_t codeOffset = 0;
+
+  /// The kernel's argument types, in order.
+  llvm::SmallVector<mlir::Type> argumentTypes(mlir::MLIRContext *context) const;
+};
+
+/// Builds the main kernel of `problem` with `schedule` at `builder`'s insertion point (in a
+/// module) under the name `name`.
+tile::KernelOp buildMpgemmKernel(mlir::OpBuilder &builder, mlir::Location loc, llvm::StringRef name,
+                                 const MpgemmProblem &problem, ScheduleAttr schedule,
+                                 const MpgemmKernelSignature &signature);
+
+/// Builds the kernel that writes sums[m, g] = sum over group g of act[m, :] (f32); arguments
+/// (act, sums). At most `workers` lanes per block (fewer for small groups).
+tile::KernelOp buildActivationSumsKernel(mlir::OpBuilder &builder, mlir::Location loc,
+                                         llvm::StringRef name, const MpgemmProblem &problem,
+                                         mlir::Type actBuffer, int64_t workers);
+
+/// The grid of the main kernel.
+llvm::SmallVector<int64_t> mpgemmGrid(const MpgemmProblem &problem, ScheduleAttr schedule);
+
+/// Prepacked words of constant weight codes (`codes[n * K + k]`, zero-extended, each stored as
+/// transform(code)) for `schedule`: row nb * KT + kt holds, at column word * W + w, word
+/// `word` of worker w's bits of the step's weight tile in the schedule's weight layout
+/// (local l at bits [l * bits, (l + 1) * bits)). Row-major [NB * KT, R * J * W].
+std::vector<int32_t> prepackWeights(llvm::ArrayRef<uint8_t> codes, const MpgemmProblem &problem,
+                                    ScheduleAttr schedule,
+                                    llvm::function_ref<uint32_t(uint32_t)> transform);
+
+} // namespace lowbit
+
+#endif // LOWBIT_CONVERSION_LOWBITTOTILE_MPGEMMKERNEL_H

@@ -1,0 +1,307 @@
+//===- MpgemmSchedule.cpp - lowbit.mpgemm: problem, cost model, checks -----===//
+#include "lowbit/Transforms/MpgemmSchedule.h"
+
+#include "tile/TileDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace lowbit;
+
+static CodeKind codeKindOf(Type type) {
+  if (isa<TernaryType>(type))
+    return CodeKind::Ternary;
+  if (auto intType = dyn_cast<IntegerType>(type))
+    return intType.isUnsigned() ? CodeKind::Unsigned : CodeKind::Signed;
+  return CodeKind::Float;
+}
+
+bool MpgemmProblem::allowsInt8Dot() const {
+  bool integerWeights = weightKind != CodeKind::Float && !weightScheme.hasCodebook();
+  bool integerActivations =
+      !realActivations && actKind == CodeKind::Signed && actBits <= 8 && !actHasZero;
+  return integerWeights && integerActivations;
+}
+
+std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &whyNot) {
+  auto fail = [&](const Twine &why) -> std::optional<MpgemmProblem> {
+    whyNot = why.str();
+    return std::nullopt;
+  };
+  auto aType = cast<RankedTensorType>(op.getA().getType());
+  auto wType = cast<RankedTensorType>(op.getW().getType());
+  auto resultType = cast<RankedTensorType>(op.getResult().getType());
+  if (!aType.hasStaticShape() || !wType.hasStaticShape())
+    return fail("dynamic shapes take the reference lowering");
+  MpgemmProblem problem;
+  problem.k = aType.getShape().back();
+  problem.n = wType.getShape()[0];
+  problem.m = 1;
+  for (int64_t extent : aType.getShape().drop_back())
+    problem.m *= extent;
+  if (problem.m == 0 || problem.n == 0 || problem.k == 0)
+    return fail("empty tensors take the reference lowering");
+  problem.actType = aType.getElementType();
+  problem.weightType = wType.getElementType();
+  problem.resultType = resultType.getElementType();
+  problem.weightBits = getLowbitWidth(problem.weightType);
+  problem.weightKind = codeKindOf(problem.weightType);
+  problem.weightScheme = op.getWeightSchemeAttr();
+
+  SchemeAttr scheme = problem.weightScheme;
+  if (scheme.hasCodebook())
+    return fail("codebook weights take the reference lowering (the fast path has no table "
+                "lookup yet)");
+  switch (scheme.getGranularity()) {
+  case Granularity::PerTensor:
+    problem.perTensorScale = true;
+    problem.groupSize = problem.k;
+    break;
+  case Granularity::PerChannel:
+    if (scheme.getAxis() != 0)
+      return fail("scales per input channel (per_channel(axis = 1)) take the reference lowering");
+    problem.groupSize = problem.k;
+    break;
+  case Granularity::Group:
+    if (scheme.getAxis() != 1)
+      return fail("groups along N (group(axis = 0)) take the reference lowering");
+    problem.groupSize = scheme.getGroupSize();
+    break;
+  case Granularity::Block:
+    return fail("2-D blocks of scales take the reference lowering");
+  }
+  problem.numGroups = (problem.k + problem.groupSize - 1) / problem.groupSize;
+  problem.hasZero = scheme.hasZero();
+  problem.hasTensorScale = scheme.getTensorScale();
+  problem.hasBias = static_cast<bool>(op.getBias());
+
+  if (SchemeAttr act = op.getActSchemeAttr()) {
+    problem.realActivations = false;
+    problem.actScheme = act;
+    problem.actBits = getLowbitWidth(problem.actType);
+    problem.actKind = codeKindOf(problem.actType);
+    problem.actHasZero = act.hasZero();
+    if (problem.actHasZero)
+      return fail("asymmetric activations (activation zero points) take the reference lowering");
+    if (act.getGranularity() == Granularity::PerChannel && act.getAxis() == 0 &&
+        aType.getRank() == 2)
+      problem.actPerToken = true;
+    else if (act.getGranularity() != Granularity::PerTensor)
+      return fail("activation schemes other than per tensor or per token (per_channel(axis = 0) "
+                  "of a 2-D activation) take the reference lowering");
+  } else if (!isRealElementType(problem.actType)) {
+    // Low-bit activations without a scheme read as their decoded values.
+    problem.realActivations = false;
+    problem.actBits = getLowbitWidth(problem.actType);
+    problem.actKind = codeKindOf(problem.actType);
+  }
+  if (problem.actKind == CodeKind::Ternary || isa<Float8E8M0FNUType>(problem.actType))
+    return fail("ternary and E8M0 activations take the reference lowering");
+  problem.constantWeights = matchPattern(op.getW(), m_Constant());
+  return problem;
+}
+
+// --- Layouts ------------------------------------------------------------------------------------
+
+namespace {
+struct Shape {
+  int64_t workers, tileM, tileN, tileK, columnGroups, scaleGroups;
+  explicit Shape(ScheduleAttr s)
+      : workers(s.getWorkers()), tileM(s.getTileM()), tileN(s.getTileN()), tileK(s.getTileK()),
+        columnGroups(s.getTileN() / s.getWorkers()), scaleGroups(s.getScaleGroups()) {}
+};
+} // namespace
+
+layout::RegisterLayout lowbit::mpgemmResultLayout(ScheduleAttr schedule) {
+  Shape s(schedule);
+  return layout::local({s.tileM, s.columnGroups}).spatial({1, s.workers});
+}
+
+layout::RegisterLayout lowbit::mpgemmActivationLayout(ScheduleAttr schedule) {
+  Shape s(schedule);
+  return layout::replicated(s.workers) * layout::local({s.tileM, s.tileK});
+}
+
+layout::RegisterLayout lowbit::mpgemmWeightLayout(ScheduleAttr schedule) {
+  if (auto attr = dyn_cast_or_null<tile::LayoutAttr>(schedule.getWeightLayout()))
+    return attr.getLayout();
+  Shape s(schedule);
+  return layout::local({1, s.columnGroups}).local({s.tileK, 1}).spatial({1, s.workers});
+}
+
+layout::RegisterLayout lowbit::mpgemmGroupLayout(ScheduleAttr schedule) {
+  Shape s(schedule);
+  return layout::local({1, s.columnGroups}).local({s.scaleGroups, 1}).spatial({1, s.workers});
+}
+
+layout::RegisterLayout lowbit::mpgemmColumnLayout(ScheduleAttr schedule) {
+  Shape s(schedule);
+  return layout::local({1, s.columnGroups}).spatial({1, s.workers});
+}
+
+layout::RegisterLayout lowbit::mpgemmRowLayout(ScheduleAttr schedule) {
+  Shape s(schedule);
+  return layout::local({s.tileM, 1}).replicated(s.workers);
+}
+
+// --- Checks -------------------------------------------------------------------------------------
+
+/// Bits a block loads per step of K for one row of weights must be whole bytes (interchange)
+/// or whole 32-bit words (prepacked).
+static int64_t stepBits(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  return schedule.getTileK() * problem.weightBits;
+}
+
+std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
+                                                ScheduleAttr schedule) {
+  std::string why;
+  llvm::raw_string_ostream error(why);
+  int64_t workers = schedule.getWorkers(), tileN = schedule.getTileN();
+  int64_t tileK = schedule.getTileK();
+  if (tileN % workers != 0) {
+    error << "tile N (" << tileN << ") must be a multiple of workers (" << workers
+          << "): every worker holds whole columns";
+    return why;
+  }
+  if (problem.groupSize % tileK != 0 && problem.numGroups > 1) {
+    error << "tile K (" << tileK << ") must divide the group size (" << problem.groupSize
+          << "): a step of K stays inside one group";
+    return why;
+  }
+  if (schedule.getPacking() == WeightPacking::Interchange && stepBits(problem, schedule) % 8) {
+    error << "tile K (" << tileK << ") times " << problem.weightBits
+          << " bits must be whole bytes with packing = interchange";
+    return why;
+  }
+  if (schedule.getPacking() == WeightPacking::Prepacked) {
+    if (!problem.constantWeights) {
+      error << "packing = prepacked needs constant weights (run-time weights arrive in "
+               "interchange packing)";
+      return why;
+    }
+    if (stepBits(problem, schedule) % 32) {
+      error << "tile K (" << tileK << ") times " << problem.weightBits
+            << " bits must be whole 32-bit words with packing = prepacked";
+      return why;
+    }
+  }
+  if (schedule.getFamily() == ScheduleFamily::Int8Dot && !problem.allowsInt8Dot()) {
+    error << "family int8_dot needs integer weights and signed integer activations of "
+             "at most 8 bits with a scheme without zero points (this op has "
+          << problem.weightType << " weights and " << problem.actType << " activations)";
+    return why;
+  }
+  if (problem.hasZero && problem.weightScheme.getZeroPoint() == ZeroPoint::Int &&
+      problem.numGroups > 1 && (schedule.getScaleGroups() * problem.weightBits) % 8) {
+    error << "scale_groups (" << schedule.getScaleGroups() << ") times " << problem.weightBits
+          << " bits must be whole bytes: integer zero points are read a byte at a time";
+    return why;
+  }
+  if (Attribute layoutAttr = schedule.getWeightLayout()) {
+    auto attr = dyn_cast<tile::LayoutAttr>(layoutAttr);
+    if (!attr) {
+      error << "weight_layout must be a #tile.layout";
+      return why;
+    }
+    const layout::RegisterLayout &given = attr.getLayout();
+    if (given.getShape() != ArrayRef<int64_t>{tileK, tileN} || given.getNumWorkers() != workers) {
+      error << "weight_layout " << given.str() << " must lay out [" << tileK << ", " << tileN
+            << "] over " << workers << " workers";
+      return why;
+    }
+    // Every worker must hold whole columns (the dot adds a column's products in its lane).
+    for (int64_t w = 0; w < workers; ++w)
+      for (int64_t l = 0; l < given.getLocalSize(); ++l) {
+        SmallVector<int64_t, 4> index = given.getLogicalIndex(w, l);
+        for (int64_t k = 0; k < tileK; ++k)
+          if (llvm::none_of(given.getOwners({k, index[1]}),
+                            [&](const layout::WorkerLocal &o) { return o.worker == w; })) {
+            error << "weight_layout " << given.str() << ": worker " << w << " holds part of column "
+                  << index[1] << " but not all of it; every worker must hold whole columns";
+            return why;
+          }
+      }
+    if (schedule.getPacking() == WeightPacking::Interchange) {
+      layout::RegisterLayout natural =
+          layout::local({1, tileN / workers}).local({tileK, 1}).spatial({1, workers});
+      if (given != natural) {
+        error << "with packing = interchange the weight layout is " << natural.str()
+              << " (each worker reads its rows as they are stored)";
+        return why;
+      }
+    }
+  }
+  return "";
+}
+
+LogicalResult lowbit::checkMpgemmSchedule(Operation *op, const MpgemmProblem &problem,
+                                          ScheduleAttr schedule) {
+  std::string misfit = explainMpgemmScheduleMisfit(problem, schedule);
+  if (misfit.empty())
+    return success();
+  return op->emitOpError() << "schedule " << schedule << " does not fit: " << misfit;
+}
+
+// --- The cost model -----------------------------------------------------------------------------
+
+/// The largest divisor of `n` that is at most `limit` and a multiple of `multipleOf`.
+static int64_t largestDivisor(int64_t n, int64_t limit, int64_t multipleOf = 1) {
+  for (int64_t d = std::min(n, limit); d >= 1; --d)
+    if (n % d == 0 && d % multipleOf == 0)
+      return d;
+  return std::min(n, limit);
+}
+
+ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProblem &problem,
+                                          const ScheduleTarget &target) {
+  bool gpu = target.kind == ScheduleTarget::Kind::CUDA;
+  int64_t workers = gpu ? target.gpuThreads : target.cpu->lanes();
+  bool int8 = !gpu && problem.allowsInt8Dot() && target.cpu->x86 && target.cpu->avx2;
+  ScheduleFamily family = int8 ? ScheduleFamily::Int8Dot : ScheduleFamily::FMA;
+
+  // Rows of the activation per block: all of a small M (decode), a register tile otherwise.
+  int64_t tileM = problem.m <= 4 ? problem.m : (int8 ? 3 : 4);
+  // Column groups: 4 vectors of accumulators per row for decode (independent chains), fewer
+  // per row when several rows share each weight vector.
+  int64_t columnGroups = gpu ? 1 : tileM == 1 ? 4 : tileM <= 2 ? 3 : 2;
+  // Enough blocks to keep every thread busy.
+  int64_t threads = gpu ? 1 : std::max<int64_t>(1, target.threads);
+  while (columnGroups > 1 && (problem.n + columnGroups * workers - 1) / (columnGroups * workers) *
+                                     ((problem.m + tileM - 1) / tileM) <
+                                 4 * threads)
+    --columnGroups;
+  int64_t tileN = columnGroups * workers;
+
+  // K steps: 32 codes per step (a 4-bit step is one 16-byte run per row), dividing the group.
+  int64_t tileK = 32;
+  while (tileK > 8 && problem.numGroups > 1 && problem.groupSize % tileK)
+    tileK /= 2;
+  if (problem.numGroups > 1 && problem.groupSize % tileK)
+    tileK = problem.groupSize;
+  WeightPacking packing = problem.constantWeights && (tileK * problem.weightBits) % 32 == 0
+                              ? WeightPacking::Prepacked
+                              : WeightPacking::Interchange;
+  // Groups of scales loaded at once: a 32-byte run of 16-bit scales per row, whole bytes of
+  // integer zero points.
+  int64_t zeroAlign = 1;
+  if (problem.hasZero && problem.weightScheme.getZeroPoint() == ZeroPoint::Int)
+    zeroAlign = 8 / std::gcd<int64_t>(8, problem.weightBits);
+  int64_t scaleGroups =
+      problem.numGroups > 1 ? largestDivisor(problem.numGroups, 16, zeroAlign) : 1;
+  if (scaleGroups % zeroAlign)
+    scaleGroups = zeroAlign;
+  // The first candidate that fits: the preferred family and packing, then the plainer ones.
+  ScheduleAttr chosen;
+  for (ScheduleFamily f : {family, ScheduleFamily::FMA})
+    for (WeightPacking p : {packing, WeightPacking::Interchange}) {
+      ScheduleAttr candidate = ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p,
+                                                 scaleGroups, Attribute(), /*splitK=*/1,
+                                                 /*unroll=*/1);
+      if (!chosen && explainMpgemmScheduleMisfit(problem, candidate).empty())
+        chosen = candidate;
+    }
+  return chosen;
+}

@@ -1,0 +1,66 @@
+//===- SelectSchedules.cpp - The lowbit-select-schedules pass --------------===//
+#include "lowbit/Transforms/MpgemmSchedule.h"
+#include "lowbit/Transforms/Passes.h"
+#include "tile/TileDialect.h"
+
+#include "llvm/Support/Threading.h"
+
+namespace lowbit {
+#define GEN_PASS_DEF_LOWBITSELECTSCHEDULES
+#include "lowbit/Transforms/Passes.h.inc"
+} // namespace lowbit
+
+using namespace mlir;
+using namespace lowbit;
+
+namespace {
+struct SelectSchedulesPass : lowbit::impl::LowbitSelectSchedulesBase<SelectSchedulesPass> {
+  using LowbitSelectSchedulesBase::LowbitSelectSchedulesBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    ScheduleTarget scheduleTarget;
+    std::optional<CpuTarget> cpu;
+    if (target == "cuda") {
+      scheduleTarget.kind = ScheduleTarget::Kind::CUDA;
+      scheduleTarget.gpuThreads = gpuThreads;
+    } else if (target == "cpu") {
+      llvm::Expected<CpuTarget> resolved =
+          resolveCpuTarget(targetCpu, targetTriple, targetFeatures);
+      if (!resolved) {
+        module.emitError() << "lowbit-select-schedules: " << llvm::toString(resolved.takeError());
+        return signalPassFailure();
+      }
+      cpu = *resolved;
+      scheduleTarget.cpu = &*cpu;
+      scheduleTarget.threads =
+          threads > 0 ? threads : llvm::heavyweight_hardware_concurrency().compute_thread_count();
+    } else {
+      module.emitError() << "lowbit-select-schedules: target must be cpu or cuda, not '" << target
+                         << "'";
+      return signalPassFailure();
+    }
+
+    bool ok = true;
+    module.walk([&](MpgemmOp op) {
+      std::string whyNot;
+      std::optional<MpgemmProblem> problem = analyzeMpgemm(op, whyNot);
+      if (ScheduleAttr given = op.getScheduleAttr()) {
+        if (!problem) {
+          op.emitOpError() << "has a schedule but no fast path: " << whyNot;
+          ok = false;
+        } else if (failed(checkMpgemmSchedule(op, *problem, given))) {
+          ok = false;
+        }
+        return;
+      }
+      if (!problem)
+        return;
+      if (ScheduleAttr schedule = selectMpgemmSchedule(&getContext(), *problem, scheduleTarget))
+        op.setScheduleAttr(schedule);
+    });
+    if (!ok)
+      signalPassFailure();
+  }
+};
+} // namespace
