@@ -6,8 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tile/TileDialect.h"
+
 #include "TileSupport.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
 
@@ -254,18 +256,39 @@ LogicalResult GlobalViewOp::verify() {
   return success();
 }
 
+/// With `in_bounds`, a tile whose offsets and view sizes are constants must lie inside.
+static LogicalResult verifyInBounds(Operation *op, bool inBounds, RegType tile, Value view,
+                                    ValueRange offsets) {
+  if (!inBounds)
+    return success();
+  auto viewOp = view.getDefiningOp<GlobalViewOp>();
+  if (!viewOp)
+    return success();
+  for (auto [d, offset, size, extent] :
+       llvm::enumerate(offsets, viewOp.getSizes(), tile.getShape())) {
+    std::optional<int64_t> o = getConstantIntValue(offset), n = getConstantIntValue(size);
+    if (o && n && (*o < 0 || *o + extent > *n))
+      return op->emitOpError() << "is marked in_bounds, but its tile [" << *o << ", "
+                               << *o + extent << ") of dimension " << d
+                               << " is not inside the view's extent " << *n;
+  }
+  return success();
+}
+
 LogicalResult LoadGlobalOp::verify() {
   GlobalType view = getView().getType();
-  if (failed(verifyOffsetCount(*this, getOffsets(), view.getRank(), "'view'")))
+  if (failed(verifyOffsetCount(*this, getOffsets(), view.getRank(), "'view'")) ||
+      failed(verifyTileMatchesMemory(*this, getResult().getType(), "the result", view, "'view'")))
     return failure();
-  return verifyTileMatchesMemory(*this, getResult().getType(), "the result", view, "'view'");
+  return verifyInBounds(*this, getInBounds(), getResult().getType(), getView(), getOffsets());
 }
 
 LogicalResult StoreGlobalOp::verify() {
   GlobalType view = getView().getType();
-  if (failed(verifyOffsetCount(*this, getOffsets(), view.getRank(), "'view'")))
+  if (failed(verifyOffsetCount(*this, getOffsets(), view.getRank(), "'view'")) ||
+      failed(verifyTileMatchesMemory(*this, getValue().getType(), "'value'", view, "'view'")))
     return failure();
-  return verifyTileMatchesMemory(*this, getValue().getType(), "'value'", view, "'view'");
+  return verifyInBounds(*this, getInBounds(), getValue().getType(), getView(), getOffsets());
 }
 
 LogicalResult LoadSharedOp::verify() {

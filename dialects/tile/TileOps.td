@@ -214,7 +214,12 @@ def Tile_LoadGlobalOp : Tile_Op<"load_global", []> {
     Elements outside the view read as zero, so a tile may overhang the matrix edge.
     Offsets are element indices (not tile indices) and may be any runtime values.
 
-    Constraints: one offset per dimension; the result has the view's rank and element type.
+    `in_bounds` states that the whole tile lies inside the view (`0 <= offsets` and
+    `offsets + shape <= sizes`), so lowerings may leave out the masks; a tile that does not is
+    undefined behavior. Generated kernels use it in the blocks they know to be interior.
+
+    Constraints: one offset per dimension; the result has the view's rank and element type;
+    with `in_bounds`, offsets and sizes that are constants must keep the tile inside.
 
     Example:
     ```mlir
@@ -224,7 +229,7 @@ def Tile_LoadGlobalOp : Tile_Op<"load_global", []> {
     ```
   }];
   let arguments = (ins Arg<Tile_GlobalType, "the view", [MemRead]>:$view,
-                       Variadic<Index>:$offsets);
+                       Variadic<Index>:$offsets, UnitAttr:$in_bounds);
   let results = (outs Tile_RegType:$result);
   let assemblyFormat = [{
     $view `[` $offsets `]` attr-dict `:` qualified(type($view)) `->` qualified(type($result))
@@ -243,7 +248,11 @@ def Tile_StoreGlobalOp : Tile_Op<"store_global", []> {
     Each element is written once in effect; when the layout replicates an element, its
     holders write the same value and a lowering may let only one of them write.
 
-    Constraints: one offset per dimension; the value has the view's rank and element type.
+    `in_bounds` states that the whole tile lies inside the view (as for `tile.load_global`):
+    lowerings may leave out the masks; a tile that does not is undefined behavior.
+
+    Constraints: one offset per dimension; the value has the view's rank and element type;
+    with `in_bounds`, offsets and sizes that are constants must keep the tile inside.
 
     Example:
     ```mlir
@@ -252,7 +261,7 @@ def Tile_StoreGlobalOp : Tile_Op<"store_global", []> {
     ```
   }];
   let arguments = (ins Tile_RegType:$value, Arg<Tile_GlobalType, "the view", [MemWrite]>:$view,
-                       Variadic<Index>:$offsets);
+                       Variadic<Index>:$offsets, UnitAttr:$in_bounds);
   let assemblyFormat = [{
     $value `,` $view `[` $offsets `]` attr-dict
     `:` qualified(type($value)) `,` qualified(type($view))

@@ -63,8 +63,12 @@ public:
     return RegType::get(b.getContext(), shape, element, LayoutAttr::get(b.getContext(), layout));
   }
 
-  Value load(Value view, Value row, Value col, RegType type) {
-    return LoadGlobalOp::create(b, loc, type, view, ValueRange{row, col});
+  /// `inBounds`: the tile is known to lie inside the view (no masks needed).
+  Value load(Value view, Value row, Value col, RegType type, bool inBounds = false) {
+    auto op = LoadGlobalOp::create(b, loc, type, view, ValueRange{row, col});
+    if (inBounds)
+      op.setInBounds(true);
+    return op;
   }
 
   Value viewAs(Value value, RegType type) {
@@ -114,6 +118,7 @@ public:
     R = TN / W;
     GB = p.numGroups > 1 ? s.getScaleGroups() : 1;
     int8 = s.getFamily() == ScheduleFamily::Int8Dot;
+    fullSteps = p.k % TK == 0;
     unsigned next = 0;
     act = entry.getArgument(next++);
     weights = entry.getArgument(next++);
@@ -133,13 +138,42 @@ public:
 
   void build() {
     OpBuilder &b = h.b;
-    MLIRContext *ctx = b.getContext();
     Type f32 = b.getF32Type();
     Value n0 = h.mul(BlockIndexOp::create(b, h.loc, 0), TN);
     Value m0 = h.mul(BlockIndexOp::create(b, h.loc, 1), TM);
     RegType accType = h.reg({TM, TN}, f32, mpgemmResultLayout(s));
     makeViews();
 
+    // Interior blocks (the whole tile inside M and N) read and write without masks; the
+    // others (at the right and bottom edges) keep them.
+    bool alwaysInterior = p.n % TN == 0 && p.m % TM == 0;
+    if (alwaysInterior) {
+      blockBody(m0, n0, accType, /*interior=*/true);
+    } else {
+      Value inside = arith::AndIOp::create(
+          b, h.loc,
+          arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::sle, h.add(n0, TN),
+                                h.index(p.n)),
+          arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::sle, h.add(m0, TM),
+                                h.index(p.m)));
+      auto ifOp = scf::IfOp::create(b, h.loc, TypeRange(), inside, /*addThenBlock=*/true,
+                                    /*addElseBlock=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      blockBody(m0, n0, accType, /*interior=*/true);
+      scf::YieldOp::create(b, h.loc);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      blockBody(m0, n0, accType, /*interior=*/false);
+      scf::YieldOp::create(b, h.loc);
+    }
+    ReturnOp::create(b, h.loc);
+  }
+
+private:
+  /// The body of one block: all groups, the epilogue, the store.
+  void blockBody(Value m0, Value n0, RegType accType, bool isInterior) {
+    OpBuilder &b = h.b;
+    interior = isInterior;
     Value acc = h.splat(b.getF32FloatAttr(0), accType);
     int64_t numBlocks = (p.numGroups + GB - 1) / GB;
     auto groupLoop = scf::ForOp::create(
@@ -176,12 +210,11 @@ public:
     acc = groupLoop.getResult(0);
     acc = epilogue(acc, m0, n0, accType);
     Value result = h.castTo(acc, p.resultType);
-    StoreGlobalOp::create(b, h.loc, result, outView, ValueRange{m0, n0});
-    ReturnOp::create(b, h.loc);
-    (void)ctx;
+    auto store = StoreGlobalOp::create(b, h.loc, result, outView, ValueRange{m0, n0});
+    if (interior)
+      store.setInBounds(true);
   }
 
-private:
   struct GroupValues {
     Value scales, zeros; // [GB, TN] f32, or null
   };
@@ -233,7 +266,7 @@ private:
   /// A [1, 1] value every worker holds, from a [1, 1] view.
   Value loadScalar(Value view, Type element) {
     RegType type = h.reg({1, 1}, element, layout::local({1, 1}).replicated(W));
-    return h.load(view, h.index(0), h.index(0), type);
+    return h.load(view, h.index(0), h.index(0), type, /*inBounds=*/true);
   }
 
   /// The scales (and zero points) of groups g0 .. g0 + GB - 1 for the block's columns, f32.
@@ -243,7 +276,8 @@ private:
     layout::RegisterLayout groupLayout = mpgemmGroupLayout(s);
     Type scaleType = p.weightScheme.getScaleType();
     if (!p.perTensorScale) {
-      Value raw = h.load(scaleView, g0, n0, h.reg({GB, TN}, sig.scales, groupLayout));
+      Value raw = h.load(scaleView, g0, n0, h.reg({GB, TN}, sig.scales, groupLayout),
+                         interior && p.numGroups % GB == 0);
       raw = h.viewAs(raw, h.reg({GB, TN}, scaleType, groupLayout));
       values.scales = h.castTo(raw, f32);
     }
@@ -256,11 +290,12 @@ private:
         RegType byteType =
             h.reg({TN, bytes}, sig.zeros, layout::local({R, 1}).spatial({W, 1}).local({1, bytes}));
         Value column = arith::DivUIOp::create(h.b, h.loc, h.mul(g0, p.weightBits), h.index(8));
-        Value raw = h.load(zeroView, n0, column, byteType);
+        Value raw = h.load(zeroView, n0, column, byteType, interior && p.numGroups % GB == 0);
         raw = h.viewAs(raw, h.reg({GB, TN}, p.weightType, groupLayout));
         values.zeros = h.castTo(raw, f32);
       } else {
-        Value raw = h.load(zeroView, g0, n0, h.reg({GB, TN}, sig.zeros, groupLayout));
+        Value raw = h.load(zeroView, g0, n0, h.reg({GB, TN}, sig.zeros, groupLayout),
+                           interior && p.numGroups % GB == 0);
         values.zeros = h.castTo(raw, f32);
       }
     }
@@ -310,7 +345,8 @@ private:
       zeroPoint = zeroPoint ? AddOp::create(b, h.loc, zeroPoint, offset).getResult() : offset;
     }
     if (zeroPoint && sums) {
-      Value rowSums = h.load(sumView, m0, group, h.reg({TM, 1}, f32, mpgemmRowLayout(s)));
+      Value rowSums =
+          h.load(sumView, m0, group, h.reg({TM, 1}, f32, mpgemmRowLayout(s)), interior);
       Value correction = MulOp::create(b, h.loc, zeroPoint, h.broadcast(rowSums, accType));
       x = SubOp::create(b, h.loc, x, correction);
     }
@@ -333,7 +369,7 @@ private:
     // Activations [TM, TK].
     Value a;
     if (p.realActivations) {
-      a = h.load(actView, m0, k, h.reg({TM, TK}, sig.act, aLayout));
+      a = h.load(actView, m0, k, h.reg({TM, TK}, sig.act, aLayout), interior && fullSteps);
     } else {
       int64_t bytes = TK * p.actBits / 8;
       Value column = arith::DivUIOp::create(b, h.loc, h.mul(k, p.actBits), h.index(8));
@@ -353,7 +389,7 @@ private:
       Value column = arith::DivUIOp::create(b, h.loc, h.mul(k, p.weightBits), h.index(8));
       RegType byteType =
           h.reg({TN, bytes}, sig.weights, layout::local({R, 1}).spatial({W, 1}).local({1, bytes}));
-      codes = h.viewAs(h.load(weightView, n0, column, byteType), codesType);
+      codes = h.viewAs(h.load(weightView, n0, column, byteType, interior && fullSteps), codesType);
     } else {
       int64_t steps = (p.k + TK - 1) / TK, words = R * (TK * p.weightBits / 32);
       // The step's index over the whole of K.
@@ -361,7 +397,8 @@ private:
       Value row = h.add(h.mul(BlockIndexOp::create(b, h.loc, 0), steps), step);
       RegType wordType =
           h.reg({1, words * W}, sig.weights, layout::local({1, words}).spatial({1, W}));
-      codes = h.viewAs(h.load(weightView, row, h.index(0), wordType), codesType);
+      // The prepacked buffer holds whole blocks and steps: always inside.
+      codes = h.viewAs(h.load(weightView, row, h.index(0), wordType, /*inBounds=*/true), codesType);
     }
     if (!int8) {
       a = h.castTo(a, f32);
@@ -391,7 +428,8 @@ private:
       acc = MulOp::create(b, h.loc, acc, h.broadcast(loadScalar(tensorScaleView, f32), accType));
     if (bias) {
       Value column =
-          h.load(biasView, h.index(0), n0, h.reg({1, TN}, sig.bias, mpgemmColumnLayout(s)));
+          h.load(biasView, h.index(0), n0, h.reg({1, TN}, sig.bias, mpgemmColumnLayout(s)),
+                 interior);
       acc = AddOp::create(b, h.loc, acc, h.broadcast(h.castTo(column, f32), accType));
     }
     return acc;
@@ -403,6 +441,10 @@ private:
   const MpgemmKernelSignature &sig;
   int64_t W, TM, TN, TK, R, GB;
   bool int8;
+  /// Every step of TK codes lies inside K (K % TK == 0).
+  bool fullSteps;
+  /// The block being built is interior (its tile inside M and N).
+  bool interior = false;
   Value act, weights, scales, zeros, sums, actScale, bias, tensorScale, out;
   Value actView, weightView, scaleView, zeroView, sumView, actScaleView, biasView, tensorScaleView,
       outView;

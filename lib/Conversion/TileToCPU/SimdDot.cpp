@@ -354,82 +354,99 @@ private:
     transformAll(bBytes, roles.bIsU ? roles.u : roles.s, bBits);
     transformAll(aBytes, roles.bIsU ? roles.s : roles.u, aBits);
 
-    for (int64_t lc = 0; lc < c.getLocalSize(); ++lc) {
-      SmallVector<BytePair> pairs;
-      for (const PlannedPair &planned : plan[lc]) {
-        Value bVector = bBytes.vectors[planned.bVector];
-        if (planned.mask != 0xFFFFFFFF)
-          bVector = arith::AndIOp::create(b, loc, bVector, splatI32(b, loc, lanes, planned.mask));
-        Value aVector = bytesOf(aBytes, planned.aLocals);
-        pairs.push_back(roles.bIsU ? BytePair{bVector, aVector, planned.mask}
-                                   : BytePair{aVector, bVector, planned.mask});
+    // The pairs are materialized as they are consumed, k-major across the result locals: an
+    // operand vector shared by several locals (a broadcast activation word) dies right after
+    // its last use, and only one partial sum per local stays live.
+    int64_t numLocals = c.getLocalSize();
+    auto pairAt = [&](int64_t lc, int64_t i) {
+      const PlannedPair &planned = plan[lc][i];
+      Value bVector = bBytes.vectors[planned.bVector];
+      if (planned.mask != 0xFFFFFFFF)
+        bVector = arith::AndIOp::create(b, loc, bVector, splatI32(b, loc, lanes, planned.mask));
+      Value aVector = bytesOf(aBytes, planned.aLocals);
+      return roles.bIsU ? BytePair{bVector, aVector, planned.mask}
+                        : BytePair{aVector, bVector, planned.mask};
+    };
+    auto count = [&](int64_t lc) { return int64_t(plan[lc].size()); };
+    result.vectors = emitPairs(kind, numLocals, count, pairAt, chainLimit, acc);
+    // Offsets: value = transformed - offset on one side, so subtract offset * (sum of the
+    // other side over the same bytes).
+    if (roles.u.offset != 0 || roles.s.offset != 0) {
+      bool offsetOnU = roles.u.offset != 0;
+      int64_t offset = offsetOnU ? roles.u.offset : roles.s.offset;
+      auto sumPairAt = [&](int64_t lc, int64_t i) {
+        BytePair pair = pairAt(lc, i);
+        Value ones = splatI32(b, loc, lanes, pair.mask & 0x01010101);
+        return offsetOnU ? BytePair{ones, pair.s, pair.mask} : BytePair{pair.u, ones, pair.mask};
+      };
+      int64_t other = offsetOnU ? roles.s.range.magnitude() : roles.u.range.magnitude();
+      SmallVector<Value> zeros(numLocals, splatI32(b, loc, lanes, 0));
+      SmallVector<Value> totals = emitPairs(kind, numLocals, count, sumPairAt,
+                                            32767 / std::max<int64_t>(1, 2 * other), zeros);
+      for (int64_t lc = 0; lc < numLocals; ++lc) {
+        Value correction =
+            arith::MulIOp::create(b, loc, totals[lc], splatI32(b, loc, lanes, offset));
+        result.vectors[lc] = arith::SubIOp::create(b, loc, result.vectors[lc], correction);
       }
-      Value sum = emitPairs(kind, pairs, chainLimit, acc[lc]);
-      // Offsets: value = transformed - offset on one side, so subtract offset * (sum of the
-      // other side over the same bytes).
-      if (roles.u.offset != 0 || roles.s.offset != 0) {
-        bool offsetOnU = roles.u.offset != 0;
-        int64_t offset = offsetOnU ? roles.u.offset : roles.s.offset;
-        SmallVector<BytePair> sums;
-        for (const BytePair &pair : pairs) {
-          Value ones = splatI32(b, loc, lanes, pair.mask & 0x01010101);
-          sums.push_back(offsetOnU ? BytePair{ones, pair.s, pair.mask}
-                                   : BytePair{pair.u, ones, pair.mask});
-        }
-        int64_t other = offsetOnU ? roles.s.range.magnitude() : roles.u.range.magnitude();
-        Value zero = splatI32(b, loc, lanes, 0);
-        Value total = emitPairs(kind, sums, 32767 / std::max<int64_t>(1, 2 * other), zero);
-        Value correction = arith::MulIOp::create(b, loc, total, splatI32(b, loc, lanes, offset));
-        sum = arith::SubIOp::create(b, loc, sum, correction);
-      }
-      result.vectors.push_back(sum);
     }
     return true;
   }
 
-  /// acc + the sum of the pairs' byte products.
-  Value emitPairs(Int8DotKind kind, ArrayRef<BytePair> pairs, int64_t chainLimit, Value acc) {
+  /// acc[lc] + the sum of the byte products of pairs pairAt(lc, 0 .. count(lc) - 1), for
+  /// every result local lc, emitted pair index by pair index across the locals.
+  SmallVector<Value> emitPairs(Int8DotKind kind, int64_t numLocals,
+                               function_ref<int64_t(int64_t)> count,
+                               function_ref<BytePair(int64_t, int64_t)> pairAt,
+                               int64_t chainLimit, ArrayRef<Value> acc) {
     const CpuTarget &target = kernel.getTarget();
-    if (pairs.empty())
-      return acc;
+    int64_t longest = 0;
+    for (int64_t lc = 0; lc < numLocals; ++lc)
+      longest = std::max(longest, count(lc));
+    SmallVector<Value> sums(acc.begin(), acc.end());
     if (kind == Int8DotKind::Vnni) {
-      // Two accumulators cover the instruction's latency together with the other locals.
-      SmallVector<Value> chains = {acc, Value()};
-      for (auto [i, pair] : llvm::enumerate(pairs)) {
-        Value &chain = chains[i % 2];
-        if (!chain)
-          chain = splatI32(b, loc, lanes, 0);
-        chain = emitDpbusd(b, loc, target, chain, pair.u, pair.s);
-      }
-      return chains[1] ? arith::AddIOp::create(b, loc, chains[0], chains[1]).getResult()
-                       : chains[0];
+      // With few locals, a second accumulator per local covers the instruction's latency.
+      bool twoChains = numLocals < 4;
+      SmallVector<Value> second(numLocals);
+      for (int64_t i = 0; i < longest; ++i)
+        for (int64_t lc = 0; lc < numLocals; ++lc) {
+          if (i >= count(lc))
+            continue;
+          BytePair pair = pairAt(lc, i);
+          Value &chain = twoChains && i % 2 ? second[lc] : sums[lc];
+          if (!chain)
+            chain = splatI32(b, loc, lanes, 0);
+          chain = emitDpbusd(b, loc, target, chain, pair.u, pair.s);
+        }
+      for (int64_t lc = 0; lc < numLocals; ++lc)
+        if (second[lc])
+          sums[lc] = arith::AddIOp::create(b, loc, sums[lc], second[lc]);
+      return sums;
     }
-    SmallVector<Value> partials;
     if (chainLimit == 0) {
       // Even one pair may saturate: multiply 16-bit halves with vpmaddwd instead.
-      for (const BytePair &pair : pairs)
-        partials.push_back(emitWidenedPair(pair));
-    } else {
-      for (size_t start = 0; start < pairs.size(); start += chainLimit) {
-        Value chain;
-        for (size_t i = start; i < std::min(pairs.size(), start + chainLimit); ++i) {
-          Value product = emitMaddUbs(b, loc, target, pairs[i].u, pairs[i].s);
-          chain = chain ? emitAddI16(b, loc, chain, product) : product;
+      for (int64_t i = 0; i < longest; ++i)
+        for (int64_t lc = 0; lc < numLocals; ++lc)
+          if (i < count(lc))
+            sums[lc] = arith::AddIOp::create(b, loc, sums[lc], emitWidenedPair(pairAt(lc, i)));
+      return sums;
+    }
+    // Runs of at most chainLimit pairs chain in i16, then one vpmaddwd adds each run to i32.
+    for (int64_t start = 0; start < longest; start += chainLimit) {
+      SmallVector<Value> chains(numLocals);
+      for (int64_t i = start; i < std::min(longest, start + chainLimit); ++i)
+        for (int64_t lc = 0; lc < numLocals; ++lc) {
+          if (i >= count(lc))
+            continue;
+          BytePair pair = pairAt(lc, i);
+          Value product = emitMaddUbs(b, loc, target, pair.u, pair.s);
+          chains[lc] = chains[lc] ? emitAddI16(b, loc, chains[lc], product) : product;
         }
-        partials.push_back(emitSumI16Pairs(b, loc, target, chain));
-      }
+      for (int64_t lc = 0; lc < numLocals; ++lc)
+        if (chains[lc])
+          sums[lc] = arith::AddIOp::create(b, loc, sums[lc],
+                                           emitSumI16Pairs(b, loc, target, chains[lc]));
     }
-    // A balanced sum keeps the adds independent.
-    partials.push_back(acc);
-    while (partials.size() > 1) {
-      SmallVector<Value> next;
-      for (size_t i = 0; i + 1 < partials.size(); i += 2)
-        next.push_back(arith::AddIOp::create(b, loc, partials[i], partials[i + 1]));
-      if (partials.size() % 2)
-        next.push_back(partials.back());
-      partials = std::move(next);
-    }
-    return partials.front();
+    return sums;
   }
 
   /// sum over the 4 bytes of u (u8) * s (s8) with vpmaddwd on the even and odd bytes.

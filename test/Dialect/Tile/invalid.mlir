@@ -180,6 +180,30 @@ func.func @load_element(%v: !tile.global<?x?xf16>, %i: index) {
 
 // -----
 
+func.func @load_in_bounds_overhang(%buf: memref<?xf16>, %i: index) {
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c20 = arith.constant 20 : index
+  %v = tile.global_view %buf sizes(%c20, %c8) strides(%c8, %c1) : memref<?xf16> -> !tile.global<?x?xf16>
+  // expected-error @+1 {{'tile.load_global' op is marked in_bounds, but its tile [8, 24) of dimension 0 is not inside the view's extent 20}}
+  %t = tile.load_global %v[%c8, %i] {in_bounds} : !tile.global<?x?xf16> -> !tile.reg<16x8xf16>
+  return
+}
+
+// -----
+
+func.func @store_in_bounds_negative(%t: !tile.reg<4x8xf16>, %buf: memref<?xf16>, %i: index) {
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %m1 = arith.constant -1 : index
+  %v = tile.global_view %buf sizes(%c8, %c8) strides(%c8, %c1) : memref<?xf16> -> !tile.global<?x?xf16>
+  // expected-error @+1 {{'tile.store_global' op is marked in_bounds, but its tile [-1, 7) of dimension 1 is not inside the view's extent 8}}
+  tile.store_global %t, %v[%i, %m1] {in_bounds} : !tile.reg<4x8xf16>, !tile.global<?x?xf16>
+  return
+}
+
+// -----
+
 func.func @store_element(%t: !tile.reg<16x16xf32>, %v: !tile.global<?x?xf16>, %i: index) {
   // expected-error @+1 {{'tile.store_global' op 'value' has element type 'f32' but 'view' has 'f16'}}
   tile.store_global %t, %v[%i, %i] : !tile.reg<16x16xf32>, !tile.global<?x?xf16>
