@@ -17,7 +17,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=True)
 
-tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-layout", "lowbit-bench-tile-gemm",
+tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-layout", "lowbit-bench", "lowbit-bench-tile-gemm",
          "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.lowbit_tools_dir, config.llvm_tools_dir])
 

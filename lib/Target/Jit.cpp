@@ -185,6 +185,31 @@ static SmallVector<int64_t> boundaryShape(RankedTensorType type) {
       cast<RankedTensorType>(getInterchangeType(type)).getShape());
 }
 
+llvm::Error JitFunction::call(llvm::ArrayRef<void *> argumentData,
+                              llvm::ArrayRef<void *> resultData) {
+  if (argumentData.size() != argumentTypes.size() || resultData.size() != resultTypes.size())
+    return makeError("@" + name + " takes " + llvm::Twine(argumentTypes.size()) +
+                     " arguments and " + llvm::Twine(resultTypes.size()) + " results");
+  std::vector<std::unique_ptr<Descriptor>> descriptors;
+  std::vector<void *> arguments;
+  auto addTensor = [&](void *data, Type type) {
+    descriptors.push_back(
+        std::make_unique<Descriptor>(data, boundaryShape(cast<RankedTensorType>(type))));
+    descriptors.back()->appendArguments(arguments);
+  };
+  for (auto [data, type] : llvm::zip_equal(argumentData, argumentTypes)) {
+    if (isa<RankedTensorType>(type))
+      addTensor(data, type);
+    else
+      arguments.push_back(data);
+  }
+  for (auto [data, type] : llvm::zip_equal(resultData, resultTypes))
+    addTensor(data, type);
+  if (llvm::Error error = engine->invokePacked(name, arguments))
+    return makeError("@" + name + ": " + llvm::toString(std::move(error)));
+  return llvm::Error::success();
+}
+
 llvm::Expected<std::vector<HostTensor>> JitFunction::run(llvm::ArrayRef<HostTensor> inputs) {
   if (inputs.size() != argumentTypes.size())
     return makeError("@" + name + " takes " + llvm::Twine(argumentTypes.size()) +

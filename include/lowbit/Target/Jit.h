@@ -51,6 +51,12 @@ public:
   /// shape); returns one tensor per result.
   llvm::Expected<std::vector<HostTensor>> run(llvm::ArrayRef<HostTensor> inputs);
 
+  /// Calls the function on caller-owned storage, without copies: argumentData[i] points to the
+  /// bytes of tensor argument i (interchange-packed for low-bit tensors, as HostTensor holds
+  /// them) or to the value of scalar argument i; resultData[j] to the storage result j is
+  /// written to. Every buffer must have its type's size.
+  llvm::Error call(llvm::ArrayRef<void *> argumentData, llvm::ArrayRef<void *> resultData);
+
   llvm::ArrayRef<mlir::Type> getArgumentTypes() const { return argumentTypes; }
   llvm::ArrayRef<mlir::Type> getResultTypes() const { return resultTypes; }
 

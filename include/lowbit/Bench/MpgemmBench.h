@@ -1,0 +1,105 @@
+//===- MpgemmBench.h - Timing lowbit.mpgemm against the machine's limits -*- C++ -*-===//
+//
+// One benchmark case is an MLIR function with one lowbit.mpgemm (activations [M, K], weights
+// [N, K] of some format, scales per group along K) compiled by the JIT exactly as lowbit-run
+// compiles it (the fast path unless disabled), run on random inputs:
+//   1. the result is checked against lib/Reference (the reference interpreter) on the first
+//      and last rows of the activations: max_rel_err = max |y - ref| / max |ref| over them;
+//   2. the function is timed with the weights (and their scales and zero points) streamed
+//      from DRAM: enough distinct copies to exceed 4x the last-level cache are used in turn,
+//      one per call; median of the calls after warm-up;
+//   3. the figures are ratios to the limits measured in the same run (MachineLimits.h):
+//      weight bytes per second over the read bandwidth, 2*M*N*K per second over the FMA peak
+//      (fma schedules, the reference lowering) or the int8 dot peak (int8_dot schedules).
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_BENCH_MPGEMMBENCH_H
+#define LOWBIT_BENCH_MPGEMMBENCH_H
+
+#include "lowbit/Bench/MachineLimits.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
+
+namespace lowbit::bench {
+
+struct MpgemmCase {
+  int64_t m = 1, k = 4096, n = 4096;
+  /// The weight element type ("ui4", "si3", "f4E2M1FN", ...).
+  std::string weights = "ui4";
+  /// The activation element type: "f32", "f16", "bf16", or "si8" (with per-token f32 scales).
+  std::string activations = "si8";
+  /// Scales per group of `group` along K; 0 for one scale per output channel.
+  int64_t group = 128;
+  std::string scale = "f16";
+  bool zeroPoints = false;
+  /// NVFP4's second-level f32 scale.
+  bool tensorScale = false;
+  /// "nf4" for QLoRA's codebook (4-bit weights index it), empty for none.
+  std::string codebook;
+  /// A #lowbit.schedule to use instead of the cost model's (its text), empty for none.
+  std::string schedule;
+
+  /// A short name, e.g. "m1_k4096_n4096_ui4_g128f16_zero_si8".
+  std::string name() const;
+  /// The MLIR function @main computing it.
+  std::string mlirSource() const;
+  /// The case's format label for tables, e.g. "ui4 g128 f16 zero".
+  std::string format() const;
+};
+
+struct MpgemmBenchOptions {
+  /// Compile with the fast path (else the reference lowering).
+  bool fastPath = true;
+  /// Target time per case (s): calls are timed until this much time passed (at least
+  /// minCalls, at most maxCalls).
+  double seconds = 0.5;
+  int minCalls = 10, maxCalls = 200;
+  /// Random data seed.
+  uint64_t seed = 1;
+  /// Largest accepted error against the reference, relative to the largest |result| of the
+  /// checked rows; a case above it fails.
+  double tolerance = 1e-3;
+  /// Total bytes of weight copies to rotate over (0: 4x the last-level cache, at least 64 MiB).
+  int64_t rotateBytes = 0;
+};
+
+struct MpgemmResult {
+  MpgemmCase spec;
+  /// The #lowbit.schedule the op got, or "reference" when the fast path did not take it.
+  std::string schedule;
+  int threads = 0;
+  int64_t calls = 0, copies = 0;
+  double timeMs = 0, weightBytes = 0, gbps = 0, bwFraction = 0, gops = 0, peakFraction = 0;
+  /// Which peak peakFraction is relative to: "fma" or "int8".
+  std::string peak;
+  double maxRelErr = 0;
+  /// Compile time of the case (s).
+  double compileSeconds = 0;
+};
+
+/// Compiles, checks and times one case. Errors: a case that does not parse or compile, a
+/// failed run, results further than options.tolerance from the reference.
+llvm::Expected<MpgemmResult> runMpgemmCase(mlir::MLIRContext &context, const MpgemmCase &spec,
+                                           const Limits &limits,
+                                           const MpgemmBenchOptions &options);
+
+/// The default set: M in {1, 16, 128, 512} x (K, N) in {(4096, 4096), (4096, 11008),
+/// (11008, 4096)} x formats (unsigned integers of 1..8 bits with zero points and int8
+/// activations; 4-bit with f32, f16 and bf16 activations; MXFP4, NVFP4, MXFP6, FP8; NF4 at
+/// M = 1). `quick`: M in {1, 16}, K = N = 4096, 4-bit only.
+std::vector<MpgemmCase> defaultMpgemmCases(bool quick);
+
+/// One JSON object (one line) with the result, the case and the limits.
+std::string toJson(const MpgemmResult &result, const Limits &limits);
+
+} // namespace lowbit::bench
+
+#endif // LOWBIT_BENCH_MPGEMMBENCH_H

@@ -1,0 +1,416 @@
+//===- MpgemmBench.cpp - Timing lowbit.mpgemm against the machine's limits -===//
+#include "lowbit/Bench/MpgemmBench.h"
+
+#include "lowbit/Execution/ReferenceInterpreter.h"
+#include "lowbit/Runtime/Threads.h"
+#include "lowbit/Support/RandomTensor.h"
+#include "lowbit/Target/Jit.h"
+#include "lowbit/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::bench;
+
+std::string MpgemmCase::name() const {
+  std::string text = "m" + std::to_string(m) + "_k" + std::to_string(k) + "_n" +
+                     std::to_string(n) + "_" + weights;
+  text += group ? "_g" + std::to_string(group) : "_pc";
+  text += scale;
+  if (zeroPoints)
+    text += "_zero";
+  if (tensorScale)
+    text += "_ts";
+  if (!codebook.empty())
+    text += "_" + codebook;
+  return text + "_" + activations;
+}
+
+std::string MpgemmCase::format() const {
+  std::string text = codebook.empty() ? weights : codebook;
+  text += group ? " g" + std::to_string(group) : " per-channel";
+  text += " " + scale;
+  if (zeroPoints)
+    text += " zero";
+  if (tensorScale)
+    text += " +ts";
+  return text;
+}
+
+std::string MpgemmCase::mlirSource() const {
+  std::string groups = group ? std::to_string((k + group - 1) / group) : "";
+  std::string scaleShape = group ? std::to_string(n) + "x" + groups : std::to_string(n);
+  std::string granularity = group ? "group(axis = 1, size = " + std::to_string(group) + ")"
+                                  : "per_channel(axis = 0)";
+  bool intActivations = activations == "si8";
+  std::string a = "tensor<" + std::to_string(m) + "x" + std::to_string(k) + "x" + activations + ">";
+  std::string w = "tensor<" + std::to_string(n) + "x" + std::to_string(k) + "x" + weights + ">";
+  std::string s = "tensor<" + scaleShape + "x" + scale + ">";
+  std::string z = "tensor<" + scaleShape + "x" + weights + ">";
+  std::string as = "tensor<" + std::to_string(m) + "xf32>";
+  std::string y = "tensor<" + std::to_string(m) + "x" + std::to_string(n) + "xf32>";
+  std::string args = "%a: " + a + ", %w: " + w + ", %s: " + s;
+  std::string operands = "%a, %w scale(%s)";
+  std::string types = a + ", " + w + ", " + s;
+  if (zeroPoints) {
+    args += ", %z: " + z;
+    operands += " zero(%z)";
+    types += ", " + z;
+  }
+  if (tensorScale) {
+    args += ", %ts: tensor<f32>";
+    operands += " tensor_scale(%ts)";
+    types += ", tensor<f32>";
+  }
+  if (intActivations) {
+    args += ", %as: " + as;
+    operands += " act_scale(%as)";
+    types += ", " + as;
+  }
+  std::string scheme = "#lowbit.scheme<" + granularity + ", scale = " + scale;
+  if (zeroPoints)
+    scheme += ", zero = int";
+  if (tensorScale)
+    scheme += ", tensor_scale";
+  if (!codebook.empty())
+    scheme += ", codebook = " + codebook;
+  scheme += ">";
+  std::string attrs = "weight_scheme = " + scheme;
+  if (!schedule.empty())
+    attrs += ", schedule = " + schedule;
+  if (intActivations)
+    attrs += ", act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>";
+  return "func.func @main(" + args + ") -> " + y + " {\n  %y = lowbit.mpgemm " + operands +
+         " {" + attrs + "} : (" + types + ") -> " + y + "\n  return %y : " + y + "\n}\n";
+}
+
+std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
+  struct Format {
+    std::string weights, activations;
+    int64_t group;
+    std::string scale;
+    bool zero = false, tensorScale = false;
+    std::string codebook;
+    bool decodeOnly = false;
+  };
+  std::vector<Format> formats;
+  auto add = [&](std::string weights, std::string activations, int64_t group, std::string scale,
+                 bool zero = false, bool tensorScale = false, std::string codebook = "") {
+    formats.push_back({weights, activations, group, scale, zero, tensorScale, codebook,
+                       /*decodeOnly=*/!codebook.empty()});
+  };
+  if (quick) {
+    add("ui4", "si8", 128, "f16", true);
+    add("ui4", "f32", 128, "f16", true);
+  } else {
+    for (int bits = 1; bits <= 8; ++bits)
+      add("ui" + std::to_string(bits), "si8", 128, "f16", true);
+    for (std::string act : {"f32", "f16", "bf16"})
+      add("ui4", act, 128, "f16", true);
+    add("f4E2M1FN", "f32", 32, "f8E8M0FNU");              // MXFP4
+    add("f4E2M1FN", "f32", 16, "f8E4M3FN", false, true);  // NVFP4
+    add("f6E2M3FN", "f32", 32, "f8E8M0FNU");              // MXFP6
+    add("f8E4M3FN", "f32", 0, "f32");                     // FP8 per channel
+    add("ui4", "f32", 64, "bf16", false, false, "nf4");   // NF4 (reference lowering: M = 1)
+  }
+  std::vector<std::array<int64_t, 2>> shapes =
+      quick ? std::vector<std::array<int64_t, 2>>{{4096, 4096}}
+            : std::vector<std::array<int64_t, 2>>{{4096, 4096}, {4096, 11008}, {11008, 4096}};
+  std::vector<int64_t> ms = quick ? std::vector<int64_t>{1, 16} : std::vector<int64_t>{1, 16, 128, 512};
+  std::vector<MpgemmCase> cases;
+  for (const Format &format : formats)
+    for (auto [k, n] : shapes)
+      for (int64_t m : ms) {
+        if (format.decodeOnly && m > 1)
+          continue;
+        MpgemmCase c;
+        c.m = m;
+        c.k = k;
+        c.n = n;
+        c.weights = format.weights;
+        c.activations = format.activations;
+        c.group = format.group;
+        c.scale = format.scale;
+        c.zeroPoints = format.zero;
+        c.tensorScale = format.tensorScale;
+        c.codebook = format.codebook;
+        cases.push_back(c);
+      }
+  return cases;
+}
+
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The last-level cache in bytes (sysfs), or 32 MiB.
+int64_t lastLevelCacheBytes() {
+  for (int index = 4; index >= 0; --index) {
+    std::ifstream file("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
+    std::string text;
+    if (!(file >> text) || text.empty())
+      continue;
+    int64_t value = std::atoll(text.c_str());
+    char unit = text.back();
+    if (unit == 'K')
+      value <<= 10;
+    else if (unit == 'M')
+      value <<= 20;
+    if (value > 0)
+      return value;
+  }
+  return int64_t(32) << 20;
+}
+
+/// The value range random data is drawn from, per argument role.
+RandomTensorOptions rangeFor(StringRef role, Type type, uint64_t seed) {
+  RandomTensorOptions options;
+  options.seed = seed;
+  if (role == "s") {
+    if (isa<Float8E8M0FNUType>(type)) {
+      options.min = 0.0625;
+      options.max = 1;
+    } else {
+      options.min = 0.01;
+      options.max = 0.1;
+    }
+  } else if (role == "as") {
+    options.min = 0.001;
+    options.max = 0.01;
+  } else if (role == "ts") {
+    options.min = 0.5;
+    options.max = 2;
+  }
+  return options;
+}
+
+std::string scheduleOf(ModuleOp module, bool fastPath) {
+  if (!fastPath)
+    return "reference";
+  OwningOpRef<ModuleOp> clone = module.clone();
+  PassManager pm(module.getContext());
+  pm.addPass(createLowbitInterchangeABI());
+  pm.addPass(createLowbitSelectSchedules());
+  if (failed(pm.run(*clone)))
+    return "reference";
+  std::string text = "reference";
+  clone->walk([&](MpgemmOp op) {
+    if (ScheduleAttr schedule = op.getScheduleAttr()) {
+      llvm::raw_string_ostream os(text);
+      text.clear();
+      os << schedule;
+    }
+  });
+  return text;
+}
+
+} // namespace
+
+llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
+                                                          const MpgemmCase &spec,
+                                                          const Limits &limits,
+                                                          const MpgemmBenchOptions &options) {
+  MpgemmResult result;
+  result.spec = spec;
+  result.threads = lowbit_num_threads();
+  std::string source = spec.mlirSource();
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
+  if (!module)
+    return makeError(spec.name() + ": the benchmark function does not parse");
+  result.schedule = scheduleOf(*module, options.fastPath);
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  FunctionType type = func.getFunctionType();
+  std::vector<std::string> roles = {"a", "w", "s"};
+  if (spec.zeroPoints)
+    roles.push_back("z");
+  if (spec.tensorScale)
+    roles.push_back("ts");
+  if (spec.activations == "si8")
+    roles.push_back("as");
+
+  // Inputs.
+  std::vector<HostTensor> inputs;
+  for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
+    auto tensor = cast<RankedTensorType>(argType);
+    llvm::Expected<HostTensor> random = randomTensor(
+        tensor.getElementType(), tensor.getShape(),
+        rangeFor(roles[index], tensor.getElementType(), options.seed * 16 + index));
+    if (!random)
+      return random.takeError();
+    inputs.push_back(std::move(*random));
+  }
+  // The reference on the first and last rows, before the module is lowered in place.
+  std::vector<int64_t> rows = {0};
+  if (spec.m > 1)
+    rows.push_back(spec.m - 1);
+  MpgemmCase sampled = spec;
+  sampled.m = static_cast<int64_t>(rows.size());
+  OwningOpRef<ModuleOp> referenceModule = parseSourceString<ModuleOp>(sampled.mlirSource(), &context);
+  std::vector<HostTensor> referenceInputs = inputs;
+  {
+    const HostTensor &a = inputs[0];
+    HostTensor &ra = referenceInputs[0];
+    int64_t rowBytes = static_cast<int64_t>(a.bytes.size()) / spec.m;
+    ra.shape[0] = sampled.m;
+    ra.bytes.assign(rowBytes * sampled.m, 0);
+    for (auto [i, row] : llvm::enumerate(rows))
+      std::memcpy(ra.bytes.data() + i * rowBytes, a.bytes.data() + row * rowBytes, rowBytes);
+    if (spec.activations == "si8") {
+      const HostTensor &as = inputs.back();
+      HostTensor &ras = referenceInputs.back();
+      ras.shape[0] = sampled.m;
+      ras.bytes.assign(4 * sampled.m, 0);
+      for (auto [i, row] : llvm::enumerate(rows))
+        std::memcpy(ras.bytes.data() + 4 * i, as.bytes.data() + 4 * row, 4);
+    }
+  }
+  llvm::Expected<std::vector<HostTensor>> expected = runReference(
+      referenceModule->lookupSymbol<func::FuncOp>("main"), referenceInputs);
+  if (!expected)
+    return expected.takeError();
+
+  // Compile.
+  auto compileStart = std::chrono::steady_clock::now();
+  JitOptions jitOptions;
+  jitOptions.pipeline.fastPath = options.fastPath;
+  llvm::Expected<std::unique_ptr<JitFunction>> jit =
+      JitFunction::compile(*module, "main", jitOptions);
+  if (!jit)
+    return jit.takeError();
+  result.compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
+
+  // The weight side (weights, scales, zero points, tensor scale) in rotated copies.
+  int64_t weightBytes = 0;
+  std::vector<size_t> weightSide;
+  for (size_t i = 1; i < inputs.size(); ++i)
+    if (roles[i] != "as") {
+      weightSide.push_back(i);
+      weightBytes += static_cast<int64_t>(inputs[i].bytes.size());
+    }
+  result.weightBytes = static_cast<double>(weightBytes);
+  int64_t rotate = options.rotateBytes > 0
+                       ? options.rotateBytes
+                       : std::max<int64_t>(int64_t(64) << 20, 4 * lastLevelCacheBytes());
+  result.copies = std::max<int64_t>(1, (rotate + weightBytes - 1) / weightBytes);
+  std::vector<std::vector<std::vector<uint8_t>>> copies(result.copies);
+  for (auto &copy : copies)
+    for (size_t i : weightSide)
+      copy.push_back(inputs[i].bytes);
+
+  auto resultType = cast<RankedTensorType>(type.getResult(0));
+  std::vector<float> output(resultType.getNumElements());
+  auto callWith = [&](int64_t copyIndex) -> llvm::Error {
+    std::vector<void *> arguments;
+    size_t next = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (llvm::is_contained(weightSide, i))
+        arguments.push_back(copies[copyIndex][next++].data());
+      else
+        arguments.push_back(inputs[i].bytes.data());
+    }
+    void *out = output.data();
+    return (*jit)->call(arguments, {out});
+  };
+
+  // Check.
+  if (llvm::Error error = callWith(0))
+    return std::move(error);
+  llvm::Expected<std::vector<double>> reference = decodeValues((*expected)[0]);
+  if (!reference)
+    return reference.takeError();
+  double largest = 0, worst = 0;
+  for (auto [i, row] : llvm::enumerate(rows))
+    for (int64_t j = 0; j < spec.n; ++j) {
+      double want = (*reference)[i * spec.n + j];
+      double got = output[row * spec.n + j];
+      largest = std::max(largest, std::fabs(want));
+      double error = std::fabs(got - want);
+      if (std::isnan(error))
+        error = INFINITY;
+      worst = std::max(worst, error);
+    }
+  result.maxRelErr = largest > 0 ? worst / largest : worst;
+  if (!(result.maxRelErr <= options.tolerance))
+    return makeError(spec.name() + ": the results differ from the reference: the largest error " +
+                     "is " + llvm::formatv("{0:e2}", result.maxRelErr).str() +
+                     " of the largest |y| (tolerance " +
+                     llvm::formatv("{0:e2}", options.tolerance).str() + ")");
+
+  // Time.
+  for (int warm = 0; warm < 2; ++warm)
+    if (llvm::Error error = callWith((warm + 1) % result.copies))
+      return std::move(error);
+  std::vector<double> times;
+  double elapsed = 0;
+  for (int64_t call = 0; call < options.maxCalls; ++call) {
+    auto start = std::chrono::steady_clock::now();
+    if (llvm::Error error = callWith(call % result.copies))
+      return std::move(error);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    times.push_back(seconds);
+    elapsed += seconds;
+    if (elapsed >= options.seconds && static_cast<int64_t>(times.size()) >= options.minCalls)
+      break;
+  }
+  result.calls = static_cast<int64_t>(times.size());
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  double median = times[times.size() / 2];
+  result.timeMs = median * 1e3;
+  result.gbps = result.weightBytes / median / 1e9;
+  result.bwFraction = limits.readBandwidth.value > 0 ? result.gbps / limits.readBandwidth.value : 0;
+  result.gops = 2.0 * spec.m * spec.n * spec.k / median / 1e9;
+  bool int8 = result.schedule.find("int8_dot") != std::string::npos;
+  result.peak = int8 ? "int8" : "fma";
+  double peak = int8 ? limits.int8DotPeak.value : limits.fmaPeak.value;
+  result.peakFraction = peak > 0 ? result.gops / peak : 0;
+  return result;
+}
+
+std::string lowbit::bench::toJson(const MpgemmResult &r, const Limits &limits) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  auto quoted = [](const std::string &s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  const MpgemmCase &c = r.spec;
+  os << "{\"kernel\": " << quoted(c.name()) << ", \"m\": " << c.m << ", \"k\": " << c.k
+     << ", \"n\": " << c.n << ", \"weights\": " << quoted(c.codebook.empty() ? c.weights : c.codebook)
+     << ", \"activations\": " << quoted(c.activations) << ", \"group\": " << c.group
+     << ", \"scale\": " << quoted(c.scale) << ", \"zero_points\": " << (c.zeroPoints ? "true" : "false")
+     << ", \"time_ms\": " << llvm::format("%.4f", r.timeMs)
+     << ", \"weight_bytes\": " << static_cast<int64_t>(r.weightBytes)
+     << ", \"gbps\": " << llvm::format("%.2f", r.gbps)
+     << ", \"bw_fraction\": " << llvm::format("%.3f", r.bwFraction)
+     << ", \"gops\": " << llvm::format("%.1f", r.gops)
+     << ", \"peak_fraction\": " << llvm::format("%.3f", r.peakFraction)
+     << ", \"peak\": " << quoted(r.peak) << ", \"max_rel_err\": " << llvm::format("%.3g", r.maxRelErr)
+     << ", \"schedule\": " << quoted(r.schedule) << ", \"threads\": " << r.threads
+     << ", \"calls\": " << r.calls << ", \"copies\": " << r.copies
+     << ", \"compile_s\": " << llvm::format("%.2f", r.compileSeconds)
+     << ", \"isa\": " << quoted(limits.isa.describe())
+     << ", \"read_gbps\": " << llvm::format("%.2f", limits.readBandwidth.value)
+     << ", \"fma_gflops\": " << llvm::format("%.1f", limits.fmaPeak.value)
+     << ", \"int8_gops\": " << llvm::format("%.1f", limits.int8DotPeak.value) << "}";
+  return text;
+}

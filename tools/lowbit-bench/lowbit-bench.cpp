@@ -1,0 +1,197 @@
+//===- lowbit-bench.cpp - Kernel speed as fractions of the machine's limits --===//
+//
+//   lowbit-bench                      the default set of lowbit.mpgemm cases (a table)
+//   lowbit-bench --quick --json       a small set, one JSON object per case
+//   lowbit-bench --m=1 --k=4096 --n=4096 --weights=ui4 --activations=si8 --zero
+//
+// Measures, in the same run, the read bandwidth, the FMA peak and the int8 dot peak of this
+// machine (lib/Bench/MachineLimits.cpp), then compiles, checks and times every case
+// (lib/Bench/MpgemmBench.cpp) with its weights streamed from DRAM.
+//
+//===----------------------------------------------------------------------===//
+#include "lowbit/Bench/MachineLimits.h"
+#include "lowbit/Bench/MpgemmBench.h"
+#include "lowbit/InitAll.h"
+#include "lowbit/Runtime/Threads.h"
+#include "lowbit/Target/Jit.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::bench;
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory benchCategory("lowbit-bench options");
+static cl::opt<bool> json("json", cl::desc("One JSON object per case on stdout (and the limits "
+                                           "first)"),
+                          cl::cat(benchCategory));
+static cl::opt<bool> quick("quick", cl::desc("A small set: M in {1, 16}, 4096 x 4096, 4-bit"),
+                           cl::cat(benchCategory));
+static cl::opt<int64_t> mOption("m", cl::desc("One case: rows of the activations, e.g. --m=1"),
+                                cl::init(0), cl::cat(benchCategory));
+static cl::opt<int64_t> kOption("k", cl::desc("One case: K"), cl::init(4096), cl::cat(benchCategory));
+static cl::opt<int64_t> nOption("n", cl::desc("One case: N"), cl::init(4096), cl::cat(benchCategory));
+static cl::opt<std::string> weightsOption("weights", cl::desc("One case: weight type, e.g. ui4"),
+                                          cl::init("ui4"), cl::cat(benchCategory));
+static cl::opt<std::string> actOption("activations",
+                                      cl::desc("One case: f32, f16, bf16 or si8 (per-token "
+                                               "scales)"),
+                                      cl::init("si8"), cl::cat(benchCategory));
+static cl::opt<int64_t> groupOption("group", cl::desc("One case: group size along K (0: per "
+                                                      "channel)"),
+                                    cl::init(128), cl::cat(benchCategory));
+static cl::opt<std::string> scaleOption("scale", cl::desc("One case: scale type"),
+                                        cl::init("f16"), cl::cat(benchCategory));
+static cl::opt<bool> zeroOption("zero", cl::desc("One case: integer zero points"),
+                                cl::cat(benchCategory));
+static cl::opt<std::string> scheduleOption(
+    "schedule",
+    cl::desc("One case: a #lowbit.schedule to use instead of the cost model's, e.g. "
+             "--schedule='#lowbit.schedule<int8_dot, workers = 8, tile = [1, 32, 32]>'"),
+    cl::cat(benchCategory));
+static cl::opt<std::string> filter("filter",
+                                   cl::desc("Only cases whose name contains this text, e.g. "
+                                            "--filter=_ui4_"),
+                                   cl::cat(benchCategory));
+static cl::opt<bool> fastPath("fast-path", cl::desc("Use the fast path (false: the reference "
+                                                    "lowering)"),
+                              cl::init(true), cl::cat(benchCategory));
+static cl::opt<double> seconds("seconds", cl::desc("Time per case in seconds"), cl::init(0.5),
+                               cl::cat(benchCategory));
+static cl::opt<int64_t> rotateMiB(
+    "rotate-mib",
+    cl::desc("MiB of weight copies the timed calls rotate over (default: 4x the last-level "
+             "cache, at least 64); 1 keeps one copy (weights in cache)"),
+    cl::init(0), cl::cat(benchCategory));
+static cl::opt<uint64_t> seedOption("seed",
+                                    cl::desc("Seed of the random inputs (default: a fresh one, "
+                                             "printed)"),
+                                    cl::init(0), cl::cat(benchCategory));
+static cl::opt<double> tolerance("tolerance",
+                                 cl::desc("Largest accepted error against the reference, "
+                                          "relative to the largest |result|"),
+                                 cl::init(1e-3), cl::cat(benchCategory));
+static cl::opt<bool> skipLimits("skip-limits",
+                                cl::desc("Do not measure the limits (ratios are then 0); for "
+                                         "tests"),
+                                cl::cat(benchCategory));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(benchCategory);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "lowbit-bench: kernel speed as fractions of this machine's "
+                              "limits\n");
+  auto reject = [](const llvm::Twine &message) {
+    llvm::WithColor::error(llvm::errs(), "lowbit-bench") << message << "\n";
+    return 1;
+  };
+  if (mOption < 0 || kOption <= 0 || nOption <= 0 || groupOption < 0)
+    return reject("--m must be at least 0 (0: the default set), --k and --n at least 1, "
+                  "--group at least 0");
+  if (!(seconds > 0) || rotateMiB < 0 || !(tolerance > 0))
+    return reject("--seconds and --tolerance must be positive, --rotate-mib at least 0");
+  DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  lowbit::registerAllDialects(registry);
+  initializeJit(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  int threads = lowbit_num_threads();
+  Limits limits;
+  if (!skipLimits) {
+    llvm::errs() << "lowbit-bench: measuring this machine's limits on " << threads
+                 << " threads...\n";
+    limits = measureLimits(threads);
+  } else {
+    limits.isa = detectIsa();
+    limits.threads = threads;
+  }
+  if (json)
+    llvm::outs() << "{\"limits\": true, \"isa\": \"" << limits.isa.describe()
+                 << "\", \"threads\": " << threads << ", \"read_gbps\": "
+                 << llvm::format("%.2f", limits.readBandwidth.value) << ", \"fma_gflops\": "
+                 << llvm::format("%.1f", limits.fmaPeak.value) << ", \"int8_gops\": "
+                 << llvm::format("%.1f", limits.int8DotPeak.value) << ", \"fma_how\": \""
+                 << limits.fmaPeak.how << "\", \"int8_how\": \"" << limits.int8DotPeak.how
+                 << "\"}\n";
+  else
+    llvm::outs() << "limits (" << limits.isa.describe() << ", " << threads << " threads): read "
+                 << llvm::format("%.1f", limits.readBandwidth.value) << " GB/s, FMA "
+                 << llvm::format("%.0f", limits.fmaPeak.value) << " GFLOP/s ("
+                 << limits.fmaPeak.instruction << "), int8 dot "
+                 << llvm::format("%.0f", limits.int8DotPeak.value) << " GOP/s ("
+                 << limits.int8DotPeak.instruction << ")\n";
+
+  std::vector<MpgemmCase> cases;
+  if (mOption > 0) {
+    MpgemmCase c;
+    c.m = mOption;
+    c.k = kOption;
+    c.n = nOption;
+    c.weights = weightsOption;
+    c.activations = actOption;
+    c.group = groupOption;
+    c.scale = scaleOption;
+    c.zeroPoints = zeroOption;
+    c.schedule = scheduleOption;
+    cases.push_back(c);
+  } else {
+    for (MpgemmCase &c : defaultMpgemmCases(quick))
+      if (filter.empty() || c.name().find(filter) != std::string::npos)
+        cases.push_back(c);
+  }
+  MpgemmBenchOptions options;
+  options.fastPath = fastPath;
+  options.seconds = seconds;
+  options.rotateBytes = rotateMiB << 20;
+  options.tolerance = tolerance;
+  options.seed = seedOption ? seedOption.getValue()
+                            : static_cast<uint64_t>(
+                                  std::chrono::steady_clock::now().time_since_epoch().count()) %
+                                  1000000007;
+  llvm::errs() << "lowbit-bench: random inputs from --seed=" << options.seed << "\n";
+  if (!json)
+    llvm::outs() << llvm::format("%-5s %-13s %-26s %-5s %10s %8s %6s %9s %6s %9s  %s\n", "M",
+                                 "K x N", "weights", "act", "time(ms)", "GB/s", "BW%", "GOP/s",
+                                 "peak%", "rel.err", "schedule");
+  int failures = 0;
+  for (auto [index, c] : llvm::enumerate(cases)) {
+    llvm::errs() << "\r[" << index + 1 << "/" << cases.size() << "] " << c.name()
+                 << "                    ";
+    llvm::Expected<MpgemmResult> result = runMpgemmCase(context, c, limits, options);
+    if (!result) {
+      ++failures;
+      llvm::errs() << "\n";
+      llvm::WithColor::error(llvm::errs(), "lowbit-bench")
+          << llvm::toString(result.takeError()) << "\n";
+      continue;
+    }
+    if (json) {
+      llvm::outs() << toJson(*result, limits) << "\n";
+    } else {
+      std::string shape = std::to_string(c.k) + "x" + std::to_string(c.n);
+      llvm::outs() << llvm::format("%-5lld %-13s %-26s %-5s %10.4f %8.2f %5.1f%% %9.1f %5.1f%% %9.2g  %s\n",
+                                   (long long)c.m, shape.c_str(), c.format().c_str(),
+                                   c.activations.c_str(), result->timeMs, result->gbps,
+                                   100 * result->bwFraction, result->gops,
+                                   100 * result->peakFraction, result->maxRelErr,
+                                   result->schedule.c_str());
+    }
+    llvm::outs().flush();
+  }
+  llvm::errs() << "\n";
+  return failures ? 1 : 0;
+}
