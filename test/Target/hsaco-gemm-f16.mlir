@@ -1,4 +1,4 @@
-// The f16 GEMM of issue 3 for HIP: one wave (64 workers) per 16x16 tile of C, one
+// The f16 tile GEMM for HIP: one wave (64 workers) per 16x16 tile of C, one
 // v_mfma_f32_16x16x16f16 per step of K, layouts = the mfma fragment layouts. The whole
 // lowbit-pipeline-hsaco, as AMDGCN assembly (format=isa) and as an HSACO ELF (format=bin), for
 // gfx90a and gfx942. (Implementation: lib/Conversion/TileToROCDL, lib/Pipelines/Pipelines.cpp.)

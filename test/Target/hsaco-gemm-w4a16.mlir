@@ -1,4 +1,4 @@
-// The int4-weight GEMM of issue 3 for HIP: C[M, N] = A[M, K] * ((W - 8) * scale), with the
+// The int4-weight tile GEMM for HIP: C[M, N] = A[M, K] * ((W - 8) * scale), with the
 // 4-bit weights pre-packed so that each lane loads one i16 word holding the 4 codes of its
 // mfma 16x16x16 B fragment, tile.view reinterprets it, tile.cast converts the codes to f16,
 // the per-column scales are broadcast from a 1x16 tile. One wave per 16x16 tile of C. The
