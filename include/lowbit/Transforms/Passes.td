@@ -40,12 +40,11 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       4 with NEON) or, for `target=cuda`, `gpu-threads` threads;
     - `int8_dot` when the weights are integers and the activations signed integers of at most
       8 bits (per-tensor or per-token scales, no zero points), on x86 with AVX2; `fma` otherwise;
-    - the tile: all rows of a small M (at most 4: decode) with 4 vectors of columns per block,
-      3 or 4 rows with 2-3 vectors otherwise; fewer columns while there would be fewer than 4
-      blocks per thread; K in steps of 32 codes (fewer when the group size needs it);
+    - the tile: all rows of a small M (at most 4: decode), 4 rows otherwise, with 2 vectors
+      of columns per block (1 while there would be fewer than 4 blocks per thread); K in steps
+      of 32 codes (fewer when the group size needs it);
     - `packing = prepacked` for constant weights, `interchange` for run-time ones;
-    - `scale_groups`: the largest divisor of the number of groups up to 16 (whole bytes of
-      integer zero points).
+    - `scale_groups`: 1, or as many as make whole bytes of integer zero points.
     An op that already has a schedule keeps it: the schedule is checked against the op, and a
     misfit is an error at the op naming the field. Ops the fast path does not take stay
     without schedule (and on the reference lowering, `lowbit-to-linalg`); a schedule written
@@ -56,8 +55,8 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
     %y = lowbit.mpgemm %a, %w scale(%s) {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>}
       : (tensor<1x4096xsi8>, tensor<4096x4096xui4>, tensor<4096x32xf16>) -> tensor<1x4096xf32>
     // gets (on an AVX2 host)
-    {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 32, 32], packing = interchange,
-                                 scale_groups = 16, split_k = 1, unroll = 1>}
+    {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange,
+                                 scale_groups = 1, split_k = 1, unroll = 1>}
     ```
   }];
   let options = [

@@ -144,18 +144,33 @@ public:
     RegType accType = h.reg({TM, TN}, f32, mpgemmResultLayout(s));
     makeViews();
 
+    // The last block of a dimension that the tile does not divide moves back to end at the
+    // edge, overlapping its neighbour: both compute the overlapped results alike and write the
+    // same values, and every block stays inside (no masked accesses, which are slow on CPUs).
+    // Prepacked weights are laid out per block of N, so there only M blocks move.
+    bool shiftM = p.m % TM != 0 && p.m > TM;
+    bool shiftN = p.n % TN != 0 && p.n > TN && s.getPacking() == WeightPacking::Interchange;
+    if (shiftM)
+      m0 = arith::MinSIOp::create(b, h.loc, m0, h.index(p.m - TM));
+    if (shiftN)
+      n0 = arith::MinSIOp::create(b, h.loc, n0, h.index(p.n - TN));
+    bool insideM = p.m % TM == 0 || shiftM, insideN = p.n % TN == 0 || shiftN;
+
     // Interior blocks (the whole tile inside M and N) read and write without masks; the
     // others (at the right and bottom edges) keep them.
-    bool alwaysInterior = p.n % TN == 0 && p.m % TM == 0;
-    if (alwaysInterior) {
+    if (insideM && insideN) {
       blockBody(m0, n0, accType, /*interior=*/true);
     } else {
-      Value inside = arith::AndIOp::create(
-          b, h.loc,
-          arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::sle, h.add(n0, TN),
-                                h.index(p.n)),
-          arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::sle, h.add(m0, TM),
-                                h.index(p.m)));
+      auto fits = [&](Value start, int64_t tile, int64_t extent) {
+        return arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::sle, h.add(start, tile),
+                                     h.index(extent))
+            .getResult();
+      };
+      Value inside = insideM   ? fits(n0, TN, p.n)
+                     : insideN ? fits(m0, TM, p.m)
+                               : arith::AndIOp::create(b, h.loc, fits(n0, TN, p.n),
+                                                       fits(m0, TM, p.m))
+                                     .getResult();
       auto ifOp = scf::IfOp::create(b, h.loc, TypeRange(), inside, /*addThenBlock=*/true,
                                     /*addElseBlock=*/true);
       OpBuilder::InsertionGuard guard(b);
@@ -375,7 +390,8 @@ private:
       Value column = arith::DivUIOp::create(b, h.loc, h.mul(k, p.actBits), h.index(8));
       Value raw =
           h.load(actView, m0, column,
-                 h.reg({TM, bytes}, sig.act, layout::replicated(W) * layout::local({TM, bytes})));
+                 h.reg({TM, bytes}, sig.act, layout::replicated(W) * layout::local({TM, bytes})),
+                 interior && fullSteps);
       a = h.viewAs(raw, h.reg({TM, TK}, p.actType, aLayout));
     }
     // Weight codes [TK, TN].

@@ -17,6 +17,12 @@
 //   act_scale [M] or [1], bias [N], tensor_scale [1]
 //   out      [M, N]
 //
+// Block (bn, bm) covers rows m0 = bm * TM and columns n0 = bn * TN, except that the last
+// block of a dimension the tile does not divide moves back to end at the edge (m0 = M - TM;
+// n0 = N - TN with interchange weights), overlapping its neighbour: the overlapped results are
+// computed alike by both and written twice with the same values. Blocks inside the matrix
+// read and write with `in_bounds`; only tiles larger than the matrix keep masked edges.
+//
 // Its body, per block (m0, n0):
 //   acc = 0                                                      [TM, TN] f32
 //   for each block of GB groups:
