@@ -60,7 +60,7 @@ tile.kernel @row_loads(%s: memref<?xf16>, %y: memref<?xf32>) grid [1] workers 8 
 // On AVX512-VNNI hosts the 8 lanes are one 256-bit vector (AVX512VL): 8 vpdpbusd in
 // two accumulator chains.
 // VNNI-LABEL: func.func private @dot_u4s8(
-// VNNI-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// VNNI-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"(%{{.+}}, %{{.+}}, %{{.+}}) : (vector<8xi32>, vector<32xi8>, vector<32xi8>) -> vector<8xi32>
 // VNNI-NOT: pmadd
 #A = #tile.layout<replicated(8).local(1,32)>
 #B = #tile.layout<layout<shape=[32,8], modes=[4,2,4,8], spatial=[3], local=[0,2,1]>>

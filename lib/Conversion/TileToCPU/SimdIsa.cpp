@@ -159,7 +159,11 @@ Value tile::emitDpbusd(OpBuilder &b, Location loc, const CpuTarget &target, Valu
                      StringRef name = piece == 512   ? "llvm.x86.avx512.vpdpbusd.512"
                                       : piece == 256 ? "llvm.x86.avx512.vpdpbusd.256"
                                                      : "llvm.x86.avx512.vpdpbusd.128";
-                     return callIntrinsic(b, loc, p[0].getType(), name, {p[0], p[1], p[2]});
+                     // LLVM 22 declares the byte operands as vectors of i8.
+                     auto bytes = VectorType::get({piece / 8}, b.getI8Type());
+                     Value u8 = vector::BitCastOp::create(b, loc, bytes, p[1]);
+                     Value s8 = vector::BitCastOp::create(b, loc, bytes, p[2]);
+                     return callIntrinsic(b, loc, p[0].getType(), name, {p[0], u8, s8});
                    });
 }
 

@@ -1,0 +1,53 @@
+// The fast path's code for CPUs other than the host: the whole lowbit-pipeline-llvm for a given
+// target CPU and triple, translated to LLVM IR and assembled by llc, whatever machine runs the
+// test. A decode layer with int8 activations (int8_dot) and a prefill layer with f16
+// activations (fma), 4-bit weights in groups of 128.
+// RUN: lowbit-opt %s --lowbit-pipeline-llvm="target-cpu=znver3 target-triple=x86_64-unknown-linux-gnu" | mlir-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver3 | FileCheck %s --check-prefix=AVX2
+// RUN: lowbit-opt %s --lowbit-pipeline-llvm="target-cpu=znver4 target-triple=x86_64-unknown-linux-gnu" | mlir-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 | FileCheck %s --check-prefix=AVX512
+// RUN: lowbit-opt %s --lowbit-pipeline-llvm="target-cpu=cortex-a76 target-triple=aarch64-unknown-linux-gnu" | mlir-translate --mlir-to-llvmir | llc -O3 -mtriple=aarch64-unknown-linux-gnu -mcpu=cortex-a76 | FileCheck %s --check-prefix=NEON
+
+// AVX2 (8 lanes): the int8 dot is vpmaddubsw chained in i16, closed by vpmaddwd; the f16
+// activations convert with vcvtph2ps and meet the weights in ymm FMAs. No 512-bit registers.
+// AVX2-LABEL: mpgemm_0:
+// AVX2: vpmaddubsw {{.*}}%ymm
+// AVX2: vpmaddwd {{.*}}%ymm
+// AVX2-NOT: zmm
+// AVX2-LABEL: gemv:
+// AVX2: __kmpc_fork_call
+// AVX2-LABEL: mpgemm_1:
+// AVX2: vcvtph2ps
+// AVX2: vfmadd{{[0-9]+}}ps {{.*}}%ymm
+// AVX2-NOT: zmm
+// AVX2-LABEL: gemm:
+
+// AVX-512 with VNNI (16 lanes): one vpdpbusd per pair of byte vectors, FMAs on zmm.
+// AVX512-LABEL: mpgemm_0:
+// AVX512-NOT: vpmaddubsw
+// AVX512: vpdpbusd {{.*}}%zmm
+// AVX512-NOT: vpmaddubsw
+// AVX512-LABEL: gemv:
+// AVX512-LABEL: mpgemm_1:
+// AVX512: vfmadd{{[0-9]+}}ps {{.*}}%zmm
+// AVX512-LABEL: gemm:
+
+// NEON (4 lanes): no x86 byte dot, so both layers take fma on 4 x f32.
+// NEON-LABEL: mpgemm_0:
+// NEON: fmla v{{[0-9]+}}.4s
+// NEON-LABEL: gemv:
+// NEON: __kmpc_fork_call
+// NEON-LABEL: mpgemm_1:
+// NEON: fmla v{{[0-9]+}}.4s
+
+func.func @gemv(%a: tensor<1x256xsi8>, %w: tensor<64x256xui4>, %s: tensor<64x2xf16>, %as: tensor<1xf32>) -> tensor<1x64xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<1x256xsi8>, tensor<64x256xui4>, tensor<64x2xf16>, tensor<1xf32>) -> tensor<1x64xf32>
+  return %y : tensor<1x64xf32>
+}
+
+func.func @gemm(%a: tensor<8x256xf16>, %w: tensor<64x256xui4>, %s: tensor<64x2xf16>) -> tensor<8x64xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>}
+         : (tensor<8x256xf16>, tensor<64x256xui4>, tensor<64x2xf16>) -> tensor<8x64xf32>
+  return %y : tensor<8x64xf32>
+}
