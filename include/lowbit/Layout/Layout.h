@@ -141,7 +141,6 @@ public:
   int64_t getNumElements() const;
   /// How many (worker, local) pairs hold each element: the product of the replication digits.
   int64_t getReplication() const;
-  bool isReplicated() const { return getReplication() != 1; }
 
   // --- The map --------------------------------------------------------------------------------
   /// Logical index held by (worker, local). Precondition: 0 <= worker < getNumWorkers() and

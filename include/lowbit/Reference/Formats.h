@@ -84,7 +84,6 @@ public:
   /// Meaningful for Float; for E8M0 it is informative only (e8m0, bias 127, unsigned, NaN).
   const FloatSpec &floatSpec() const { return spec_; }
   bool isInteger() const { return kind_ == FormatKind::SignedInt || kind_ == FormatKind::UnsignedInt; }
-  bool isFloatLike() const { return kind_ == FormatKind::Float || kind_ == FormatKind::E8M0; }
 
   /// Smallest and largest finite value.
   double minValue() const;

@@ -190,13 +190,6 @@ struct ReduceExchange : ExchangeLowering<ReduceOp> {
 
 } // namespace
 
-bool tile::canExchange(Operation *op) {
-  if (!isa<DotOp, ReduceOp>(op))
-    return false;
-  return llvm::all_of(llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()),
-                      [](Type type) { return cast<RegType>(type).hasLayout(); });
-}
-
 int64_t tile::getExchangeBytes(Operation *op) {
   int64_t bytes = 0;
   for (Value reg : exchangedOperands(op))

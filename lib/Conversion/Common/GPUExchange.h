@@ -28,10 +28,6 @@ namespace lowbit::tile {
 /// The attribute on an op lowered through the scratch: the index of the scratch attribution.
 inline constexpr llvm::StringLiteral kExchangeAttr = "tile.exchange_scratch";
 
-/// Whether `op` (tile.dot or tile.reduce) can take the general path: its register values have
-/// layouts. Every dot and reduce that passes the verifier can.
-bool canExchange(mlir::Operation *op);
-
 /// Bytes of scratch the exchange of `op` needs: each register operand row-major, its elements
 /// in their storage type (sub-byte ones in a byte each), each operand 16-byte aligned.
 int64_t getExchangeBytes(mlir::Operation *op);
