@@ -171,6 +171,18 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
           << "): a step of K stays inside one group";
     return why;
   }
+  if (schedule.getSplitK() != 1) {
+    error << "split_k = " << schedule.getSplitK()
+          << " is not implemented: every block covers the whole of K (use split_k = 1)";
+    return why;
+  }
+  int64_t groupCodes = problem.numGroups > 1 ? problem.groupSize : problem.k;
+  int64_t steps = (groupCodes + tileK - 1) / tileK;
+  if (steps % schedule.getUnroll()) {
+    error << "unroll (" << schedule.getUnroll() << ") must divide the steps of K per group ("
+          << steps << ")";
+    return why;
+  }
   if (schedule.getPacking() == WeightPacking::Interchange && stepBits(problem, schedule) % 8) {
     error << "tile K (" << tileK << ") times " << problem.weightBits
           << " bits must be whole bytes with packing = interchange";

@@ -326,9 +326,7 @@ private:
     RegType accType = cast<RegType>(acc.getType());
     int64_t groupSize = p.numGroups > 1 ? p.groupSize : p.k;
     int64_t steps = (groupSize + TK - 1) / TK;
-    int64_t unroll = std::max<int64_t>(1, s.getUnroll());
-    if (steps % unroll)
-      unroll = 1;
+    int64_t unroll = s.getUnroll(); // divides steps (checkMpgemmSchedule)
     Value k0 = h.mul(group, p.groupSize);
     Value zero = h.splat(int8 ? Attribute(b.getI32IntegerAttr(0)) : Attribute(b.getF32FloatAttr(0)),
                          partialType);
