@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The main job on the bundled example: installs what is missing, builds, draws random inputs for
 # examples/mpgemm.mlir (a W4A16 layer with group-wise scales and zero points), compiles and runs
-# it with the JIT, runs the scalar reference on the same inputs, and prints both results, their
-# largest difference and the speed.
+# it with the JIT (the fast path: vectorized tile kernels on all cores), runs the scalar
+# reference on the same inputs, and prints both results, their largest difference and the
+# speed; then times the same kind of layer at LLM size with lowbit-bench, as fractions of this
+# machine's read bandwidth and compute peaks measured in the same run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${LOWBIT_BUILD_DIR:-$root/build}"
 bash "$root/scripts/install-deps.sh"
-bash "$root/scripts/build.sh" lowbit-run lowbit-npy lowbit-opt
+bash "$root/scripts/build.sh" lowbit-run lowbit-npy lowbit-opt lowbit-bench
 
 bin="$build/bin"
 work="$build/demo"
@@ -29,9 +31,11 @@ echo "== lowered IR (first lines of lowbit-pipeline-linalg)"
 "$bin/lowbit-opt" "$example" --lowbit-pipeline-linalg | sed -n '1,12p'
 
 echo "== JIT (lowbit-pipeline-llvm, this CPU)"
-"$bin/lowbit-run" "$example" "${inputs[@]}" --output=@"$work/y.jit.npy" --time --repeat=20 \
+"$bin/lowbit-run" "$example" "${inputs[@]}" --output=@"$work/y.jit.npy" --time --repeat=50 \
   2> "$work/time.txt"
 cat "$work/time.txt"
+"$bin/lowbit-run" "$example" --fast-path=false "${inputs[@]}" --output=@"$work/y.slow.npy" \
+  --time --repeat=20 2> "$work/time-reference-lowering.txt"
 echo "== reference (lib/Reference, scalar, double accumulation)"
 "$bin/lowbit-run" "$example" --engine=reference "${inputs[@]}" --output=@"$work/y.ref.npy"
 
@@ -47,8 +51,13 @@ PY
 "$bin/lowbit-npy" compare "$work/y.ref.npy" "$work/y.jit.npy" --atol=1e-4 --rtol=1e-4
 
 run_ms=$(sed -n 's/.*run \([0-9.]*\) ms.*/\1/p' "$work/time.txt")
-awk -v ms="$run_ms" 'BEGIN {
-  flops = 2 * 4 * 256 * 1024; bytes = 256 * 1024 / 2 + 256 * 8 * 2 + 256 * 8 / 2;
-  printf "== speed: %.3f ms per call = %.2f GFLOP/s, %.2f GB/s of quantized weights (reference lowering: correct, not yet fast)\n",
-         ms, flops / ms / 1e6, bytes / ms / 1e6;
+slow_ms=$(sed -n 's/.*run \([0-9.]*\) ms.*/\1/p' "$work/time-reference-lowering.txt")
+awk -v ms="$run_ms" -v slow="$slow_ms" 'BEGIN {
+  flops = 2 * 4 * 256 * 1024;
+  printf "== speed: %.4f ms per call = %.2f GFLOP/s (the reference lowering, --fast-path=false: %.3f ms)\n",
+         ms, flops / ms / 1e6, slow;
 }'
+
+echo "== at LLM size: 4096 x 4096, 4-bit weights in groups of 128 with zero points, weights"
+echo "   streamed from DRAM (lowbit-bench --quick; BW% and peak% are of this machine's limits)"
+"$bin/lowbit-bench" --quick 2> "$work/bench.log" || { cat "$work/bench.log"; exit 1; }

@@ -103,9 +103,10 @@ def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {
       register tensor becomes vector values, one per local (or per 32-bit word of packed
       sub-word elements), and every tile op becomes straight-line vector code over its locals.
       Layouts are evaluated at compile time: loads and stores become vector loads, broadcasts,
-      per-lane row loads with a transposing shuffle, or gathers, as each 32-bit chunk's
+      per-lane row loads transposed by interleave stages, or gathers, as each 32-bit chunk's
       addresses across the lanes allow, behind a run-time check that the tile lies inside
-      the view (otherwise masked gathers and scatters); `tile.view` is free; `tile.cast`
+      the view (otherwise masked gathers and scatters; no check and no masked path for
+      accesses marked `in_bounds`); `tile.view` is free; `tile.cast`
       and the element-wise ops are the shared scalar emitters applied lane-wide;
       `tile.dot` becomes FMA chains for floats and, for integers of at most 8 bits, byte dot
       products (`vpdpbusd` with AVX512-VNNI / AVX-VNNI, `vpmaddubsw` chained in i16 as far
