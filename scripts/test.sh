@@ -12,7 +12,8 @@ ninja -C "$build" mlir-doc >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 log="$(mktemp)"
 /usr/lib/llvm-22/bin/lit -sv "$build/test" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-count() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$log" | tail -n 1; }
+# lit aligns the colons of its summary ("  Passed : 761" next to "  Skipped:   1").
+count() { sed -n "s/^ *$1 *: *\([0-9]*\).*/\1/p" "$log" | tail -n 1; }
 passed=$(count Passed); failed=$(count Failed); unresolved=$(count Unresolved)
 timedout=$(count "Timed Out")
 passed=${passed:-0}
