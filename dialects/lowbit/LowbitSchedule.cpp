@@ -85,7 +85,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   }
   if (parser.parseGreater())
     return {};
-  if (workers == 0 || tile.empty()) {
+  if (!llvm::is_contained(seen, "workers") || tile.empty()) {
     parser.emitError(start, "a schedule needs workers = W and tile = [M, N, K]");
     return {};
   }

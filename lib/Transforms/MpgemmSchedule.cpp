@@ -100,7 +100,9 @@ std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &why
   }
   if (problem.actKind == CodeKind::Ternary || isa<Float8E8M0FNUType>(problem.actType))
     return fail("ternary and E8M0 activations take the reference lowering");
-  problem.constantWeights = matchPattern(op.getW(), m_Constant());
+  // Only dense elements can be re-laid-out at compile time (not dense_resource blobs).
+  DenseElementsAttr weights;
+  problem.constantWeights = matchPattern(op.getW(), m_Constant(&weights));
   return problem;
 }
 
@@ -169,6 +171,11 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
   if (problem.groupSize % tileK != 0 && problem.numGroups > 1) {
     error << "tile K (" << tileK << ") must divide the group size (" << problem.groupSize
           << "): a step of K stays inside one group";
+    return why;
+  }
+  if (!problem.realActivations && (tileK * problem.actBits) % 8) {
+    error << "tile K (" << tileK << ") times " << problem.actBits
+          << " bits of activations must be whole bytes: a step reads whole activation bytes";
     return why;
   }
   if (schedule.getSplitK() != 1) {
@@ -297,7 +304,7 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   int64_t zeroAlign = 1;
   if (problem.hasZero && problem.weightScheme.getZeroPoint() == ZeroPoint::Int)
     zeroAlign = 8 / std::gcd<int64_t>(8, problem.weightBits);
-  int64_t scaleGroups = problem.numGroups > 1 ? std::min(problem.numGroups, zeroAlign) : 1;
+  int64_t scaleGroups = problem.numGroups > 1 ? zeroAlign : 1;
   // The first candidate that fits: the preferred family and packing, then the plainer ones.
   ScheduleAttr chosen;
   for (ScheduleFamily f : {family, ScheduleFamily::FMA})

@@ -22,6 +22,12 @@ struct SelectSchedulesPass : lowbit::impl::LowbitSelectSchedulesBase<SelectSched
     ScheduleTarget scheduleTarget;
     std::optional<CpuTarget> cpu;
     if (target == "cuda") {
+      if (gpuThreads < 32 || gpuThreads > 1024 || gpuThreads % 32) {
+        module.emitError() << "lowbit-select-schedules: gpu-threads must be a multiple of 32 "
+                              "from 32 to 1024, not "
+                           << static_cast<int64_t>(gpuThreads);
+        return signalPassFailure();
+      }
       scheduleTarget.kind = ScheduleTarget::Kind::CUDA;
       scheduleTarget.gpuThreads = gpuThreads;
     } else if (target == "cpu") {
@@ -33,6 +39,11 @@ struct SelectSchedulesPass : lowbit::impl::LowbitSelectSchedulesBase<SelectSched
       }
       cpu = *resolved;
       scheduleTarget.cpu = &*cpu;
+      if (threads < 0) {
+        module.emitError() << "lowbit-select-schedules: threads must be 0 (all) or more, not "
+                           << static_cast<int64_t>(threads);
+        return signalPassFailure();
+      }
       scheduleTarget.threads =
           threads > 0 ? threads : llvm::heavyweight_hardware_concurrency().compute_thread_count();
     } else {

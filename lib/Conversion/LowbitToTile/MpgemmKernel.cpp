@@ -157,9 +157,12 @@ public:
     bool insideM = p.m % TM == 0 || shiftM, insideN = p.n % TN == 0 || shiftN;
 
     // Interior blocks (the whole tile inside M and N) read and write without masks; the
-    // others (at the right and bottom edges) keep them.
+    // others (at the right and bottom edges) keep them. A tile larger than the matrix has no
+    // interior block.
     if (insideM && insideN) {
       blockBody(m0, n0, accType, /*interior=*/true);
+    } else if (TM > p.m || TN > p.n) {
+      blockBody(m0, n0, accType, /*interior=*/false);
     } else {
       auto fits = [&](Value start, int64_t tile, int64_t extent) {
         return arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::sle, h.add(start, tile),
@@ -432,7 +435,8 @@ private:
     }
     if (actScale) {
       Value scale = p.actPerToken ? h.load(actScaleView, m0, h.index(0),
-                                           h.reg({TM, 1}, sig.actScale, mpgemmRowLayout(s)))
+                                           h.reg({TM, 1}, sig.actScale, mpgemmRowLayout(s)),
+                                           interior)
                                   : loadScalar(actScaleView, sig.actScale);
       Type scaleType = p.actScheme.getScaleType();
       scale = h.viewAs(scale, h.withElement(scale, scaleType));

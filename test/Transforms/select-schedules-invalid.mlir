@@ -1,0 +1,357 @@
+// RUN: lowbit-opt %s --split-input-file --verify-diagnostics --lowbit-select-schedules="target-cpu=znver3 threads=2"
+// RUN: lowbit-opt %s --split-input-file --verify-diagnostics --lowbit-select-schedules="target=cuda gpu-threads=32"
+// RUN: not lowbit-opt %s --lowbit-select-schedules="target=rocm" 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not lowbit-opt %s --lowbit-select-schedules="target-cpu=no-such-cpu" 2>&1 | FileCheck %s --check-prefix=CPU
+// RUN: not lowbit-opt %s --lowbit-select-schedules="target=cuda gpu-threads=0" 2>&1 | FileCheck %s --check-prefix=GPU-THREADS
+// RUN: not lowbit-opt %s --lowbit-select-schedules="target=cuda gpu-threads=48" 2>&1 | FileCheck %s --check-prefix=GPU-THREADS48
+// RUN: not lowbit-opt %s --lowbit-select-schedules="threads=-1" 2>&1 | FileCheck %s --check-prefix=THREADS
+
+// Errors of lowbit-select-schedules (lib/Transforms/SelectSchedules.cpp). A schedule written on
+// an op is kept, but checked against it (explainMpgemmScheduleMisfit in
+// lib/Transforms/MpgemmSchedule.cpp): a misfit is an error at the op naming the field. The check
+// does not depend on the target, so the CPU and CUDA runs expect the same errors. A schedule on
+// an op the fast path does not take is an error saying why. Bad pass options are errors on the
+// module.
+
+// TARGET: error: lowbit-select-schedules: target must be cpu or cuda, not 'rocm'
+// GPU-THREADS: error: lowbit-select-schedules: gpu-threads must be a multiple of 32 from 32 to 1024, not 0
+// GPU-THREADS48: error: lowbit-select-schedules: gpu-threads must be a multiple of 32 from 32 to 1024, not 48
+// THREADS: error: lowbit-select-schedules: threads must be 0 (all) or more, not -1
+// CPU: error: lowbit-select-schedules: unknown CPU 'no-such-cpu' for {{.+}} (use an LLVM CPU name such as znver3, znver4, skylake-avx512, or host)
+
+// Every worker holds whole columns: tile N (24 columns of N = 48) must be a multiple of workers.
+func.func @tile_n_not_multiple_of_workers(%a: tensor<4x64xf32>, %w: tensor<48x64xui4>,
+                                          %s: tensor<48xf32>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<fma, workers = 16, tile = [4, 24, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1> does not fit: tile N (24) must be a multiple of workers (16): every worker holds whole columns}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 24, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<48x64xui4>, tensor<48xf32>) -> tensor<4x48xf32>
+  return
+}
+
+// -----
+
+// A step of K stays inside one group: 32 does not divide groups of 48.
+func.func @tile_k_crosses_groups(%a: tensor<4x96xf32>, %w: tensor<16x96xui4>,
+                                 %s: tensor<16x2xf32>) {
+  // expected-error @+1 {{does not fit: tile K (32) must divide the group size (48): a step of K stays inside one group}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 48), scale = f32>}
+         : (tensor<4x96xf32>, tensor<16x96xui4>, tensor<16x2xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Every block covers the whole of K: split-K is not implemented.
+func.func @split_k(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: split_k = 2 is not implemented: every block covers the whole of K (use split_k = 1)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], split_k = 2>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// The step loop is unrolled by a divisor of its trip count: K = 96 is 3 steps of 32.
+func.func @unroll_not_dividing_steps(%a: tensor<4x96xf32>, %w: tensor<16x96xui4>,
+                                     %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: unroll (2) must divide the steps of K per group (3)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], unroll = 2>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x96xf32>, tensor<16x96xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Interchange rows are read a byte at a time: 12 codes of 3 bits are 36 bits.
+func.func @interchange_step_not_bytes(%a: tensor<4x60xf32>, %w: tensor<16x60xui3>,
+                                      %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: tile K (12) times 3 bits must be whole bytes with packing = interchange}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 12]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x60xf32>, tensor<16x60xui3>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Only constant weights can be re-laid-out.
+func.func @prepacked_runtime_weights(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>,
+                                     %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: packing = prepacked needs constant weights (run-time weights arrive in interchange packing)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Prepacked steps are whole 32-bit words per column: 4 codes of 4 bits are 16 bits.
+func.func @prepacked_step_not_words(%a: tensor<4x64xf32>, %s: tensor<16xf32>) {
+  %w = arith.constant dense<9> : tensor<16x64xui4>
+  // expected-error @+1 {{does not fit: tile K (4) times 4 bits must be whole 32-bit words with packing = prepacked}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 4], packing = prepacked>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// int8_dot multiplies integer codes: not float weights (f4E2M1FN)...
+func.func @int8_dot_float_weights(%a: tensor<4x64xsi8>, %as: tensor<f32>,
+                                  %w: tensor<16x64xf4E2M1FN>, %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: family int8_dot needs integer weights and signed integer activations of at most 8 bits with a scheme without zero points (this op has f4E2M1FN weights and si8 activations)}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<4x64xsi8>, tensor<16x64xf4E2M1FN>, tensor<16xf32>, tensor<f32>)
+         -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// ...nor real activations...
+func.func @int8_dot_real_activations(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>,
+                                     %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: family int8_dot needs integer weights and signed integer activations of at most 8 bits with a scheme without zero points (this op has ui4 weights and f16 activations)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf16>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// ...nor unsigned activations.
+func.func @int8_dot_unsigned_activations(%a: tensor<4x64xui8>, %as: tensor<f32>,
+                                         %w: tensor<16x64xsi4>, %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: family int8_dot needs integer weights and signed integer activations of at most 8 bits with a scheme without zero points (this op has si4 weights and ui8 activations)}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<4x64xui8>, tensor<16x64xsi4>, tensor<16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Integer zero points of a block of groups are whole bytes: 3 groups of 4 bits are 12 bits.
+func.func @scale_groups_not_bytes(%a: tensor<4x256xf32>, %w: tensor<16x256xui4>,
+                                  %s: tensor<16x8xf32>, %z: tensor<16x8xui4>) {
+  // expected-error @+1 {{does not fit: scale_groups (3) times 4 bits must be whole bytes: integer zero points are read a byte at a time}}
+  %y = lowbit.mpgemm %a, %w scale(%s) zero(%z)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], scale_groups = 3>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f32, zero = int>}
+         : (tensor<4x256xf32>, tensor<16x256xui4>, tensor<16x8xf32>, tensor<16x8xui4>)
+         -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// weight_layout is a #tile.layout...
+func.func @weight_layout_not_a_layout(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>,
+                                      %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: weight_layout must be a #tile.layout}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], weight_layout = 7>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// ...of the [TK, TN] weight tile...
+func.func @weight_layout_wrong_shape(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>,
+                                     %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: weight_layout column_local(16,2).spatial(1,8) must lay out [32, 16] over 8 workers}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32],
+             weight_layout = #tile.layout<local(1,2).local(16,1).spatial(1,8)>>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// ...over the schedule's workers...
+func.func @weight_layout_wrong_workers(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>,
+                                       %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: weight_layout local(32,1).spatial(1,16) must lay out [32, 16] over 8 workers}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32],
+             weight_layout = #tile.layout<local(32,1).spatial(1,16)>>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// ...in which every worker holds whole columns (here rows alternate between workers)...
+func.func @weight_layout_split_columns(%a: tensor<4x64xf32>, %s: tensor<16xf32>) {
+  %w = arith.constant dense<9> : tensor<16x64xui4>
+  // expected-error @+1 {{does not fit: weight_layout local(16,4).spatial(2,4): worker 0 holds part of column 0 but not all of it; every worker must hold whole columns}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked,
+             weight_layout = #tile.layout<local(16,4).spatial(2,4)>>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// ...and with interchange packing it is the order the rows are stored in.
+func.func @weight_layout_not_interchange(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>,
+                                         %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: with packing = interchange the weight layout is column_local(32,2).spatial(1,8) (each worker reads its rows as they are stored)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32],
+             weight_layout = #tile.layout<local(32,1).spatial(1,8).local(1,2)>>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Ops the fast path does not take: a schedule on them is an error saying why.
+func.func @no_fast_path_dynamic(%a: tensor<?x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: dynamic shapes take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<?x64xf16>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<?x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_empty(%a: tensor<0x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: empty tensors take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<0x64xf16>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<0x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_codebook(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: codebook weights take the reference lowering (the fast path has no table lookup yet)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = nf4>}
+         : (tensor<4x64xf16>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_per_input_channel(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>,
+                                          %s: tensor<64xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: scales per input channel (per_channel(axis = 1)) take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 1), scale = f16>}
+         : (tensor<4x64xf16>, tensor<16x64xui4>, tensor<64xf16>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_groups_along_n(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>,
+                                       %s: tensor<2x64xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: groups along N (group(axis = 0)) take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<group(axis = 0, size = 8), scale = f16>}
+         : (tensor<4x64xf16>, tensor<16x64xui4>, tensor<2x64xf16>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_blocks(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>, %s: tensor<2x2xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: 2-D blocks of scales take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<block(8, 32), scale = f16>}
+         : (tensor<4x64xf16>, tensor<16x64xui4>, tensor<2x2xf16>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_activation_zero_points(%a: tensor<4x64xsi8>, %as: tensor<f32>,
+                                               %az: tensor<si8>, %w: tensor<16x64xui4>,
+                                               %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: asymmetric activations (activation zero points) take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as) act_zero(%az)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
+         : (tensor<4x64xsi8>, tensor<16x64xui4>, tensor<16xf16>, tensor<f32>, tensor<si8>)
+           -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_activation_groups(%a: tensor<4x64xsi8>, %as: tensor<4x2xf32>,
+                                          %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation schemes other than per tensor or per token (per_channel(axis = 0) of a 2-D activation) take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+          act_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f32>}
+         : (tensor<4x64xsi8>, tensor<16x64xui4>, tensor<16xf16>, tensor<4x2xf32>)
+         -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @no_fast_path_ternary_activations(%a: tensor<4x64x!lowbit.ternary>, %w: tensor<16x64xui4>,
+                                            %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: ternary and E8M0 activations take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<4x64x!lowbit.ternary>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// A step reads whole bytes of low-bit activations: 7 codes of 4 bits are not.
+func.func @activation_step_not_bytes(%a: tensor<2x14xsi4>, %w: tensor<16x14xui8>,
+                                     %s: tensor<16x2xf16>, %as: tensor<f32>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<int8_dot, workers = 8, tile = [2, 8, 7], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1> does not fit: tile K (7) times 4 bits of activations must be whole bytes: a step reads whole activation bytes}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [2, 8, 7]>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 7), scale = f16>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<2x14xsi4>, tensor<16x14xui8>, tensor<16x2xf16>, tensor<f32>) -> tensor<2x16xf32>
+  return
+}

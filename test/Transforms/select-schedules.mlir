@@ -1,0 +1,263 @@
+// RUN: lowbit-opt %s --lowbit-select-schedules="target-cpu=znver3 threads=2" | FileCheck %s --check-prefixes=CHECK,AVX2
+// RUN: lowbit-opt %s --lowbit-select-schedules="target-cpu=znver4 threads=2" | FileCheck %s --check-prefixes=CHECK,AVX512
+// RUN: lowbit-opt %s --lowbit-select-schedules="target-cpu=znver4 target-features=-avx512bw threads=2" | FileCheck %s --check-prefixes=CHECK,AVX2
+// RUN: lowbit-opt %s --lowbit-select-schedules="target-cpu=znver3 threads=4" | FileCheck %s --check-prefix=THREADS4
+// RUN: lowbit-opt %s --lowbit-select-schedules="target-triple=aarch64-linux-gnu target-cpu=neoverse-n1 threads=2" | FileCheck %s --check-prefix=NEON
+// RUN: lowbit-opt %s --lowbit-select-schedules="target=cuda gpu-threads=64" | FileCheck %s --check-prefix=CUDA
+
+// lowbit-select-schedules (lib/Transforms/SelectSchedules.cpp) attaches the cost model's
+// schedule (selectMpgemmSchedule in lib/Transforms/MpgemmSchedule.cpp) to every lowbit.mpgemm
+// the fast path takes. Explicit CPUs and thread counts keep the choices independent of the
+// host: znver3 has AVX2 (8 lanes), znver4 AVX-512 (16 lanes; 8 again without avx512bw),
+// neoverse-n1 NEON (4 lanes, no int8_dot: that family is x86 only), and target=cuda takes
+// gpu-threads workers with one column per thread. With T threads, a block keeps 2 vectors of
+// columns only while that leaves at least 4 * T blocks.
+// Misfitting schedules and bad options are in select-schedules-invalid.mlir.
+
+// Decode (M = 1) with int8 activations and integer weights: int8_dot, the single row, two
+// vectors of columns (16 or 8 blocks of N = 256, enough for 2 threads), K in steps of 32
+// inside the groups of 128. GPUs have no int8_dot family.
+// CHECK-LABEL: func.func @decode_int8(
+// AVX2: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// AVX512: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [1, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// NEON-LABEL: func.func @decode_int8(
+// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// CUDA-LABEL: func.func @decode_int8(
+// CUDA: schedule = #lowbit.schedule<fma, workers = 64, tile = [1, 64, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+func.func @decode_int8(%a: tensor<1x512xsi8>, %as: tensor<f32>, %w: tensor<256x512xui4>,
+                       %s: tensor<256x4xf16>) -> tensor<1x256xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<1x512xsi8>, tensor<256x512xui4>, tensor<256x4xf16>, tensor<f32>)
+         -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
+}
+
+// Per-token activation scales and signed weights are int8_dot too.
+// CHECK-LABEL: func.func @per_token_int8(
+// AVX2: schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [2, 16, 32],
+// AVX512: schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [2, 32, 32],
+func.func @per_token_int8(%a: tensor<2x64xsi8>, %as: tensor<2xf32>, %w: tensor<512x64xsi4>,
+                          %s: tensor<512xf32>) -> tensor<2x512xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<2x64xsi8>, tensor<512x64xsi4>, tensor<512xf32>, tensor<2xf32>)
+         -> tensor<2x512xf32>
+  return %y : tensor<2x512xf32>
+}
+
+// M = 16 with f32 activations: fma, 4 rows and two vectors of columns (16 or 8 blocks).
+// CHECK-LABEL: func.func @prefill_f32(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// NEON-LABEL: func.func @prefill_f32(
+// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 8, 32],
+// CUDA-LABEL: func.func @prefill_f32(
+// CUDA: schedule = #lowbit.schedule<fma, workers = 64, tile = [4, 64, 32],
+func.func @prefill_f32(%a: tensor<16x128xf32>, %w: tensor<64x128xsi4>, %s: tensor<64xf32>)
+    -> tensor<16x64xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<16x128xf32>, tensor<64x128xsi4>, tensor<64xf32>) -> tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
+
+// M is the product of the activation's leading axes (1 x 3): all 3 rows in one tile. N = 40
+// makes 3 blocks of two vectors, fewer than 8: one vector of columns.
+// CHECK-LABEL: func.func @batch_axes_small_n(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [3, 8, 32], packing = interchange, scale_groups = 1,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [3, 16, 32], packing = interchange, scale_groups = 1,
+func.func @batch_axes_small_n(%a: tensor<1x3x96xbf16>, %w: tensor<40x96xui8>, %s: tensor<bf16>)
+    -> tensor<1x3x40xbf16> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_tensor, scale = bf16>}
+         : (tensor<1x3x96xbf16>, tensor<40x96xui8>, tensor<bf16>) -> tensor<1x3x40xbf16>
+  return %y : tensor<1x3x40xbf16>
+}
+
+// The column-group boundary at 2 threads and 8 lanes: N = 112 gives 7 blocks of 16 columns
+// (too few: 8 columns), N = 128 gives 8. At 4 threads 16 blocks are needed: 8 columns for both.
+// CHECK-LABEL: func.func @column_groups(
+// AVX2: tile = [1, 8, 32]
+// AVX2: tile = [1, 16, 32]
+// AVX512: tile = [1, 16, 32]
+// AVX512: tile = [1, 16, 32]
+// THREADS4-LABEL: func.func @column_groups(
+// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32],
+// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32],
+func.func @column_groups(%a: tensor<1x64xf16>, %w0: tensor<112x64xui4>, %s0: tensor<112xf16>,
+                         %w1: tensor<128x64xui4>, %s1: tensor<128xf16>) {
+  %0 = lowbit.mpgemm %a, %w0 scale(%s0)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<1x64xf16>, tensor<112x64xui4>, tensor<112xf16>) -> tensor<1x112xf32>
+  %1 = lowbit.mpgemm %a, %w1 scale(%s1)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<1x64xf16>, tensor<128x64xui4>, tensor<128xf16>) -> tensor<1x128xf32>
+  return
+}
+
+// Constant weights are re-laid-out at compile time (packing = prepacked) when a step of K is
+// whole 32-bit words: 32 x 4 bits is; 16 x 3 bits (groups of 16) is not, so that weight stays
+// interchange.
+// CHECK-LABEL: func.func @constant_weights(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 8, 32], packing = prepacked, scale_groups = 1,
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 8, 16], packing = interchange, scale_groups = 1,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 32], packing = prepacked, scale_groups = 1,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 16], packing = interchange, scale_groups = 1,
+func.func @constant_weights(%a: tensor<4x64xf32>, %s: tensor<32xf32>, %s3: tensor<32x4xf32>)
+    -> (tensor<4x32xf32>, tensor<4x32xf32>) {
+  %w = arith.constant dense<5> : tensor<32x64xui4>
+  %w3 = arith.constant dense<3> : tensor<32x64xui3>
+  %0 = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<32x64xui4>, tensor<32xf32>) -> tensor<4x32xf32>
+  %1 = lowbit.mpgemm %a, %w3 scale(%s3)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 16), scale = f32>}
+         : (tensor<4x64xf32>, tensor<32x64xui3>, tensor<32x4xf32>) -> tensor<4x32xf32>
+  return %0, %1 : tensor<4x32xf32>, tensor<4x32xf32>
+}
+
+// Integer zero points are read a byte at a time: a block takes as few groups as make whole
+// bytes (2 of 4 bits, 8 of 3 bits, 1 of 8 bits); float zero points and a single group need 1.
+// Weight zero points do not stop int8_dot.
+// CHECK-LABEL: func.func @zero_points(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 2,
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 8,
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1,
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1,
+// AVX2: schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 2,
+// AVX512: scale_groups = 2,
+// AVX512: scale_groups = 8,
+// AVX512: scale_groups = 1,
+// AVX512: scale_groups = 1,
+// AVX512: schedule = #lowbit.schedule<int8_dot, workers = 16, {{.*}}, scale_groups = 2,
+func.func @zero_points(%a: tensor<16x384xf16>, %ai: tensor<16x384xsi8>, %as: tensor<f32>,
+                       %w4: tensor<64x384xui4>, %s4: tensor<64x12xf16>, %z4: tensor<64x12xui4>,
+                       %w3: tensor<64x384xui3>, %z3: tensor<64x12xui3>,
+                       %w8: tensor<64x384xui8>, %z8: tensor<64x12xui8>, %zf: tensor<64x12xf16>) {
+  %0 = lowbit.mpgemm %a, %w4 scale(%s4) zero(%z4)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>}
+         : (tensor<16x384xf16>, tensor<64x384xui4>, tensor<64x12xf16>, tensor<64x12xui4>)
+         -> tensor<16x64xf32>
+  %1 = lowbit.mpgemm %a, %w3 scale(%s4) zero(%z3)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>}
+         : (tensor<16x384xf16>, tensor<64x384xui3>, tensor<64x12xf16>, tensor<64x12xui3>)
+         -> tensor<16x64xf32>
+  %2 = lowbit.mpgemm %a, %w8 scale(%s4) zero(%z8)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>}
+         : (tensor<16x384xf16>, tensor<64x384xui8>, tensor<64x12xf16>, tensor<64x12xui8>)
+         -> tensor<16x64xf32>
+  %3 = lowbit.mpgemm %a, %w4 scale(%s4) zero(%zf)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = float>}
+         : (tensor<16x384xf16>, tensor<64x384xui4>, tensor<64x12xf16>, tensor<64x12xf16>)
+         -> tensor<16x64xf32>
+  %4 = lowbit.mpgemm %ai, %w4 scale(%s4) zero(%z4) act_scale(%as)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<16x384xsi8>, tensor<64x384xui4>, tensor<64x12xf16>, tensor<64x12xui4>,
+            tensor<f32>) -> tensor<16x64xf32>
+  return
+}
+
+// A step of K stays inside one group: groups of 48 take steps of 16, groups of 40 steps of 8;
+// groups of 36 have no such divisor of 32 and take the whole group as a step. With 3-bit codes
+// no step inside groups of 36 is whole bytes: no schedule of the model fits and the op stays
+// without one. K within one scale per channel (K = 72) keeps steps of 32.
+// CHECK-LABEL: func.func @group_sizes(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 16], packing = interchange,
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 8], packing = interchange,
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 36], packing = interchange,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 16], packing = interchange,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 8], packing = interchange,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 36], packing = interchange,
+// CHECK: lowbit.mpgemm
+// CHECK-SAME: {weight_scheme = #lowbit.scheme<group(axis = 1, size = 36), scale = f16>} : (tensor<8x72xf16>, tensor<64x72xui3>
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange,
+// AVX2-SAME: tensor<8x72xf16>, tensor<64x72xui4>, tensor<64xf16>
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 32], packing = interchange,
+// AVX512-SAME: tensor<8x72xf16>, tensor<64x72xui4>, tensor<64xf16>
+func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8x72xf16>,
+                       %w48: tensor<64x96xui4>, %s48: tensor<64x2xf16>,
+                       %w40: tensor<64x120xui4>, %s40: tensor<64x3xf16>,
+                       %w36: tensor<64x72xui4>, %s36: tensor<64x2xf16>,
+                       %w36x3: tensor<64x72xui3>, %sk: tensor<64xf16>) {
+  %0 = lowbit.mpgemm %a, %w48 scale(%s48)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 48), scale = f16>}
+         : (tensor<8x96xf16>, tensor<64x96xui4>, tensor<64x2xf16>) -> tensor<8x64xf32>
+  %1 = lowbit.mpgemm %b, %w40 scale(%s40)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 40), scale = f16>}
+         : (tensor<8x120xf16>, tensor<64x120xui4>, tensor<64x3xf16>) -> tensor<8x64xf32>
+  %2 = lowbit.mpgemm %c, %w36 scale(%s36)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 36), scale = f16>}
+         : (tensor<8x72xf16>, tensor<64x72xui4>, tensor<64x2xf16>) -> tensor<8x64xf32>
+  %3 = lowbit.mpgemm %c, %w36x3 scale(%s36)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 36), scale = f16>}
+         : (tensor<8x72xf16>, tensor<64x72xui3>, tensor<64x2xf16>) -> tensor<8x64xf32>
+  %4 = lowbit.mpgemm %c, %w36 scale(%sk)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<8x72xf16>, tensor<64x72xui4>, tensor<64xf16>) -> tensor<8x64xf32>
+  return
+}
+
+// Ops the fast path does not take stay without schedule (on the reference lowering):
+// codebook weights, dynamic shapes, activation zero points, groups along N.
+// CHECK-LABEL: func.func @not_taken(
+// CHECK-NOT: schedule
+// CHECK: return
+// NEON-LABEL: func.func @not_taken(
+// NEON-NOT: schedule
+// NEON: return
+// CUDA-LABEL: func.func @not_taken(
+// CUDA-NOT: schedule
+// CUDA: return
+func.func @not_taken(%a: tensor<4x64xf16>, %w: tensor<32x64xui4>, %s: tensor<32xf16>,
+                     %d: tensor<?x64xf16>, %ai: tensor<4x64xsi8>, %as: tensor<f32>,
+                     %az: tensor<si8>, %sn: tensor<4x64xf16>) {
+  %0 = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = nf4>}
+         : (tensor<4x64xf16>, tensor<32x64xui4>, tensor<32xf16>) -> tensor<4x32xf32>
+  %1 = lowbit.mpgemm %d, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<?x64xf16>, tensor<32x64xui4>, tensor<32xf16>) -> tensor<?x32xf32>
+  %2 = lowbit.mpgemm %ai, %w scale(%s) act_scale(%as) act_zero(%az)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
+         : (tensor<4x64xsi8>, tensor<32x64xui4>, tensor<32xf16>, tensor<f32>, tensor<si8>)
+         -> tensor<4x32xf32>
+  %3 = lowbit.mpgemm %a, %w scale(%sn)
+         {weight_scheme = #lowbit.scheme<group(axis = 0, size = 8), scale = f16>}
+         : (tensor<4x64xf16>, tensor<32x64xui4>, tensor<4x64xf16>) -> tensor<4x32xf32>
+  return
+}
+
+// A schedule already on the op is kept as written (the model would pick int8_dot here).
+// CHECK-LABEL: func.func @keeps_schedule(
+// CHECK: schedule = #lowbit.schedule<fma, workers = 4, tile = [2, 8, 16], packing = interchange, scale_groups = 2, split_k = 1, unroll = 2>
+// CUDA-LABEL: func.func @keeps_schedule(
+// CUDA: schedule = #lowbit.schedule<fma, workers = 4, tile = [2, 8, 16], packing = interchange, scale_groups = 2, split_k = 1, unroll = 2>
+func.func @keeps_schedule(%a: tensor<1x128xsi8>, %as: tensor<f32>, %w: tensor<256x128xui4>,
+                          %s: tensor<256x4xf16>) -> tensor<1x256xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<fma, workers = 4, tile = [2, 8, 16], scale_groups = 2,
+                                      unroll = 2>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<1x128xsi8>, tensor<256x128xui4>, tensor<256x4xf16>, tensor<f32>)
+         -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
+}
+
+// Fewer groups than whole bytes of zero points need (4 groups of 3-bit zero points): the block
+// still takes 8 groups, and the group loop guards the 4 that do not exist.
+// CHECK-LABEL: func.func @few_zero_groups(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 8,
+func.func @few_zero_groups(%a: tensor<16x128xf16>, %w: tensor<64x128xui3>, %s: tensor<64x4xf16>,
+                           %z: tensor<64x4xui3>) -> tensor<16x64xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) zero(%z)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>}
+         : (tensor<16x128xf16>, tensor<64x128xui3>, tensor<64x4xf16>, tensor<64x4xui3>)
+         -> tensor<16x64xf32>
+  return %y : tensor<16x64xf32>
+}
