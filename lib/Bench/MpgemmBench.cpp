@@ -7,6 +7,7 @@
 #include "lowbit/Target/Jit.h"
 #include "lowbit/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Parser/Parser.h"
@@ -35,6 +36,8 @@ std::string MpgemmCase::name() const {
     text += "_ts";
   if (!codebook.empty())
     text += "_" + codebook;
+  if (constantWeights)
+    text += "_const";
   return text + "_" + activations;
 }
 
@@ -46,6 +49,8 @@ std::string MpgemmCase::format() const {
     text += " zero";
   if (tensorScale)
     text += " +ts";
+  if (constantWeights)
+    text += " const";
   return text;
 }
 
@@ -104,19 +109,24 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
     bool zero = false, tensorScale = false;
     std::string codebook;
     bool decodeOnly = false;
+    bool constantWeights = false;
   };
   std::vector<Format> formats;
   auto add = [&](std::string weights, std::string activations, int64_t group, std::string scale,
-                 bool zero = false, bool tensorScale = false, std::string codebook = "") {
+                 bool zero = false, bool tensorScale = false, std::string codebook = "",
+                 bool constantWeights = false) {
     formats.push_back({weights, activations, group, scale, zero, tensorScale, codebook,
-                       /*decodeOnly=*/!codebook.empty()});
+                       /*decodeOnly=*/!codebook.empty(), constantWeights});
   };
   if (quick) {
     add("ui4", "si8", 128, "f16", true);
+    add("ui4", "si8", 128, "f16", true, false, "", /*constantWeights=*/true);
     add("ui4", "f32", 128, "f16", true);
   } else {
     for (int bits = 1; bits <= 8; ++bits)
       add("ui" + std::to_string(bits), "si8", 128, "f16", true);
+    for (int bits : {2, 3, 4, 8})
+      add("ui" + std::to_string(bits), "si8", 128, "f16", true, false, "", true);
     for (std::string act : {"f32", "f16", "bf16"})
       add("ui4", act, 128, "f16", true);
     add("f4E2M1FN", "f32", 32, "f8E8M0FNU");              // MXFP4
@@ -133,7 +143,7 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
   for (const Format &format : formats)
     for (auto [k, n] : shapes)
       for (int64_t m : ms) {
-        if (format.decodeOnly && m > 1)
+        if ((format.decodeOnly && m > 1) || (format.constantWeights && m > 16))
           continue;
         MpgemmCase c;
         c.m = m;
@@ -146,6 +156,7 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
         c.zeroPoints = format.zero;
         c.tensorScale = format.tensorScale;
         c.codebook = format.codebook;
+        c.constantWeights = format.constantWeights;
         cases.push_back(c);
       }
   return cases;
@@ -231,7 +242,6 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
   if (!module)
     return makeError(spec.name() + ": the benchmark function does not parse");
-  result.schedule = scheduleOf(*module, options.fastPath);
   auto func = module->lookupSymbol<func::FuncOp>("main");
   FunctionType type = func.getFunctionType();
   std::vector<std::string> roles = {"a", "w", "s"};
@@ -283,17 +293,6 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   if (!expected)
     return expected.takeError();
 
-  // Compile.
-  auto compileStart = std::chrono::steady_clock::now();
-  JitOptions jitOptions;
-  jitOptions.pipeline.fastPath = options.fastPath;
-  llvm::Expected<std::unique_ptr<JitFunction>> jit =
-      JitFunction::compile(*module, "main", jitOptions);
-  if (!jit)
-    return jit.takeError();
-  result.compileSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
-
   // The weight side (weights, scales, zero points, tensor scale) in rotated copies.
   int64_t weightBytes = 0;
   std::vector<size_t> weightSide;
@@ -310,7 +309,55 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   std::vector<std::vector<std::vector<uint8_t>>> copies(result.copies);
   for (auto &copy : copies)
     for (size_t i : weightSide)
-      copy.push_back(inputs[i].bytes);
+      copy.push_back(spec.constantWeights && i == 1 ? std::vector<uint8_t>() : inputs[i].bytes);
+
+  // Constant weights: one function per copy, main_<c>, with the weights argument replaced by a
+  // dense constant (copy 0's codes are the checked ones; the others are drawn afresh, so that
+  // no two constants are equal and merged).
+  std::vector<std::string> names = {"main"};
+  if (spec.constantWeights) {
+    names.clear();
+    auto main = module->lookupSymbol<func::FuncOp>("main");
+    auto weightType = cast<RankedTensorType>(main.getArgumentTypes()[1]);
+    for (int64_t c = 0; c < result.copies; ++c) {
+      HostTensor weights = inputs[1];
+      if (c > 0) {
+        llvm::Expected<HostTensor> random =
+            randomTensor(weightType.getElementType(), weightType.getShape(),
+                         rangeFor("w", weightType.getElementType(), options.seed * 16 + 1 + 97 * c));
+        if (!random)
+          return random.takeError();
+        weights = std::move(*random);
+      }
+      std::vector<uint32_t> codes = unpackCodes(weights);
+      std::vector<char> raw(codes.begin(), codes.end());
+      auto copy = cast<func::FuncOp>(main->clone());
+      names.push_back("main_" + std::to_string(c));
+      copy.setName(names.back());
+      module->push_back(copy);
+      OpBuilder b = OpBuilder::atBlockBegin(&copy.getBody().front());
+      Value constant = arith::ConstantOp::create(
+          b, copy.getLoc(), DenseElementsAttr::getFromRawBuffer(weightType, raw));
+      copy.getArgument(1).replaceAllUsesWith(constant);
+      if (failed(copy.eraseArgument(1)))
+        return makeError(spec.name() + ": cannot make the weights a constant");
+    }
+    main.erase();
+  }
+
+  result.schedule = scheduleOf(*module, options.fastPath);
+
+  // Compile.
+  auto compileStart = std::chrono::steady_clock::now();
+  JitOptions jitOptions;
+  jitOptions.pipeline.fastPath = options.fastPath;
+  llvm::SmallVector<llvm::StringRef> nameRefs(names.begin(), names.end());
+  llvm::Expected<std::vector<std::unique_ptr<JitFunction>>> jits =
+      JitFunction::compileAll(*module, nameRefs, jitOptions);
+  if (!jits)
+    return jits.takeError();
+  result.compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
 
   auto resultType = cast<RankedTensorType>(type.getResult(0));
   std::vector<float> output(resultType.getNumElements());
@@ -318,13 +365,18 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
     std::vector<void *> arguments;
     size_t next = 0;
     for (size_t i = 0; i < inputs.size(); ++i) {
+      if (spec.constantWeights && i == 1) {
+        ++next;
+        continue;
+      }
       if (llvm::is_contained(weightSide, i))
         arguments.push_back(copies[copyIndex][next++].data());
       else
         arguments.push_back(inputs[i].bytes.data());
     }
     void *out = output.data();
-    return (*jit)->call(arguments, {out});
+    JitFunction &function = *(*jits)[spec.constantWeights ? copyIndex : 0];
+    return function.call(arguments, {out});
   };
 
   // Check.

@@ -67,29 +67,46 @@ static llvm::Error checkBoundaryType(Type type, Location loc, const llvm::Twine 
 
 llvm::Expected<std::unique_ptr<JitFunction>>
 JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &options) {
-  auto func = module.lookupSymbol<func::FuncOp>(name);
-  if (!func || func.isExternal())
-    return makeError("no function @" + name + " with a body in the module");
-  std::unique_ptr<JitFunction> result(new JitFunction());
-  result->name = name.str();
-  FunctionType type = func.getFunctionType();
-  for (auto [index, argType] : llvm::enumerate(type.getInputs()))
-    if (llvm::Error error = checkBoundaryType(argType, func.getArgument(index).getLoc(),
-                                              "argument #" + llvm::Twine(index)))
-      return std::move(error);
-  for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
-    if (!isa<RankedTensorType>(resultType))
-      return makeError(locationText(func.getLoc()) + ": error: result #" + llvm::Twine(index) +
-                       " must be a tensor");
-    if (llvm::Error error = checkBoundaryType(resultType, func.getLoc(),
-                                              "result #" + llvm::Twine(index)))
-      return std::move(error);
+  llvm::Expected<std::vector<std::unique_ptr<JitFunction>>> all =
+      compileAll(module, {name}, options);
+  if (!all)
+    return all.takeError();
+  return std::move(all->front());
+}
+
+llvm::Expected<std::vector<std::unique_ptr<JitFunction>>>
+JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
+                        const JitOptions &options) {
+  std::vector<std::unique_ptr<JitFunction>> results;
+  SmallVector<Operation *> worklist;
+  for (llvm::StringRef name : names) {
+    auto func = module.lookupSymbol<func::FuncOp>(name);
+    if (!func || func.isExternal())
+      return makeError("no function @" + name + " with a body in the module");
+    std::unique_ptr<JitFunction> result(new JitFunction());
+    result->name = name.str();
+    FunctionType type = func.getFunctionType();
+    for (auto [index, argType] : llvm::enumerate(type.getInputs()))
+      if (llvm::Error error = checkBoundaryType(argType, func.getArgument(index).getLoc(),
+                                                "argument #" + llvm::Twine(index)))
+        return std::move(error);
+    for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
+      if (!isa<RankedTensorType>(resultType))
+        return makeError(locationText(func.getLoc()) + ": error: result #" + llvm::Twine(index) +
+                         " must be a tensor");
+      if (llvm::Error error = checkBoundaryType(resultType, func.getLoc(),
+                                                "result #" + llvm::Twine(index)))
+        return std::move(error);
+    }
+    result->argumentTypes.assign(type.getInputs().begin(), type.getInputs().end());
+    result->resultTypes.assign(type.getResults().begin(), type.getResults().end());
+    results.push_back(std::move(result));
+    worklist.push_back(func);
   }
-  // Only the function and what it calls or launches (tile kernels) are compiled: a sibling
+  // Only the functions and what they call or launch (tile kernels) are compiled: a sibling
   // that cannot be lowered (a dynamic shape, an op the pipeline lacks, a kernel without
-  // layouts) does not stop this one.
+  // layouts) does not stop them.
   llvm::SmallPtrSet<Operation *, 8> reachable;
-  SmallVector<Operation *> worklist = {func};
   while (!worklist.empty()) {
     Operation *current = worklist.pop_back_val();
     if (!reachable.insert(current).second)
@@ -103,9 +120,6 @@ JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &op
   for (auto other : llvm::make_early_inc_range(module.getOps<FunctionOpInterface>()))
     if (!reachable.contains(other))
       other.erase();
-
-  result->argumentTypes.assign(type.getInputs().begin(), type.getInputs().end());
-  result->resultTypes.assign(type.getResults().begin(), type.getResults().end());
 
   // Lower, collecting the diagnostics into the error.
   std::string diagnostics;
@@ -124,9 +138,11 @@ JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &op
   }
 
   // The calling convention relies on every result having become an out-parameter.
-  auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
-  if (!lowered || !isa<LLVM::LLVMVoidType>(lowered.getFunctionType().getReturnType()))
-    return makeError("@" + name + ": lowering left results that are not out-parameters");
+  for (llvm::StringRef name : names) {
+    auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+    if (!lowered || !isa<LLVM::LLVMVoidType>(lowered.getFunctionType().getReturnType()))
+      return makeError("@" + name + ": lowering left results that are not out-parameters");
+  }
 
   // The options hold a function_ref: the transformer must outlive the engine's creation.
   std::function<llvm::Error(llvm::Module *)> transformer =
@@ -137,18 +153,20 @@ JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &op
   // Parallel launches call the OpenMP runtime.
   llvm::SmallVector<llvm::StringRef, 1> libraries = {LOWBIT_LIBOMP_PATH};
   engineOptions.sharedLibPaths = libraries;
-  auto engine = ExecutionEngine::create(module, engineOptions);
-  if (!engine)
-    return makeError("JIT compilation failed: " + llvm::toString(engine.takeError()));
-  result->engine = std::move(*engine);
+  auto created = ExecutionEngine::create(module, engineOptions);
+  if (!created)
+    return makeError("JIT compilation failed: " + llvm::toString(created.takeError()));
+  std::shared_ptr<ExecutionEngine> engine = std::move(*created);
   // The runtime functions compiled code calls, from this process.
-  result->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+  engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     symbols[interner("lowbit_num_threads")] = {
         llvm::orc::ExecutorAddr::fromPtr(&lowbit_num_threads), llvm::JITSymbolFlags::Exported};
     return symbols;
   });
-  return result;
+  for (std::unique_ptr<JitFunction> &result : results)
+    result->engine = engine;
+  return results;
 }
 
 JitFunction::~JitFunction() = default;

@@ -3,6 +3,7 @@
 //   lowbit-bench                      the default set of lowbit.mpgemm cases (a table)
 //   lowbit-bench --quick --json       a small set, one JSON object per case
 //   lowbit-bench --m=1 --k=4096 --n=4096 --weights=ui4 --activations=si8 --zero
+//   lowbit-bench --m=1 --weights=ui4 --activations=si8 --constant-weights
 //
 // Measures, in the same run, the read bandwidth, the FMA peak and the int8 dot peak of this
 // machine (lib/Bench/MachineLimits.cpp), then compiles, checks and times every case
@@ -54,6 +55,10 @@ static cl::opt<std::string> scaleOption("scale", cl::desc("One case: scale type"
                                         cl::init("f16"), cl::cat(benchCategory));
 static cl::opt<bool> zeroOption("zero", cl::desc("One case: integer zero points"),
                                 cl::cat(benchCategory));
+static cl::opt<bool> constantOption("constant-weights",
+                                    cl::desc("One case: the weights are a constant of the "
+                                             "function, prepacked at compile time"),
+                                    cl::cat(benchCategory));
 static cl::opt<std::string> scheduleOption(
     "schedule",
     cl::desc("One case: a #lowbit.schedule to use instead of the cost model's, e.g. "
@@ -147,6 +152,7 @@ int main(int argc, char **argv) {
     c.scale = scaleOption;
     c.zeroPoints = zeroOption;
     c.schedule = scheduleOption;
+    c.constantWeights = constantOption;
     cases.push_back(c);
   } else {
     for (MpgemmCase &c : defaultMpgemmCases(quick))

@@ -7,7 +7,8 @@
 //      and last rows of the activations: max_rel_err = max |y - ref| / max |ref| over them;
 //   2. the function is timed with the weights (and their scales and zero points) streamed
 //      from DRAM: enough distinct copies to exceed 4x the last-level cache are used in turn,
-//      one per call; median of the calls after warm-up;
+//      one per call (with constant weights, one compiled function per copy); median of the
+//      calls after warm-up;
 //   3. the figures are ratios to the limits measured in the same run (MachineLimits.h):
 //      weight bytes per second over the read bandwidth, 2*M*N*K per second over the FMA peak
 //      (fma schedules, the reference lowering) or the int8 dot peak (int8_dot schedules).
@@ -46,6 +47,10 @@ struct MpgemmCase {
   std::string codebook;
   /// A #lowbit.schedule to use instead of the cost model's (its text), empty for none.
   std::string schedule;
+  /// The weights are a constant of the function (as in a model compiled ahead of time), so the
+  /// fast path may re-lay them out at compile time (packing = prepacked); each rotated copy is
+  /// a function of its own.
+  bool constantWeights = false;
 
   /// A short name, e.g. "m1_k4096_n4096_ui4_g128f16_zero_si8".
   std::string name() const;
@@ -93,8 +98,9 @@ llvm::Expected<MpgemmResult> runMpgemmCase(mlir::MLIRContext &context, const Mpg
 
 /// The default set: M in {1, 16, 128, 512} x (K, N) in {(4096, 4096), (4096, 11008),
 /// (11008, 4096)} x formats (unsigned integers of 1..8 bits with zero points and int8
-/// activations; 4-bit with f32, f16 and bf16 activations; MXFP4, NVFP4, MXFP6, FP8; NF4 at
-/// M = 1). `quick`: M in {1, 16}, K = N = 4096, 4-bit only.
+/// activations; 2, 3, 4 and 8 bits with constant weights at M <= 16; 4-bit with f32, f16 and
+/// bf16 activations; MXFP4, NVFP4, MXFP6, FP8; NF4 at M = 1). `quick`: M in {1, 16},
+/// K = N = 4096, 4-bit only (int8 activations with run-time and constant weights, f32).
 std::vector<MpgemmCase> defaultMpgemmCases(bool quick);
 
 /// One JSON object (one line) with the result, the case and the limits.

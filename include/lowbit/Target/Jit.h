@@ -44,6 +44,11 @@ public:
   /// offending argument or the pipeline's diagnostics.
   static llvm::Expected<std::unique_ptr<JitFunction>>
   compile(mlir::ModuleOp module, llvm::StringRef name, const JitOptions &options = {});
+  /// Compiles `module` once and looks up every function of `names` (in that order); the
+  /// functions share the compiled code.
+  static llvm::Expected<std::vector<std::unique_ptr<JitFunction>>>
+  compileAll(mlir::ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
+             const JitOptions &options = {});
 
   ~JitFunction();
 
@@ -62,7 +67,7 @@ public:
 
 private:
   JitFunction() = default;
-  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::shared_ptr<mlir::ExecutionEngine> engine;
   std::string name;
   std::vector<mlir::Type> argumentTypes, resultTypes;
 };
