@@ -329,8 +329,17 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
           return random.takeError();
         weights = std::move(*random);
       }
+      // Dense elements store one byte per element of at most 8 bits, but 1-bit elements
+      // packed 8 per byte (LSB first).
       std::vector<uint32_t> codes = unpackCodes(weights);
-      std::vector<char> raw(codes.begin(), codes.end());
+      std::vector<char> raw;
+      if (weightType.getElementTypeBitWidth() == 1) {
+        raw.assign((codes.size() + 7) / 8, 0);
+        for (size_t e = 0; e < codes.size(); ++e)
+          raw[e / 8] = static_cast<char>(raw[e / 8] | ((codes[e] & 1) << (e % 8)));
+      } else {
+        raw.assign(codes.begin(), codes.end());
+      }
       auto copy = cast<func::FuncOp>(main->clone());
       names.push_back("main_" + std::to_string(c));
       copy.setName(names.back());

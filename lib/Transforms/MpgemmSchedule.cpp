@@ -266,6 +266,29 @@ LogicalResult lowbit::checkMpgemmSchedule(Operation *op, const MpgemmProblem &pr
 
 // --- The cost model -----------------------------------------------------------------------------
 
+/// For prepacked int8_dot weights of 1, 2 or 4 bits: the weight layout whose codes, once the
+/// SIMD lowering unpacks a 32-bit word into byte vectors (vector c holds, in byte i, the code
+/// at bits [((8/b) i + c) b, ...) of the word), hold k = 4c + i of the word's range, so that
+/// each byte vector pairs with an activation word as it is loaded (no byte shuffles). Modes
+/// of dimension K: [word j, byte vector c, byte i]; of N: [column group r, worker w]; local
+/// order r, j, i, c.
+static std::optional<layout::RegisterLayout>
+byteOrderWeightLayout(int64_t bits, int64_t tileK, int64_t tileN, int64_t workers) {
+  if (bits != 1 && bits != 2 && bits != 4)
+    return std::nullopt;
+  int64_t perWord = 32 / bits, perByte = 8 / bits;
+  if (tileK % perWord || tileN % workers)
+    return std::nullopt;
+  llvm::Expected<layout::RegisterLayout> permuted = layout::RegisterLayout::tryCreate(
+      {tileK, tileN}, {tileK / perWord, perByte, 4, tileN / workers, workers}, {4},
+      {3, 0, 2, 1});
+  if (!permuted) {
+    llvm::consumeError(permuted.takeError());
+    return std::nullopt;
+  }
+  return *permuted;
+}
+
 ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProblem &problem,
                                           const ScheduleTarget &target) {
   bool gpu = target.kind == ScheduleTarget::Kind::CUDA;
@@ -309,8 +332,13 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   ScheduleAttr chosen;
   for (ScheduleFamily f : {family, ScheduleFamily::FMA})
     for (WeightPacking p : {packing, WeightPacking::Interchange}) {
+      Attribute weightLayout;
+      if (f == ScheduleFamily::Int8Dot && p == WeightPacking::Prepacked)
+        if (std::optional<layout::RegisterLayout> permuted =
+                byteOrderWeightLayout(problem.weightBits, tileK, tileN, workers))
+          weightLayout = tile::LayoutAttr::get(context, *permuted);
       ScheduleAttr candidate = ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p,
-                                                 scaleGroups, Attribute(), /*splitK=*/1,
+                                                 scaleGroups, weightLayout, /*splitK=*/1,
                                                  /*unroll=*/1);
       if (!chosen && explainMpgemmScheduleMisfit(problem, candidate).empty())
         chosen = candidate;
