@@ -149,6 +149,32 @@ layout::RegisterLayout lowbit::mpgemmRowLayout(ScheduleAttr schedule) {
   return layout::local({s.tileM, 1}).replicated(s.workers);
 }
 
+std::optional<layout::RegisterLayout>
+lowbit::mpgemmByteOrderWeightLayout(int64_t bits, int64_t tileK, int64_t tileN, int64_t workers) {
+  if (bits != 1 && bits != 2 && bits != 4)
+    return std::nullopt;
+  int64_t perWord = 32 / bits, perByte = 8 / bits;
+  if (tileK % perWord || tileN % workers)
+    return std::nullopt;
+  llvm::Expected<layout::RegisterLayout> permuted = layout::RegisterLayout::tryCreate(
+      {tileK, tileN}, {tileK / perWord, perByte, 4, tileN / workers, workers}, {4},
+      {3, 0, 2, 1});
+  if (!permuted) {
+    llvm::consumeError(permuted.takeError());
+    return std::nullopt;
+  }
+  return *permuted;
+}
+
+bool lowbit::mpgemmPermutesActivations(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  if (schedule.getPacking() != WeightPacking::Interchange || !schedule.getWeightLayout())
+    return false;
+  auto given = dyn_cast<tile::LayoutAttr>(schedule.getWeightLayout());
+  std::optional<layout::RegisterLayout> byteOrder = mpgemmByteOrderWeightLayout(
+      problem.weightBits, schedule.getTileK(), schedule.getTileN(), schedule.getWorkers());
+  return given && byteOrder && given.getLayout() == *byteOrder;
+}
+
 // --- Checks -------------------------------------------------------------------------------------
 
 /// Bits a block loads per step of K for one row of weights must be whole bytes (interchange)
@@ -246,9 +272,18 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
     if (schedule.getPacking() == WeightPacking::Interchange) {
       layout::RegisterLayout natural =
           layout::local({1, tileN / workers}).local({tileK, 1}).spatial({1, workers});
-      if (given != natural) {
+      std::optional<layout::RegisterLayout> byteOrder =
+          mpgemmByteOrderWeightLayout(problem.weightBits, tileK, tileN, workers);
+      bool permutable = schedule.getFamily() == ScheduleFamily::Int8Dot &&
+                        !problem.realActivations && problem.actBits == 8 &&
+                        problem.k % (32 / problem.weightBits) == 0;
+      if (given != natural && !(permutable && byteOrder && given == *byteOrder)) {
         error << "with packing = interchange the weight layout is " << natural.str()
               << " (each worker reads its rows as they are stored)";
+        if (byteOrder)
+          error << " or, for int8_dot with 8-bit activation codes and K a multiple of "
+                << 32 / problem.weightBits << ", the byte order " << byteOrder->str()
+                << " (the activations are permuted to match)";
         return why;
       }
     }
@@ -265,29 +300,6 @@ LogicalResult lowbit::checkMpgemmSchedule(Operation *op, const MpgemmProblem &pr
 }
 
 // --- The cost model -----------------------------------------------------------------------------
-
-/// For prepacked int8_dot weights of 1, 2 or 4 bits: the weight layout whose codes, once the
-/// SIMD lowering unpacks a 32-bit word into byte vectors (vector c holds, in byte i, the code
-/// at bits [((8/b) i + c) b, ...) of the word), hold k = 4c + i of the word's range, so that
-/// each byte vector pairs with an activation word as it is loaded (no byte shuffles). Modes
-/// of dimension K: [word j, byte vector c, byte i]; of N: [column group r, worker w]; local
-/// order r, j, i, c.
-static std::optional<layout::RegisterLayout>
-byteOrderWeightLayout(int64_t bits, int64_t tileK, int64_t tileN, int64_t workers) {
-  if (bits != 1 && bits != 2 && bits != 4)
-    return std::nullopt;
-  int64_t perWord = 32 / bits, perByte = 8 / bits;
-  if (tileK % perWord || tileN % workers)
-    return std::nullopt;
-  llvm::Expected<layout::RegisterLayout> permuted = layout::RegisterLayout::tryCreate(
-      {tileK, tileN}, {tileK / perWord, perByte, 4, tileN / workers, workers}, {4},
-      {3, 0, 2, 1});
-  if (!permuted) {
-    llvm::consumeError(permuted.takeError());
-    return std::nullopt;
-  }
-  return *permuted;
-}
 
 ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProblem &problem,
                                           const ScheduleTarget &target) {
@@ -332,10 +344,16 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   ScheduleAttr chosen;
   for (ScheduleFamily f : {family, ScheduleFamily::FMA})
     for (WeightPacking p : {packing, WeightPacking::Interchange}) {
+      // int8_dot weights of 1, 2 or 4 bits in the dot's byte order: prepacked ones are laid
+      // out so at compile time; interchange ones keep their bytes, and the activations (8-bit
+      // codes) are permuted once per call instead.
       Attribute weightLayout;
-      if (f == ScheduleFamily::Int8Dot && p == WeightPacking::Prepacked)
+      bool byteOrder = p == WeightPacking::Prepacked ||
+                       (!problem.realActivations && problem.actBits == 8 &&
+                        problem.k % (32 / std::max<int64_t>(1, problem.weightBits)) == 0);
+      if (f == ScheduleFamily::Int8Dot && byteOrder)
         if (std::optional<layout::RegisterLayout> permuted =
-                byteOrderWeightLayout(problem.weightBits, tileK, tileN, workers))
+                mpgemmByteOrderWeightLayout(problem.weightBits, tileK, tileN, workers))
           weightLayout = tile::LayoutAttr::get(context, *permuted);
       ScheduleAttr candidate = ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p,
                                                  scaleGroups, weightLayout, /*splitK=*/1,

@@ -497,3 +497,30 @@ func.func @no_schedule(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: tensor<1
          : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
+
+// -----
+
+// Interchange 4-bit weights read in the dot's byte order: the kernel views each worker's bytes
+// with the byte-order layout, and the host permutes the 8-bit activation codes to match
+// (within each run of 8 codes, a'[4c + i] = a[2i + c]): [2, 128] expanded to [2, 16, 4, 2],
+// the last two dimensions transposed, collapsed back, before the launch.
+// CHECK-LABEL: tile.kernel @mpgemm_0(
+// CHECK: tile.view %{{.+}} : !tile.reg<16x16xi8, #tile.layout<local(2,16).spatial(8,1)>> -> !tile.reg<32x16xui4, #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>>
+// CHECK: tile.dot
+// CHECK-LABEL: func.func @byte_order_interchange(
+// CHECK: %[[SPLIT:.+]] = tensor.expand_shape %{{.+}} {{\[\[}}0], [1, 2, 3]] output_shape [2, 16, 4, 2] : tensor<2x128xi8> into tensor<2x16x4x2xi8>
+// CHECK: %[[INIT:.+]] = tensor.empty() : tensor<2x16x2x4xi8>
+// CHECK: %[[SWAP:.+]] = linalg.transpose ins(%[[SPLIT]] : tensor<2x16x4x2xi8>) outs(%[[INIT]] : tensor<2x16x2x4xi8>) permutation = [0, 1, 3, 2]
+// CHECK: %[[BACK:.+]] = tensor.collapse_shape %[[SWAP]] {{\[\[}}0], [1, 2, 3]] : tensor<2x16x2x4xi8> into tensor<2x128xi8>
+// CHECK: bufferization.to_buffer %[[BACK]] read_only
+// CHECK: tile.launch @mpgemm_0(
+func.func @byte_order_interchange(%a: tensor<2x128xsi8>, %w: tensor<32x128xui4>,
+                                  %s: tensor<32x1xf16>, %as: tensor<2xf32>) -> tensor<2x32xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [2, 16, 32],
+             weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<2x128xsi8>, tensor<32x128xui4>, tensor<32x1xf16>, tensor<2xf32>) -> tensor<2x32xf32>
+  return %y : tensor<2x32xf32>
+}

@@ -220,7 +220,20 @@ func.func @weight_layout_split_columns(%a: tensor<4x64xf32>, %s: tensor<16xf32>)
 
 // -----
 
-// ...and with interchange packing it is the order the rows are stored in.
+// ...and with interchange packing it is the order the rows are stored in, or the dot's byte
+// order, which only int8_dot with 8-bit activation codes can match by permuting them (not fma).
+func.func @byte_order_needs_int8(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: with packing = interchange the weight layout is column_local(32,2).spatial(1,8) (each worker reads its rows as they are stored) or, for int8_dot with 8-bit activation codes and K a multiple of 8, the byte order layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]> (the activations are permuted to match)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32],
+             weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
 func.func @weight_layout_not_interchange(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>,
                                          %s: tensor<16xf32>) {
   // expected-error @+1 {{does not fit: with packing = interchange the weight layout is column_local(32,2).spatial(1,8) (each worker reads its rows as they are stored)}}

@@ -16,10 +16,11 @@
 
 // Decode (M = 1) with int8 activations and integer weights: int8_dot, the single row, two
 // vectors of columns (16 or 8 blocks of N = 256, enough for 2 threads), K in steps of 32
-// inside the groups of 128. GPUs have no int8_dot family.
+// inside the groups of 128. The 4-bit weights are read in the dot's byte order (the
+// activations get permuted to match). GPUs have no int8_dot family.
 // CHECK-LABEL: func.func @decode_int8(
-// AVX2: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
-// AVX512: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [1, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// AVX2: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1>
+// AVX512: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [1, 32, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,32], modes=[4,2,4,2,16], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1>
 // NEON-LABEL: func.func @decode_int8(
 // NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
 // CUDA-LABEL: func.func @decode_int8(

@@ -69,17 +69,20 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     argument read, or a `lowbit.pack` of the value); the result is a `memref.alloc` turned back
     into a tensor after the launch. With `packing = prepacked` the constant weights are
     re-laid-out at compile time (each block's words contiguous; signed and ternary codes stored
-    as unsigned value + offset for `int8_dot`). Zero points, and those offsets, need the sums of
+    as unsigned value + offset for `int8_dot`). Interchange weights read in the dot's byte
+    order (an `int8_dot` weight_layout of `mpgemmByteOrderWeightLayout`) need the 8-bit
+    activation codes permuted to match: a `linalg.transpose` within each 32-bit word's range of
+    codes, once per call, before the launch. Zero points, and those offsets, need the sums of
     the activations over each group: a second kernel (grid [M, groups]) writes them first.
 
     An op whose schedule does not fit it is an error naming the field.
 
     Example:
     ```mlir
-    %y = lowbit.mpgemm %a, %w scale(%s) {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 32, 32], ...>, ...}
+    %y = lowbit.mpgemm %a, %w scale(%s) {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], ...>, ...}
     // becomes
     tile.kernel @mpgemm_0(%act: memref<?xi8>, %w: memref<?xi8>, %s: memref<?xf16>, %out: memref<?xf32>)
-        grid [128, 1] workers 8 { ... }
+        grid [256, 1] workers 8 { ... }
     ...
     tile.launch @mpgemm_0(%a_buffer, %w_buffer, %s_buffer, %out_buffer) : (...) -> ()
     %y = bufferization.to_tensor %out restrict writable : memref<1x4096xf32> to tensor<1x4096xf32>
@@ -87,7 +90,8 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
   }];
   let dependentDialects = ["lowbit::tile::TileDialect", "mlir::bufferization::BufferizationDialect",
                            "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
-                           "mlir::arith::ArithDialect", "mlir::tensor::TensorDialect"];
+                           "mlir::arith::ArithDialect", "mlir::tensor::TensorDialect",
+                           "mlir::linalg::LinalgDialect"];
 }
 
 def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {

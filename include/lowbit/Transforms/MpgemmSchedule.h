@@ -16,6 +16,7 @@
 #include "lowbit/LowbitDialect.h"
 #include "lowbit/Target/CpuTarget.h"
 
+#include <optional>
 #include <string>
 
 namespace lowbit {
@@ -90,6 +91,18 @@ layout::RegisterLayout mpgemmActivationLayout(ScheduleAttr schedule);
 /// whole columns r*W + w, local r*TK + k (codes of a column consecutive, as in interchange
 /// packing).
 layout::RegisterLayout mpgemmWeightLayout(ScheduleAttr schedule);
+/// For int8_dot weights of 1, 2 or 4 bits (b): the weight layout in the order the SIMD byte
+/// dot unpacks a 32-bit word of codes (byte vector c holds, in byte i, the code at bits
+/// [((8/b) i + c) b, ...)), with those codes at k = 4c + i of the word's range, so that each
+/// byte vector pairs with a 4-byte activation word as loaded. Modes of K: [word j, byte
+/// vector c, byte i]; of N: [column group r, worker w]; local order r, j, i, c. None for other
+/// widths or a tile K that is not whole words.
+std::optional<layout::RegisterLayout>
+mpgemmByteOrderWeightLayout(int64_t bits, int64_t tileK, int64_t tileN, int64_t workers);
+/// Whether the schedule reads interchange weights in the byte order above, so that the
+/// activations must be permuted to match: within each word's range of P = 32/b codes,
+/// a'[4c + i] = a[(8/b) i + c].
+bool mpgemmPermutesActivations(const MpgemmProblem &problem, ScheduleAttr schedule);
 /// Per-group values of a block [GB, TN] (scales, zero points): worker w holds its columns'
 /// values for every group, local r*GB + g.
 layout::RegisterLayout mpgemmGroupLayout(ScheduleAttr schedule);

@@ -15,6 +15,8 @@
 #include "MpgemmKernel.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -67,6 +69,41 @@ Value scaleLikeBuffer(OpBuilder &b, Location loc, Value tensor, Type &element) {
   }
   element = type;
   return flatBuffer(b, loc, tensor);
+}
+
+/// The 8-bit activation codes `bytes` ([..., K]) in the byte order of weights of `bits` bits
+/// read in the dot's byte order (mpgemmByteOrderWeightLayout): within every run of
+/// P = 32 / bits codes, a'[4c + i] = a[(8 / bits) i + c]. As tensor ops: [rows, K] expanded to
+/// [rows, K / P, 4, 8 / bits], the last two dimensions transposed, collapsed back.
+Value permuteWithinWords(OpBuilder &b, Location loc, Value bytes, int64_t bits) {
+  auto type = cast<RankedTensorType>(bytes.getType());
+  int64_t k = type.getShape().back(), rows = type.getNumElements() / k;
+  int64_t perWord = 32 / bits, perByte = 8 / bits;
+  Type element = type.getElementType();
+  ReassociationIndices leading;
+  for (int64_t d = 0; d + 1 < type.getRank(); ++d)
+    leading.push_back(d);
+  auto matrixType = RankedTensorType::get({rows, k}, element);
+  Value matrix = bytes;
+  if (type.getRank() != 2)
+    matrix = tensor::CollapseShapeOp::create(
+        b, loc, matrixType, bytes,
+        ArrayRef<ReassociationIndices>{leading, {type.getRank() - 1}});
+  auto splitType = RankedTensorType::get({rows, k / perWord, 4, perByte}, element);
+  Value split = tensor::ExpandShapeOp::create(
+      b, loc, splitType, matrix, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, k / perWord, perByte, 4},
+                                       element);
+  Value swapped =
+      linalg::TransposeOp::create(b, loc, split, init, ArrayRef<int64_t>{0, 1, 3, 2})
+          .getResult()
+          .front();
+  Value permuted = tensor::CollapseShapeOp::create(
+      b, loc, matrixType, swapped, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+  if (type.getRank() != 2)
+    permuted = tensor::ExpandShapeOp::create(
+        b, loc, type, permuted, ArrayRef<ReassociationIndices>{leading, {type.getRank() - 1}});
+  return permuted;
 }
 
 /// The codes of a constant low-bit tensor, zero-extended to bytes, row-major.
@@ -128,7 +165,10 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       args.push_back(flatBuffer(b, loc, act));
     } else {
       signature.act = b.getI8Type();
-      args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, act)));
+      Value bytes = interchangeBytes(b, loc, act);
+      if (mpgemmPermutesActivations(*problem, schedule))
+        bytes = permuteWithinWords(b, loc, bytes, problem->weightBits);
+      args.push_back(flatBuffer(b, loc, bytes));
     }
     Value actBuffer = args.back();
     // Weights.
