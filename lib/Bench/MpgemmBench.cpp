@@ -459,6 +459,9 @@ std::string lowbit::bench::toJson(const MpgemmResult &r, const Limits &limits) {
      << ", \"n\": " << c.n << ", \"weights\": " << quoted(c.codebook.empty() ? c.weights : c.codebook)
      << ", \"activations\": " << quoted(c.activations) << ", \"group\": " << c.group
      << ", \"scale\": " << quoted(c.scale) << ", \"zero_points\": " << (c.zeroPoints ? "true" : "false")
+     << ", \"tensor_scale\": " << (c.tensorScale ? "true" : "false")
+     << ", \"constant_weights\": " << (c.constantWeights ? "true" : "false")
+     << ", \"format\": " << quoted(c.format())
      << ", \"time_ms\": " << llvm::format("%.4f", r.timeMs)
      << ", \"weight_bytes\": " << static_cast<int64_t>(r.weightBytes)
      << ", \"gbps\": " << llvm::format("%.2f", r.gbps)

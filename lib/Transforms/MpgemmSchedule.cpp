@@ -216,6 +216,14 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
           << steps << ")";
     return why;
   }
+  if (problem.numGroups > 1 && problem.k % problem.groupSize) {
+    int64_t lastSteps = (problem.k % problem.groupSize + tileK - 1) / tileK;
+    if (lastSteps % schedule.getUnroll()) {
+      error << "unroll (" << schedule.getUnroll()
+            << ") must divide the steps of the last, partial group too (" << lastSteps << ")";
+      return why;
+    }
+  }
   if (schedule.getPacking() == WeightPacking::Interchange && stepBits(problem, schedule) % 8) {
     error << "tile K (" << tileK << ") times " << problem.weightBits
           << " bits must be whole bytes with packing = interchange";

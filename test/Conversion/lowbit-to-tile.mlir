@@ -524,3 +524,24 @@ func.func @byte_order_interchange(%a: tensor<2x128xsi8>, %w: tensor<32x128xui4>,
          : (tensor<2x128xsi8>, tensor<32x128xui4>, tensor<32x1xf16>, tensor<2xf32>) -> tensor<2x32xf32>
   return %y : tensor<2x32xf32>
 }
+
+// -----
+
+// K = 160 in groups of 64: the step loop of a group stops at the last step that starts inside
+// K (2 steps of 32 in the first two groups, 1 in the last), so the steps stay in bounds.
+// CHECK-LABEL: tile.kernel @mpgemm_0(
+// CHECK: %[[K0:.+]] = arith.muli %{{.+}}, %c64 : index
+// CHECK: %[[LEFT:.+]] = arith.subi %c160, %[[K0]] : index
+// CHECK: %[[UP:.+]] = arith.addi %[[LEFT]], %c31 : index
+// CHECK: %[[STEPS:.+]] = arith.divui %[[UP]], %c32 : index
+// CHECK: %[[END:.+]] = arith.minui %c2, %[[STEPS]] : index
+// CHECK: scf.for %{{.+}} = %c0 to %[[END]] step %c1
+// CHECK: tile.load_global {{.+}} {in_bounds}
+func.func @partial_last_group(%a: tensor<1x160xf16>, %w: tensor<16x160xui4>, %s: tensor<16x3xf16>)
+    -> tensor<1x16xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32]>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 64), scale = f16>}
+         : (tensor<1x160xf16>, tensor<16x160xui4>, tensor<16x3xf16>) -> tensor<1x16xf32>
+  return %y : tensor<1x16xf32>
+}

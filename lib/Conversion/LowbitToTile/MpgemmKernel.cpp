@@ -333,8 +333,16 @@ private:
     Value k0 = h.mul(group, p.groupSize);
     Value zero = h.splat(int8 ? Attribute(b.getI32IntegerAttr(0)) : Attribute(b.getF32FloatAttr(0)),
                          partialType);
+    // The last group of a K that the groups do not divide has fewer steps: the loop stops at
+    // the last step that starts inside K (unroll divides that count too, checkMpgemmSchedule).
+    Value stepEnd = h.index(steps);
+    if (p.numGroups > 1 && p.k % p.groupSize != 0) {
+      Value remaining = arith::SubIOp::create(b, h.loc, h.index(p.k), k0);
+      Value stepsLeft = arith::DivUIOp::create(b, h.loc, h.add(remaining, TK - 1), h.index(TK));
+      stepEnd = arith::MinUIOp::create(b, h.loc, stepEnd, stepsLeft);
+    }
     auto stepLoop = scf::ForOp::create(
-        b, h.loc, h.index(0), h.index(steps), h.index(unroll), ValueRange{zero},
+        b, h.loc, h.index(0), stepEnd, h.index(unroll), ValueRange{zero},
         [&](OpBuilder &nested, Location, Value step, ValueRange args) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
