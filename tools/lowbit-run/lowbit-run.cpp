@@ -68,6 +68,11 @@ static cl::opt<bool> fastPath(
     cl::desc("Compile the lowbit ops the fast path takes to generated tile kernels (vector code "
              "on all cores); --fast-path=false uses the reference lowering for every op"),
     cl::init(true), cl::cat(runCategory));
+static cl::opt<std::string> simd(
+    "simd",
+    cl::desc("How tile kernels are lowered: auto (vector code where the kernel allows, SIMT "
+             "emulation otherwise), never (always emulate), always"),
+    cl::init("auto"), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("opt-level",
                                   cl::desc("LLVM optimization level of the JIT code (0-3)"),
                                   cl::init(3), cl::cat(runCategory));
@@ -116,6 +121,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(argc, argv, "lowbit-run: compile an MLIR function and run it\n");
+  if (simd != "auto" && simd != "never" && simd != "always")
+    return fail("--simd must be auto, never or always, not '" + simd + "'");
 
   DialectRegistry registry;
   mlir::registerAllDialects(registry);
@@ -190,6 +197,7 @@ int main(int argc, char **argv) {
     JitOptions options;
     options.optLevel = std::min(optLevel.getValue(), 3u);
     options.pipeline.fastPath = fastPath;
+    options.pipeline.simd = simd;
     llvm::Expected<std::unique_ptr<JitFunction>> compiled =
         JitFunction::compile(*module, func.getSymName(), options);
     if (!compiled)
