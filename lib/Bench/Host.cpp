@@ -1,9 +1,7 @@
 //===- Host.cpp - Which extensions and CPUs this process has ---------------===//
 
 #include "lowbit/Bench/MachineLimits.h"
-
-#include <cstdlib>
-#include <thread>
+#include "lowbit/Runtime/Threads.h"
 
 #if defined(__linux__)
 #include <sched.h>
@@ -95,16 +93,4 @@ std::vector<int> lowbit::bench::allowedCpus() {
   return cpus;
 }
 
-int lowbit::bench::defaultThreads() {
-  if (const char *text = std::getenv("LOWBIT_NUM_THREADS")) {
-    char *end = nullptr;
-    long value = std::strtol(text, &end, 10);
-    if (end != text && *end == '\0' && value > 0 && value <= 4096)
-      return static_cast<int>(value);
-  }
-  size_t allowed = allowedCpus().size();
-  if (allowed > 0)
-    return static_cast<int>(allowed);
-  unsigned hardware = std::thread::hardware_concurrency();
-  return hardware > 0 ? static_cast<int>(hardware) : 1;
-}
+int lowbit::bench::defaultThreads() { return lowbit_threads_from_environment(); }

@@ -4,8 +4,7 @@
 #include <sched.h>
 #include <stdlib.h>
 
-namespace {
-int computeNumThreads() {
+extern "C" int lowbit_threads_from_environment(void) {
   if (const char *text = getenv("LOWBIT_NUM_THREADS")) {
     char *end = nullptr;
     long value = strtol(text, &end, 10);
@@ -21,10 +20,9 @@ int computeNumThreads() {
   }
   return 1;
 }
-} // namespace
 
 extern "C" int lowbit_num_threads(void) {
   // A function-local static: initialized once, thread-safely.
-  static const int numThreads = computeNumThreads();
+  static const int numThreads = lowbit_threads_from_environment();
   return numThreads;
 }

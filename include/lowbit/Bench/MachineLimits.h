@@ -71,8 +71,8 @@ struct IsaInfo {
 /// Reads the features with __builtin_cpu_supports (AVX-VNNI from cpuid leaf 7, subleaf 1).
 IsaInfo detectIsa();
 
-/// The number of CPUs this process may run on (sched_getaffinity), or LOWBIT_NUM_THREADS when
-/// that is set to a positive integer.
+/// The threads compiled kernels use (lowbit_threads_from_environment, lib/Runtime/Threads.cpp):
+/// LOWBIT_NUM_THREADS when it is a positive integer, else the CPUs this process may run on.
 int defaultThreads();
 
 /// The CPUs this process may run on, in increasing order; thread i is pinned to entry

@@ -11,6 +11,9 @@
  * threads; a launch from inside another parallel region runs on the calling thread only
  * (the OpenMP runtime does not nest by default), so threads are never oversubscribed.
  *
+ * lowbit_threads_from_environment() computes the same without caching (for tools that
+ * read it again after changing the environment).
+ *
  * Pure C; thread-safe; no allocation.
  *
  *===----------------------------------------------------------------------===*/
@@ -22,6 +25,7 @@ extern "C" {
 #endif
 
 int lowbit_num_threads(void);
+int lowbit_threads_from_environment(void);
 
 #ifdef __cplusplus
 }
