@@ -164,8 +164,13 @@ JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
         llvm::orc::ExecutorAddr::fromPtr(&lowbit_num_threads), llvm::JITSymbolFlags::Exported};
     return symbols;
   });
-  for (std::unique_ptr<JitFunction> &result : results)
+  for (std::unique_ptr<JitFunction> &result : results) {
     result->engine = engine;
+    llvm::Expected<void (*)(void **)> packed = engine->lookupPacked(result->name);
+    if (!packed)
+      return makeError("@" + result->name + ": " + llvm::toString(packed.takeError()));
+    result->packed = *packed;
+  }
   return results;
 }
 
@@ -223,8 +228,7 @@ llvm::Error JitFunction::call(llvm::ArrayRef<void *> argumentData,
   }
   for (auto [data, type] : llvm::zip_equal(resultData, resultTypes))
     addTensor(data, type);
-  if (llvm::Error error = engine->invokePacked(name, arguments))
-    return makeError("@" + name + ": " + llvm::toString(std::move(error)));
+  packed(arguments.data());
   return llvm::Error::success();
 }
 
@@ -268,7 +272,6 @@ llvm::Expected<std::vector<HostTensor>> JitFunction::run(llvm::ArrayRef<HostTens
         std::make_unique<Descriptor>(output.bytes.data(), boundaryShape(cast<RankedTensorType>(type))));
     descriptors.back()->appendArguments(arguments);
   }
-  if (llvm::Error error = engine->invokePacked(name, arguments))
-    return makeError("@" + name + ": " + llvm::toString(std::move(error)));
+  packed(arguments.data());
   return outputs;
 }

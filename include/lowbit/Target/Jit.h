@@ -68,6 +68,8 @@ public:
 private:
   JitFunction() = default;
   std::shared_ptr<mlir::ExecutionEngine> engine;
+  /// The function's packed entry, looked up once (a lookup per call costs microseconds).
+  void (*packed)(void **) = nullptr;
   std::string name;
   std::vector<mlir::Type> argumentTypes, resultTypes;
 };
