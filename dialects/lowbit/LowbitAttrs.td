@@ -134,7 +134,8 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     ```
     #lowbit.schedule<FAMILY, workers = W, tile = [TM, TN, TK]
                      [, packing = interchange | prepacked] [, scale_groups = GB]
-                     [, weight_layout = #tile.layout<...>] [, split_k = S] [, unroll = U]>
+                     [, weight_layout = #tile.layout<...>] [, split_k = S] [, unroll = U]
+                     [, threads = T]>
     FAMILY ::= fma | int8_dot
     ```
     A schedule is data that `lowbit-to-tile` turns into a tile kernel; nothing in it names
@@ -151,7 +152,10 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     - `scale_groups`: how many groups of scales (and zero points) a block loads at once;
     - `weight_layout`: the register layout of a `TK x TN` weight tile (a `#tile.layout`);
       absent, `lowbit-to-tile` uses the default one: every worker holds whole columns;
-    - `split_k`: the K range is cut into `S` parts computed by different blocks and summed.
+    - `split_k`: the K range is cut into `S` parts computed by different blocks and summed;
+    - `threads`: at most `T` CPU threads run the blocks (the launch's `max_threads`; 0, the
+      default and not printed, means all of the runtime's threads). The cost model caps the
+      threads of a call whose work is too small to pay for starting more; GPUs ignore it.
 
     The attribute only checks that every number is positive; whether a schedule fits an op
     (e.g. `TN` a multiple of `W`, `TK` dividing the group size) is checked where it is used,
@@ -173,7 +177,8 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     "int64_t":$scaleGroups,
     "::mlir::Attribute":$weightLayout,
     "int64_t":$splitK,
-    "int64_t":$unroll
+    "int64_t":$unroll,
+    "int64_t":$threads
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

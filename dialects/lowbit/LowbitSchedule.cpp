@@ -1,7 +1,7 @@
 //===- LowbitSchedule.cpp - #lowbit.schedule --------------------------------===//
 //
 // The text form: a family, then `key = value` fields in any order (workers and tile are
-// required), printed back in a fixed order with every field.
+// required), printed back in a fixed order with every field (threads only when it caps them).
 //
 //===----------------------------------------------------------------------===//
 #include "lowbit/LowbitDialect.h"
@@ -22,7 +22,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
         << familyWord << "'";
     return {};
   }
-  int64_t workers = 0, scaleGroups = 1, splitK = 1, unroll = 1;
+  int64_t workers = 0, scaleGroups = 1, splitK = 1, unroll = 1, threads = 0;
   SmallVector<int64_t> tile;
   WeightPacking packing = WeightPacking::Interchange;
   Attribute weightLayout;
@@ -77,9 +77,13 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     } else if (key == "unroll") {
       if (parser.parseInteger(unroll))
         return {};
+    } else if (key == "threads") {
+      if (parser.parseInteger(threads))
+        return {};
     } else {
       parser.emitError(keyLoc, "unknown schedule field '")
-          << key << "' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll)";
+          << key
+          << "' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads)";
       return {};
     }
   }
@@ -91,7 +95,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   }
   return parser.getChecked<ScheduleAttr>(start, parser.getContext(), *family, workers, tile[0],
                                          tile[1], tile[2], packing, scaleGroups, weightLayout,
-                                         splitK, unroll);
+                                         splitK, unroll, threads);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -103,13 +107,16 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
     printer << ", weight_layout = ";
     printer.printAttribute(getWeightLayout());
   }
-  printer << ", split_k = " << getSplitK() << ", unroll = " << getUnroll() << ">";
+  printer << ", split_k = " << getSplitK() << ", unroll = " << getUnroll();
+  if (getThreads())
+    printer << ", threads = " << getThreads();
+  printer << ">";
 }
 
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError, ScheduleFamily,
                                    int64_t workers, int64_t tileM, int64_t tileN, int64_t tileK,
                                    WeightPacking, int64_t scaleGroups, Attribute, int64_t splitK,
-                                   int64_t unroll) {
+                                   int64_t unroll, int64_t threads) {
   auto positive = [&](int64_t value, StringRef name) -> LogicalResult {
     if (value >= 1)
       return success();
@@ -118,5 +125,9 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success(succeeded(positive(workers, "workers")) && succeeded(positive(tileM, "tile M")) &&
                  succeeded(positive(tileN, "tile N")) && succeeded(positive(tileK, "tile K")) &&
                  succeeded(positive(scaleGroups, "scale_groups")) &&
-                 succeeded(positive(splitK, "split_k")) && succeeded(positive(unroll, "unroll")));
+                 succeeded(positive(splitK, "split_k")) && succeeded(positive(unroll, "unroll")) &&
+                 succeeded(threads >= 0 ? success()
+                                        : (emitError() << "schedule threads must be 0 (all) or "
+                                                          "more, got "
+                                                       << threads)));
 }

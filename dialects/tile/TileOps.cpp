@@ -196,6 +196,8 @@ LogicalResult LaunchOp::verify() {
   if (auto kernel = (*this)->getParentOfType<KernelOp>())
     return emitOpError() << "is host code and cannot appear inside tile.kernel @"
                          << kernel.getSymName();
+  if (std::optional<int64_t> threads = getMaxThreads(); threads && *threads < 1)
+    return emitOpError() << "max_threads must be positive, not " << *threads;
   return success();
 }
 

@@ -108,10 +108,16 @@ def Tile_LaunchOp : Tile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInt
     target's launch (grid loops calling the emulated kernel on the CPU, a
     `gpu.launch_func` on GPUs).
 
+    `max_threads = T` (optional, T >= 1) caps the CPU threads that run the blocks: a
+    launch whose work is smaller than the cost of starting threads on it says so (T = 1 runs
+    the blocks on the calling thread). Without it, the CPU uses all of the runtime's threads;
+    GPU lowerings ignore it.
+
     Constraints:
     - `@KERNEL` names a `tile.kernel` in the nearest symbol table (the module);
     - the arguments match the kernel's argument types one for one;
-    - a launch is host code: it is not nested in a `tile.kernel`.
+    - a launch is host code: it is not nested in a `tile.kernel`;
+    - `max_threads`, where given, is positive.
 
     Example:
     ```mlir
@@ -122,8 +128,14 @@ def Tile_LaunchOp : Tile_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInt
       : (memref<?xf16>, memref<?xf16>, memref<?xf32>, index, index, index) -> ()
     ```
   }];
-  let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<AnyType>:$args);
+  let arguments = (ins FlatSymbolRefAttr:$kernel, Variadic<AnyType>:$args,
+                       OptionalAttr<I64Attr>:$max_threads);
   let assemblyFormat = "$kernel `(` $args `)` attr-dict `:` functional-type($args, results)";
+  let builders = [
+    OpBuilder<(ins "llvm::StringRef":$kernel, "mlir::ValueRange":$args), [{
+      build($_builder, $_state, kernel, args, /*max_threads=*/nullptr);
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

@@ -324,8 +324,20 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // rows and 8 or 24 columns at M = 16 and 512).
   int64_t tileM = problem.m <= 4 ? problem.m : 4;
   int64_t columnGroups = gpu ? 1 : 2;
-  // Enough blocks to keep every thread busy.
+  // Threads: starting and joining them costs microseconds per call (2.5 us for two Zen3
+  // threads, measured with lowbit-bench at M = 1, 64 x 64), so a call gets one thread per
+  // ~20 us of its work on one core, estimated at 10 GB/s of weights and 50 GOP/s. 0 = all.
   int64_t threads = gpu ? 1 : std::max<int64_t>(1, target.threads);
+  int64_t threadCap = 0;
+  if (!gpu) {
+    double weightBytes = static_cast<double>(problem.n) * problem.k * problem.weightBits / 8;
+    double ops = 2.0 * problem.m * problem.n * problem.k;
+    double microseconds = weightBytes / 10e3 + ops / 50e3;
+    int64_t worthIt = std::max<int64_t>(1, static_cast<int64_t>(microseconds / 20));
+    if (worthIt < threads)
+      threads = threadCap = worthIt;
+  }
+  // Enough blocks to keep every thread busy.
   while (columnGroups > 1 && (problem.n + columnGroups * workers - 1) / (columnGroups * workers) *
                                      ((problem.m + tileM - 1) / tileM) <
                                  4 * threads)
@@ -365,7 +377,7 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
           weightLayout = tile::LayoutAttr::get(context, *permuted);
       ScheduleAttr candidate = ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p,
                                                  scaleGroups, weightLayout, /*splitK=*/1,
-                                                 /*unroll=*/1);
+                                                 /*unroll=*/1, threadCap);
       if (!chosen && explainMpgemmScheduleMisfit(problem, candidate).empty())
         chosen = candidate;
     }

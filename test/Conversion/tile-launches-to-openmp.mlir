@@ -57,3 +57,29 @@ func.func @host2(%x: memref<?xf32>) {
   tile.launch @single(%x) : (memref<?xf32>) -> ()
   return
 }
+
+// -----
+
+// max_threads caps the threads: 3 of 6 blocks' worth; max_threads = 1 runs the blocks on the
+// calling thread, with no OpenMP region.
+// LAUNCH-LABEL: func.func @capped(
+// LAUNCH: %[[N:.+]] = call @lowbit_num_threads() : () -> i32
+// LAUNCH: %[[C3:.+]] = arith.constant 3 : i32
+// LAUNCH: %[[T:.+]] = arith.minsi %[[N]], %[[C3]] : i32
+// LAUNCH: omp.parallel num_threads(%[[T]] : i32)
+// LAUNCH: func.call @k(
+// LAUNCH: omp.yield
+// LAUNCH-NOT: omp.parallel
+// LAUNCH: scf.for
+// LAUNCH: scf.for
+// LAUNCH: func.call @k(
+// LAUNCH-NOT: omp.parallel
+// LAUNCH: return
+tile.kernel @k(%x: memref<?xf32>) grid [2, 3] workers 8 {
+  tile.return
+}
+func.func @capped(%x: memref<?xf32>) {
+  tile.launch @k(%x) {max_threads = 3} : (memref<?xf32>) -> ()
+  tile.launch @k(%x) {max_threads = 1} : (memref<?xf32>) -> ()
+  return
+}

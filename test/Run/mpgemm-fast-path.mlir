@@ -30,6 +30,29 @@ func.func @interchange(%a: tensor<7x160xsi8>, %as: tensor<7xf32>, %w: tensor<40x
   return %y : tensor<7x40xf32>
 }
 
+// The same with an explicit schedule that leaves the threads uncapped (the cost model gives
+// a call this small one thread): with 2 threads the 2 x 3 blocks split over both, the last
+// row block overlapping its neighbour.
+// RUN: env LOWBIT_NUM_THREADS=2 lowbit-run %s --function=interchange_threads --input=@%t/a.npy --input=@%t/as.npy --input=@%t/w.npy --input=@%t/s.npy --input=@%t/z.npy --output=@%t/t2.npy
+// RUN: lowbit-npy compare %t/yr.npy %t/t2.npy --atol=1e-5 --rtol=1e-5 | FileCheck %s --check-prefix=CMP
+// RUN: lowbit-opt %s --lowbit-pipeline-linalg="target-cpu=znver3" | FileCheck %s --check-prefix=LAUNCH
+// LAUNCH-LABEL: func.func @interchange(
+// LAUNCH: tile.launch @mpgemm_{{[0-9]+}}({{.*}}) {max_threads = 1 : i64}
+// LAUNCH-LABEL: func.func @interchange_threads(
+// LAUNCH-NOT: max_threads
+// LAUNCH: return
+func.func @interchange_threads(%a: tensor<7x160xsi8>, %as: tensor<7xf32>, %w: tensor<40x160xui4>,
+                               %s: tensor<40x5xf16>, %z: tensor<40x5xui4>) -> tensor<7x40xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) zero(%z) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32], scale_groups = 2,
+             weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<7x160xsi8>, tensor<40x160xui4>, tensor<40x5xf16>, tensor<40x5xui4>,
+            tensor<7xf32>) -> tensor<7x40xf32>
+  return %y : tensor<7x40xf32>
+}
+
 // Constant signed 4-bit weights (prepacked: stored as code ^ 8, the offset removed through the
 // activation sums); the reference interpreter reads the same constant.
 // RUN: lowbit-opt %s --lowbit-interchange-abi --lowbit-select-schedules="target-cpu=znver3 threads=2" | FileCheck %s --check-prefix=CONST

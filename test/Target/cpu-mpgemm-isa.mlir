@@ -38,12 +38,13 @@
 // NEON-LABEL: mpgemm_1:
 // NEON: fmla v{{[0-9]+}}.4s
 
-func.func @gemv(%a: tensor<1x256xsi8>, %w: tensor<64x256xui4>, %s: tensor<64x2xf16>, %as: tensor<1xf32>) -> tensor<1x64xf32> {
+// 512 KiB of weights: enough work for more than one thread (the call forks).
+func.func @gemv(%a: tensor<1x4096xsi8>, %w: tensor<256x4096xui4>, %s: tensor<256x32xf16>, %as: tensor<1xf32>) -> tensor<1x256xf32> {
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>,
           act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
-         : (tensor<1x256xsi8>, tensor<64x256xui4>, tensor<64x2xf16>, tensor<1xf32>) -> tensor<1x64xf32>
-  return %y : tensor<1x64xf32>
+         : (tensor<1x4096xsi8>, tensor<256x4096xui4>, tensor<256x32xf16>, tensor<1xf32>) -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
 }
 
 func.func @gemm(%a: tensor<8x256xf16>, %w: tensor<64x256xui4>, %s: tensor<64x2xf16>) -> tensor<8x64xf32> {

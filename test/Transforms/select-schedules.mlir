@@ -19,10 +19,10 @@
 // inside the groups of 128. The 4-bit weights are read in the dot's byte order (the
 // activations get permuted to match). GPUs have no int8_dot family.
 // CHECK-LABEL: func.func @decode_int8(
-// AVX2: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1>
-// AVX512: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [1, 32, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,32], modes=[4,2,4,2,16], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1>
+// AVX2: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1, threads = 1>
+// AVX512: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [1, 32, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,32], modes=[4,2,4,2,16], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1, threads = 1>
 // NEON-LABEL: func.func @decode_int8(
-// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
 // CUDA-LABEL: func.func @decode_int8(
 // CUDA: schedule = #lowbit.schedule<fma, workers = 64, tile = [1, 64, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
 func.func @decode_int8(%a: tensor<1x512xsi8>, %as: tensor<f32>, %w: tensor<256x512xui4>,
@@ -51,8 +51,8 @@ func.func @per_token_int8(%a: tensor<2x64xsi8>, %as: tensor<2xf32>, %w: tensor<5
 
 // M = 16 with f32 activations: fma, 4 rows and two vectors of columns (16 or 8 blocks).
 // CHECK-LABEL: func.func @prefill_f32(
-// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
-// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
 // NEON-LABEL: func.func @prefill_f32(
 // NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 8, 32],
 // CUDA-LABEL: func.func @prefill_f32(
@@ -66,7 +66,7 @@ func.func @prefill_f32(%a: tensor<16x128xf32>, %w: tensor<64x128xsi4>, %s: tenso
 }
 
 // M is the product of the activation's leading axes (1 x 3): all 3 rows in one tile. N = 40
-// makes 3 blocks of two vectors, fewer than 8: one vector of columns.
+// makes 3 blocks of two vectors, fewer than 4 (one thread: the call is small): one vector of columns.
 // CHECK-LABEL: func.func @batch_axes_small_n(
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [3, 8, 32], packing = interchange, scale_groups = 1,
 // AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [3, 16, 32], packing = interchange, scale_groups = 1,
@@ -80,23 +80,48 @@ func.func @batch_axes_small_n(%a: tensor<1x3x96xbf16>, %w: tensor<40x96xui8>, %s
 
 // The column-group boundary at 2 threads and 8 lanes: N = 112 gives 7 blocks of 16 columns
 // (too few: 8 columns), N = 128 gives 8. At 4 threads 16 blocks are needed: 8 columns for both.
+// (K = 16384 gives each call enough work for 4 threads.)
 // CHECK-LABEL: func.func @column_groups(
 // AVX2: tile = [1, 8, 32]
 // AVX2: tile = [1, 16, 32]
 // AVX512: tile = [1, 16, 32]
 // AVX512: tile = [1, 16, 32]
 // THREADS4-LABEL: func.func @column_groups(
-// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32],
-// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32],
-func.func @column_groups(%a: tensor<1x64xf16>, %w0: tensor<112x64xui4>, %s0: tensor<112xf16>,
-                         %w1: tensor<128x64xui4>, %s1: tensor<128xf16>) {
+// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+func.func @column_groups(%a: tensor<1x16384xf16>, %w0: tensor<112x16384xui4>, %s0: tensor<112xf16>,
+                         %w1: tensor<128x16384xui4>, %s1: tensor<128xf16>) {
   %0 = lowbit.mpgemm %a, %w0 scale(%s0)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
-         : (tensor<1x64xf16>, tensor<112x64xui4>, tensor<112xf16>) -> tensor<1x112xf32>
+         : (tensor<1x16384xf16>, tensor<112x16384xui4>, tensor<112xf16>) -> tensor<1x112xf32>
   %1 = lowbit.mpgemm %a, %w1 scale(%s1)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
-         : (tensor<1x64xf16>, tensor<128x64xui4>, tensor<128xf16>) -> tensor<1x128xf32>
+         : (tensor<1x16384xf16>, tensor<128x16384xui4>, tensor<128xf16>) -> tensor<1x128xf32>
   return
+}
+
+// Threads: one per ~20 us of estimated work on one core (weights at 10 GB/s, 50 GOP/s).
+// 64 x 64 4-bit weights (2 KiB) take one thread, 128 x 4096 (256 KiB, 1 MOP: ~47 us) two of four;
+// a GPU schedule has no cap.
+// CHECK-LABEL: func.func @small_calls(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// THREADS4-LABEL: func.func @small_calls(
+// THREADS4: threads = 1>
+// THREADS4: threads = 2>
+// CUDA-LABEL: func.func @small_calls(
+// CUDA-NOT: threads =
+// CUDA-LABEL: func.func @constant_weights(
+func.func @small_calls(%a: tensor<1x64xf32>, %w: tensor<64x64xui4>, %s: tensor<64xf32>,
+                       %b: tensor<1x4096xf32>, %wb: tensor<128x4096xui4>, %sb: tensor<128xf32>)
+    -> (tensor<1x64xf32>, tensor<1x128xf32>) {
+  %0 = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<1x64xf32>, tensor<64x64xui4>, tensor<64xf32>) -> tensor<1x64xf32>
+  %1 = lowbit.mpgemm %b, %wb scale(%sb)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<1x4096xf32>, tensor<128x4096xui4>, tensor<128xf32>) -> tensor<1x128xf32>
+  return %0, %1 : tensor<1x64xf32>, tensor<1x128xf32>
 }
 
 // Constant weights are re-laid-out at compile time (packing = prepacked) when a step of K is
@@ -170,14 +195,14 @@ func.func @zero_points(%a: tensor<16x384xf16>, %ai: tensor<16x384xsi8>, %as: ten
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 16], packing = interchange,
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 8], packing = interchange,
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 36], packing = interchange,
-// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 16], packing = interchange,
-// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 8], packing = interchange,
-// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 36], packing = interchange,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 16], packing = interchange,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 8], packing = interchange,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 36], packing = interchange,
 // CHECK: lowbit.mpgemm
 // CHECK-SAME: {weight_scheme = #lowbit.scheme<group(axis = 1, size = 36), scale = f16>} : (tensor<8x72xf16>, tensor<64x72xui3>
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange,
 // AVX2-SAME: tensor<8x72xf16>, tensor<64x72xui4>, tensor<64xf16>
-// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 32], packing = interchange,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 32], packing = interchange,
 // AVX512-SAME: tensor<8x72xf16>, tensor<64x72xui4>, tensor<64xf16>
 func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8x72xf16>,
                        %w48: tensor<64x96xui4>, %s48: tensor<64x2xf16>,

@@ -133,7 +133,8 @@ def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {
     `tile.launch @k(...)` becomes a call per block: a plain call for a grid of one block,
     otherwise an `scf.for` over the linearized grid (last dimension fastest) marked
     `tile.parallel_blocks`, which `tile-launches-to-openmp` later runs on the runtime's
-    threads. `parallel=false` gives an unmarked loop nest over the grid instead.
+    threads (a launch's `max_threads` goes with it as `tile.max_threads`). `parallel=false`,
+    or `max_threads = 1`, gives an unmarked loop nest over the grid instead.
 
     The target CPU (`target-cpu`, an LLVM CPU name or `host`; `target-triple`, empty for the
     host's; `target-features`, extra LLVM features) decides the instruction families.
@@ -192,7 +193,7 @@ def TileLaunchesToOpenMP : Pass<"tile-launches-to-openmp", "mlir::ModuleOp"> {
     each such loop into
     ```mlir
     %n = func.call @lowbit_num_threads() : () -> i32
-    %t = arith.minsi %n, %blocks_i32 : i32
+    %t = arith.minsi %n, %cap_i32 : i32    // cap = min(blocks, the launch's max_threads)
     omp.parallel num_threads(%t : i32) {
       omp.wsloop schedule(static) {
         omp.loop_nest (%i) : index = (%c0) to (%blocks) step (%c1) { BODY  omp.yield }

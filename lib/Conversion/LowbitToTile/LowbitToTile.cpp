@@ -244,7 +244,7 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       KernelOp kernel = buildActivationSumsKernel(moduleBuilder, loc, name, *problem, signature.act,
                                                   schedule.getWorkers());
       symbols.insert(kernel);
-      LaunchOp::create(b, loc, kernel.getSymName(), ValueRange{actBuffer, sumsBuffer});
+      launch(b, loc, kernel, ValueRange{actBuffer, sumsBuffer}, schedule);
       args.push_back(sumsBuffer);
     }
     if (Value actScale = op.getActScale())
@@ -277,12 +277,20 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     OpBuilder moduleBuilder = kernelBuilder(op);
     KernelOp kernel = buildMpgemmKernel(moduleBuilder, loc, name, *problem, schedule, signature);
     symbols.insert(kernel);
-    LaunchOp::create(b, loc, kernel.getSymName(), args);
+    launch(b, loc, kernel, args, schedule);
     Value result = bufferization::ToTensorOp::create(b, loc, resultType, outMemref, b.getUnitAttr(),
                                                      b.getUnitAttr());
     op.getResult().replaceAllUsesWith(result);
     op.erase();
     return success();
+  }
+
+  /// Launches `kernel` on at most the schedule's threads.
+  static void launch(OpBuilder &b, Location loc, KernelOp kernel, ValueRange args,
+                     ScheduleAttr schedule) {
+    auto op = LaunchOp::create(b, loc, kernel.getSymName(), args);
+    if (schedule.getThreads() > 0)
+      op.setMaxThreads(schedule.getThreads());
   }
 
   /// A builder at the module level, before the function holding `op`.

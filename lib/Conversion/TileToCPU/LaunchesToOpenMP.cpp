@@ -21,6 +21,8 @@ using namespace mlir;
 using namespace lowbit;
 
 static constexpr llvm::StringLiteral kParallelBlocksAttr = "tile.parallel_blocks";
+/// A cap on the threads (the launch's max_threads), where tile-to-cpu put one.
+static constexpr llvm::StringLiteral kMaxThreadsAttr = "tile.max_threads";
 /// The runtime's thread count (lib/Runtime/Threads.cpp, include/lowbit/Runtime/Threads.h).
 static constexpr llvm::StringLiteral kNumThreadsFunc = "lowbit_num_threads";
 
@@ -39,16 +41,21 @@ static func::FuncOp getNumThreadsFunc(ModuleOp module, OpBuilder &builder) {
 void lowbit::convertLaunchLoopToOpenMP(scf::ForOp loop, func::FuncOp numThreads) {
   Location loc = loop.getLoc();
   IRRewriter rewriter(loop);
-  // min(blocks, lowbit_num_threads()) threads; blocks is the trip count (constant bounds).
-  Value available = func::CallOp::create(rewriter, loc, numThreads).getResult(0);
-  Value threads = available;
+  // min(blocks, max_threads, lowbit_num_threads()) threads; blocks is the trip count
+  // (constant bounds).
+  Value threads = func::CallOp::create(rewriter, loc, numThreads).getResult(0);
+  std::optional<int64_t> cap;
   std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
   std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
   if (upper && lower)
+    cap = *upper - *lower;
+  if (auto maxThreads = loop->getAttrOfType<IntegerAttr>(kMaxThreadsAttr))
+    cap = cap ? std::min(*cap, maxThreads.getInt()) : maxThreads.getInt();
+  if (cap)
     threads = arith::MinSIOp::create(
-        rewriter, loc, available,
+        rewriter, loc, threads,
         arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(),
-                                     std::min<int64_t>(*upper - *lower, INT32_MAX)));
+                                     std::min<int64_t>(*cap, INT32_MAX)));
   omp::ParallelOperands parallelClauses;
   parallelClauses.numThreads = threads;
   auto parallel = omp::ParallelOp::create(rewriter, loc, parallelClauses);

@@ -28,6 +28,8 @@ static constexpr llvm::StringLiteral kGridAttr = "tile.grid", kWorkersAttr = "ti
                                      kLoweringAttr = "tile.lowering";
 /// Marks the loop over a launch's blocks that tile-launches-to-openmp parallelizes.
 static constexpr llvm::StringLiteral kParallelBlocksAttr = "tile.parallel_blocks";
+/// The launch's `max_threads`, carried on its block loop to tile-launches-to-openmp.
+static constexpr llvm::StringLiteral kMaxThreadsAttr = "tile.max_threads";
 
 namespace {
 
@@ -100,7 +102,8 @@ struct LaunchToLoops : OpRewritePattern<LaunchOp> {
     for (int64_t extent : grid)
       blocks *= extent;
 
-    if (!config.parallel) {
+    std::optional<int64_t> maxThreads = launch.getMaxThreads();
+    if (!config.parallel || maxThreads == 1) {
       SmallVector<Value> lower, upper, steps;
       for (int64_t extent : grid) {
         lower.push_back(arith::ConstantIndexOp::create(rewriter, loc, 0));
@@ -126,6 +129,8 @@ struct LaunchToLoops : OpRewritePattern<LaunchOp> {
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     auto loop = scf::ForOp::create(rewriter, loc, zero, upper, one);
     loop->setAttr(kParallelBlocksAttr, rewriter.getUnitAttr());
+    if (maxThreads)
+      loop->setAttr(kMaxThreadsAttr, rewriter.getI64IntegerAttr(*maxThreads));
     rewriter.setInsertionPointToStart(loop.getBody());
     SmallVector<Value> indices(grid.size());
     Value rest = loop.getInductionVar();

@@ -23,17 +23,18 @@ func.func @defaults(%a: tensor<3x48xf16>, %w: tensor<24x48xui4>, %s: tensor<24xf
   return %y : tensor<3x24xf32>
 }
 
-// Every field, written in reverse order: printed back in the fixed order. The weight layout
+// Every field, written in reverse order: printed back in the fixed order.
+// threads = 0 (all) is the default and is not printed. The weight layout
 // is a #tile.layout and prints in its canonical form (local(1,2).local(16,1) of a [16, 32]
 // tile is column_local(16,2)).
 // CHECK-LABEL: func @every_field(
 // CHECK: lowbit.mpgemm
 // CHECK-SAME: schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [2, 32, 16], packing = prepacked, scale_groups = 2,
-// CHECK-SAME: weight_layout = #tile.layout<column_local(16,2).spatial(1,16)>, split_k = 3, unroll = 4>
+// CHECK-SAME: weight_layout = #tile.layout<column_local(16,2).spatial(1,16)>, split_k = 3, unroll = 4, threads = 2>
 func.func @every_field(%a: tensor<2x64xsi8>, %w: tensor<32x64xsi4>, %s: tensor<32x4xf32>,
                        %as: tensor<f32>) -> tensor<2x32xbf16> {
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
-         {schedule = #lowbit.schedule<int8_dot, unroll = 4, split_k = 3,
+         {schedule = #lowbit.schedule<int8_dot, threads = 2, unroll = 4, split_k = 3,
              weight_layout = #tile.layout<local(1,2).local(16,1).spatial(1,16)>,
              scale_groups = 2, packing = prepacked, tile = [2, 32, 16], workers = 16>,
           weight_scheme = #lowbit.scheme<group(axis = 1, size = 16), scale = f32>,

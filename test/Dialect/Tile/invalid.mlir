@@ -677,6 +677,18 @@ tile.kernel @scale(%x: memref<?xf32>, %n: index) grid [4] workers 32 {
   tile.return
 }
 
+func.func @launch_threads(%x: memref<?xf32>, %n: index) {
+  // expected-error @+1 {{'tile.launch' op max_threads must be positive, not 0}}
+  tile.launch @scale(%x, %n) {max_threads = 0} : (memref<?xf32>, index) -> ()
+  return
+}
+
+// -----
+
+tile.kernel @scale(%x: memref<?xf32>, %n: index) grid [4] workers 32 {
+  tile.return
+}
+
 func.func @launch_count(%x: memref<?xf32>) {
   // expected-error @+1 {{'tile.launch' op passes 1 arguments but tile.kernel @scale takes 2}}
   tile.launch @scale(%x) : (memref<?xf32>) -> ()
