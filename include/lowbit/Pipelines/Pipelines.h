@@ -38,9 +38,11 @@ struct PipelineOptions {
 /// path (schedules and tile kernels) has taken the ops it can when options.fastPath.
 void buildLowbitToLinalgPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
-/// lowbit ops -> LLVM dialect: the linalg pipeline, tile-infer-layouts and tile-to-cpu (tile
-/// kernels and launches), bufferization with results turned into out-parameters (the caller
-/// owns every buffer), loops, and the LLVM conversions (vector, OpenMP included).
+/// lowbit ops -> LLVM dialect: the linalg pipeline, bufferization with results turned into
+/// out-parameters (the caller owns every buffer), then tile-infer-layouts, tile-to-cpu (tile
+/// kernels as vector code or SIMT emulation for options.targetCpu; launches as block loops)
+/// and tile-launches-to-openmp (when options.parallel), loops, and the LLVM conversions
+/// (vector, OpenMP included).
 void buildLowbitToLLVMPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
 /// Registers both pipelines by name with the global pass registry.
