@@ -306,6 +306,12 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
                        ? options.rotateBytes
                        : std::max<int64_t>(int64_t(64) << 20, 4 * lastLevelCacheBytes());
   result.copies = std::max<int64_t>(1, (rotate + weightBytes - 1) / weightBytes);
+  if (options.copies > 0)
+    result.copies = options.copies;
+  // Constant weights compile one function per copy: at most 32 (enough to leave the cache for
+  // weights of 2 MiB and more; smaller ones are timed partly from the cache).
+  else if (spec.constantWeights)
+    result.copies = std::min<int64_t>(result.copies, 32);
   std::vector<std::vector<std::vector<uint8_t>>> copies(result.copies);
   for (auto &copy : copies)
     for (size_t i : weightSide)
@@ -319,6 +325,9 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
     names.clear();
     auto main = module->lookupSymbol<func::FuncOp>("main");
     auto weightType = cast<RankedTensorType>(main.getArgumentTypes()[1]);
+    if (!weightType.getElementType().isIntOrFloat())
+      return makeError(spec.name() + ": --constant-weights needs integer or float weights (dense " +
+                       "elements cannot hold " + spec.weights + ")");
     for (int64_t c = 0; c < result.copies; ++c) {
       HostTensor weights = inputs[1];
       if (c > 0) {
@@ -360,6 +369,7 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   auto compileStart = std::chrono::steady_clock::now();
   JitOptions jitOptions;
   jitOptions.pipeline.fastPath = options.fastPath;
+  jitOptions.pipeline.threadWorkUs = options.threadWorkUs;
   llvm::SmallVector<llvm::StringRef> nameRefs(names.begin(), names.end());
   llvm::Expected<std::vector<std::unique_ptr<JitFunction>>> jits =
       JitFunction::compileAll(*module, nameRefs, jitOptions);

@@ -29,6 +29,7 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
     schedules.targetCpu = options.targetCpu;
     schedules.targetTriple = options.targetTriple;
     schedules.targetFeatures = options.targetFeatures;
+    schedules.threadWorkUs = options.threadWorkUs;
     pm.addPass(createLowbitSelectSchedules(schedules));
     // ...and the tile kernels generated from it, launched from the host code.
     pm.addPass(createLowbitToTile());
@@ -129,6 +130,11 @@ struct LowbitPipelineCLOptions : PassPipelineOptions<LowbitPipelineCLOptions> {
   Option<std::string> simd{*this, "simd",
                            llvm::cl::desc("tile-to-cpu's SIMD lowering: auto, never or always"),
                            llvm::cl::init("auto")};
+  Option<int64_t> threadWorkUs{
+      *this, "thread-work-us",
+      llvm::cl::desc("Estimated one-core microseconds of a call per thread it gets (0: all "
+                     "threads for every call)"),
+      llvm::cl::init(20)};
 
   PipelineOptions get() const {
     PipelineOptions options;
@@ -138,6 +144,7 @@ struct LowbitPipelineCLOptions : PassPipelineOptions<LowbitPipelineCLOptions> {
     options.targetFeatures = targetFeatures;
     options.parallel = parallel;
     options.simd = simd;
+    options.threadWorkUs = threadWorkUs;
     return options;
   }
 };

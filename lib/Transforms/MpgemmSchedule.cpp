@@ -326,14 +326,16 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   int64_t columnGroups = gpu ? 1 : 2;
   // Threads: starting and joining them costs microseconds per call (2.5 us for two Zen3
   // threads, measured with lowbit-bench at M = 1, 64 x 64), so a call gets one thread per
-  // ~20 us of its work on one core, estimated at 10 GB/s of weights and 50 GOP/s. 0 = all.
+  // target.threadWorkUs (20) of its work on one core, estimated at 10 GB/s of weights and
+  // 50 GOP/s. threadCap 0 = all.
   int64_t threads = gpu ? 1 : std::max<int64_t>(1, target.threads);
   int64_t threadCap = 0;
-  if (!gpu) {
+  if (!gpu && target.threadWorkUs > 0) {
     double weightBytes = static_cast<double>(problem.n) * problem.k * problem.weightBits / 8;
     double ops = 2.0 * problem.m * problem.n * problem.k;
     double microseconds = weightBytes / 10e3 + ops / 50e3;
-    int64_t worthIt = std::max<int64_t>(1, static_cast<int64_t>(microseconds / 20));
+    int64_t worthIt =
+        std::max<int64_t>(1, static_cast<int64_t>(microseconds / target.threadWorkUs));
     if (worthIt < threads)
       threads = threadCap = worthIt;
   }

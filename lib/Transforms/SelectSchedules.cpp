@@ -46,6 +46,13 @@ struct SelectSchedulesPass : lowbit::impl::LowbitSelectSchedulesBase<SelectSched
       }
       scheduleTarget.threads =
           threads > 0 ? threads : llvm::heavyweight_hardware_concurrency().compute_thread_count();
+      if (threadWorkUs < 0) {
+        module.emitError() << "lowbit-select-schedules: thread-work-us must be 0 (no cap) or "
+                              "more, not "
+                           << static_cast<int64_t>(threadWorkUs);
+        return signalPassFailure();
+      }
+      scheduleTarget.threadWorkUs = static_cast<double>(threadWorkUs);
     } else {
       module.emitError() << "lowbit-select-schedules: target must be cpu or cuda, not '" << target
                          << "'";

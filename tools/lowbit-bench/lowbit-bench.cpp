@@ -38,30 +38,45 @@ static cl::opt<bool> json("json", cl::desc("One JSON object per case on stdout (
                           cl::cat(benchCategory));
 static cl::opt<bool> quick("quick", cl::desc("A small set: M in {1, 16}, 4096 x 4096, 4-bit"),
                            cl::cat(benchCategory));
-static cl::opt<int64_t> mOption("m", cl::desc("One case: rows of the activations, e.g. --m=1"),
-                                cl::init(0), cl::cat(benchCategory));
-static cl::opt<int64_t> kOption("k", cl::desc("One case: K"), cl::init(4096), cl::cat(benchCategory));
-static cl::opt<int64_t> nOption("n", cl::desc("One case: N"), cl::init(4096), cl::cat(benchCategory));
-static cl::opt<std::string> weightsOption("weights", cl::desc("One case: weight type, e.g. ui4"),
+static cl::list<int64_t> mOption("m",
+                                 cl::desc("Cases of your own: rows of the activations, e.g. "
+                                          "--m=1 or --m=1,7,64 (a case per value)"),
+                                 cl::CommaSeparated, cl::cat(benchCategory));
+static cl::opt<int64_t> kOption("k", cl::desc("With --m: K"), cl::init(4096), cl::cat(benchCategory));
+static cl::opt<int64_t> nOption("n", cl::desc("With --m: N"), cl::init(4096), cl::cat(benchCategory));
+static cl::opt<std::string> weightsOption("weights", cl::desc("With --m: weight type, e.g. ui4"),
                                           cl::init("ui4"), cl::cat(benchCategory));
-static cl::opt<std::string> actOption("activations",
-                                      cl::desc("One case: f32, f16, bf16 or si8 (per-token "
-                                               "scales)"),
-                                      cl::init("si8"), cl::cat(benchCategory));
-static cl::opt<int64_t> groupOption("group", cl::desc("One case: group size along K (0: per "
+static cl::list<std::string> actOption("activations",
+                                       cl::desc("With --m: f32, f16, bf16 or si8 (per-token "
+                                                "scales), or several, e.g. f32,si8 (default si8)"),
+                                       cl::CommaSeparated, cl::cat(benchCategory));
+static cl::opt<int64_t> groupOption("group", cl::desc("With --m: group size along K (0: per "
                                                       "channel)"),
                                     cl::init(128), cl::cat(benchCategory));
-static cl::opt<std::string> scaleOption("scale", cl::desc("One case: scale type"),
+static cl::opt<std::string> scaleOption("scale", cl::desc("With --m: scale type"),
                                         cl::init("f16"), cl::cat(benchCategory));
-static cl::opt<bool> zeroOption("zero", cl::desc("One case: integer zero points"),
+static cl::opt<bool> zeroOption("zero", cl::desc("With --m: integer zero points"),
                                 cl::cat(benchCategory));
+static cl::opt<bool> tensorScaleOption("tensor-scale",
+                                       cl::desc("With --m: a per-tensor f32 scale on top of the "
+                                                "group scales (NVFP4)"),
+                                       cl::cat(benchCategory));
+static cl::opt<std::string> codebookOption("codebook",
+                                           cl::desc("With --m: a codebook of the weight scheme, "
+                                                    "e.g. nf4"),
+                                           cl::init(""), cl::cat(benchCategory));
+static cl::opt<int64_t> threadWorkUs(
+    "thread-work-us",
+    cl::desc("Estimated one-core microseconds of a call per thread it gets (default 20; 0: every "
+             "call on all threads, e.g. to test small cases on several threads)"),
+    cl::init(20), cl::cat(benchCategory));
 static cl::opt<bool> constantOption("constant-weights",
-                                    cl::desc("One case: the weights are a constant of the "
+                                    cl::desc("With --m: the weights are a constant of the "
                                              "function, prepacked at compile time"),
                                     cl::cat(benchCategory));
 static cl::opt<std::string> scheduleOption(
     "schedule",
-    cl::desc("One case: a #lowbit.schedule to use instead of the cost model's, e.g. "
+    cl::desc("With --m: a #lowbit.schedule to use instead of the cost model's, e.g. "
              "--schedule='#lowbit.schedule<int8_dot, workers = 8, tile = [1, 32, 32]>'"),
     cl::cat(benchCategory));
 static cl::opt<std::string> filter("filter",
@@ -76,7 +91,8 @@ static cl::opt<double> seconds("seconds", cl::desc("Time per case in seconds"), 
 static cl::opt<int64_t> rotateMiB(
     "rotate-mib",
     cl::desc("MiB of weight copies the timed calls rotate over (default: 4x the last-level "
-             "cache, at least 64); 1 keeps one copy (weights in cache)"),
+             "cache, at least 64); 1 keeps one copy (weights in cache, one function compiled "
+             "with --constant-weights)"),
     cl::init(0), cl::cat(benchCategory));
 static cl::opt<uint64_t> seedOption("seed",
                                     cl::desc("Seed of the random inputs (default: a fresh one, "
@@ -101,11 +117,16 @@ int main(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "lowbit-bench") << message << "\n";
     return 1;
   };
-  if (mOption < 0 || kOption <= 0 || nOption <= 0 || groupOption < 0)
+  if (llvm::any_of(mOption, [](int64_t m) { return m < 0; }) || kOption <= 0 || nOption <= 0 ||
+      groupOption < 0)
     return reject("--m must be at least 0 (0: the default set), --k and --n at least 1, "
                   "--group at least 0");
-  if (!(seconds > 0) || rotateMiB < 0 || !(tolerance > 0))
-    return reject("--seconds and --tolerance must be positive, --rotate-mib at least 0");
+  bool ownCases = llvm::any_of(mOption, [](int64_t m) { return m > 0; });
+  if (ownCases && llvm::is_contained(mOption, 0))
+    return reject("--m=0 (the default set) cannot be listed with other values");
+  if (!(seconds > 0) || rotateMiB < 0 || !(tolerance > 0) || threadWorkUs < 0)
+    return reject("--seconds and --tolerance must be positive, --rotate-mib and "
+                  "--thread-work-us at least 0");
   DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
@@ -141,19 +162,28 @@ int main(int argc, char **argv) {
                  << limits.int8DotPeak.instruction << ")\n";
 
   std::vector<MpgemmCase> cases;
-  if (mOption > 0) {
-    MpgemmCase c;
-    c.m = mOption;
-    c.k = kOption;
-    c.n = nOption;
-    c.weights = weightsOption;
-    c.activations = actOption;
-    c.group = groupOption;
-    c.scale = scaleOption;
-    c.zeroPoints = zeroOption;
-    c.schedule = scheduleOption;
-    c.constantWeights = constantOption;
-    cases.push_back(c);
+  if (ownCases) {
+    // Every activation type with every M, in that order.
+    std::vector<std::string> activations(actOption.begin(), actOption.end());
+    if (activations.empty())
+      activations.push_back("si8");
+    for (const std::string &act : activations)
+      for (int64_t m : mOption) {
+        MpgemmCase c;
+        c.m = m;
+        c.k = kOption;
+        c.n = nOption;
+        c.weights = weightsOption;
+        c.activations = act;
+        c.group = groupOption;
+        c.scale = scaleOption;
+        c.zeroPoints = zeroOption;
+        c.schedule = scheduleOption;
+        c.constantWeights = constantOption;
+        c.tensorScale = tensorScaleOption;
+        c.codebook = codebookOption;
+        cases.push_back(c);
+      }
   } else {
     for (MpgemmCase &c : defaultMpgemmCases(quick))
       if (filter.empty() || c.name().find(filter) != std::string::npos)
@@ -163,7 +193,10 @@ int main(int argc, char **argv) {
   options.fastPath = fastPath;
   options.seconds = seconds;
   options.rotateBytes = rotateMiB << 20;
+  if (rotateMiB == 1)
+    options.copies = 1;
   options.tolerance = tolerance;
+  options.threadWorkUs = threadWorkUs;
   options.seed = seedOption ? seedOption.getValue()
                             : static_cast<uint64_t>(
                                   std::chrono::steady_clock::now().time_since_epoch().count()) %

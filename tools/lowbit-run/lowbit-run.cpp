@@ -73,6 +73,11 @@ static cl::opt<std::string> simd(
     cl::desc("How tile kernels are lowered: auto (vector code where the kernel allows, SIMT "
              "emulation otherwise), never (always emulate), always"),
     cl::init("auto"), cl::cat(runCategory));
+static cl::opt<unsigned> threadWorkUs(
+    "thread-work-us",
+    cl::desc("Estimated one-core microseconds of a call per thread it gets (default 20); 0 runs "
+             "every call on all threads"),
+    cl::init(20), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("opt-level",
                                   cl::desc("LLVM optimization level of the JIT code (0-3)"),
                                   cl::init(3), cl::cat(runCategory));
@@ -198,6 +203,7 @@ int main(int argc, char **argv) {
     options.optLevel = std::min(optLevel.getValue(), 3u);
     options.pipeline.fastPath = fastPath;
     options.pipeline.simd = simd;
+    options.pipeline.threadWorkUs = threadWorkUs;
     llvm::Expected<std::unique_ptr<JitFunction>> compiled =
         JitFunction::compile(*module, func.getSymName(), options);
     if (!compiled)

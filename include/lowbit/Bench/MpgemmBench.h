@@ -74,6 +74,10 @@ struct MpgemmBenchOptions {
   double tolerance = 1e-3;
   /// Total bytes of weight copies to rotate over (0: 4x the last-level cache, at least 64 MiB).
   int64_t rotateBytes = 0;
+  /// Copies of the weight side, if positive (instead of rotateBytes' worth).
+  int64_t copies = 0;
+  /// The pipeline's thread-work-us (0: every call on all threads).
+  int64_t threadWorkUs = 20;
 };
 
 struct MpgemmResult {

@@ -29,6 +29,9 @@ struct PipelineOptions {
   std::string simd = "auto";
   /// Kernel launches run their blocks on the runtime's threads.
   bool parallel = true;
+  /// lowbit-select-schedules' thread-work-us: the estimated one-core microseconds of a call
+  /// per thread it gets (0: all threads for every call).
+  int64_t threadWorkUs = 20;
   /// The fast path: lowbit-select-schedules and lowbit-to-tile take the lowbit ops they can
   /// (generated tile kernels); off, every lowbit op takes the reference lowering.
   bool fastPath = true;

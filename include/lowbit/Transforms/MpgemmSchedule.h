@@ -67,6 +67,9 @@ struct ScheduleTarget {
   int64_t gpuThreads = 128;
   /// Threads the kernels will run on (CPU): enough blocks are made to keep them busy.
   int64_t threads = 1;
+  /// Microseconds of one core's work (estimated) that pay for one more thread of a call (CPU):
+  /// smaller calls get fewer threads (the schedule's `threads`); 0 never caps them.
+  double threadWorkUs = 20;
 };
 
 /// The cost model's schedule for `problem` on `target`, or null when no schedule of the

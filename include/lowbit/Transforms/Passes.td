@@ -75,6 +75,9 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
            "Threads per block (target=cuda)">,
     Option<"threads", "threads", "int64_t", /*default=*/"0",
            "Threads the kernels run on (0: the host's hardware threads)">,
+    Option<"threadWorkUs", "thread-work-us", "int64_t", /*default=*/"20",
+           "Microseconds of a call's estimated one-core work per thread it gets (0: every "
+           "call gets all threads)">,
   ];
   let dependentDialects = ["lowbit::LowbitDialect", "lowbit::tile::TileDialect"];
 }
