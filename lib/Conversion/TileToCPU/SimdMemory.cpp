@@ -223,6 +223,22 @@ bool needsIntegerAccess(Type element) {
   return !isa<IntegerType>(element) && element.getIntOrFloatBitWidth() < 32;
 }
 
+/// The addresses of memref[base + offsets[i]] as a vector of pointers to `integer` elements
+/// (masked gathers and scatters of types LLVM's vector ops cannot take).
+Value elementPointers(OpBuilder &b, Location loc, Value memref, Value base, Value offsets,
+                      Type integer) {
+  int64_t n = cast<VectorType>(offsets.getType()).getNumElements();
+  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+  Value address = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref));
+  Value pointer = LLVM::IntToPtrOp::create(b, loc, ptrType, address);
+  Value start = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+  Value all = arith::AddIOp::create(b, loc, offsets,
+                                    vector::BroadcastOp::create(b, loc, offsets.getType(), start));
+  return LLVM::GEPOp::create(b, loc, VectorType::get({n}, ptrType), integer, pointer,
+                             ValueRange{all});
+}
+
 /// memref[base + offsets[i]] for every i with mask[i], else 0: a vector<N x element>.
 Value emitGather(OpBuilder &b, Location loc, Value memref, Value base, Value offsets, Value mask) {
   Type element = cast<MemRefType>(memref.getType()).getElementType();
@@ -234,15 +250,7 @@ Value emitGather(OpBuilder &b, Location loc, Value memref, Value base, Value off
   // Through the buffer's address and integer elements of the same width.
   Type integer = b.getIntegerType(element.getIntOrFloatBitWidth());
   auto integerType = VectorType::get({n}, integer);
-  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-  Value address = arith::IndexCastOp::create(
-      b, loc, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref));
-  Value pointer = LLVM::IntToPtrOp::create(b, loc, ptrType, address);
-  Value start = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
-  Value all = arith::AddIOp::create(b, loc, offsets,
-                                    vector::BroadcastOp::create(b, loc, offsets.getType(), start));
-  Value pointers = LLVM::GEPOp::create(b, loc, VectorType::get({n}, ptrType), integer, pointer,
-                                       ValueRange{all});
+  Value pointers = elementPointers(b, loc, memref, base, offsets, integer);
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(integerType));
   Value gathered =
       LLVM::masked_gather::create(b, loc, integerType, pointers, mask, ValueRange{zero},
@@ -260,15 +268,7 @@ void emitScatter(OpBuilder &b, Location loc, Value memref, Value base, Value off
   }
   int64_t n = cast<VectorType>(offsets.getType()).getNumElements();
   Type integer = b.getIntegerType(element.getIntOrFloatBitWidth());
-  auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-  Value address = arith::IndexCastOp::create(
-      b, loc, b.getI64Type(), memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref));
-  Value pointer = LLVM::IntToPtrOp::create(b, loc, ptrType, address);
-  Value start = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
-  Value all = arith::AddIOp::create(b, loc, offsets,
-                                    vector::BroadcastOp::create(b, loc, offsets.getType(), start));
-  Value pointers = LLVM::GEPOp::create(b, loc, VectorType::get({n}, ptrType), integer, pointer,
-                                       ValueRange{all});
+  Value pointers = elementPointers(b, loc, memref, base, offsets, integer);
   Value asIntegers = vector::BitCastOp::create(b, loc, VectorType::get({n}, integer), values);
   LLVM::masked_scatter::create(b, loc, asIntegers, pointers, mask,
                                static_cast<uint32_t>(element.getIntOrFloatBitWidth() / 8));
