@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Writes bench/results/cpu-mpgemm.md and its roofline plot from one session's JSON lines.
+"""Writes bench/results/cpu-mpgemm.md and its roofline plot from one run's JSON lines.
 
   cpu-mpgemm-report.py LOWBIT.jsonl PEERS.jsonl OUT.md OUT.png [--started=...] [--command=...]
 
 LOWBIT.jsonl is `lowbit-bench --json` (the limits line first, then one line per case);
 PEERS.jsonl is bench/peers/run.sh's output (onnxruntime MatMulNBits, NumPy sgemm, host lines).
-Every ratio is to the limits lowbit-bench measured at the start of the same session.
+Every ratio is to the limits lowbit-bench measured at the start of the same run.
 """
 import argparse
 import json
@@ -76,16 +76,16 @@ def main():
     out = []
     w = out.append
     w("# lowbit.mpgemm on the CPU: measured against this machine's limits\n")
-    w(f"Status ({args.started[:10] or 'undated'}): one session of `{args.command}` on "
+    w(f"Status ({args.started[:10] or 'undated'}): one run of `{args.command}` on "
       f"{cpu_model()} ({limits['isa']}, {limits['threads']} threads), started {args.started}. "
       "Only this host's ISA ran; AVX-512/VNNI code is generated and assembled in the tests "
       "(`test/Target/cpu-mpgemm-isa.mlir`) but not measured here.\n")
-    w("Limits measured by `lowbit-bench` at the start of the session (every ratio below is to "
+    w("Limits measured by `lowbit-bench` at the start of the run (every ratio below is to "
       "these): "
       f"read bandwidth **{bw:.1f} GB/s**, FMA peak **{fma:.0f} GFLOP/s** ({limits['fma_how']}), "
       f"int8 dot peak **{int8:.0f} GOP/s** ({limits['int8_how']}). The machine is shared: the "
       "same host reads 30-45 GB/s from one hour to the next, so compare ratios, and peers only "
-      "within this session.\n")
+      "within this run.\n")
     w("GB/s counts the weight side (codes, scales, zero points) once per call; BW% is that over "
       "the read bandwidth. GOP/s is 2MNK per second; peak% is over the FMA peak for `fma` "
       "schedules and the reference lowering, over the int8 peak for `int8_dot`. `const`: the "
@@ -119,7 +119,7 @@ def main():
 
     # Comparison with onnxruntime.
     if ort:
-        w("## Against onnxruntime MatMulNBits (same session)\n")
+        w("## Against onnxruntime MatMulNBits (same run)\n")
         w(f"onnxruntime {ort[0].get('version', '')} (npm `onnxruntime-node`, CPU provider, "
           f"{ort[0].get('threads')} threads), 4-bit weights in groups of 128 with zero points, "
           "f32 scales (its weight bytes count 4.25 bits per weight). Accuracy level 0 computes "

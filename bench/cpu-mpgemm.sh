@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The CPU lowbit.mpgemm benchmark and its peers, in one session, and the report.
+# The CPU lowbit.mpgemm benchmark and its peers, in one run, and the report.
 #
 #   bash bench/cpu-mpgemm.sh [OUT_DIR]          (default: bench/results)
 #
@@ -32,5 +32,5 @@ echo "== report" >&2
 /usr/bin/python3 "$root/bench/cpu-mpgemm-report.py" "$out/cpu-mpgemm.jsonl" \
   "$out/cpu-mpgemm-peers.jsonl" "$out/cpu-mpgemm.md" "$out/cpu-mpgemm-roofline.png" \
   --started="$started" \
-  --command="bash bench/cpu-mpgemm.sh ${LOWBIT_BENCH_ARGS:+(LOWBIT_BENCH_ARGS=$LOWBIT_BENCH_ARGS) }${PEERS_ARGS:+(PEERS_ARGS=$PEERS_ARGS)}"
+  --command="bash bench/cpu-mpgemm.sh${LOWBIT_BENCH_ARGS:+ (LOWBIT_BENCH_ARGS=$LOWBIT_BENCH_ARGS)}${PEERS_ARGS:+ (PEERS_ARGS=$PEERS_ARGS)}"
 echo "wrote $out/cpu-mpgemm.md and $out/cpu-mpgemm-roofline.png" >&2
