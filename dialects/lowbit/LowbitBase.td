@@ -21,7 +21,14 @@ def Lowbit_Dialect : Dialect {
 
     A `#lowbit.scheme` attribute says how stored codes become real numbers (granularity, scale
     type, zero point, codebook); scales and zero points are tensor operands, not constants.
+
+    Argument attribute: `lowbit.prepack` (unit) on a low-bit tensor argument of a `func.func`
+    (the weights of `lowbit.mpgemm` ops) asks for a generated entry point,
+    `@<function>_prepack`, that re-lays the weights out once into the order the kernels load;
+    the function then takes that entry point's result in the argument's place (see
+    docs/cpu-backend.md).
   }];
+  let hasRegionArgAttrVerify = 1;
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{

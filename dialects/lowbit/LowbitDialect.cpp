@@ -2,6 +2,7 @@
 #include "lowbit/LowbitDialect.h"
 
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace lowbit;
@@ -16,6 +17,27 @@ void LowbitDialect::initialize() {
 #define GET_OP_LIST
 #include "lowbit/LowbitOps.cpp.inc"
       >();
+}
+
+LogicalResult LowbitDialect::verifyRegionArgAttribute(Operation *op, unsigned regionIndex,
+                                                      unsigned argIndex, NamedAttribute attr) {
+  if (attr.getName() != "lowbit.prepack")
+    return op->emitError() << "unknown argument attribute '" << attr.getName().getValue() << "'";
+  if (!isa<UnitAttr>(attr.getValue()))
+    return op->emitError() << "'lowbit.prepack' on argument #" << argIndex
+                           << " takes no value (a unit attribute)";
+  auto function = dyn_cast<FunctionOpInterface>(op);
+  if (!function || regionIndex != 0)
+    return op->emitError() << "'lowbit.prepack' marks arguments of functions";
+  Type type = function.getArgumentTypes()[argIndex];
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  // After the interchange ABI the argument holds the weights' interchange bytes.
+  if (!tensor || !tensor.hasStaticShape() ||
+      !(isLowbitElementType(tensor.getElementType()) || tensor.getElementType().isInteger(8)))
+    return op->emitError() << "'lowbit.prepack' on argument #" << argIndex
+                           << " needs a statically shaped tensor of a low-bit element type, not "
+                           << type;
+  return success();
 }
 
 bool lowbit::isLowbitElementType(Type type) {

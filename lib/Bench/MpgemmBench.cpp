@@ -38,6 +38,8 @@ std::string MpgemmCase::name() const {
     text += "_" + codebook;
   if (constantWeights)
     text += "_const";
+  if (prepackWeights)
+    text += "_prepack";
   return text + "_" + activations;
 }
 
@@ -51,6 +53,8 @@ std::string MpgemmCase::format() const {
     text += " +ts";
   if (constantWeights)
     text += " const";
+  if (prepackWeights)
+    text += " prepack";
   return text;
 }
 
@@ -66,7 +70,8 @@ std::string MpgemmCase::mlirSource() const {
   std::string z = "tensor<" + scaleShape + "x" + weights + ">";
   std::string as = "tensor<" + std::to_string(m) + "xf32>";
   std::string y = "tensor<" + std::to_string(m) + "x" + std::to_string(n) + "xf32>";
-  std::string args = "%a: " + a + ", %w: " + w + ", %s: " + s;
+  std::string args = "%a: " + a + ", %w: " + w + (prepackWeights ? " {lowbit.prepack}" : "") +
+                     ", %s: " + s;
   std::string operands = "%a, %w scale(%s)";
   std::string types = a + ", " + w + ", " + s;
   if (zeroPoints) {
@@ -108,27 +113,40 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
     std::string scale;
     bool zero = false, tensorScale = false;
     std::string codebook;
-    bool decodeOnly = false;
-    bool constantWeights = false;
+    bool constantWeights = false, prepackWeights = false;
+    /// The largest M of the format's cases (0: all).
+    int64_t maxM = 0;
   };
   std::vector<Format> formats;
+  enum class Weights { Runtime, Constant, Prepack };
   auto add = [&](std::string weights, std::string activations, int64_t group, std::string scale,
                  bool zero = false, bool tensorScale = false, std::string codebook = "",
-                 bool constantWeights = false) {
+                 Weights kind = Weights::Runtime, int64_t maxM = 0) {
+    // Codebooks take the reference lowering: decode only. Constant weights compile one
+    // function per copy: decode shapes only.
+    if (!codebook.empty())
+      maxM = 1;
+    else if (kind == Weights::Constant)
+      maxM = 16;
     formats.push_back({weights, activations, group, scale, zero, tensorScale, codebook,
-                       /*decodeOnly=*/!codebook.empty(), constantWeights});
+                       kind == Weights::Constant, kind == Weights::Prepack, maxM});
   };
   if (quick) {
     add("ui4", "si8", 128, "f16", true);
-    add("ui4", "si8", 128, "f16", true, false, "", /*constantWeights=*/true);
+    add("ui4", "si8", 128, "f16", true, false, "", Weights::Constant);
+    add("ui4", "si8", 128, "f16", true, false, "", Weights::Prepack);
     add("ui4", "f32", 128, "f16", true);
   } else {
     for (int bits = 1; bits <= 8; ++bits)
       add("ui" + std::to_string(bits), "si8", 128, "f16", true);
     for (int bits : {2, 3, 4, 8})
-      add("ui" + std::to_string(bits), "si8", 128, "f16", true, false, "", true);
+      add("ui" + std::to_string(bits), "si8", 128, "f16", true, false, "", Weights::Constant);
+    for (int bits = 2; bits <= 8; ++bits)
+      add("ui" + std::to_string(bits), "si8", 128, "f16", true, false, "", Weights::Prepack,
+          bits == 4 ? 0 : 16);
     for (std::string act : {"f32", "f16", "bf16"})
       add("ui4", act, 128, "f16", true);
+    add("ui4", "f32", 128, "f16", true, false, "", Weights::Prepack);
     add("f4E2M1FN", "f32", 32, "f8E8M0FNU");              // MXFP4
     add("f4E2M1FN", "f32", 16, "f8E4M3FN", false, true);  // NVFP4
     add("f6E2M3FN", "f32", 32, "f8E8M0FNU");              // MXFP6
@@ -143,7 +161,7 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
   for (const Format &format : formats)
     for (auto [k, n] : shapes)
       for (int64_t m : ms) {
-        if ((format.decodeOnly && m > 1) || (format.constantWeights && m > 16))
+        if (format.maxM && m > format.maxM)
           continue;
         MpgemmCase c;
         c.m = m;
@@ -157,6 +175,7 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
         c.tensorScale = format.tensorScale;
         c.codebook = format.codebook;
         c.constantWeights = format.constantWeights;
+        c.prepackWeights = format.prepackWeights;
         cases.push_back(c);
       }
   return cases;
@@ -378,6 +397,28 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   result.compileSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
 
+  // Weights prepacked at run time: every copy through the generated entry point, once.
+  if (spec.prepackWeights) {
+    JitFunction *prepack = (*jits)[0]->getPrepack();
+    if (!prepack)
+      return makeError(spec.name() + ": no prepack entry point was generated");
+    std::vector<double> times;
+    for (auto &copy : copies) {
+      HostTensor weights = inputs[1];
+      weights.bytes = copy[0];
+      auto start = std::chrono::steady_clock::now();
+      llvm::Expected<std::vector<HostTensor>> packed = prepack->run({weights});
+      if (!packed)
+        return packed.takeError();
+      times.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+      copy[0] = std::move((*packed)[0].bytes);
+    }
+    std::sort(times.begin(), times.end());
+    result.prepackMs = times[times.size() / 2];
+  }
+
   auto resultType = cast<RankedTensorType>(type.getResult(0));
   std::vector<float> output(resultType.getNumElements());
   auto callWith = [&](int64_t copyIndex) -> llvm::Error {
@@ -471,6 +512,7 @@ std::string lowbit::bench::toJson(const MpgemmResult &r, const Limits &limits) {
      << ", \"scale\": " << quoted(c.scale) << ", \"zero_points\": " << (c.zeroPoints ? "true" : "false")
      << ", \"tensor_scale\": " << (c.tensorScale ? "true" : "false")
      << ", \"constant_weights\": " << (c.constantWeights ? "true" : "false")
+     << ", \"prepack_weights\": " << (c.prepackWeights ? "true" : "false")
      << ", \"format\": " << quoted(c.format())
      << ", \"time_ms\": " << llvm::format("%.4f", r.timeMs)
      << ", \"weight_bytes\": " << static_cast<int64_t>(r.weightBytes)
@@ -482,6 +524,7 @@ std::string lowbit::bench::toJson(const MpgemmResult &r, const Limits &limits) {
      << ", \"schedule\": " << quoted(r.schedule) << ", \"threads\": " << r.threads
      << ", \"calls\": " << r.calls << ", \"copies\": " << r.copies
      << ", \"compile_s\": " << llvm::format("%.2f", r.compileSeconds)
+     << ", \"prepack_ms\": " << llvm::format("%.3f", r.prepackMs)
      << ", \"isa\": " << quoted(limits.isa.describe())
      << ", \"read_gbps\": " << llvm::format("%.2f", limits.readBandwidth.value)
      << ", \"fma_gflops\": " << llvm::format("%.1f", limits.fmaPeak.value)

@@ -31,9 +31,11 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
     schedules.targetFeatures = options.targetFeatures;
     schedules.threadWorkUs = options.threadWorkUs;
     pm.addPass(createLowbitSelectSchedules(schedules));
-    // ...and the tile kernels generated from it, launched from the host code.
-    pm.addPass(createLowbitToTile());
   }
+  // The tile kernels generated from the schedules, launched from the host code, and the
+  // prepack entry points of arguments marked lowbit.prepack (without the fast path, entry
+  // points that return the weights unchanged: the functions' interface stays the same).
+  pm.addPass(createLowbitToTile());
   // Every other lowbit op becomes f32 linalg with integer decoding of the codes.
   pm.addPass(createLowbitToLinalg());
   // Folds the unrealized casts and constants the conversion leaves behind.
@@ -43,7 +45,10 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
 
 void lowbit::buildLowbitToLLVMPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildLowbitToLinalgPipeline(pm, options);
+  buildLinalgToLLVMPipeline(pm, options);
+}
 
+void lowbit::buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions &options) {
   // Tensors become buffers; identity layouts keep function arguments plain and contiguous.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

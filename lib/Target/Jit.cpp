@@ -100,6 +100,9 @@ JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
     }
     result->argumentTypes.assign(type.getInputs().begin(), type.getInputs().end());
     result->resultTypes.assign(type.getResults().begin(), type.getResults().end());
+    for (unsigned index = 0; index < func.getNumArguments(); ++index)
+      if (func.getArgAttr(index, "lowbit.prepack"))
+        result->prepackedArguments.push_back(index);
     results.push_back(std::move(result));
     worklist.push_back(func);
   }
@@ -131,18 +134,46 @@ JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
         os << locationText(note.getLocation()) << ": note: " << note << "\n";
       return success();
     });
-    PassManager pm(module.getContext());
-    buildLowbitToLLVMPipeline(pm, options.pipeline);
-    if (failed(pm.run(module)))
+    // The linalg half first: it generates the prepack entry points and gives the functions
+    // their final argument types.
+    PassManager front(module.getContext());
+    buildLowbitToLinalgPipeline(front, options.pipeline);
+    if (failed(front.run(module)))
+      return makeError(diagnostics.empty() ? "lowering failed" : llvm::StringRef(diagnostics).rtrim());
+    for (std::unique_ptr<JitFunction> &result : results) {
+      if (result->prepackedArguments.empty())
+        continue;
+      auto func = module.lookupSymbol<func::FuncOp>(result->name);
+      std::string entryName = result->name + "_prepack";
+      auto entry = module.lookupSymbol<func::FuncOp>(entryName);
+      if (!func || !entry)
+        return makeError("@" + result->name + ": no generated @" + entryName);
+      std::unique_ptr<JitFunction> prepack(new JitFunction());
+      prepack->name = entryName;
+      for (unsigned index : result->prepackedArguments) {
+        prepack->argumentTypes.push_back(result->argumentTypes[index]);
+        result->argumentTypes[index] = func.getArgumentTypes()[index];
+      }
+      FunctionType entryType = entry.getFunctionType();
+      prepack->resultTypes.assign(entryType.getResults().begin(), entryType.getResults().end());
+      result->prepack = std::move(prepack);
+    }
+    PassManager back(module.getContext());
+    buildLinalgToLLVMPipeline(back, options.pipeline);
+    if (failed(back.run(module)))
       return makeError(diagnostics.empty() ? "lowering failed" : llvm::StringRef(diagnostics).rtrim());
   }
 
   // The calling convention relies on every result having become an out-parameter.
-  for (llvm::StringRef name : names) {
-    auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
-    if (!lowered || !isa<LLVM::LLVMVoidType>(lowered.getFunctionType().getReturnType()))
-      return makeError("@" + name + ": lowering left results that are not out-parameters");
-  }
+  for (std::unique_ptr<JitFunction> &result : results)
+    for (JitFunction *function : {result.get(), result->prepack.get()}) {
+      if (!function)
+        continue;
+      auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(function->name);
+      if (!lowered || !isa<LLVM::LLVMVoidType>(lowered.getFunctionType().getReturnType()))
+        return makeError("@" + function->name +
+                         ": lowering left results that are not out-parameters");
+    }
 
   // The options hold a function_ref: the transformer must outlive the engine's creation.
   std::function<llvm::Error(llvm::Module *)> transformer =
@@ -164,13 +195,16 @@ JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
         llvm::orc::ExecutorAddr::fromPtr(&lowbit_num_threads), llvm::JITSymbolFlags::Exported};
     return symbols;
   });
-  for (std::unique_ptr<JitFunction> &result : results) {
-    result->engine = engine;
-    llvm::Expected<void (*)(void **)> packed = engine->lookupPacked(result->name);
-    if (!packed)
-      return makeError("@" + result->name + ": " + llvm::toString(packed.takeError()));
-    result->packed = *packed;
-  }
+  for (std::unique_ptr<JitFunction> &result : results)
+    for (JitFunction *function : {result.get(), result->prepack.get()}) {
+      if (!function)
+        continue;
+      function->engine = engine;
+      llvm::Expected<void (*)(void **)> packed = engine->lookupPacked(function->name);
+      if (!packed)
+        return makeError("@" + function->name + ": " + llvm::toString(packed.takeError()));
+      function->packed = *packed;
+    }
   return results;
 }
 

@@ -4,6 +4,7 @@
 #include "tile/TileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
 
 #include <numeric>
@@ -24,6 +25,18 @@ bool MpgemmProblem::allowsInt8Dot() const {
   bool integerActivations =
       !realActivations && actKind == CodeKind::Signed && actBits <= 8 && !actHasZero;
   return integerWeights && integerActivations;
+}
+
+BlockArgument lowbit::getPrepackArgument(Value weights) {
+  if (auto unpack = weights.getDefiningOp<UnpackOp>())
+    weights = unpack.getInput();
+  auto arg = dyn_cast<BlockArgument>(weights);
+  if (!arg || !arg.getOwner()->isEntryBlock())
+    return {};
+  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (!func || !func.getArgAttr(arg.getArgNumber(), kPrepackAttrName))
+    return {};
+  return arg;
 }
 
 std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &whyNot) {
@@ -103,6 +116,7 @@ std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &why
   // Only dense elements can be re-laid-out at compile time (not dense_resource blobs).
   DenseElementsAttr weights;
   problem.constantWeights = matchPattern(op.getW(), m_Constant(&weights));
+  problem.prepackArgument = getPrepackArgument(op.getW());
   return problem;
 }
 
@@ -230,9 +244,9 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
     return why;
   }
   if (schedule.getPacking() == WeightPacking::Prepacked) {
-    if (!problem.constantWeights) {
-      error << "packing = prepacked needs constant weights (run-time weights arrive in "
-               "interchange packing)";
+    if (!problem.prepackableWeights()) {
+      error << "packing = prepacked needs constant weights or a weight argument marked "
+            << kPrepackAttrName.str() << " (other run-time weights arrive in interchange packing)";
       return why;
     }
     if (stepBits(problem, schedule) % 32) {
@@ -352,7 +366,7 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
     tileK /= 2;
   if (problem.numGroups > 1 && problem.groupSize % tileK)
     tileK = problem.groupSize;
-  WeightPacking packing = problem.constantWeights && (tileK * problem.weightBits) % 32 == 0
+  WeightPacking packing = problem.prepackableWeights() && (tileK * problem.weightBits) % 32 == 0
                               ? WeightPacking::Prepacked
                               : WeightPacking::Interchange;
   // Groups per block of the group loop: as few as whole bytes of integer zero points allow

@@ -33,7 +33,7 @@ func.func @misfit(%a: tensor<4x64xf32>, %w: tensor<24x64xui4>, %s: tensor<24xf32
 // dense elements, so its weights count as run-time ones.
 func.func @prepacked_resource(%a: tensor<4x64xf32>, %s: tensor<16xf32>) -> tensor<4x16xf32> {
   %w = arith.constant dense_resource<weights> : tensor<16x64xui4>
-  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked, scale_groups = 1, split_k = 1, unroll = 1> does not fit: packing = prepacked needs constant weights (run-time weights arrive in interchange packing)}}
+  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked, scale_groups = 1, split_k = 1, unroll = 1> does not fit: packing = prepacked needs constant weights or a weight argument marked lowbit.prepack (other run-time weights arrive in interchange packing)}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
@@ -48,3 +48,75 @@ func.func @prepacked_resource(%a: tensor<4x64xf32>, %s: tensor<16xf32>) -> tenso
     }
   }
 #-}
+
+// -----
+
+// Weight arguments marked lowbit.prepack: their readers must all be lowbit.mpgemm weights
+// with prepacked schedules of one layout, or none of them prepacked.
+func.func @prepack_mixed(%a: tensor<4x64xf32>, %w: tensor<16x64xui4> {lowbit.prepack},
+                         %s: tensor<16xf32>) -> (tensor<4x16xf32>, tensor<16x64xf32>) {
+  // expected-note @+1 {{the lowbit.mpgemm that prepacks it}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  // expected-error @+1 {{reads argument #1 of @prepack_mixed (marked 'lowbit.prepack') in interchange packing, while a lowbit.mpgemm prepacks it; only lowbit.mpgemm weights with packing = prepacked can read a prepacked argument}}
+  %d = lowbit.dequantize %w scale(%s) {scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<16x64xui4>, tensor<16xf32>) -> tensor<16x64xf32>
+  return %y, %d : tensor<4x16xf32>, tensor<16x64xf32>
+}
+
+// -----
+
+func.func @prepack_two_layouts(%a: tensor<4x64xf32>, %w: tensor<32x64xui4> {lowbit.prepack},
+                               %s: tensor<32xf32>) -> (tensor<4x32xf32>, tensor<4x32xf32>) {
+  // expected-note @+1 {{the other op}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<32x64xui4>, tensor<32xf32>) -> tensor<4x32xf32>
+  // expected-error @+1 {{'lowbit.mpgemm' op reads argument #1 of @prepack_two_layouts (marked 'lowbit.prepack') prepacked in another layout than another op does; give them schedules with the same workers, tile N and K and weight layout}}
+  %z = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 8, 32], packing = prepacked>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<32x64xui4>, tensor<32xf32>) -> tensor<4x32xf32>
+  return %y, %z : tensor<4x32xf32>, tensor<4x32xf32>
+}
+
+// -----
+
+// expected-error @+1 {{@prepack_called is called in the module; arguments marked 'lowbit.prepack' need a function only called from outside (its signature changes)}}
+func.func @prepack_called(%a: tensor<4x64xf32>, %w: tensor<16x64xui4> {lowbit.prepack},
+                          %s: tensor<16xf32>) -> tensor<4x16xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+func.func @caller(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>)
+    -> tensor<4x16xf32> {
+  %y = func.call @prepack_called(%a, %w, %s)
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// expected-error @+1 {{cannot generate @prepack_taken_prepack for the arguments marked 'lowbit.prepack': the module already has a symbol of that name}}
+func.func @prepack_taken(%a: tensor<4x64xf32>, %w: tensor<16x64xui4> {lowbit.prepack},
+                         %s: tensor<16xf32>) -> tensor<4x16xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+func.func @prepack_taken_prepack() {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'lowbit.prepack' marks arguments of functions with a body}}
+func.func private @prepack_external(tensor<16x64xui4> {lowbit.prepack})

@@ -74,6 +74,11 @@ static cl::opt<bool> constantOption("constant-weights",
                                     cl::desc("With --m: the weights are a constant of the "
                                              "function, prepacked at compile time"),
                                     cl::cat(benchCategory));
+static cl::opt<bool> prepackOption(
+    "prepack-weights",
+    cl::desc("With --m: the weights argument is marked lowbit.prepack; each copy goes through "
+             "the generated prepack entry point once before the timed calls"),
+    cl::cat(benchCategory));
 static cl::opt<std::string> scheduleOption(
     "schedule",
     cl::desc("With --m: a #lowbit.schedule to use instead of the cost model's, e.g. "
@@ -127,6 +132,9 @@ int main(int argc, char **argv) {
   if (!(seconds > 0) || rotateMiB < 0 || !(tolerance > 0) || threadWorkUs < 0)
     return reject("--seconds and --tolerance must be positive, --rotate-mib and "
                   "--thread-work-us at least 0");
+  if (constantOption && prepackOption)
+    return reject("--constant-weights and --prepack-weights exclude each other (constant weights "
+                  "are prepacked at compile time)");
   DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
@@ -180,6 +188,7 @@ int main(int argc, char **argv) {
         c.zeroPoints = zeroOption;
         c.schedule = scheduleOption;
         c.constantWeights = constantOption;
+        c.prepackWeights = prepackOption;
         c.tensorScale = tensorScaleOption;
         c.codebook = codebookOption;
         cases.push_back(c);

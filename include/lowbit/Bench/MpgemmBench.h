@@ -51,6 +51,10 @@ struct MpgemmCase {
   /// fast path may re-lay them out at compile time (packing = prepacked); each rotated copy is
   /// a function of its own.
   bool constantWeights = false;
+  /// The weights argument is marked lowbit.prepack: each rotated copy goes through the
+  /// generated prepack entry point once, before the timed calls (as a caller loading a model
+  /// would), and the timed calls read the prepacked words.
+  bool prepackWeights = false;
 
   /// A short name, e.g. "m1_k4096_n4096_ui4_g128f16_zero_si8".
   std::string name() const;
@@ -92,6 +96,9 @@ struct MpgemmResult {
   double maxRelErr = 0;
   /// Compile time of the case (s).
   double compileSeconds = 0;
+  /// With prepackWeights: the median time of a call of the prepack entry point over the
+  /// copies (ms; the call allocates its result and a temporary).
+  double prepackMs = 0;
 };
 
 /// Compiles, checks and times one case. Errors: a case that does not parse or compile, a
@@ -102,9 +109,11 @@ llvm::Expected<MpgemmResult> runMpgemmCase(mlir::MLIRContext &context, const Mpg
 
 /// The default set: M in {1, 16, 128, 512} x (K, N) in {(4096, 4096), (4096, 11008),
 /// (11008, 4096)} x formats (unsigned integers of 1..8 bits with zero points and int8
-/// activations; 2, 3, 4 and 8 bits with constant weights at M <= 16; 4-bit with f32, f16 and
-/// bf16 activations; MXFP4, NVFP4, MXFP6, FP8; NF4 at M = 1). `quick`: M in {1, 16},
-/// K = N = 4096, 4-bit only (int8 activations with run-time and constant weights, f32).
+/// activations; 2, 3, 4 and 8 bits with constant weights at M <= 16; 2 to 8 bits with weights
+/// prepacked at run time at M <= 16, 4 bits at every M; 4-bit with f32, f16 and bf16
+/// activations (f32 prepacked too); MXFP4, NVFP4, MXFP6, FP8; NF4 at M = 1). `quick`:
+/// M in {1, 16}, K = N = 4096, 4-bit only (int8 activations with run-time, run-time prepacked
+/// and constant weights, f32).
 std::vector<MpgemmCase> defaultMpgemmCases(bool quick);
 
 /// One JSON object (one line) with the result, the case and the limits.

@@ -75,6 +75,16 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     codes, once per call, before the launch. Zero points, and those offsets, need the sums of
     the activations over each group: a second kernel (grid [M, groups]) writes them first.
 
+    Weight arguments marked `lowbit.prepack` get a generated entry point: a function with such
+    arguments gets a companion `@<function>_prepack` taking them (in order) and returning what
+    the function then takes in their place. When their ops have `packing = prepacked`
+    schedules (of one layout), the companion launches a kernel that reads the interchange
+    bytes once and writes the words the compile-time prepacking would make, and the function
+    takes those words (`tensor<NB*KT x J*W x i32>`); when none does (no schedule, or
+    interchange packing), the companion returns the bytes unchanged. Errors: an argument read
+    both prepacked and otherwise, or prepacked in two layouts; a marked function that is called
+    in the module; a name already taken.
+
     An op whose schedule does not fit it is an error naming the field.
 
     Example:

@@ -48,6 +48,11 @@ void buildLowbitToLinalgPipeline(mlir::OpPassManager &pm, const PipelineOptions 
 /// (vector, OpenMP included).
 void buildLowbitToLLVMPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
 
+/// The second half of buildLowbitToLLVMPipeline: what follows the linalg pipeline (the JIT
+/// runs the halves apart to read the signatures the first half leaves, such as those of
+/// generated prepack entry points).
+void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm, const PipelineOptions &options = {});
+
 /// Registers both pipelines by name with the global pass registry.
 void registerLowbitPipelines();
 

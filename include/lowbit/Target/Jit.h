@@ -8,7 +8,10 @@
 //     low-bit tensors arrive as their interchange-packed i8 bytes;
 //   - each tensor result is an extra trailing memref argument that the caller allocates and the
 //     callee fills (bufferization's results-to-out-params);
-//   - scalar arguments (integers, f16/bf16/f32/f64) are passed by value.
+//   - scalar arguments (integers, f16/bf16/f32/f64) are passed by value;
+//   - arguments marked `lowbit.prepack` take what the generated `@<name>_prepack` returns
+//     for them (getPrepack): weights re-laid-out once for the kernels, or their interchange
+//     bytes unchanged when no kernel reads them prepacked.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_TARGET_JIT_H
@@ -62,11 +65,22 @@ public:
   /// written to. Every buffer must have its type's size.
   llvm::Error call(llvm::ArrayRef<void *> argumentData, llvm::ArrayRef<void *> resultData);
 
+  /// The types the function takes: as written, except that arguments marked lowbit.prepack
+  /// take the result types of getPrepack().
   llvm::ArrayRef<mlir::Type> getArgumentTypes() const { return argumentTypes; }
   llvm::ArrayRef<mlir::Type> getResultTypes() const { return resultTypes; }
 
+  /// The generated entry point that prepacks the arguments marked lowbit.prepack (null when
+  /// there are none): it takes those arguments, as written and in order, and returns what this
+  /// function takes in their place.
+  JitFunction *getPrepack() const { return prepack.get(); }
+  /// The indices of the arguments marked lowbit.prepack.
+  llvm::ArrayRef<unsigned> getPrepackedArguments() const { return prepackedArguments; }
+
 private:
   JitFunction() = default;
+  std::unique_ptr<JitFunction> prepack;
+  std::vector<unsigned> prepackedArguments;
   std::shared_ptr<mlir::ExecutionEngine> engine;
   /// The function's packed entry, looked up once (a lookup per call costs microseconds).
   void (*packed)(void **) = nullptr;

@@ -49,11 +49,25 @@ struct MpgemmProblem {
   CodeKind actKind = CodeKind::Float;
   /// The weight is an arith.constant (it can be re-laid-out at compile time).
   bool constantWeights = false;
+  /// The weight is a function argument marked `lowbit.prepack` (a generated entry point
+  /// re-lays it out at run time, once; see getPrepackArgument).
+  mlir::BlockArgument prepackArgument;
+
+  /// Whether the weights can be re-laid-out into the order the kernel loads (prepacked).
+  bool prepackableWeights() const { return constantWeights || prepackArgument; }
 
   /// Whether the int8_dot family applies: integer (or ternary) weights and signed integer
   /// activations of at most 8 bits without zero points.
   bool allowsInt8Dot() const;
 };
+
+/// The argument attribute that asks for a weight argument to be prepacked by a generated entry
+/// point (`@<function>_prepack`) instead of read in interchange packing on every call.
+inline constexpr llvm::StringLiteral kPrepackAttrName = "lowbit.prepack";
+
+/// The entry-block argument of a func.func marked `lowbit.prepack` that `weights` is (directly,
+/// or through the lowbit.unpack the interchange ABI puts after it), or null.
+mlir::BlockArgument getPrepackArgument(mlir::Value weights);
 
 /// The problem, or nullopt with `whyNot` saying why the fast path does not take the op.
 std::optional<MpgemmProblem> analyzeMpgemm(MpgemmOp op, std::string &whyNot);

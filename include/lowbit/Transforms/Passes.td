@@ -43,7 +43,8 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
     - the tile: all rows of a small M (at most 4: decode), 4 rows otherwise, with 2 vectors
       of columns per block (1 while there would be fewer than 4 blocks per thread); K in steps
       of 32 codes (fewer when the group size needs it);
-    - `packing = prepacked` for constant weights, `interchange` for run-time ones;
+    - `packing = prepacked` for constant weights and arguments marked `lowbit.prepack`,
+      `interchange` for other run-time ones;
       `int8_dot` weights of 1, 2 or 4 bits get a `weight_layout` in the byte order of the
       dot, so that no activation bytes need shuffling (prepacked ones are laid out so;
       interchange ones need 8-bit activation codes, which lowbit-to-tile permutes to match,

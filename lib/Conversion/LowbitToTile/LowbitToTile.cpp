@@ -7,6 +7,15 @@
 // arguments, after lowbit-interchange-abi), or a lowbit.pack of the value. Constant weights
 // with packing = prepacked are re-laid-out here, at compile time.
 //
+// Weight arguments marked `lowbit.prepack` get a generated entry point: every function with
+// such arguments gets a companion `@<function>_prepack` that takes them (in order) and returns
+// them re-laid-out, and the function takes those results in their place. When the argument's
+// ops take a prepacked schedule, the companion runs a tile kernel (buildPrepackKernel) and
+// the function's kernels read the words it made; when none does (the reference lowering, or
+// a schedule with interchange packing), it returns the bytes unchanged and the function reads
+// them as before. So every caller can always call the companion once and pass what it returns.
+// The prepacking kernel (buildPrepackKernel) reads the bytes once and writes the words once.
+//
 //===----------------------------------------------------------------------===//
 #include "lowbit/Conversion/Passes.h"
 #include "lowbit/Transforms/MpgemmSchedule.h"
@@ -15,10 +24,12 @@
 #include "MpgemmKernel.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/MapVector.h"
 
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITTOTILE
@@ -129,18 +140,217 @@ std::optional<std::vector<uint8_t>> constantCodes(Value value) {
   return codes;
 }
 
+/// A function argument marked lowbit.prepack, and how its ops read it.
+struct PrepackedArgument {
+  BlockArgument arg;
+  /// Its ops take a prepacked schedule (all the same layout): the companion makes words for
+  /// `schedule`; otherwise it passes the bytes through.
+  bool prepacked = false;
+  MpgemmProblem problem;
+  ScheduleAttr schedule;
+  /// Until the signature changes: a cast of the argument to the words' type, which the
+  /// lowered ops read.
+  Value words;
+};
+
+/// Whether two prepacked schedules lay the same weights out alike.
+bool samePrepackedLayout(const MpgemmProblem &p, ScheduleAttr a, const MpgemmProblem &q,
+                         ScheduleAttr b) {
+  return p.n == q.n && p.k == q.k && p.weightBits == q.weightBits &&
+         prepackCodeOffset(p, a) == prepackCodeOffset(q, b) &&
+         a.getWorkers() == b.getWorkers() && a.getTileN() == b.getTileN() &&
+         a.getTileK() == b.getTileK() && mpgemmWeightLayout(a) == mpgemmWeightLayout(b);
+}
+
 struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    if (failed(planPrepackedArguments(module)))
+      return signalPassFailure();
     SmallVector<MpgemmOp> ops;
     module.walk([&](MpgemmOp op) {
       if (op.getScheduleAttr())
         ops.push_back(op);
     });
-    SymbolTable symbols(module);
     for (MpgemmOp op : ops)
       if (failed(lower(op, symbols)))
         return signalPassFailure();
+    for (auto &[func, arguments] : prepackedArguments)
+      if (failed(buildPrepackEntry(func, arguments, symbols)))
+        return signalPassFailure();
+  }
+
+  /// Decides, for every argument marked lowbit.prepack, whether its ops read it prepacked.
+  LogicalResult planPrepackedArguments(ModuleOp module) {
+    for (auto func : module.getOps<func::FuncOp>()) {
+      SmallVector<unsigned> marked;
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        if (func.getArgAttr(i, kPrepackAttrName))
+          marked.push_back(i);
+      if (marked.empty())
+        continue;
+      if (func.isExternal())
+        return func.emitError() << "'" << kPrepackAttrName
+                                << "' marks arguments of functions with a body";
+      if (!SymbolTable::symbolKnownUseEmpty(func, module))
+        return func.emitError() << "@" << func.getSymName()
+                                << " is called in the module; arguments marked '"
+                                << kPrepackAttrName
+                                << "' need a function only called from outside (its signature "
+                                   "changes)";
+      SmallVector<PrepackedArgument> &arguments = prepackedArguments[func];
+      for (unsigned index : marked) {
+        PrepackedArgument entry;
+        entry.arg = func.getArgument(index);
+        if (failed(planArgument(func, entry)))
+          return failure();
+        arguments.push_back(entry);
+      }
+    }
+    return success();
+  }
+
+  LogicalResult planArgument(func::FuncOp func, PrepackedArgument &entry) {
+    // The ops that read the weights (through the interchange ABI's unpack, or directly), in
+    // program order.
+    llvm::SmallPtrSet<Value, 2> weights = {entry.arg};
+    for (Operation *user : entry.arg.getUsers())
+      if (auto unpack = dyn_cast<UnpackOp>(user))
+        weights.insert(unpack.getResult());
+    SmallVector<OpOperand *> uses;
+    func.walk([&](Operation *op) {
+      if (isa<UnpackOp>(op) && op->getOperand(0) == entry.arg)
+        return;
+      for (OpOperand &operand : op->getOpOperands())
+        if (weights.contains(operand.get()))
+          uses.push_back(&operand);
+    });
+    Operation *prepackingOp = nullptr, *otherOp = nullptr;
+    for (OpOperand *use : uses) {
+      auto op = dyn_cast<MpgemmOp>(use->getOwner());
+      ScheduleAttr schedule = op ? op.getScheduleAttr() : ScheduleAttr();
+      if (!op || &op.getWMutable() != use || !schedule ||
+          schedule.getPacking() != WeightPacking::Prepacked) {
+        otherOp = use->getOwner();
+        continue;
+      }
+      std::string whyNot;
+      std::optional<MpgemmProblem> problem = analyzeMpgemm(op, whyNot);
+      if (!problem)
+        return op.emitOpError() << "has a schedule but no fast path: " << whyNot;
+      if (prepackingOp && !samePrepackedLayout(entry.problem, entry.schedule, *problem, schedule)) {
+        InFlightDiagnostic diag =
+            op.emitOpError() << "reads argument #" << entry.arg.getArgNumber() << " of @"
+                             << func.getSymName() << " (marked '" << kPrepackAttrName
+                             << "') prepacked in another layout than another op does; give "
+                                "them schedules with the same workers, tile N and K and weight "
+                                "layout";
+        diag.attachNote(prepackingOp->getLoc()) << "the other op";
+        return diag;
+      }
+      if (!prepackingOp) {
+        entry.problem = *problem;
+        entry.schedule = schedule;
+      }
+      prepackingOp = op;
+    }
+    if (prepackingOp && otherOp) {
+      InFlightDiagnostic diag =
+          otherOp->emitError() << "reads argument #" << entry.arg.getArgNumber() << " of @"
+                               << func.getSymName() << " (marked '" << kPrepackAttrName
+                               << "') in interchange packing, while a lowbit.mpgemm prepacks "
+                                  "it; only lowbit.mpgemm weights with packing = prepacked can "
+                                  "read a prepacked argument";
+      diag.attachNote(prepackingOp->getLoc()) << "the lowbit.mpgemm that prepacks it";
+      return diag;
+    }
+    if (!prepackingOp)
+      return success();
+    entry.prepacked = true;
+    OpBuilder b = OpBuilder::atBlockBegin(entry.arg.getOwner());
+    SmallVector<int64_t, 2> shape = prepackedWordsShape(entry.problem, entry.schedule);
+    entry.words = UnrealizedConversionCastOp::create(
+                      b, entry.arg.getLoc(), RankedTensorType::get(shape, b.getI32Type()),
+                      entry.arg)
+                      .getResult(0);
+    prepackWords[entry.arg] = entry.words;
+    return success();
+  }
+
+  /// Writes @<func>_prepack for the marked arguments of `func` and gives `func` their packed
+  /// types.
+  LogicalResult buildPrepackEntry(func::FuncOp func, ArrayRef<PrepackedArgument> arguments,
+                                  SymbolTable &symbols) {
+    std::string name = (func.getSymName() + "_prepack").str();
+    if (symbols.lookup(name))
+      return func.emitError() << "cannot generate @" << name
+                              << " for the arguments marked '" << kPrepackAttrName
+                              << "': the module already has a symbol of that name";
+    Location loc = func.getLoc();
+    SmallVector<Type> inputs, results;
+    for (const PrepackedArgument &entry : arguments) {
+      inputs.push_back(entry.arg.getType());
+      results.push_back(entry.prepacked ? entry.words.getType() : entry.arg.getType());
+    }
+    OpBuilder moduleBuilder(func);
+    moduleBuilder.setInsertionPointAfter(func);
+    auto entryFunc = func::FuncOp::create(moduleBuilder, loc, name,
+                                          FunctionType::get(func.getContext(), inputs, results));
+    symbols.insert(entryFunc);
+    Block *body = entryFunc.addEntryBlock();
+    OpBuilder b = OpBuilder::atBlockBegin(body);
+    SmallVector<Value> returned;
+    for (auto [index, entry] : llvm::enumerate(arguments)) {
+      Value input = body->getArgument(index);
+      if (!entry.prepacked) {
+        returned.push_back(input);
+        continue;
+      }
+      const MpgemmProblem &problem = entry.problem;
+      // After the interchange ABI the argument is already the bytes.
+      bool logical = isLowbitElementType(cast<RankedTensorType>(input.getType()).getElementType());
+      Value bytes = flatBuffer(b, loc, logical ? interchangeBytes(b, loc, input) : input);
+      auto wordsType = cast<RankedTensorType>(entry.words.getType());
+      Value words = memref::AllocOp::create(
+          b, loc, MemRefType::get(wordsType.getShape(), b.getI32Type()));
+      Value wordsFlat = memref::CastOp::create(
+          b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()),
+          memref::CollapseShapeOp::create(b, loc, words,
+                                          ArrayRef<ReassociationIndices>{{0, 1}}));
+      OpBuilder kernels(entryFunc);
+      KernelOp kernel = buildPrepackKernel(kernels, loc, uniqueName(symbols, "mpgemm_prepack"),
+                                           problem, entry.schedule);
+      symbols.insert(kernel);
+      LaunchOp::create(b, loc, kernel.getSymName(), ValueRange{bytes, wordsFlat});
+      returned.push_back(bufferization::ToTensorOp::create(b, loc, wordsType, words,
+                                                           b.getUnitAttr(), b.getUnitAttr()));
+    }
+    func::ReturnOp::create(b, loc, returned);
+
+    // The function takes the packed forms: the lowered ops read the placeholder casts, and
+    // the interchange ABI's unpack of the argument has no readers left.
+    for (const PrepackedArgument &entry : arguments) {
+      func.removeArgAttr(entry.arg.getArgNumber(), kPrepackAttrName);
+      if (!entry.prepacked)
+        continue;
+      for (Operation *user : llvm::make_early_inc_range(entry.arg.getUsers()))
+        if (user != entry.words.getDefiningOp()) {
+          if (!user->use_empty())
+            return user->emitOpError() << "still reads the prepacked argument #"
+                                       << entry.arg.getArgNumber();
+          user->erase();
+        }
+      BlockArgument arg = entry.arg;
+      arg.setType(entry.words.getType());
+      Operation *cast = entry.words.getDefiningOp();
+      cast->getResult(0).replaceAllUsesWith(arg);
+      cast->erase();
+    }
+    func.setFunctionType(FunctionType::get(func.getContext(),
+                                           func.getBody().front().getArgumentTypes(),
+                                           func.getFunctionType().getResults()));
+    return success();
   }
 
   LogicalResult lower(MpgemmOp op, SymbolTable &symbols) {
@@ -153,7 +363,6 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       return failure();
     Location loc = op.getLoc();
     OpBuilder b(op);
-    bool int8 = schedule.getFamily() == ScheduleFamily::Int8Dot;
     bool prepacked = schedule.getPacking() == WeightPacking::Prepacked;
 
     MpgemmKernelSignature signature;
@@ -172,17 +381,27 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     }
     Value actBuffer = args.back();
     // Weights.
-    if (prepacked) {
+    if (prepacked && problem->prepackArgument) {
+      // Words made by the generated prepack entry point, read through a placeholder until
+      // the function's signature changes.
+      Value words = prepackWords.lookup(problem->prepackArgument);
+      if (!words)
+        return op.emitOpError() << "packing = prepacked reads an argument marked '"
+                                << kPrepackAttrName << "' that was not planned for it";
+      signature.codeOffset = prepackCodeOffset(*problem, schedule);
+      signature.weights = b.getI32Type();
+      args.push_back(flatBuffer(b, loc, words));
+    } else if (prepacked) {
       std::optional<std::vector<uint8_t>> codes = constantCodes(op.getW());
       if (!codes)
         return op.emitOpError() << "packing = prepacked needs weights given as a dense constant";
+      signature.codeOffset = prepackCodeOffset(*problem, schedule);
       std::function<uint32_t(uint32_t)> transform = [](uint32_t code) { return code; };
-      if (int8 && problem->weightKind == CodeKind::Signed) {
-        signature.codeOffset = int64_t(1) << (problem->weightBits - 1);
+      if (problem->weightKind == CodeKind::Signed && signature.codeOffset) {
+        // Two's complement plus 2^(bits-1), as an unsigned code: the sign bit flipped.
         transform = [flip = uint32_t(signature.codeOffset)](uint32_t code) { return code ^ flip; };
-      } else if (int8 && problem->weightKind == CodeKind::Ternary) {
+      } else if (problem->weightKind == CodeKind::Ternary && signature.codeOffset) {
         // 0b00 = 0, 0b01 = 1, 0b11 = -1, 0b10 reads as 0: stored as value + 1.
-        signature.codeOffset = 1;
         transform = [](uint32_t code) -> uint32_t {
           static const uint32_t plusOne[4] = {1, 2, 1, 0};
           return plusOne[code & 3];
@@ -310,6 +529,9 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
   }
 
   int64_t counter = 0;
+  llvm::MapVector<func::FuncOp, SmallVector<PrepackedArgument>> prepackedArguments;
+  /// The placeholder words of each prepacked argument.
+  llvm::DenseMap<Value, Value> prepackWords;
 };
 
 } // namespace

@@ -577,6 +577,76 @@ KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, Str
   return kernel;
 }
 
+SmallVector<int64_t, 2> lowbit::prepackedWordsShape(const MpgemmProblem &problem,
+                                                    ScheduleAttr schedule) {
+  int64_t W = schedule.getWorkers(), TN = schedule.getTileN(), TK = schedule.getTileK();
+  int64_t blocks = (problem.n + TN - 1) / TN, steps = (problem.k + TK - 1) / TK;
+  return {blocks * steps, TN / W * TK * problem.weightBits / 32 * W};
+}
+
+int64_t lowbit::prepackCodeOffset(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  if (schedule.getFamily() != ScheduleFamily::Int8Dot)
+    return 0;
+  if (problem.weightKind == CodeKind::Signed)
+    return int64_t(1) << (problem.weightBits - 1);
+  // Ternary codes 0b00 = 0, 0b01 = 1, 0b11 = -1 (0b10 reads as 0): stored as value + 1.
+  if (problem.weightKind == CodeKind::Ternary)
+    return 1;
+  return 0;
+}
+
+KernelOp lowbit::buildPrepackKernel(OpBuilder &builder, Location loc, StringRef name,
+                                   const MpgemmProblem &problem, ScheduleAttr schedule) {
+  OpBuilder::InsertionGuard guard(builder);
+  MLIRContext *ctx = builder.getContext();
+  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
+  Type code = IntegerType::get(ctx, problem.weightBits, IntegerType::Unsigned);
+  int64_t W = schedule.getWorkers(), TN = schedule.getTileN(), TK = schedule.getTileK();
+  int64_t R = TN / W, bits = problem.weightBits, N = problem.n, K = problem.k;
+  int64_t rowBytes = (K * bits + 7) / 8, stepBytes = TK * bits / 8;
+  SmallVector<int64_t, 2> wordsShape = prepackedWordsShape(problem, schedule);
+  SmallVector<int64_t> grid = {(N + TN - 1) / TN, (K + TK - 1) / TK};
+  int64_t offset = prepackCodeOffset(problem, schedule);
+  KernelOp kernel = createKernel(builder, loc, name, {memref(i8), memref(i32)}, grid, W);
+  Block &entry = kernel.getBody().front();
+  BodyBuilder h(builder, loc);
+  Value nb = BlockIndexOp::create(builder, loc, 0), kt = BlockIndexOp::create(builder, loc, 1);
+
+  // The step's codes as interchange loads read them: worker w holds columns r * W + w, codes
+  // along K. Out of N and K they read as zero bytes.
+  layout::RegisterLayout natural = layout::local({1, R}).local({TK, 1}).spatial({1, W});
+  Value bytes = h.load(h.view(entry.getArgument(0), N, rowBytes, rowBytes, 1), h.mul(nb, TN),
+                       h.mul(kt, stepBytes),
+                       h.reg({TN, stepBytes}, i8,
+                             layout::local({R, 1}).spatial({W, 1}).local({1, stepBytes})));
+  Value codes = h.viewAs(bytes, h.reg({TK, TN}, problem.weightType, natural));
+  if (offset) {
+    Value values = h.castTo(codes, i32);
+    values = AddOp::create(
+        builder, loc, values,
+        h.splat(builder.getI32IntegerAttr(offset), cast<RegType>(values.getType())));
+    codes = h.castTo(values, code);
+  } else {
+    // Unsigned codes, or the bits of float codes.
+    codes = h.viewAs(codes, h.reg({TK, TN}, code, natural));
+  }
+  // Into the kernel's weight layout: every worker keeps its columns, only the order of its
+  // locals changes (a broadcast without broadcast dimensions moves no data between workers).
+  codes = h.broadcast(codes, h.reg({TK, TN}, code, mpgemmWeightLayout(schedule)));
+  // The workers' registers as they are: word j of worker w at column j * W + w of the row.
+  int64_t perWorker = wordsShape[1] / W;
+  Value words = h.viewAs(
+      codes, h.reg({1, wordsShape[1]}, i32, layout::local({1, perWorker}).spatial({1, W})));
+  auto store = StoreGlobalOp::create(
+      builder, loc, words,
+      h.view(entry.getArgument(1), wordsShape[0], wordsShape[1], wordsShape[1], 1),
+      ValueRange{h.add(h.mul(nb, grid[1]), kt), h.index(0)});
+  store.setInBounds(true);
+  ReturnOp::create(builder, loc);
+  return kernel;
+}
+
 std::vector<int32_t> lowbit::prepackWeights(ArrayRef<uint8_t> codes, const MpgemmProblem &problem,
                                             ScheduleAttr schedule,
                                             function_ref<uint32_t(uint32_t)> transform) {

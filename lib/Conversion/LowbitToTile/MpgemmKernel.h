@@ -78,6 +78,26 @@ tile::KernelOp buildActivationSumsKernel(mlir::OpBuilder &builder, mlir::Locatio
 /// The grid of the main kernel.
 llvm::SmallVector<int64_t> mpgemmGrid(const MpgemmProblem &problem, ScheduleAttr schedule);
 
+/// The shape of the prepacked words of `problem`'s weights for `schedule`: [NB * KT, J * W]
+/// (NB blocks of N, KT steps of K, J words of each of the W workers per step).
+llvm::SmallVector<int64_t, 2> prepackedWordsShape(const MpgemmProblem &problem,
+                                                  ScheduleAttr schedule);
+
+/// The offset the int8_dot family adds to signed (2^(bits-1)) or ternary (1) weight codes when
+/// it re-lays them out, so that they read as unsigned bytes; 0 otherwise.
+int64_t prepackCodeOffset(const MpgemmProblem &problem, ScheduleAttr schedule);
+
+/// The kernel that prepacks weights at run time into the words prepackWeights makes at compile
+/// time (codes offset by prepackCodeOffset): arguments (bytes [N, RB] i8, words
+/// [NB * KT, J * W] i32), grid [NB, KT], W workers. Each block reads its step of interchange
+/// bytes as the interchange loads do (worker = column, codes along K), offsets the codes,
+/// moves them into the schedule's weight layout within each worker (tile.broadcast without
+/// broadcast dimensions) and stores the workers' registers as they are. Codes outside N and K
+/// are zero bytes (offset, where there is an offset).
+tile::KernelOp buildPrepackKernel(mlir::OpBuilder &builder, mlir::Location loc,
+                                  llvm::StringRef name, const MpgemmProblem &problem,
+                                  ScheduleAttr schedule);
+
 /// Prepacked words of constant weight codes (`codes[n * K + k]`, zero-extended, each stored as
 /// transform(code)) for `schedule`: row nb * KT + kt holds, at column word * W + w, word
 /// `word` of worker w's bits of the step's weight tile in the schedule's weight layout

@@ -1368,3 +1368,31 @@ func.func @moe_result_not_real(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: t
             tensor<8x64x96xf32>) -> tensor<5x64xsi8>
   return
 }
+
+// -----
+
+// expected-error @+1 {{'lowbit.prepack' on argument #0 needs a statically shaped tensor of a low-bit element type, not 'tensor<16x64xf32>'}}
+func.func @prepack_not_lowbit(%w: tensor<16x64xf32> {lowbit.prepack}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'lowbit.prepack' on argument #0 needs a statically shaped tensor of a low-bit element type, not 'tensor<?x64xui4>'}}
+func.func @prepack_dynamic(%w: tensor<?x64xui4> {lowbit.prepack}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'lowbit.prepack' on argument #0 takes no value (a unit attribute)}}
+func.func @prepack_value(%w: tensor<16x64xui4> {lowbit.prepack = 1 : i64}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown argument attribute 'lowbit.prepacked'}}
+func.func @prepack_misspelled(%w: tensor<16x64xui4> {lowbit.prepacked}) {
+  return
+}
