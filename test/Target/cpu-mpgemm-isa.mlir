@@ -1,7 +1,8 @@
 // The fast path's code for CPUs other than the host: the whole lowbit-pipeline-llvm for a given
 // target CPU and triple, translated to LLVM IR and assembled by llc, whatever machine runs the
 // test. A decode layer with int8 activations (int8_dot) and a prefill layer with f16
-// activations (fma), 4-bit weights in groups of 128.
+// activations (fma), 4-bit weights in groups of 128, and an MXFP4 decode layer whose weights
+// are prepacked by the generated entry point.
 // RUN: lowbit-opt %s --lowbit-pipeline-llvm="target-cpu=znver3 target-triple=x86_64-unknown-linux-gnu" | mlir-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver3 | FileCheck %s --check-prefix=AVX2
 // RUN: lowbit-opt %s --lowbit-pipeline-llvm="target-cpu=znver4 target-triple=x86_64-unknown-linux-gnu" | mlir-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 | FileCheck %s --check-prefix=AVX512
 // RUN: lowbit-opt %s --lowbit-pipeline-llvm="target-cpu=cortex-a76 target-triple=aarch64-unknown-linux-gnu" | mlir-translate --mlir-to-llvmir | llc -O3 -mtriple=aarch64-unknown-linux-gnu -mcpu=cortex-a76 | FileCheck %s --check-prefix=NEON
@@ -19,6 +20,13 @@
 // AVX2: vfmadd{{[0-9]+}}ps {{.*}}%ymm
 // AVX2-NOT: zmm
 // AVX2-LABEL: gemm:
+// The 4-bit float codes become f32 by two 8-entry vpermps lookups, not by decoding.
+// AVX2-LABEL: mpgemm_2:
+// AVX2: {{vpermd|vpermps}} {{.*}}%ymm
+// AVX2: vfmadd{{[0-9]+}}ps {{.*}}%ymm
+// AVX2-LABEL: mxfp4:
+// AVX2-LABEL: mpgemm_prepack_{{[0-9]+}}:
+// AVX2-LABEL: mxfp4_prepack:
 
 // AVX-512 with VNNI (16 lanes): one vpdpbusd per pair of byte vectors, FMAs on zmm.
 // AVX512-LABEL: mpgemm_0:
@@ -29,6 +37,9 @@
 // AVX512-LABEL: mpgemm_1:
 // AVX512: vfmadd{{[0-9]+}}ps {{.*}}%zmm
 // AVX512-LABEL: gemm:
+// AVX512-LABEL: mpgemm_2:
+// AVX512: {{vpermd|vpermps|vpermt2ps|vpermi2ps}} {{.*}}%zmm
+// AVX512: vfmadd{{[0-9]+}}ps {{.*}}%zmm
 
 // NEON (4 lanes): no x86 byte dot, so both layers take fma on 4 x f32.
 // NEON-LABEL: mpgemm_0:
@@ -36,6 +47,8 @@
 // NEON-LABEL: gemv:
 // NEON: __kmpc_fork_call
 // NEON-LABEL: mpgemm_1:
+// NEON: fmla v{{[0-9]+}}.4s
+// NEON-LABEL: mpgemm_2:
 // NEON: fmla v{{[0-9]+}}.4s
 
 // 512 KiB of weights: enough work for more than one thread (the call forks).
@@ -51,4 +64,12 @@ func.func @gemm(%a: tensor<8x256xf16>, %w: tensor<64x256xui4>, %s: tensor<64x2xf
   %y = lowbit.mpgemm %a, %w scale(%s) {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>}
          : (tensor<8x256xf16>, tensor<64x256xui4>, tensor<64x2xf16>) -> tensor<8x64xf32>
   return %y : tensor<8x64xf32>
+}
+
+func.func @mxfp4(%a: tensor<1x1024xf32>, %w: tensor<256x1024xf4E2M1FN> {lowbit.prepack},
+                 %s: tensor<256x32xf8E8M0FNU>) -> tensor<1x256xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f8E8M0FNU>}
+         : (tensor<1x1024xf32>, tensor<256x1024xf4E2M1FN>, tensor<256x32xf8E8M0FNU>) -> tensor<1x256xf32>
+  return %y : tensor<1x256xf32>
 }

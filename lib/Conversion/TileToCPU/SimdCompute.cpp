@@ -3,7 +3,9 @@
 // tile.view, cast, splat, the element-wise ops, reduce and broadcast on vector registers.
 //   - view keeps each lane's bits: the Words of the input are the Words of the result;
 //   - cast and the element-wise ops are the shared scalar emitters (Common/TileCodegen.h)
-//     applied to whole lane vectors, one per local;
+//     applied to whole lane vectors, one per local; except that 4-bit float codes become f32
+//     by a table lookup on x86 (vpermps: the 16 values as constants, the code as the index)
+//     instead of decoding their fields;
 //   - reduce combines the locals each lane holds (a balanced tree), then, when reduced
 //     dimensions are spread over lanes, exchanges partial results between lanes whose worker
 //     indices differ in those digits (butterfly shuffles, log2 of the lane count steps);
@@ -13,6 +15,7 @@
 #include "SimdKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -29,17 +32,67 @@ void lowerView(SimdKernel &kernel, ViewOp op) {
   kernel.scheduleErase(op);
 }
 
+/// f32 values of 4-bit float codes by a table lookup: `vpermps` (AVX2, 8 lanes: two 8-entry
+/// halves chosen by bit 3 of the code) or `vpermps` zmm (AVX-512, 16 lanes: the whole table).
+/// Null when the cast or the target is not one of those. The table holds each code's exact
+/// value (every 4-bit float is exact in f32), so this is tile.cast's semantics.
+Value emitTableCast(OpBuilder &b, Location loc, const SimdKernel &kernel, Value lane, Type from,
+                    Type to) {
+  const CpuTarget &target = kernel.getTarget();
+  int64_t lanes = kernel.getNumWorkers();
+  auto floatType = dyn_cast<mlir::FloatType>(from);
+  if (!floatType || floatType.getWidth() != 4 || !to.isF32() || !target.x86 ||
+      !((lanes == 8 && target.avx2) || (lanes == 16 && target.avx512f)))
+    return {};
+  SmallVector<float> table;
+  for (uint64_t code = 0; code < 16; ++code) {
+    APFloat value(floatType.getFloatSemantics(), APInt(4, code));
+    bool lost = false;
+    value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    table.push_back(value.convertToFloat());
+  }
+  auto indexType = VectorType::get({lanes}, b.getI32Type());
+  auto valueType = VectorType::get({lanes}, b.getF32Type());
+  Value codes = lane;
+  auto codeType = cast<VectorType>(lane.getType());
+  if (!codeType.getElementType().isInteger(4))
+    codes = arith::BitcastOp::create(b, loc, VectorType::get({lanes}, b.getI4Type()), lane);
+  Value index = arith::ExtUIOp::create(b, loc, indexType, codes);
+  auto constant = [&](ArrayRef<float> values) -> Value {
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(valueType, ArrayRef<float>(values)));
+  };
+  auto permute = [&](StringRef name, Value values) -> Value {
+    return LLVM::CallIntrinsicOp::create(b, loc, valueType, b.getStringAttr(name),
+                                         ValueRange{values, index})
+        .getResult(0);
+  };
+  if (lanes == 16)
+    return permute("llvm.x86.avx512.permvar.sf.512", constant(table));
+  Value low = permute("llvm.x86.avx2.permps", constant(ArrayRef(table).take_front(8)));
+  Value high = permute("llvm.x86.avx2.permps", constant(ArrayRef(table).drop_front(8)));
+  Value bit3 = arith::AndIOp::create(b, loc, index, splatI32(b, loc, lanes, 8));
+  Value upper = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit3,
+                                      splatI32(b, loc, lanes, 0));
+  return arith::SelectOp::create(b, loc, upper, high, low);
+}
+
 void lowerCast(SimdKernel &kernel, CastOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   Type from = op.getInput().getType().getElementType();
   Type to = op.getResult().getType().getElementType();
   SimdReg result;
-  for (Value lane : kernel.get(b, op.getInput(), SimdForm::Lanes).vectors)
+  for (Value lane : kernel.get(b, op.getInput(), SimdForm::Lanes).vectors) {
+    if (Value looked = emitTableCast(b, loc, kernel, lane, from, to)) {
+      result.vectors.push_back(looked);
+      continue;
+    }
     result.vectors.push_back(
         emitVectorized(b, loc, lane, [&](OpBuilder &scalar, ValueRange x) {
           return emitElementCast(scalar, loc, x[0], from, to);
         }));
+  }
   kernel.define(op.getResult(), std::move(result));
   kernel.scheduleErase(op);
 }
