@@ -74,6 +74,39 @@ def Tile_CastOp : Tile_Op<"cast", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Tile_LookupOp : Tile_Op<"lookup", [Pure]> {
+  let summary = "replace integer codes by the entries of a table they index";
+  let description = [{
+    ```
+    result[i] = table[codes[i]]       // codes read as unsigned; the table's elements in
+                                      // row-major order
+    ```
+    Every worker looks its own codes up in the table, which every worker holds whole, so the op
+    moves no data between workers. It decodes codebook weights (NF4, any table of 2^b values)
+    where `tile.cast` decodes number formats.
+
+    Constraints: `codes` has unsigned integer elements of 1 to 8 bits (b); `table` has 2^b
+    elements of a float type, the result's element type; the result has the shape and layout
+    of `codes`; when `table` has a layout, every worker holds each of its elements (and with
+    `codes`' layout, over as many workers).
+
+    Example (NF4 codes of a 32x16 weight tile to f32):
+    ```mlir
+    %v = tile.lookup %table[%codes]
+           : !tile.reg<1x16xf32, #tile.layout<replicated(8).local(1,16)>>,
+             !tile.reg<32x16xui4, #tile.layout<local(32,2).spatial(1,8)>>
+           -> !tile.reg<32x16xf32, #tile.layout<local(32,2).spatial(1,8)>>
+    ```
+  }];
+  let arguments = (ins Tile_RegType:$table, Tile_RegType:$codes);
+  let results = (outs Tile_RegType:$result);
+  let assemblyFormat = [{
+    $table `[` $codes `]` attr-dict `:` qualified(type($table)) `,` qualified(type($codes))
+    `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Computation
 //===----------------------------------------------------------------------===//

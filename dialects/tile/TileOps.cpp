@@ -367,6 +367,52 @@ static LogicalResult verifySameLayout(Operation *op, RegType input, StringRef in
                            << input.getRegisterLayout().str();
 }
 
+LogicalResult LookupOp::verify() {
+  RegType table = getTable().getType(), codes = getCodes().getType(), result = getType();
+  auto codeType = dyn_cast<IntegerType>(codes.getElementType());
+  if (!codeType || !codeType.isUnsigned() || codeType.getWidth() > 8)
+    return emitOpError() << "'codes' must have unsigned integer elements of 1 to 8 bits, not "
+                         << codes.getElementType();
+  int64_t entries = int64_t(1) << codeType.getWidth();
+  if (table.getNumElements() != entries)
+    return emitOpError() << "'table' has " << table.getNumElements() << " elements; codes of "
+                         << codeType.getWidth() << " bits index " << entries;
+  if (!isa<FloatType>(table.getElementType()))
+    return emitOpError() << "'table' must have float elements, not " << table.getElementType();
+  if (result.getElementType() != table.getElementType())
+    return emitOpError() << "the result element type " << result.getElementType()
+                         << " differs from the 'table' element type " << table.getElementType();
+  if (result.getShape() != codes.getShape())
+    return emitOpError() << "the result shape " << formatShape(result.getShape())
+                         << " differs from the 'codes' shape " << formatShape(codes.getShape());
+  if (failed(verifySameLayout(*this, codes, "'codes'", result)))
+    return failure();
+  if (!table.hasLayout())
+    return success();
+  const layout::RegisterLayout &held = table.getRegisterLayout();
+  if (codes.hasLayout() && held.getNumWorkers() != codes.getRegisterLayout().getNumWorkers())
+    return emitOpError() << "'table' layout " << held.str() << " has " << held.getNumWorkers()
+                         << " workers but the 'codes' layout has "
+                         << codes.getRegisterLayout().getNumWorkers();
+  for (int64_t e = 0; e < entries; ++e) {
+    SmallVector<int64_t, 4> index;
+    int64_t rest = e;
+    for (int64_t extent : llvm::reverse(table.getShape())) {
+      index.insert(index.begin(), rest % extent);
+      rest /= extent;
+    }
+    llvm::SmallDenseSet<int64_t, 16> workers;
+    for (const layout::WorkerLocal &owner : held.getOwners(index))
+      workers.insert(owner.worker);
+    if (static_cast<int64_t>(workers.size()) < held.getNumWorkers())
+      return emitOpError() << "every worker must hold the whole 'table', but its layout "
+                           << held.str() << " gives element " << formatShape(index)
+                           << " to fewer workers (e.g. layout replicated("
+                           << held.getNumWorkers() << ").local(...))";
+  }
+  return success();
+}
+
 LogicalResult CastOp::verify() {
   RegType input = getInput().getType(), result = getResult().getType();
   if (input.getShape() != result.getShape())

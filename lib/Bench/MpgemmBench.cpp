@@ -122,11 +122,8 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
   auto add = [&](std::string weights, std::string activations, int64_t group, std::string scale,
                  bool zero = false, bool tensorScale = false, std::string codebook = "",
                  Weights kind = Weights::Runtime, int64_t maxM = 0) {
-    // Codebooks take the reference lowering: decode only. Constant weights compile one
-    // function per copy: decode shapes only.
-    if (!codebook.empty())
-      maxM = 1;
-    else if (kind == Weights::Constant)
+    // Constant weights compile one function per copy: decode shapes only.
+    if (kind == Weights::Constant)
       maxM = 16;
     formats.push_back({weights, activations, group, scale, zero, tensorScale, codebook,
                        kind == Weights::Constant, kind == Weights::Prepack, maxM});
@@ -151,7 +148,7 @@ std::vector<MpgemmCase> lowbit::bench::defaultMpgemmCases(bool quick) {
     add("f4E2M1FN", "f32", 16, "f8E4M3FN", false, true);  // NVFP4
     add("f6E2M3FN", "f32", 32, "f8E8M0FNU");              // MXFP6
     add("f8E4M3FN", "f32", 0, "f32");                     // FP8 per channel
-    add("ui4", "f32", 64, "bf16", false, false, "nf4");   // NF4 (reference lowering: M = 1)
+    add("ui4", "f32", 64, "bf16", false, false, "nf4");   // NF4
   }
   std::vector<std::array<int64_t, 2>> shapes =
       quick ? std::vector<std::array<int64_t, 2>>{{4096, 4096}}

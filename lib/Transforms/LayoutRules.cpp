@@ -98,6 +98,21 @@ static LogicalResult validateCast(Operation *op) {
 }
 
 //===----------------------------------------------------------------------===//
+// tile.lookup: codes and result share one layout; the table's layout is its own (every worker
+// holds all of it, which the verifier checks).
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferLookup(Operation *op, LayoutState &state) {
+  auto lookup = cast<LookupOp>(op);
+  return state.unify({lookup.getCodes(), lookup.getResult()});
+}
+
+static LogicalResult validateLookup(Operation *op) {
+  auto lookup = cast<LookupOp>(op);
+  return requireSameLayout(op, lookup.getCodes(), "'codes'", lookup.getResult(), "the result");
+}
+
+//===----------------------------------------------------------------------===//
 // tile.annotate_layout: the attribute fixes the result and the input.
 //===----------------------------------------------------------------------===//
 
@@ -340,6 +355,7 @@ void lowbit::tile::populateTileLayoutRules(LayoutRuleSet &rules) {
   rules.add<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, SplatOp>(
       {"elementwise", inferElementwise, nullptr, validateElementwise});
   rules.add<CastOp>({"cast", inferCast, nullptr, validateCast});
+  rules.add<LookupOp>({"lookup", inferLookup, nullptr, validateLookup});
   rules.add<AnnotateLayoutOp>({"annotate_layout", inferAnnotate, nullptr, validateAnnotate});
   rules.add<DotOp>({"dot", inferDot, nullptr, validateDot});
   rules.add<ReduceOp>({"reduce", inferReduce, nullptr, validateReduce});

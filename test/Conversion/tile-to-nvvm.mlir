@@ -214,3 +214,34 @@ tile.kernel @int_dot_general(%w: memref<?xi8>, %out: memref<?xi32>) grid [1] wor
   tile.store_global %d, %vo[%c0, %c0] : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>, !tile.global<16x8xi32>
   tile.return
 }
+
+// -----
+
+// tile.lookup: each thread reads, for every local, the table entry its code indexes from its
+// own (replicated) copy of the table.
+// CHECK-LABEL: gpu.func @lookup(
+// CHECK: vector.bitcast %{{.+}} : vector<2xi8> to vector<4xi4>
+// CHECK: arith.index_castui %{{.+}} : i4 to index
+// CHECK: vector.extract %{{.+}}[%{{.+}}] : f32 from vector<16xf32>
+// CHECK: memref.store %{{.+}}, %{{.+}}[%{{.+}}] : memref<?xf32>
+
+#LB = #tile.layout<local(2,1).column_spatial(4,8)>
+#LC = #tile.layout<local(2,1).column_spatial(4,8).local(2,1)>
+#LT = #tile.layout<local(1,16).replicated(32)>
+
+tile.kernel @lookup(%w: memref<?xi8>, %t: memref<?xf32>, %out: memref<?xf32>, %n: index)
+    grid [1] workers 32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %vw = tile.global_view %w sizes(%n, %n) strides(%n, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vt = tile.global_view %t sizes(%c1, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vo = tile.global_view %out sizes(%n, %n) strides(%n, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %bytes = tile.load_global %vw[%c0, %c0] : !tile.global<?x?xi8> -> !tile.reg<8x8xi8, #LB>
+  %codes = tile.view %bytes : !tile.reg<8x8xi8, #LB> -> !tile.reg<16x8xui4, #LC>
+  %table = tile.load_global %vt[%c0, %c0] : !tile.global<?x?xf32> -> !tile.reg<1x16xf32, #LT>
+  %v = tile.lookup %table[%codes] : !tile.reg<1x16xf32, #LT>, !tile.reg<16x8xui4, #LC>
+         -> !tile.reg<16x8xf32, #LC>
+  tile.store_global %v, %vo[%c0, %c0] : !tile.reg<16x8xf32, #LC>, !tile.global<?x?xf32>
+  tile.return
+}

@@ -228,7 +228,7 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 }
 
 // Ops the fast path does not take stay without schedule (on the reference lowering):
-// codebook weights, dynamic shapes, activation zero points, groups along N.
+// codebooks of more than 32 entries, dynamic shapes, activation zero points, groups along N.
 // CHECK-LABEL: func.func @not_taken(
 // CHECK-NOT: schedule
 // CHECK: return
@@ -240,10 +240,11 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 // CUDA: return
 func.func @not_taken(%a: tensor<4x64xf16>, %w: tensor<32x64xui4>, %s: tensor<32xf16>,
                      %d: tensor<?x64xf16>, %ai: tensor<4x64xsi8>, %as: tensor<f32>,
-                     %az: tensor<si8>, %sn: tensor<4x64xf16>) {
-  %0 = lowbit.mpgemm %a, %w scale(%s)
-         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = nf4>}
-         : (tensor<4x64xf16>, tensor<32x64xui4>, tensor<32xf16>) -> tensor<4x32xf32>
+                     %az: tensor<si8>, %sn: tensor<4x64xf16>, %w6: tensor<32x64xui6>,
+                     %c6: tensor<64xf32>) {
+  %0 = lowbit.mpgemm %a, %w6 scale(%s) codebook(%c6)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = operand>}
+         : (tensor<4x64xf16>, tensor<32x64xui6>, tensor<32xf16>, tensor<64xf32>) -> tensor<4x32xf32>
   %1 = lowbit.mpgemm %d, %w scale(%s)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
          : (tensor<?x64xf16>, tensor<32x64xui4>, tensor<32xf16>) -> tensor<?x32xf32>

@@ -111,7 +111,7 @@ llvm::Expected<MpgemmResult> runMpgemmCase(mlir::MLIRContext &context, const Mpg
 /// (11008, 4096)} x formats (unsigned integers of 1..8 bits with zero points and int8
 /// activations; 2, 3, 4 and 8 bits with constant weights at M <= 16; 2 to 8 bits with weights
 /// prepacked at run time at M <= 16, 4 bits at every M; 4-bit with f32, f16 and bf16
-/// activations (f32 prepacked too); MXFP4, NVFP4, MXFP6, FP8; NF4 at M = 1). `quick`:
+/// activations (f32 prepacked too); MXFP4, NVFP4, MXFP6, FP8, NF4). `quick`:
 /// M in {1, 16}, K = N = 4096, 4-bit only (int8 activations with run-time, run-time prepacked
 /// and constant weights, f32).
 std::vector<MpgemmCase> defaultMpgemmCases(bool quick);

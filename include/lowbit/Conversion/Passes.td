@@ -61,9 +61,12 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
           w = weight codes [TK, TN]                       // bytes or words, tile.view as codes
           a = activations [TM, TK]                        // every worker holds all of them
           p = tile.dot(a, w, p)                           // int8_dot: i32; fma: tile.cast to f32
+                                                          // (codebooks: tile.lookup in the table)
         acc += (p - z[g] * sum_g(a)) * s[g]               // zero points folded through sums
     acc = acc * act_scale * tensor_scale + bias, stored as the result type
     ```
+    Codebook weights (nf4 and inline tables as constants, a `codebook` operand as it is) hand
+    the kernel the table, which each block loads once, every worker holding all of it.
     Operands are handed to the kernel as flat buffers (`bufferization.to_buffer`, collapsed to
     1-d); low-bit ones as their interchange bytes (those a `lowbit.unpack` of a function
     argument read, or a `lowbit.pack` of the value); the result is a `memref.alloc` turned back

@@ -217,6 +217,31 @@ Value emitLocalGather(Operation *op, Value input, const TypeConverter &converter
       });
 }
 
+/// tile.lookup: result local l is the table element its code (local l of the codes) indexes,
+/// which this thread holds (the verifier's condition) at the owner's local, picked at run
+/// time.
+LogicalResult lowerLookup(LookupOp op, LookupOp::Adaptor adaptor, const TypeConverter &converter,
+                          ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  RegType tableType = op.getTable().getType();
+  const layout::RegisterLayout &table = tableType.getRegisterLayout();
+  Value codes = adaptor.getCodes();
+  rewriter.replaceOp(
+      op, emitThreadLocals(
+              rewriter, loc, getRegisterLayout(op.getResult()),
+              convertToLocals(converter, op.getType()), [&](int64_t l, ArrayRef<Value>) {
+                Value code = vector::ExtractOp::create(rewriter, loc, codes, ArrayRef<int64_t>{l});
+                Value entry =
+                    arith::IndexCastUIOp::create(rewriter, loc, rewriter.getIndexType(), code);
+                WorkerLocalValues owner = emitOwner(
+                    rewriter, loc, table, emitDelinearize(rewriter, loc, entry, tableType.getShape()));
+                return vector::ExtractOp::create(rewriter, loc, adaptor.getTable(),
+                                                 ArrayRef<OpFoldResult>{owner.local})
+                    .getResult();
+              }));
+  return success();
+}
+
 LogicalResult lowerBroadcast(BroadcastOp op, BroadcastOp::Adaptor adaptor,
                              const TypeConverter &converter, ConversionPatternRewriter &rewriter) {
   ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
@@ -298,6 +323,7 @@ void tile::populateGPUThreadComputePatterns(const TypeConverter &converter,
   addLowering<ViewOp>(patterns, converter, lowerView);
   addLowering<CastOp>(patterns, converter, lowerCast);
   addLowering<BroadcastOp>(patterns, converter, lowerBroadcast);
+  addLowering<LookupOp>(patterns, converter, lowerLookup);
   addLowering<ExtractSliceOp>(patterns, converter, lowerExtractSlice);
   addLowering<AnnotateLayoutOp>(patterns, converter, lowerAnnotateLayout);
 }

@@ -476,6 +476,20 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       signature.hasTensorScale = true;
       args.push_back(flatBuffer(b, loc, tensorScale));
     }
+    // The codebook: nf4 and inline tables as constants, an operand as it is.
+    if (problem->weightScheme.hasCodebook()) {
+      Value table = op.getCodebook();
+      if (!table) {
+        ArrayRef<float> entries = problem->weightScheme.getCodebook() == Codebook::NF4
+                                      ? getNF4Codebook()
+                                      : problem->weightScheme.getCodebookValues().asArrayRef();
+        auto type =
+            RankedTensorType::get({static_cast<int64_t>(entries.size())}, b.getF32Type());
+        table = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, entries));
+      }
+      signature.table = cast<RankedTensorType>(table.getType()).getElementType();
+      args.push_back(flatBuffer(b, loc, table));
+    }
     // The result.
     auto resultType = cast<RankedTensorType>(op.getType());
     signature.out = resultType.getElementType();

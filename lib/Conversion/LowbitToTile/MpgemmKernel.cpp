@@ -29,6 +29,8 @@ SmallVector<Type> MpgemmKernelSignature::argumentTypes(MLIRContext *context) con
     types.push_back(buffer(bias));
   if (hasTensorScale)
     types.push_back(buffer(f32));
+  if (table)
+    types.push_back(buffer(table));
   types.push_back(buffer(out));
   return types;
 }
@@ -133,6 +135,8 @@ public:
       bias = entry.getArgument(next++);
     if (sig.hasTensorScale)
       tensorScale = entry.getArgument(next++);
+    if (sig.table)
+      table = entry.getArgument(next++);
     out = entry.getArgument(next++);
   }
 
@@ -278,6 +282,15 @@ private:
       biasView = h.view(bias, 1, n, n, 1);
     if (tensorScale)
       tensorScaleView = h.view(tensorScale, 1, 1, 1, 1);
+    if (table) {
+      // The codebook, held whole by every worker (as f32), loaded once per block.
+      int64_t entries = int64_t(1) << p.weightBits;
+      Value raw = h.load(h.view(table, 1, entries, entries, 1), h.index(0), h.index(0),
+                         h.reg({1, entries}, sig.table,
+                               layout::replicated(W) * layout::local({1, entries})),
+                         /*inBounds=*/true);
+      codebook = h.castTo(raw, h.b.getF32Type());
+    }
     outView = h.view(out, m, n, n, 1);
   }
 
@@ -427,7 +440,10 @@ private:
     }
     if (!int8) {
       a = h.castTo(a, f32);
-      codes = h.castTo(codes, f32);
+      // Codebook weights index the table; the others decode by their format.
+      codes = codebook ? LookupOp::create(b, h.loc, h.withElement(codes, f32), codebook, codes)
+                             .getResult()
+                       : h.castTo(codes, f32);
     }
     return DotOp::create(b, h.loc, partial.getType(), a, codes, partial);
   }
@@ -471,7 +487,9 @@ private:
   bool fullSteps;
   /// The block being built is interior (its tile inside M and N).
   bool interior = false;
-  Value act, weights, scales, zeros, sums, actScale, bias, tensorScale, out;
+  Value act, weights, scales, zeros, sums, actScale, bias, tensorScale, table, out;
+  /// The codebook [1, 2^b] f32, every worker holding all of it (codebook weights only).
+  Value codebook;
   Value actView, weightView, scaleView, zeroView, sumView, actScaleView, biasView, tensorScaleView,
       outView;
 };

@@ -1,7 +1,7 @@
 //===- ComputeOps.cpp - tile-to-cpu: register computation ------------------===//
 //
 // Element-wise ops, splat and cast work on each worker's own locals. The collective ops (dot,
-// reduce) and broadcast compute each result element held by (w, l) from the inputs' owners:
+// reduce), broadcast and lookup compute each result element held by (w, l) from the inputs' owners:
 // logical index -> (worker, local) through emitOwner, which is exact because all workers have
 // finished the previous op (lockstep). tile.view moves bits within each worker with shifts.
 //
@@ -118,6 +118,22 @@ void lowerLocalGather(KernelEmulator &emulator, Operation *op,
   defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
     SmallVector<Value> index = emitLogicalIndex(b, loc, outLayout, worker, local);
     return loadElement(b, loc, inBuffer, emitOwner(b, loc, inLayout, sourceIndex(b, index)));
+  });
+}
+
+/// tile.lookup: each result element is the table element its code indexes (row-major), read at
+/// that element's owner.
+void lowerLookup(KernelEmulator &emulator, LookupOp op) {
+  RegType table = op.getTable().getType();
+  const layout::RegisterLayout &tableLayout = table.getRegisterLayout();
+  Value tableBuffer = emulator.getBuffer(op.getTable());
+  Value codesBuffer = emulator.getBuffer(op.getCodes());
+  Location loc = op.getLoc();
+  defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+    Value code = loadElement(b, loc, codesBuffer, {worker, local});
+    Value entry = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), code);
+    SmallVector<Value> index = emitDelinearize(b, loc, entry, table.getShape());
+    return loadElement(b, loc, tableBuffer, emitOwner(b, loc, tableLayout, index));
   });
 }
 
@@ -238,6 +254,7 @@ void tile::lowerComputeOp(KernelEmulator &emulator, Operation *op) {
       .Case([&](DotOp dot) { lowerDot(emulator, dot); })
       .Case([&](ReduceOp reduce) { lowerReduce(emulator, reduce); })
       .Case([&](BroadcastOp broadcast) { lowerBroadcast(emulator, broadcast); })
+      .Case([&](LookupOp lookup) { lowerLookup(emulator, lookup); })
       .Case([&](ExtractSliceOp slice) { lowerExtractSlice(emulator, slice); })
       .Default([&](Operation *) { llvm_unreachable("tile op without a CPU lowering"); });
 }

@@ -32,17 +32,62 @@ void lowerView(SimdKernel &kernel, ViewOp op) {
   kernel.scheduleErase(op);
 }
 
-/// f32 values of 4-bit float codes by a table lookup: `vpermps` (AVX2, 8 lanes: two 8-entry
-/// halves chosen by bit 3 of the code) or `vpermps` zmm (AVX-512, 16 lanes: the whole table).
-/// Null when the cast or the target is not one of those. The table holds each code's exact
-/// value (every 4-bit float is exact in f32), so this is tile.cast's semantics.
-Value emitTableCast(OpBuilder &b, Location loc, const SimdKernel &kernel, Value lane, Type from,
-                    Type to) {
+/// The local at which every lane holds element `entry` (row-major) of a table every lane holds
+/// whole at the same locals, or -1 when the lanes hold it at different locals.
+int64_t tableEntryLocal(const layout::RegisterLayout &layout, ArrayRef<int64_t> shape,
+                        int64_t lanes, int64_t entry) {
+  SmallVector<int64_t, 4> index(shape.size());
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 1, rest = entry; d >= 0; --d) {
+    index[d] = rest % shape[d];
+    rest /= shape[d];
+  }
+  return findUniformLocal(layout, lanes, [&](int64_t) { return index; });
+}
+
+/// The lanes' entries of a table of at most 16 f32 values, indexed by `index` (vector<W x
+/// i32>), with vpermps: AVX2 with 8 lanes (two 8-entry halves, chosen by bit 3 of the index)
+/// or AVX-512 with 16 lanes (one 16-entry table). `tableVector(first)` makes the vector<W x
+/// f32> of entries first, first + 1, ... Null on other targets.
+Value emitPermuteLookup(OpBuilder &b, Location loc, const SimdKernel &kernel, int64_t entries,
+                        function_ref<Value(int64_t first)> tableVector, Value index) {
   const CpuTarget &target = kernel.getTarget();
   int64_t lanes = kernel.getNumWorkers();
+  if (entries > 16 || !target.x86 || !((lanes == 8 && target.avx2) || (lanes == 16 && target.avx512f)))
+    return {};
+  auto valueType = VectorType::get({lanes}, b.getF32Type());
+  auto permute = [&](StringRef name, Value values) -> Value {
+    return LLVM::CallIntrinsicOp::create(b, loc, valueType, b.getStringAttr(name),
+                                         ValueRange{values, index})
+        .getResult(0);
+  };
+  if (lanes == 16)
+    return permute("llvm.x86.avx512.permvar.sf.512", tableVector(0));
+  Value low = permute("llvm.x86.avx2.permps", tableVector(0));
+  if (entries <= 8)
+    return low;
+  Value high = permute("llvm.x86.avx2.permps", tableVector(8));
+  Value bit3 = arith::AndIOp::create(b, loc, index, splatI32(b, loc, lanes, 8));
+  Value upper = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit3,
+                                      splatI32(b, loc, lanes, 0));
+  return arith::SelectOp::create(b, loc, upper, high, low);
+}
+
+/// A code vector (vector<W x iB> storage, B <= 8) zero-extended to vector<W x i32>.
+Value codesAsIndex(OpBuilder &b, Location loc, Value codes, int64_t lanes, unsigned bits) {
+  auto codeType = cast<VectorType>(codes.getType());
+  if (!codeType.getElementType().isInteger(bits))
+    codes = arith::BitcastOp::create(b, loc, VectorType::get({lanes}, b.getIntegerType(bits)),
+                                     codes);
+  return arith::ExtUIOp::create(b, loc, VectorType::get({lanes}, b.getI32Type()), codes);
+}
+
+/// f32 values of 4-bit float codes by a table lookup (emitPermuteLookup) of their exact values
+/// (every 4-bit float is exact in f32), which is tile.cast's semantics. Null when the cast or
+/// the target has no such path.
+Value emitTableCast(OpBuilder &b, Location loc, const SimdKernel &kernel, Value lane, Type from,
+                    Type to) {
   auto floatType = dyn_cast<mlir::FloatType>(from);
-  if (!floatType || floatType.getWidth() != 4 || !to.isF32() || !target.x86 ||
-      !((lanes == 8 && target.avx2) || (lanes == 16 && target.avx512f)))
+  if (!floatType || floatType.getWidth() != 4 || !to.isF32())
     return {};
   SmallVector<float> table;
   for (uint64_t code = 0; code < 16; ++code) {
@@ -51,30 +96,67 @@ Value emitTableCast(OpBuilder &b, Location loc, const SimdKernel &kernel, Value 
     value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
     table.push_back(value.convertToFloat());
   }
-  auto indexType = VectorType::get({lanes}, b.getI32Type());
+  int64_t lanes = kernel.getNumWorkers();
   auto valueType = VectorType::get({lanes}, b.getF32Type());
-  Value codes = lane;
-  auto codeType = cast<VectorType>(lane.getType());
-  if (!codeType.getElementType().isInteger(4))
-    codes = arith::BitcastOp::create(b, loc, VectorType::get({lanes}, b.getI4Type()), lane);
-  Value index = arith::ExtUIOp::create(b, loc, indexType, codes);
-  auto constant = [&](ArrayRef<float> values) -> Value {
-    return arith::ConstantOp::create(b, loc,
-                                     DenseElementsAttr::get(valueType, ArrayRef<float>(values)));
+  auto tableVector = [&](int64_t first) -> Value {
+    SmallVector<float> values(lanes, 0.0f);
+    for (int64_t i = 0; i < lanes && first + i < 16; ++i)
+      values[i] = table[first + i];
+    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(valueType, ArrayRef(values)));
   };
-  auto permute = [&](StringRef name, Value values) -> Value {
-    return LLVM::CallIntrinsicOp::create(b, loc, valueType, b.getStringAttr(name),
-                                         ValueRange{values, index})
-        .getResult(0);
+  return emitPermuteLookup(b, loc, kernel, 16, tableVector,
+                           codesAsIndex(b, loc, lane, lanes, 4));
+}
+
+/// tile.lookup: per result local, the lanes' codes index the table, which every lane holds at
+/// the same locals (explainNotSimdLowerable checks): vpermps where emitPermuteLookup applies,
+/// otherwise a binary tree of selects on the bits of the codes (2^b - 1 selects).
+void lowerLookup(SimdKernel &kernel, LookupOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  RegType tableType = op.getTable().getType();
+  const layout::RegisterLayout &tableLayout = tableType.getRegisterLayout();
+  int64_t lanes = kernel.getNumWorkers(), entries = tableType.getNumElements();
+  unsigned bits = op.getCodes().getType().getElementType().getIntOrFloatBitWidth();
+  ArrayRef<Value> held = kernel.get(b, op.getTable(), SimdForm::Lanes).vectors;
+  SmallVector<Value> entryLanes;
+  for (int64_t e = 0; e < entries; ++e)
+    entryLanes.push_back(held[tableEntryLocal(tableLayout, tableType.getShape(), lanes, e)]);
+  bool f32 = tableType.getElementType().isF32();
+  auto tableVector = [&](int64_t first) -> Value {
+    SmallVector<Value> scalars;
+    for (int64_t i = 0; i < lanes; ++i)
+      scalars.push_back(first + i < entries
+                            ? vector::ExtractOp::create(b, loc, entryLanes[first + i],
+                                                        ArrayRef<int64_t>{0})
+                                  .getResult()
+                            : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)).getResult());
+    return vector::FromElementsOp::create(b, loc, VectorType::get({lanes}, b.getF32Type()),
+                                          scalars);
   };
-  if (lanes == 16)
-    return permute("llvm.x86.avx512.permvar.sf.512", constant(table));
-  Value low = permute("llvm.x86.avx2.permps", constant(ArrayRef(table).take_front(8)));
-  Value high = permute("llvm.x86.avx2.permps", constant(ArrayRef(table).drop_front(8)));
-  Value bit3 = arith::AndIOp::create(b, loc, index, splatI32(b, loc, lanes, 8));
-  Value upper = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit3,
-                                      splatI32(b, loc, lanes, 0));
-  return arith::SelectOp::create(b, loc, upper, high, low);
+  SimdReg result;
+  for (Value codes : kernel.get(b, op.getCodes(), SimdForm::Lanes).vectors) {
+    Value index = codesAsIndex(b, loc, codes, lanes, bits);
+    if (f32)
+      if (Value looked = emitPermuteLookup(b, loc, kernel, entries, tableVector, index)) {
+        result.vectors.push_back(looked);
+        continue;
+      }
+    SmallVector<Value> level = entryLanes;
+    for (unsigned bit = 0; level.size() > 1; ++bit) {
+      Value set = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ne,
+          arith::AndIOp::create(b, loc, index, splatI32(b, loc, lanes, int64_t(1) << bit)),
+          splatI32(b, loc, lanes, 0));
+      SmallVector<Value> next;
+      for (size_t i = 0; i + 1 < level.size(); i += 2)
+        next.push_back(arith::SelectOp::create(b, loc, set, level[i + 1], level[i]));
+      level = std::move(next);
+    }
+    result.vectors.push_back(level.front());
+  }
+  kernel.define(op.getResult(), std::move(result));
+  kernel.scheduleErase(op);
 }
 
 void lowerCast(SimdKernel &kernel, CastOp op) {
@@ -272,6 +354,7 @@ void lowerLocalGather(SimdKernel &kernel, Operation *op,
 void tile::lowerSimdComputeOp(SimdKernel &kernel, Operation *op) {
   TypeSwitch<Operation *>(op)
       .Case([&](ViewOp view) { lowerView(kernel, view); })
+      .Case([&](LookupOp lookup) { lowerLookup(kernel, lookup); })
       .Case([&](CastOp cast) { lowerCast(kernel, cast); })
       .Case([&](SplatOp splat) { lowerSplat(kernel, splat); })
       .Case([&](ReduceOp reduce) { lowerReduce(kernel, reduce); })
@@ -315,6 +398,12 @@ std::string tile::explainNotSimdLowerable(KernelOp kernel, const CpuTarget &targ
       for (int64_t lr = 0; lr < result.getLocalSize(); ++lr)
         if (!laneLocalsOfReduction(input, result, reduce.getDims(), workers, lr))
           return reject(op, "a reduction whose lanes combine different locals");
+    }
+    if (auto lookup = dyn_cast<LookupOp>(op)) {
+      RegType table = lookup.getTable().getType();
+      for (int64_t e = 0; e < table.getNumElements(); ++e)
+        if (tableEntryLocal(table.getRegisterLayout(), table.getShape(), workers, e) < 0)
+          return reject(op, "a table whose lanes hold an entry at different locals");
     }
     if (auto dot = dyn_cast<DotOp>(op)) {
       const layout::RegisterLayout &a = getRegisterLayout(dot.getA());

@@ -328,6 +328,61 @@ func.func @view_bits(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,
 }
 
 //===----------------------------------------------------------------------===//
+// tile.lookup
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @lookup_signed(%t: !tile.reg<16xf32>, %c: !tile.reg<8x8xsi4>) {
+  // expected-error @+1 {{'tile.lookup' op 'codes' must have unsigned integer elements of 1 to 8 bits, not 'si4'}}
+  %v = tile.lookup %t[%c] : !tile.reg<16xf32>, !tile.reg<8x8xsi4> -> !tile.reg<8x8xf32>
+  return
+}
+
+// -----
+
+func.func @lookup_size(%t: !tile.reg<8xf32>, %c: !tile.reg<8x8xui4>) {
+  // expected-error @+1 {{'tile.lookup' op 'table' has 8 elements; codes of 4 bits index 16}}
+  %v = tile.lookup %t[%c] : !tile.reg<8xf32>, !tile.reg<8x8xui4> -> !tile.reg<8x8xf32>
+  return
+}
+
+// -----
+
+func.func @lookup_integer_table(%t: !tile.reg<4xi32>, %c: !tile.reg<8x8xui2>) {
+  // expected-error @+1 {{'tile.lookup' op 'table' must have float elements, not 'i32'}}
+  %v = tile.lookup %t[%c] : !tile.reg<4xi32>, !tile.reg<8x8xui2> -> !tile.reg<8x8xi32>
+  return
+}
+
+// -----
+
+func.func @lookup_element(%t: !tile.reg<4xf16>, %c: !tile.reg<8x8xui2>) {
+  // expected-error @+1 {{'tile.lookup' op the result element type 'f32' differs from the 'table' element type 'f16'}}
+  %v = tile.lookup %t[%c] : !tile.reg<4xf16>, !tile.reg<8x8xui2> -> !tile.reg<8x8xf32>
+  return
+}
+
+// -----
+
+func.func @lookup_shape(%t: !tile.reg<4xf32>, %c: !tile.reg<8x8xui2>) {
+  // expected-error @+1 {{'tile.lookup' op the result shape [8, 4] differs from the 'codes' shape [8, 8]}}
+  %v = tile.lookup %t[%c] : !tile.reg<4xf32>, !tile.reg<8x8xui2> -> !tile.reg<8x4xf32>
+  return
+}
+
+// -----
+
+func.func @lookup_spread_table(%t: !tile.reg<1x16xf32, #tile.layout<spatial(1,16).replicated(2)>>,
+                               %c: !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>) {
+  // expected-error @+1 {{'tile.lookup' op every worker must hold the whole 'table', but its layout spatial(1,16).replicated(2) gives element [0, 0] to fewer workers (e.g. layout replicated(32).local(...))}}
+  %v = tile.lookup %t[%c] : !tile.reg<1x16xf32, #tile.layout<spatial(1,16).replicated(2)>>,
+         !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
+         -> !tile.reg<16x64xf32, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+//===----------------------------------------------------------------------===//
 // tile.cast
 //===----------------------------------------------------------------------===//
 
