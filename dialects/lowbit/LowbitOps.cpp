@@ -131,6 +131,12 @@ LogicalResult MpgemmOp::verify() {
     return emitOpError() << "'w' K extent " << w.getDimSize(1) << " must equal 'a' K extent "
                          << k << " (a is [.., M, K], w is [N, K])";
 
+  if (getQuantizeActivations() &&
+      (getActSchemeAttr() || !isRealElementType(a.getElementType()) || a.getRank() != 2))
+    return emitOpError() << "'quantize_activations' needs f32, f16 or bf16 activations of rank 2 "
+                            "without 'act_scheme', got "
+                         << a << (getActSchemeAttr() ? " with 'act_scheme'" : "");
+
   // Activations: float, or low-bit with an optional scheme of their own.
   QuantOperands actOperands{getActScale(), getActZero(), {}, {}};
   QuantOperandNames actNames{"a", "act_scale", "act_zero", "", ""};

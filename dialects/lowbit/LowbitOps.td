@@ -149,6 +149,18 @@ def Lowbit_MpgemmOp : Lowbit_Op<"mpgemm", [Pure, AttrSizedOperandSegments]> {
     ```
     accumulated in f32 and rounded to the result element type.
 
+    With `quantize_activations` (an explicit opt-in; f32/f16/bf16 activations of rank 2 only)
+    the activations are first quantized per token to `si8`, so that integer weights can take
+    the integer dot:
+    ```
+    s[m] = max_k |A[m, k]| / 127        (1 for a row of zeros)
+    A[m, k] = roundeven(A[m, k] / s[m]) * s[m]
+    ```
+    Each activation moves by at most s[m] / 2, so each result moves by at most
+    (max_k |A[m, k]| / 254) * sum_k |W[n, k]| (for activations spread evenly, much less:
+    the rounding errors are independent). Without the attribute activations are never
+    quantized.
+
     Constraints:
     - `a`: rank >= 2, `[.., M, K]`, element f32, f16, bf16 or a low-bit type (e.g. `si8`,
       `f8E4M3FN`, `si4`). `act_scheme` (with `act_scale`, and `act_zero` when it has zero points)
@@ -159,6 +171,7 @@ def Lowbit_MpgemmOp : Lowbit_Op<"mpgemm", [Pure, AttrSizedOperandSegments]> {
     - result: `[.., M, N]` with `a`'s leading axes, element f32, f16 or bf16.
     - `schedule` (optional, `#lowbit.schedule`): how `lowbit-to-tile` computes the op;
       `lowbit-select-schedules` attaches one where it is missing.
+    - `quantize_activations` (unit): f32, f16 or bf16 activations of rank 2, no `act_scheme`.
 
     Examples:
     ```mlir
@@ -181,7 +194,8 @@ def Lowbit_MpgemmOp : Lowbit_Op<"mpgemm", [Pure, AttrSizedOperandSegments]> {
                        Lowbit_OptTensor:$act_zero, Lowbit_OptTensor:$bias,
                        Lowbit_SchemeAttr:$weight_scheme,
                        OptionalAttr<Lowbit_SchemeAttr>:$act_scheme,
-                       OptionalAttr<Lowbit_ScheduleAttr>:$schedule);
+                       OptionalAttr<Lowbit_ScheduleAttr>:$schedule,
+                       UnitAttr:$quantize_activations);
   let results = (outs Lowbit_AnyTensor:$result);
   let assemblyFormat = [{
     $a `,` $w `scale` `(` $scale `)` (`zero` `(` $zero^ `)`)?

@@ -40,6 +40,8 @@ std::string MpgemmCase::name() const {
     text += "_const";
   if (prepackWeights)
     text += "_prepack";
+  if (quantizeActivations)
+    text += "_qa";
   return text + "_" + activations;
 }
 
@@ -55,6 +57,8 @@ std::string MpgemmCase::format() const {
     text += " const";
   if (prepackWeights)
     text += " prepack";
+  if (quantizeActivations)
+    text += " quantized act";
   return text;
 }
 
@@ -98,6 +102,8 @@ std::string MpgemmCase::mlirSource() const {
     scheme += ", codebook = " + codebook;
   scheme += ">";
   std::string attrs = "weight_scheme = " + scheme;
+  if (quantizeActivations)
+    attrs += ", quantize_activations";
   if (!schedule.empty())
     attrs += ", schedule = " + schedule;
   if (intActivations)
@@ -225,13 +231,17 @@ RandomTensorOptions rangeFor(StringRef role, Type type, uint64_t seed) {
   return options;
 }
 
-std::string scheduleOf(ModuleOp module, bool fastPath) {
+/// The schedule the pipeline gives the case's op (its first passes, as the JIT runs them).
+std::string scheduleOf(ModuleOp module, bool fastPath, int64_t threadWorkUs) {
   if (!fastPath)
     return "reference";
   OwningOpRef<ModuleOp> clone = module.clone();
   PassManager pm(module.getContext());
   pm.addPass(createLowbitInterchangeABI());
-  pm.addPass(createLowbitSelectSchedules());
+  pm.addNestedPass<func::FuncOp>(createLowbitQuantizeActivations());
+  LowbitSelectSchedulesOptions schedules;
+  schedules.threadWorkUs = threadWorkUs;
+  pm.addPass(createLowbitSelectSchedules(schedules));
   if (failed(pm.run(*clone)))
     return "reference";
   std::string text = "reference";
@@ -379,7 +389,7 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
     main.erase();
   }
 
-  result.schedule = scheduleOf(*module, options.fastPath);
+  result.schedule = scheduleOf(*module, options.fastPath, options.threadWorkUs);
 
   // Compile.
   auto compileStart = std::chrono::steady_clock::now();
@@ -510,6 +520,7 @@ std::string lowbit::bench::toJson(const MpgemmResult &r, const Limits &limits) {
      << ", \"tensor_scale\": " << (c.tensorScale ? "true" : "false")
      << ", \"constant_weights\": " << (c.constantWeights ? "true" : "false")
      << ", \"prepack_weights\": " << (c.prepackWeights ? "true" : "false")
+     << ", \"quantize_activations\": " << (c.quantizeActivations ? "true" : "false")
      << ", \"format\": " << quoted(c.format())
      << ", \"time_ms\": " << llvm::format("%.4f", r.timeMs)
      << ", \"weight_bytes\": " << static_cast<int64_t>(r.weightBytes)

@@ -253,6 +253,8 @@ llvm::Expected<HostTensor> Interpreter::execute(MpgemmOp op) {
   if (bias && bias->shape != ref::Shape{w->shape[0]})
     return makeError("bias has shape " + shapeText(bias->shape) + ", expected (" +
                      llvm::Twine(w->shape[0]) + ",)");
+  if (op.getQuantizeActivations())
+    *a = ref::quantizeActivationsPerToken(*a);
   ref::FloatTensor y = ref::mpgemm(*a, *w, bias ? &*bias : nullptr);
   return exec::encodeTensor(elementTypeOf(op.getResult()), y);
 }

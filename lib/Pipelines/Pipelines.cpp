@@ -23,6 +23,9 @@ void lowbit::buildLowbitToLinalgPipeline(OpPassManager &pm, const PipelineOption
   // Callers hand over weights packed as in files and ONNX; the body unpacks them.
   if (options.interchangeABI)
     pm.addPass(createLowbitInterchangeABI());
+  // The quantize_activations opt-in is ordinary ops (per-token scales, lowbit.quantize) before
+  // either lowering sees the op.
+  pm.addNestedPass<func::FuncOp>(createLowbitQuantizeActivations());
   if (options.fastPath) {
     // A schedule for every op the fast path takes (the cost model for the target CPU)...
     LowbitSelectSchedulesOptions schedules;

@@ -47,6 +47,28 @@ bool softmaxInPlace(std::vector<double> &s, const std::vector<bool> &visible) {
 
 } // namespace
 
+FloatTensor quantizeActivationsPerToken(const FloatTensor &a) {
+  assert(isValid(a) && !a.shape.empty() && "tensor data does not match its shape");
+  FloatTensor result = a;
+  size_t k = static_cast<size_t>(a.shape.back());
+  for (size_t row = 0; k && row < a.data.size() / k; ++row) {
+    float *x = &result.data[row * k];
+    float largest = 0.0f;
+    bool finite = true;
+    for (size_t i = 0; i < k; ++i) {
+      finite = finite && std::isfinite(x[i]);
+      largest = std::max(largest, std::fabs(x[i]));
+    }
+    float scale = largest == 0.0f ? 1.0f : largest / 127.0f;
+    for (size_t i = 0; i < k; ++i) {
+      float q = std::nearbyint(x[i] / scale);
+      x[i] = finite ? std::clamp(q, -128.0f, 127.0f) * scale
+                    : std::numeric_limits<float>::quiet_NaN();
+    }
+  }
+  return result;
+}
+
 // a may have any rank >= 1: every axis but the last is a row axis ([K] gives [N]).
 FloatTensor mpgemm(const FloatTensor &a, const FloatTensor &w, const FloatTensor *bias) {
   assert(isValid(a) && isValid(w) && "tensor data does not match its shape");

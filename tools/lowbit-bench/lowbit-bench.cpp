@@ -79,6 +79,11 @@ static cl::opt<bool> prepackOption(
     cl::desc("With --m: the weights argument is marked lowbit.prepack; each copy goes through "
              "the generated prepack entry point once before the timed calls"),
     cl::cat(benchCategory));
+static cl::opt<bool> quantizeActivationsOption(
+    "quantize-activations",
+    cl::desc("With --m: float activations quantized per token to si8 by the op "
+             "(quantize_activations), so that integer weights take the integer dot"),
+    cl::cat(benchCategory));
 static cl::opt<std::string> scheduleOption(
     "schedule",
     cl::desc("With --m: a #lowbit.schedule to use instead of the cost model's, e.g. "
@@ -189,6 +194,7 @@ int main(int argc, char **argv) {
         c.schedule = scheduleOption;
         c.constantWeights = constantOption;
         c.prepackWeights = prepackOption;
+        c.quantizeActivations = quantizeActivationsOption;
         c.tensorScale = tensorScaleOption;
         c.codebook = codebookOption;
         cases.push_back(c);

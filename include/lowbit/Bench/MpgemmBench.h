@@ -55,6 +55,9 @@ struct MpgemmCase {
   /// generated prepack entry point once, before the timed calls (as a caller loading a model
   /// would), and the timed calls read the prepacked words.
   bool prepackWeights = false;
+  /// f32/f16/bf16 activations quantized per token to si8 by the op (its quantize_activations
+  /// opt-in), so that integer weights take the integer dot.
+  bool quantizeActivations = false;
 
   /// A short name, e.g. "m1_k4096_n4096_ui4_g128f16_zero_si8".
   std::string name() const;

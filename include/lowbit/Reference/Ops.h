@@ -15,6 +15,11 @@ namespace lowbit::ref {
 /// a: [.., M, K] (any number of leading batch axes), w: [N, K], bias: [N] or null.
 FloatTensor mpgemm(const FloatTensor &a, const FloatTensor &w, const FloatTensor *bias);
 
+/// The quantize_activations opt-in of lowbit.mpgemm: every row m of `a` ([.., K]) quantized to
+/// si8 with s = max_k |a[m, k]| / 127 (1 for a row of zeros), q = roundeven(a / s) (NaN gives
+/// 0), and returned as q * s. A row with a NaN or an infinity becomes NaN.
+FloatTensor quantizeActivationsPerToken(const FloatTensor &a);
+
 /// Scaled dot-product attention with grouped-query heads.
 /// q: [B, Hq, Sq, D], k: [B, Hkv, Skv, D], v: [B, Hkv, Skv, Dv], Hq % Hkv == 0; query head h uses
 /// kv head h / (Hq / Hkv).

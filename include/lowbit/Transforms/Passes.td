@@ -29,6 +29,25 @@ def LowbitInterchangeABI : Pass<"lowbit-interchange-abi", "mlir::ModuleOp"> {
   let dependentDialects = ["lowbit::LowbitDialect", "mlir::func::FuncDialect"];
 }
 
+def LowbitQuantizeActivations : Pass<"lowbit-quantize-activations", "mlir::func::FuncOp"> {
+  let summary = "Expand the quantize_activations opt-in of lowbit.mpgemm into per-token int8 activations";
+  let description = [{
+    Every `lowbit.mpgemm` with `quantize_activations` (float activations `[M, K]`) becomes the
+    per-token quantization its description defines, followed by an int8-activation mpgemm
+    that the fast path takes with the integer dot:
+    ```
+    amax[m] = max_k |a[m, k]|                          linalg.generic (reduction over K)
+    s[m]    = amax[m] == 0 ? 1 : amax[m] / 127          linalg.generic
+    q       = lowbit.quantize a scale(s)                per_channel(axis = 0) -> si8
+    y       = lowbit.mpgemm q, w ... act_scale(s)        act_scheme per_channel(axis = 0)
+    ```
+    Runs first in both pipelines, so the reference lowering computes the same values.
+  }];
+  let dependentDialects = ["lowbit::LowbitDialect", "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect"];
+}
+
 def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
   let summary = "Attach a #lowbit.schedule to every lowbit op the fast path takes";
   let description = [{

@@ -1396,3 +1396,26 @@ func.func @prepack_value(%w: tensor<16x64xui4> {lowbit.prepack = 1 : i64}) {
 func.func @prepack_misspelled(%w: tensor<16x64xui4> {lowbit.prepacked}) {
   return
 }
+
+// -----
+
+func.func @quantize_activations_int(%a: tensor<4x32xsi8>, %w: tensor<8x32xui4>, %s: tensor<8xf32>,
+                                    %as: tensor<4xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{'quantize_activations' needs f32, f16 or bf16 activations of rank 2 without 'act_scheme', got 'tensor<4x32xsi8>' with 'act_scheme'}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {quantize_activations, weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x32xsi8>, tensor<8x32xui4>, tensor<8xf32>, tensor<4xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @quantize_activations_rank(%a: tensor<2x4x32xf32>, %w: tensor<8x32xui4>,
+                                     %s: tensor<8xf32>) -> tensor<2x4x8xf32> {
+  // expected-error @+1 {{'quantize_activations' needs f32, f16 or bf16 activations of rank 2 without 'act_scheme', got 'tensor<2x4x32xf32>'}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {quantize_activations, weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<2x4x32xf32>, tensor<8x32xui4>, tensor<8xf32>) -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}
