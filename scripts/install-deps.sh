@@ -14,6 +14,8 @@ packages=(
   libgtest-dev
   # test helpers run with /usr/bin/python3 (lit itself and the .npy generators)
   python3 python3-numpy
+  # AArch64 code run under emulation: qemu-user and a static AArch64 C runtime to link against
+  qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
 )
 
 missing=()

@@ -31,9 +31,20 @@ config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%lowbit_src_root", config.lowbit_src_root))
 config.substitutions.append(("%lowbit_obj_root", config.lowbit_obj_root))
 
+import shutil
+# AArch64: with qemu-user and the cross C runtime (scripts/install-deps.sh installs both),
+# tests with `REQUIRES: qemu-aarch64` link NEON code into a static AArch64 program and run it.
+qemu = shutil.which("qemu-aarch64")
+if qemu and os.path.exists("/usr/aarch64-linux-gnu/lib/crt1.o") and \
+        os.path.isdir("/usr/lib/gcc-cross/aarch64-linux-gnu"):
+    config.available_features.add("qemu-aarch64")
+    config.substitutions.append(("%qemu_aarch64", qemu))
+    config.substitutions.append(
+        ("%aarch64_cc", os.path.join(config.llvm_tools_dir, "clang") +
+         " --target=aarch64-linux-gnu -fuse-ld=lld -static -O2"))
+
 # CUDA: when ptxas is installed, tests with `REQUIRES: ptxas` assemble the PTX that
 # lowbit-pipeline-ptx produces (%extract_ptx pulls it out of the #gpu.object).
-import shutil
 ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
