@@ -340,6 +340,15 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // rows and 8 or 24 columns at M = 16 and 512).
   int64_t tileM = problem.m <= 4 ? problem.m : 4;
   int64_t columnGroups = gpu ? 1 : 2;
+  // Weights decoded by a table (codebooks, 4-bit floats: two vpermps and a blend per vector
+  // of codes on AVX2) pay for more rows per decoded code: 8 rows x 1 vector of columns beat
+  // 4 x 2 by 15-35% at M = 16 and 128 (NF4, MXFP4; 4096 x 4096, lowbit-bench).
+  bool tableDecoded = problem.weightScheme.hasCodebook() ||
+                      (problem.weightKind == CodeKind::Float && problem.weightBits == 4);
+  if (!gpu && tableDecoded && problem.m > 4) {
+    tileM = std::min<int64_t>(problem.m, 8);
+    columnGroups = 1;
+  }
   // Threads: starting and joining them costs microseconds per call (2.5 us for two Zen3
   // threads, measured with lowbit-bench at M = 1, 64 x 64), so a call gets one thread per
   // target.threadWorkUs (20) of its work on one core, estimated at 10 GB/s of weights and

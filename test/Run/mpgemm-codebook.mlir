@@ -15,9 +15,10 @@
 // RUN: lowbit-npy random --type=32xf32 --min=-2 --max=2 --seed=%seed8 -o %t/c5.npy
 
 // RUN: lowbit-opt %s --lowbit-pipeline-linalg="target-cpu=znver3" | FileCheck %s --check-prefix=IR
+// The table-decoded weights take 7 (all M) x 8 tiles: more rows per looked-up code.
 // IR-LABEL: tile.kernel @mpgemm_
-// IR: tile.lookup %{{.*}}[%{{.*}}] : !tile.reg<1x16xf32, {{.*}}>, !tile.reg<32x16xui4, {{.*}}> -> !tile.reg<32x16xf32
-// IR: tile.dot
+// IR: tile.lookup %{{.*}}[%{{.*}}] : !tile.reg<1x16xf32, {{.*}}>, !tile.reg<32x8xui4, {{.*}}> -> !tile.reg<32x8xf32
+// IR: tile.dot %{{.*}}, %{{.*}}, %{{.*}} : !tile.reg<7x32xf32, {{.*}}>, !tile.reg<32x8xf32
 // IR-LABEL: func.func @nf4(
 // IR: arith.constant dense<[-1.000000e+00, -0.6961928{{[0-9]*}}
 // IR: tile.launch @mpgemm_

@@ -65,6 +65,30 @@ func.func @prefill_f32(%a: tensor<16x128xf32>, %w: tensor<64x128xsi4>, %s: tenso
   return %y : tensor<16x64xf32>
 }
 
+// Weights decoded by a table (a codebook, 4-bit floats) take 8 rows and one vector of
+// columns (more rows per looked-up code); M <= 4 (decode) keeps the usual tiles.
+// CHECK-LABEL: func.func @table_decoded(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [8, 8, 32], packing = interchange
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [8, 8, 32], packing = interchange
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [2, 16, 32], packing = interchange
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [8, 16, 32], packing = interchange
+// CUDA-LABEL: func.func @table_decoded(
+// CUDA: schedule = #lowbit.schedule<fma, workers = 64, tile = [4, 64, 32],
+func.func @table_decoded(%a: tensor<16x256xf32>, %b: tensor<2x256xf32>, %w: tensor<256x256xui4>,
+                         %f: tensor<256x256xf4E2M1FN>, %s: tensor<256x4xbf16>,
+                         %e: tensor<256x8xf8E8M0FNU>) {
+  %0 = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 64), scale = bf16, codebook = nf4>}
+         : (tensor<16x256xf32>, tensor<256x256xui4>, tensor<256x4xbf16>) -> tensor<16x256xf32>
+  %1 = lowbit.mpgemm %a, %f scale(%e)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f8E8M0FNU>}
+         : (tensor<16x256xf32>, tensor<256x256xf4E2M1FN>, tensor<256x8xf8E8M0FNU>) -> tensor<16x256xf32>
+  %2 = lowbit.mpgemm %b, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 64), scale = bf16, codebook = nf4>}
+         : (tensor<2x256xf32>, tensor<256x256xui4>, tensor<256x4xbf16>) -> tensor<2x256xf32>
+  return
+}
+
 // M is the product of the activation's leading axes (1 x 3): all 3 rows in one tile. N = 40
 // makes 3 blocks of two vectors, fewer than 4 (one thread: the call is small): one vector of columns.
 // CHECK-LABEL: func.func @batch_axes_small_n(
