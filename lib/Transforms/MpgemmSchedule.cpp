@@ -99,8 +99,9 @@ std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &why
     problem.actBits = getLowbitWidth(problem.actType);
     problem.actKind = codeKindOf(problem.actType);
     problem.actHasZero = act.hasZero();
-    if (problem.actHasZero)
-      return fail("asymmetric activations (activation zero points) take the reference lowering");
+    if (problem.actHasZero && (act.getZeroPoint() != ZeroPoint::Int || problem.actBits != 8))
+      return fail("activation zero points other than integer ones of 8-bit codes take the "
+                  "reference lowering");
     if (act.getGranularity() == Granularity::PerChannel && act.getAxis() == 0 &&
         aType.getRank() == 2)
       problem.actPerToken = true;

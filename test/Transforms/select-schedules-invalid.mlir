@@ -316,15 +316,15 @@ func.func @no_fast_path_blocks(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>, %s: 
 
 // -----
 
-func.func @no_fast_path_activation_zero_points(%a: tensor<4x64xsi8>, %as: tensor<f32>,
-                                               %az: tensor<si8>, %w: tensor<16x64xui4>,
+func.func @no_fast_path_activation_zero_points(%a: tensor<4x64xui4>, %as: tensor<f32>,
+                                               %az: tensor<ui4>, %w: tensor<16x64xui4>,
                                                %s: tensor<16xf16>) {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: asymmetric activations (activation zero points) take the reference lowering}}
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation zero points other than integer ones of 8-bit codes take the reference lowering}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as) act_zero(%az)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
           act_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
-         : (tensor<4x64xsi8>, tensor<16x64xui4>, tensor<16xf16>, tensor<f32>, tensor<si8>)
+         : (tensor<4x64xui4>, tensor<16x64xui4>, tensor<16xf16>, tensor<f32>, tensor<ui4>)
            -> tensor<4x16xf32>
   return
 }

@@ -252,7 +252,8 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 }
 
 // Ops the fast path does not take stay without schedule (on the reference lowering):
-// codebooks of more than 32 entries, dynamic shapes, activation zero points, groups along N.
+// codebooks of more than 32 entries, dynamic shapes, zero points of 4-bit activations,
+// groups along N.
 // CHECK-LABEL: func.func @not_taken(
 // CHECK-NOT: schedule
 // CHECK: return
@@ -263,8 +264,8 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 // CUDA-NOT: schedule
 // CUDA: return
 func.func @not_taken(%a: tensor<4x64xf16>, %w: tensor<32x64xui4>, %s: tensor<32xf16>,
-                     %d: tensor<?x64xf16>, %ai: tensor<4x64xsi8>, %as: tensor<f32>,
-                     %az: tensor<si8>, %sn: tensor<4x64xf16>, %w6: tensor<32x64xui6>,
+                     %d: tensor<?x64xf16>, %ai: tensor<4x64xui4>, %as: tensor<f32>,
+                     %az: tensor<ui4>, %sn: tensor<4x64xf16>, %w6: tensor<32x64xui6>,
                      %c6: tensor<64xf32>) {
   %0 = lowbit.mpgemm %a, %w6 scale(%s) codebook(%c6)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = operand>}
@@ -275,7 +276,7 @@ func.func @not_taken(%a: tensor<4x64xf16>, %w: tensor<32x64xui4>, %s: tensor<32x
   %2 = lowbit.mpgemm %ai, %w scale(%s) act_scale(%as) act_zero(%az)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
           act_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
-         : (tensor<4x64xsi8>, tensor<32x64xui4>, tensor<32xf16>, tensor<f32>, tensor<si8>)
+         : (tensor<4x64xui4>, tensor<32x64xui4>, tensor<32xf16>, tensor<f32>, tensor<ui4>)
          -> tensor<4x32xf32>
   %3 = lowbit.mpgemm %a, %w scale(%sn)
          {weight_scheme = #lowbit.scheme<group(axis = 0, size = 8), scale = f16>}

@@ -60,6 +60,7 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
         for each step of TK codes:                        // unroll U
           w = weight codes [TK, TN]                       // bytes or words, tile.view as codes
           a = activations [TM, TK]                        // every worker holds all of them
+                                                          // (fma: minus integer act zero points)
           p = tile.dot(a, w, p)                           // int8_dot: i32; fma: tile.cast to f32
                                                           // (codebooks: tile.lookup in the table)
         acc += (p - z[g] * sum_g(a)) * s[g]               // zero points folded through sums

@@ -468,6 +468,11 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     }
     if (Value actScale = op.getActScale())
       args.push_back(scaleLikeBuffer(b, loc, actScale, signature.actScale));
+    if (Value actZero = op.getActZero()) {
+      // Integer zero points of 8-bit activation codes: their bytes.
+      signature.actZero = b.getI8Type();
+      args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, actZero)));
+    }
     if (Value bias = op.getBias()) {
       signature.bias = cast<RankedTensorType>(bias.getType()).getElementType();
       args.push_back(flatBuffer(b, loc, bias));

@@ -25,6 +25,8 @@ SmallVector<Type> MpgemmKernelSignature::argumentTypes(MLIRContext *context) con
     types.push_back(buffer(f32));
   if (actScale)
     types.push_back(buffer(actScale));
+  if (actZero)
+    types.push_back(buffer(actZero));
   if (bias)
     types.push_back(buffer(bias));
   if (hasTensorScale)
@@ -131,6 +133,8 @@ public:
       sums = entry.getArgument(next++);
     if (sig.actScale)
       actScale = entry.getArgument(next++);
+    if (sig.actZero)
+      actZero = entry.getArgument(next++);
     if (sig.bias)
       bias = entry.getArgument(next++);
     if (sig.hasTensorScale)
@@ -196,6 +200,17 @@ private:
   void blockBody(Value m0, Value n0, RegType accType, bool isInterior) {
     OpBuilder &b = h.b;
     interior = isInterior;
+    // The rows' activation zero points as f32, spread over the step's [TM, TK] (fma).
+    blockActZero = Value();
+    if (actZero) {
+      Value raw = p.actPerToken ? h.load(actZeroView, m0, h.index(0),
+                                         h.reg({TM, 1}, sig.actZero, mpgemmRowLayout(s)), interior)
+                                : loadScalar(actZeroView, sig.actZero);
+      raw = h.viewAs(raw, h.withElement(raw, p.actType));
+      blockActZero =
+          h.broadcast(h.castTo(raw, b.getF32Type()),
+                      h.reg({TM, TK}, b.getF32Type(), mpgemmActivationLayout(s)));
+    }
     Value acc = h.splat(b.getF32FloatAttr(0), accType);
     int64_t numBlocks = (p.numGroups + GB - 1) / GB;
     auto groupLoop = scf::ForOp::create(
@@ -278,6 +293,8 @@ private:
       sumView = h.view(sums, m, p.numGroups, p.numGroups, 1);
     if (actScale)
       actScaleView = p.actPerToken ? h.view(actScale, m, 1, 1, 1) : h.view(actScale, 1, 1, 1, 1);
+    if (actZero)
+      actZeroView = p.actPerToken ? h.view(actZero, m, 1, 1, 1) : h.view(actZero, 1, 1, 1, 1);
     if (bias)
       biasView = h.view(bias, 1, n, n, 1);
     if (tensorScale)
@@ -440,6 +457,8 @@ private:
     }
     if (!int8) {
       a = h.castTo(a, f32);
+      if (blockActZero)
+        a = SubOp::create(b, h.loc, a, blockActZero);
       // Codebook weights index the table; the others decode by their format.
       codes = codebook ? LookupOp::create(b, h.loc, h.withElement(codes, f32), codebook, codes)
                              .getResult()
@@ -487,10 +506,13 @@ private:
   bool fullSteps;
   /// The block being built is interior (its tile inside M and N).
   bool interior = false;
-  Value act, weights, scales, zeros, sums, actScale, bias, tensorScale, table, out;
+  Value act, weights, scales, zeros, sums, actScale, actZero, bias, tensorScale, table, out;
+  /// The activation zero points of the block's rows, [TM, TK] f32 (fma with zero points).
+  Value blockActZero;
   /// The codebook [1, 2^b] f32, every worker holding all of it (codebook weights only).
   Value codebook;
-  Value actView, weightView, scaleView, zeroView, sumView, actScaleView, biasView, tensorScaleView,
+  Value actView, weightView, scaleView, zeroView, sumView, actScaleView, actZeroView, biasView,
+      tensorScaleView,
       outView;
 };
 

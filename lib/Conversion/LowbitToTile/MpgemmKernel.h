@@ -14,7 +14,8 @@
 //   scales   [N, G]        per group (G = 1 per channel; a single value per tensor)
 //   zeros    [N, ZB] bytes / [N, G]   integer zero points (packed along groups) / float ones
 //   sums     [M, G] f32    sum of the activations of each row over each group (zero points)
-//   act_scale [M] or [1], bias [N], tensor_scale [1]
+//   act_scale [M] or [1], act_zero [M] or [1] (integer activation zero points, as bytes),
+//   bias [N], tensor_scale [1]
 //   codebook [2^b]         the table codebook weights index (f32, or the operand's f16/bf16)
 //   out      [M, N]
 //
@@ -32,7 +33,8 @@
 //       p = 0                                                    [TM, TN] i32 (int8_dot) / f32
 //       for each step of TK codes in the group:
 //         w = the step's weight codes  (load bytes or words, tile.view as the code type)
-//         a = the step's activations   (replicated: every worker holds all of them)
+//         a = the step's activations   (replicated: every worker holds all of them; fma:
+//                                         minus their zero points, loaded once per block)
 //         p = tile.dot(a, w, p)        (fma: both tile.cast to f32 first; codebook codes
 //                                         tile.lookup in the codebook instead)
 //       p = p - z[g] * sums[g]         (zero points, folded through the activation sums)
@@ -55,7 +57,7 @@ namespace lowbit {
 
 /// Which optional arguments the main kernel has, and the element types of its buffers.
 struct MpgemmKernelSignature {
-  mlir::Type act, weights, scales, zeros, actScale, bias, table, out;
+  mlir::Type act, weights, scales, zeros, actScale, actZero, bias, table, out;
   bool hasSums = false, hasTensorScale = false;
   /// Weights were re-laid-out as unsigned codes value + codeOffset (prepacked int8_dot with
   /// signed or ternary weights): the kernel subtracts codeOffset * sums.
