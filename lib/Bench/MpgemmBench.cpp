@@ -265,9 +265,20 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   result.spec = spec;
   result.threads = lowbit_num_threads();
   std::string source = spec.mlirSource();
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(source, &context);
+  // The parser's and verifier's first message says what is wrong with the options.
+  std::string firstMessage;
+  OwningOpRef<ModuleOp> module;
+  {
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      if (firstMessage.empty())
+        firstMessage = diag.str();
+      return success();
+    });
+    module = parseSourceString<ModuleOp>(source, &context);
+  }
   if (!module)
-    return makeError(spec.name() + ": the benchmark function does not parse");
+    return makeError(spec.name() + ": the benchmark function does not parse" +
+                     (firstMessage.empty() ? "" : ": " + firstMessage));
   auto func = module->lookupSymbol<func::FuncOp>("main");
   FunctionType type = func.getFunctionType();
   std::vector<std::string> roles = {"a", "w", "s"};
