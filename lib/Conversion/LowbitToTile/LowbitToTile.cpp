@@ -21,6 +21,7 @@
 #include "lowbit/Transforms/MpgemmSchedule.h"
 #include "lowbit/Transforms/Passes.h"
 
+#include "LowbitToLinalg/Patterns.h"
 #include "MpgemmKernel.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -483,15 +484,10 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     }
     // The codebook: nf4 and inline tables as constants, an operand as it is.
     if (problem->weightScheme.hasCodebook()) {
-      Value table = op.getCodebook();
-      if (!table) {
-        ArrayRef<float> entries = problem->weightScheme.getCodebook() == Codebook::NF4
-                                      ? getNF4Codebook()
-                                      : problem->weightScheme.getCodebookValues().asArrayRef();
-        auto type =
-            RankedTensorType::get({static_cast<int64_t>(entries.size())}, b.getF32Type());
-        table = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, entries));
-      }
+      QuantizedValue weights;
+      weights.scheme = problem->weightScheme;
+      weights.codebook = op.getCodebook();
+      Value table = buildCodebookConstant(b, loc, weights);
       signature.table = cast<RankedTensorType>(table.getType()).getElementType();
       args.push_back(flatBuffer(b, loc, table));
     }

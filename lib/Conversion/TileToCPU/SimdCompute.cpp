@@ -44,16 +44,26 @@ int64_t tableEntryLocal(const layout::RegisterLayout &layout, ArrayRef<int64_t> 
   return findUniformLocal(layout, lanes, [&](int64_t) { return index; });
 }
 
-/// The lanes' entries of a table of at most 16 f32 values, indexed by `index` (vector<W x
-/// i32>), with vpermps: AVX2 with 8 lanes (two 8-entry halves, chosen by bit 3 of the index)
-/// or AVX-512 with 16 lanes (one 16-entry table). `tableVector(first)` makes the vector<W x
-/// f32> of entries first, first + 1, ... Null on other targets.
-Value emitPermuteLookup(OpBuilder &b, Location loc, const SimdKernel &kernel, int64_t entries,
-                        function_ref<Value(int64_t first)> tableVector, Value index) {
+/// How many vector<W x f32> tables the vpermps lookup of a table of `entries` f32 values takes
+/// on this target: AVX2 with 8 lanes (two 8-entry halves beyond 8 entries, chosen by bit 3 of
+/// the index), AVX-512 with 16 lanes (one 16-entry table); 0 where it does not apply.
+int64_t permuteTableCount(const SimdKernel &kernel, int64_t entries) {
   const CpuTarget &target = kernel.getTarget();
   int64_t lanes = kernel.getNumWorkers();
-  if (entries > 16 || !target.x86 || !((lanes == 8 && target.avx2) || (lanes == 16 && target.avx512f)))
-    return {};
+  if (entries > 16 || !target.x86)
+    return 0;
+  if (lanes == 16 && target.avx512f)
+    return 1;
+  if (lanes == 8 && target.avx2)
+    return entries > 8 ? 2 : 1;
+  return 0;
+}
+
+/// The lanes' entries of `tables` (permuteTableCount of them, entries 8t.. of table t)
+/// indexed by `index` (vector<W x i32>), with vpermps.
+Value emitPermuteLookup(OpBuilder &b, Location loc, const SimdKernel &kernel,
+                        ArrayRef<Value> tables, Value index) {
+  int64_t lanes = kernel.getNumWorkers();
   auto valueType = VectorType::get({lanes}, b.getF32Type());
   auto permute = [&](StringRef name, Value values) -> Value {
     return LLVM::CallIntrinsicOp::create(b, loc, valueType, b.getStringAttr(name),
@@ -61,33 +71,25 @@ Value emitPermuteLookup(OpBuilder &b, Location loc, const SimdKernel &kernel, in
         .getResult(0);
   };
   if (lanes == 16)
-    return permute("llvm.x86.avx512.permvar.sf.512", tableVector(0));
-  Value low = permute("llvm.x86.avx2.permps", tableVector(0));
-  if (entries <= 8)
+    return permute("llvm.x86.avx512.permvar.sf.512", tables.front());
+  Value low = permute("llvm.x86.avx2.permps", tables.front());
+  if (tables.size() == 1)
     return low;
-  Value high = permute("llvm.x86.avx2.permps", tableVector(8));
+  Value high = permute("llvm.x86.avx2.permps", tables[1]);
   Value bit3 = arith::AndIOp::create(b, loc, index, splatI32(b, loc, lanes, 8));
   Value upper = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, bit3,
                                       splatI32(b, loc, lanes, 0));
   return arith::SelectOp::create(b, loc, upper, high, low);
 }
 
-/// A code vector (vector<W x iB> storage, B <= 8) zero-extended to vector<W x i32>.
-Value codesAsIndex(OpBuilder &b, Location loc, Value codes, int64_t lanes, unsigned bits) {
-  auto codeType = cast<VectorType>(codes.getType());
-  if (!codeType.getElementType().isInteger(bits))
-    codes = arith::BitcastOp::create(b, loc, VectorType::get({lanes}, b.getIntegerType(bits)),
-                                     codes);
-  return arith::ExtUIOp::create(b, loc, VectorType::get({lanes}, b.getI32Type()), codes);
-}
-
-/// f32 values of 4-bit float codes by a table lookup (emitPermuteLookup) of their exact values
-/// (every 4-bit float is exact in f32), which is tile.cast's semantics. Null when the cast or
-/// the target has no such path.
-Value emitTableCast(OpBuilder &b, Location loc, const SimdKernel &kernel, Value lane, Type from,
-                    Type to) {
+/// The vpermps tables of the 16 exact f32 values of a 4-bit float format (every 4-bit float is
+/// exact in f32, so the lookup is tile.cast's semantics), or none when the cast or the target
+/// has no such path.
+SmallVector<Value> buildCastTables(OpBuilder &b, Location loc, const SimdKernel &kernel,
+                                   Type from, Type to) {
   auto floatType = dyn_cast<mlir::FloatType>(from);
-  if (!floatType || floatType.getWidth() != 4 || !to.isF32())
+  int64_t count = permuteTableCount(kernel, 16);
+  if (!floatType || floatType.getWidth() != 4 || !to.isF32() || count == 0)
     return {};
   SmallVector<float> table;
   for (uint64_t code = 0; code < 16; ++code) {
@@ -98,18 +100,16 @@ Value emitTableCast(OpBuilder &b, Location loc, const SimdKernel &kernel, Value 
   }
   int64_t lanes = kernel.getNumWorkers();
   auto valueType = VectorType::get({lanes}, b.getF32Type());
-  auto tableVector = [&](int64_t first) -> Value {
-    SmallVector<float> values(lanes, 0.0f);
-    for (int64_t i = 0; i < lanes && first + i < 16; ++i)
-      values[i] = table[first + i];
-    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(valueType, ArrayRef(values)));
-  };
-  return emitPermuteLookup(b, loc, kernel, 16, tableVector,
-                           codesAsIndex(b, loc, lane, lanes, 4));
+  SmallVector<Value> tables;
+  for (int64_t t = 0; t < count; ++t)
+    tables.push_back(arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(valueType, ArrayRef(table).slice(t * lanes, lanes))));
+  return tables;
 }
 
 /// tile.lookup: per result local, the lanes' codes index the table, which every lane holds at
-/// the same locals (explainNotSimdLowerable checks): vpermps where emitPermuteLookup applies,
+/// the same locals (explainNotSimdLowerable checks): vpermps where permuteTableCount allows,
 /// otherwise a binary tree of selects on the bits of the codes (2^b - 1 selects).
 void lowerLookup(SimdKernel &kernel, LookupOp op) {
   OpBuilder b(op);
@@ -117,31 +117,31 @@ void lowerLookup(SimdKernel &kernel, LookupOp op) {
   RegType tableType = op.getTable().getType();
   const layout::RegisterLayout &tableLayout = tableType.getRegisterLayout();
   int64_t lanes = kernel.getNumWorkers(), entries = tableType.getNumElements();
-  unsigned bits = op.getCodes().getType().getElementType().getIntOrFloatBitWidth();
   ArrayRef<Value> held = kernel.get(b, op.getTable(), SimdForm::Lanes).vectors;
   SmallVector<Value> entryLanes;
   for (int64_t e = 0; e < entries; ++e)
     entryLanes.push_back(held[tableEntryLocal(tableLayout, tableType.getShape(), lanes, e)]);
-  bool f32 = tableType.getElementType().isF32();
-  auto tableVector = [&](int64_t first) -> Value {
+  // The vpermps tables, built once: lane i of table t is entry t * lanes + i (0 beyond).
+  SmallVector<Value> tables;
+  int64_t count = tableType.getElementType().isF32() ? permuteTableCount(kernel, entries) : 0;
+  for (int64_t t = 0; t < count; ++t) {
     SmallVector<Value> scalars;
-    for (int64_t i = 0; i < lanes; ++i)
-      scalars.push_back(first + i < entries
-                            ? vector::ExtractOp::create(b, loc, entryLanes[first + i],
-                                                        ArrayRef<int64_t>{0})
-                                  .getResult()
-                            : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)).getResult());
-    return vector::FromElementsOp::create(b, loc, VectorType::get({lanes}, b.getF32Type()),
-                                          scalars);
-  };
+    for (int64_t i = 0, e = t * lanes; i < lanes; ++i, ++e)
+      scalars.push_back(e < entries ? vector::ExtractOp::create(b, loc, entryLanes[e],
+                                                                ArrayRef<int64_t>{0})
+                                          .getResult()
+                                    : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))
+                                          .getResult());
+    tables.push_back(vector::FromElementsOp::create(
+        b, loc, VectorType::get({lanes}, b.getF32Type()), scalars));
+  }
   SimdReg result;
   for (Value codes : kernel.get(b, op.getCodes(), SimdForm::Lanes).vectors) {
-    Value index = codesAsIndex(b, loc, codes, lanes, bits);
-    if (f32)
-      if (Value looked = emitPermuteLookup(b, loc, kernel, entries, tableVector, index)) {
-        result.vectors.push_back(looked);
-        continue;
-      }
+    Value index = bitsAsI32(b, loc, codes, lanes);
+    if (!tables.empty()) {
+      result.vectors.push_back(emitPermuteLookup(b, loc, kernel, tables, index));
+      continue;
+    }
     SmallVector<Value> level = entryLanes;
     for (unsigned bit = 0; level.size() > 1; ++bit) {
       Value set = arith::CmpIOp::create(
@@ -164,10 +164,13 @@ void lowerCast(SimdKernel &kernel, CastOp op) {
   Location loc = op.getLoc();
   Type from = op.getInput().getType().getElementType();
   Type to = op.getResult().getType().getElementType();
+  int64_t lanes = kernel.getNumWorkers();
   SimdReg result;
+  SmallVector<Value> tables = buildCastTables(b, loc, kernel, from, to);
   for (Value lane : kernel.get(b, op.getInput(), SimdForm::Lanes).vectors) {
-    if (Value looked = emitTableCast(b, loc, kernel, lane, from, to)) {
-      result.vectors.push_back(looked);
+    if (!tables.empty()) {
+      result.vectors.push_back(
+          emitPermuteLookup(b, loc, kernel, tables, bitsAsI32(b, loc, lane, lanes)));
       continue;
     }
     result.vectors.push_back(

@@ -101,19 +101,6 @@ Value shiftLeft(OpBuilder &b, Location loc, Value x, int64_t lanes, int64_t amou
   return arith::ShLIOp::create(b, loc, x, splatI32(b, loc, lanes, amount));
 }
 
-/// A storage vector vector<W x C> (C of at most 32 bits) as its bits, zero-extended to i32.
-Value bitsAsI32(OpBuilder &b, Location loc, Value lane, int64_t lanes) {
-  auto type = cast<VectorType>(lane.getType());
-  unsigned bits = type.getElementTypeBitWidth();
-  Value asInt = lane;
-  if (!type.getElementType().isInteger())
-    asInt = arith::BitcastOp::create(b, loc, VectorType::get({lanes}, b.getIntegerType(bits)),
-                                     lane);
-  if (bits == 32)
-    return asInt;
-  return arith::ExtUIOp::create(b, loc, VectorType::get({lanes}, b.getI32Type()), asInt);
-}
-
 /// The low `bits` bits of an i32 lane vector as a storage vector of `storage`.
 Value i32AsStorage(OpBuilder &b, Location loc, Value word, Type storage, int64_t lanes) {
   unsigned bits = storage.getIntOrFloatBitWidth();
@@ -127,6 +114,19 @@ Value i32AsStorage(OpBuilder &b, Location loc, Value word, Type storage, int64_t
 }
 
 } // namespace
+
+Value tile::bitsAsI32(OpBuilder &b, Location loc, Value lane, int64_t lanes) {
+  auto type = cast<VectorType>(lane.getType());
+  unsigned bits = type.getElementTypeBitWidth();
+  Value asInt = lane;
+  if (!type.getElementType().isInteger())
+    asInt = arith::BitcastOp::create(b, loc, VectorType::get({lanes}, b.getIntegerType(bits)),
+                                     lane);
+  if (bits == 32)
+    return asInt;
+  return arith::ExtUIOp::create(b, loc, VectorType::get({lanes}, b.getI32Type()), asInt);
+}
+
 
 SmallVector<Value> tile::wordsToLanes(OpBuilder &b, Location loc, const SimdKernel &kernel,
                                       RegType type, ArrayRef<Value> words) {

@@ -134,6 +134,8 @@ llvm::SmallVector<mlir::Value> bytesToLanes(mlir::OpBuilder &b, mlir::Location l
 
 // --- Helpers (SimdForms.cpp) --------------------------------------------------------------------
 
+/// A storage vector vector<W x C> (C of at most 32 bits) as its bits, zero-extended to i32.
+mlir::Value bitsAsI32(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lane, int64_t lanes);
 /// A constant vector<W x i32> with every lane `value`.
 mlir::Value splatI32(mlir::OpBuilder &b, mlir::Location loc, int64_t lanes, int64_t value);
 /// Emits `scalarBody` (arith/math ops on scalars of the operands' element types) once and
