@@ -329,8 +329,8 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     }
     func::ReturnOp::create(b, loc, returned);
 
-    // The function takes the packed forms: the lowered ops read the placeholder casts, and
-    // the interchange ABI's unpack of the argument has no readers left.
+    // The function takes the packed forms: the lowered ops read the temporary casts of the
+    // arguments, and the interchange ABI's unpack of the argument has no readers left.
     for (const PrepackedArgument &entry : arguments) {
       func.removeArgAttr(entry.arg.getArgNumber(), kPrepackAttrName);
       if (!entry.prepacked)
@@ -383,7 +383,7 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     Value actBuffer = args.back();
     // Weights.
     if (prepacked && problem->prepackArgument) {
-      // Words made by the generated prepack entry point, read through a placeholder until
+      // Words made by the generated prepack entry point, read through a temporary cast until
       // the function's signature changes.
       Value words = prepackWords.lookup(problem->prepackArgument);
       if (!words)
@@ -545,7 +545,7 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
 
   int64_t counter = 0;
   llvm::MapVector<func::FuncOp, SmallVector<PrepackedArgument>> prepackedArguments;
-  /// The placeholder words of each prepacked argument.
+  /// The temporary cast (to the words' type) of each prepacked argument.
   llvm::DenseMap<Value, Value> prepackWords;
 };
 
