@@ -81,21 +81,32 @@ def Tile_LookupOp : Tile_Op<"lookup", [Pure]> {
     result[i] = table[codes[i]]       // codes read as unsigned; the table's elements in
                                       // row-major order
     ```
-    Every worker looks its own codes up in the table, which every worker holds whole, so the op
-    moves no data between workers. It decodes codebook weights (NF4, any table of 2^b values)
-    where `tile.cast` decodes number formats.
+    Every worker looks its own codes up in the table. Two uses:
+    - the table is held whole by every worker (e.g. `replicated(8).local(1,16)`): the op moves
+      no data between workers. It decodes codebook weights (NF4, any table of 2^b values)
+      where `tile.cast` decodes number formats;
+    - the table is spread over the workers (e.g. `local(1,2).spatial(1,8)`, entry
+      `local * 8 + worker`): the op is collective, a worker reads entries other workers hold.
+      Tables computed at run time take this form (the products of a few activations with every
+      combination of weight codes, summed by lookup), since building one costs each worker
+      only its share of the entries. On x86 a table spread as `local * lanes + lane` is one
+      or two `vpermps` per vector of codes.
 
     Constraints: `codes` has unsigned integer elements of 1 to 8 bits (b); `table` has 2^b
     elements of a float type, the result's element type; the result has the shape and layout
-    of `codes`; when `table` has a layout, every worker holds each of its elements (and with
-    `codes`' layout, over as many workers).
+    of `codes`; when `table` and `codes` have layouts, they have as many workers.
 
-    Example (NF4 codes of a 32x16 weight tile to f32):
+    Examples (NF4 codes of a 32x16 weight tile to f32; sums of products held in a spread
+    table):
     ```mlir
     %v = tile.lookup %table[%codes]
            : !tile.reg<1x16xf32, #tile.layout<replicated(8).local(1,16)>>,
              !tile.reg<32x16xui4, #tile.layout<local(32,2).spatial(1,8)>>
            -> !tile.reg<32x16xf32, #tile.layout<local(32,2).spatial(1,8)>>
+    %p = tile.lookup %sums[%nibbles]
+           : !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>,
+             !tile.reg<1x16xui4, #tile.layout<local(1,2).spatial(1,8)>>
+           -> !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>
     ```
   }];
   let arguments = (ins Tile_RegType:$table, Tile_RegType:$codes);

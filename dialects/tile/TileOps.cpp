@@ -394,22 +394,6 @@ LogicalResult LookupOp::verify() {
     return emitOpError() << "'table' layout " << held.str() << " has " << held.getNumWorkers()
                          << " workers but the 'codes' layout has "
                          << codes.getRegisterLayout().getNumWorkers();
-  for (int64_t e = 0; e < entries; ++e) {
-    SmallVector<int64_t, 4> index;
-    int64_t rest = e;
-    for (int64_t extent : llvm::reverse(table.getShape())) {
-      index.insert(index.begin(), rest % extent);
-      rest /= extent;
-    }
-    llvm::SmallDenseSet<int64_t, 16> workers;
-    for (const layout::WorkerLocal &owner : held.getOwners(index))
-      workers.insert(owner.worker);
-    if (static_cast<int64_t>(workers.size()) < held.getNumWorkers())
-      return emitOpError() << "every worker must hold the whole 'table', but its layout "
-                           << held.str() << " gives element " << formatShape(index)
-                           << " to fewer workers (e.g. layout replicated("
-                           << held.getNumWorkers() << ").local(...))";
-  }
   return success();
 }
 

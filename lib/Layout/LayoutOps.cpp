@@ -9,6 +9,7 @@
 #include "LayoutImpl.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallSet.h"
 
 using namespace lowbit::layout;
@@ -354,4 +355,27 @@ lowbit::layout::findUnheldBroadcastElement(const RegisterLayout &in, const Regis
       source[dim] = 0;
     return source;
   });
+}
+
+SmallVector<int64_t, 4> lowbit::layout::delinearize(int64_t flat, ArrayRef<int64_t> shape) {
+  SmallVector<int64_t, 4> index(shape.size());
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
+    index[d] = flat % shape[d];
+    flat /= shape[d];
+  }
+  return index;
+}
+
+bool lowbit::layout::holdsWholeTensor(const RegisterLayout &layout) {
+  int64_t elements = 1;
+  for (int64_t extent : layout.getShape())
+    elements *= extent;
+  for (int64_t e = 0; e < elements; ++e) {
+    llvm::SmallDenseSet<int64_t, 16> holders;
+    for (const WorkerLocal &owner : layout.getOwners(delinearize(e, layout.getShape())))
+      holders.insert(owner.worker);
+    if (static_cast<int64_t>(holders.size()) < layout.getNumWorkers())
+      return false;
+  }
+  return true;
 }

@@ -98,8 +98,8 @@ static LogicalResult validateCast(Operation *op) {
 }
 
 //===----------------------------------------------------------------------===//
-// tile.lookup: codes and result share one layout; the table's layout is its own (every worker
-// holds all of it, which the verifier checks).
+// tile.lookup: codes and result share one layout; the table's layout is its own (held whole by
+// every worker, or spread over them).
 //===----------------------------------------------------------------------===//
 
 static LogicalResult inferLookup(Operation *op, LayoutState &state) {

@@ -245,3 +245,40 @@ tile.kernel @lookup(%w: memref<?xi8>, %t: memref<?xf32>, %out: memref<?xf32>, %n
   tile.store_global %v, %vo[%c0, %c0] : !tile.reg<16x8xf32, #LC>, !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// tile.lookup in a table spread over the threads (entry = local * 32 + thread) goes through
+// the workgroup scratch: every thread stores its entries, a barrier, then each reads the entry
+// its code indexes.
+// CHECK-LABEL: gpu.func @lookup_spread(
+// CHECK-SAME: workgroup(%[[SCRATCH:[^ ]+]] : memref<256xi8, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
+// CHECK: %[[T:.+]] = memref.view %[[SCRATCH]][%{{.+}}][] : memref<256xi8, #gpu.address_space<workgroup>> to memref<64xf32, #gpu.address_space<workgroup>>
+// CHECK: memref.store %{{.+}}, %[[T]][%{{.+}}] : memref<64xf32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: arith.index_castui %{{.+}} : i6 to index
+// CHECK: memref.load %[[T]][%{{.+}}] : memref<64xf32, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+
+#SB = #tile.layout<spatial(1,32)>
+#SC = #tile.layout<spatial(1,32).local(1,1)>
+#ST = #tile.layout<local(1,2).spatial(1,32)>
+
+tile.kernel @lookup_spread(%w: memref<?xi8>, %t: memref<?xf32>, %out: memref<?xf32>)
+    grid [1] workers 32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %vw = tile.global_view %w sizes(%c1, %c32) strides(%c32, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vt = tile.global_view %t sizes(%c1, %c64) strides(%c64, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vo = tile.global_view %out sizes(%c1, %c32) strides(%c32, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %bytes = tile.load_global %vw[%c0, %c0] : !tile.global<?x?xi8> -> !tile.reg<1x32xi8, #SB>
+  %codes = tile.view %bytes : !tile.reg<1x32xi8, #SB> -> !tile.reg<1x32xui8, #SC>
+  %table = tile.load_global %vt[%c0, %c0] : !tile.global<?x?xf32> -> !tile.reg<1x64xf32, #ST>
+  %six = tile.cast %codes : !tile.reg<1x32xui8, #SC> -> !tile.reg<1x32xui6, #SC>
+  %v = tile.lookup %table[%six] : !tile.reg<1x64xf32, #ST>, !tile.reg<1x32xui6, #SC>
+         -> !tile.reg<1x32xf32, #SC>
+  tile.store_global %v, %vo[%c0, %c0] : !tile.reg<1x32xf32, #SC>, !tile.global<?x?xf32>
+  tile.return
+}

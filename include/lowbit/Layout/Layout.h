@@ -255,6 +255,12 @@ std::optional<UnheldBroadcastElement> findUnheldBroadcastElement(const RegisterL
                                                                  const RegisterLayout &out,
                                                                  llvm::ArrayRef<int64_t> dims);
 
+/// The index of element `flat` of `shape` in row-major order.
+llvm::SmallVector<int64_t, 4> delinearize(int64_t flat, llvm::ArrayRef<int64_t> shape);
+
+/// Whether every worker holds every element of a tensor laid out by `layout`.
+bool holdsWholeTensor(const RegisterLayout &layout);
+
 // --- Text ---------------------------------------------------------------------------------------
 
 /// Where and why parsing failed; column is 1-based.

@@ -1,4 +1,4 @@
-//===- GPUExchange.cpp - tile.dot and tile.reduce through workgroup memory -===//
+//===- GPUExchange.cpp - Collective tile ops through workgroup memory ------===//
 #include "Common/GPUExchange.h"
 #include "Common/GPUPatterns.h"
 #include "Common/LayoutCodegen.h"
@@ -16,12 +16,17 @@ using namespace lowbit::tile;
 namespace {
 
 /// The register operands an exchange stores: A and B of a dot (C is the thread's own), the
-/// input of a reduction.
+/// input of a reduction, the table of a lookup.
 SmallVector<Value> exchangedOperands(Operation *op) {
   if (auto dot = dyn_cast<DotOp>(op))
     return {dot.getA(), dot.getB()};
+  if (auto lookup = dyn_cast<LookupOp>(op))
+    return {lookup.getTable()};
   return {cast<ReduceOp>(op).getInput()};
 }
+
+/// The ops an exchange may lower.
+bool isExchangeable(Operation *op) { return isa<DotOp, ReduceOp, LookupOp>(op); }
 
 /// The scratch element type of a register tensor: its storage type, at least a byte wide.
 Type scratchElementType(Value reg) {
@@ -188,7 +193,26 @@ struct ReduceExchange : ExchangeLowering<ReduceOp> {
   }
 };
 
+struct LookupExchange : ExchangeLowering<LookupOp> {
+  using ExchangeLowering::ExchangeLowering;
+  SmallVector<Value> exchangedConverted(LookupOp::Adaptor adaptor) const override {
+    return {adaptor.getTable()};
+  }
+  /// Result local l = the table entry that code local l indexes (row-major).
+  Value emitLocal(OpBuilder &b, Location loc, LookupOp op, LookupOp::Adaptor adaptor,
+                  ArrayRef<ScratchTensor> scratch, int64_t l, ArrayRef<Value>) const override {
+    Value code = vector::ExtractOp::create(b, loc, adaptor.getCodes(), l);
+    Value entry = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), code);
+    return scratch[0].load(b, loc, emitDelinearize(b, loc, entry, scratch[0].shape));
+  }
+};
+
 } // namespace
+
+bool tile::lookupNeedsExchange(LookupOp op) {
+  RegType table = op.getTable().getType();
+  return table.hasLayout() && !layout::holdsWholeTensor(table.getRegisterLayout());
+}
 
 int64_t tile::getExchangeBytes(Operation *op) {
   int64_t bytes = 0;
@@ -204,7 +228,7 @@ int64_t tile::getWorkgroupBytes(KernelOp kernel, function_ref<bool(Operation *)>
       auto type = cast<SharedType>(alloc.getType());
       int64_t bits = getStorageType(type.getElementType()).getIntOrFloatBitWidth();
       shared += alignTo16(type.getSharedLayoutOrDefault().getAllocationSize() * ((bits + 7) / 8));
-    } else if (isa<DotOp, ReduceOp>(op) && needsExchange(op)) {
+    } else if (isExchangeable(op) && needsExchange(op)) {
       scratch = std::max(scratch, getExchangeBytes(op));
     }
   });
@@ -215,7 +239,7 @@ void tile::addExchangeScratch(gpu::GPUFuncOp func, function_ref<bool(Operation *
   SmallVector<Operation *> ops;
   int64_t bytes = 0;
   func.walk([&](Operation *op) {
-    if (isa<DotOp, ReduceOp>(op) && needsExchange(op)) {
+    if (isExchangeable(op) && needsExchange(op)) {
       ops.push_back(op);
       bytes = std::max(bytes, getExchangeBytes(op));
     }
@@ -237,5 +261,5 @@ void tile::addExchangeScratch(gpu::GPUFuncOp func, function_ref<bool(Operation *
 
 void tile::populateGPUExchangePatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns) {
-  patterns.add<DotExchange, ReduceExchange>(converter, patterns.getContext());
+  patterns.add<DotExchange, ReduceExchange, LookupExchange>(converter, patterns.getContext());
 }

@@ -217,11 +217,13 @@ Value emitLocalGather(Operation *op, Value input, const TypeConverter &converter
       });
 }
 
-/// tile.lookup: result local l is the table element its code (local l of the codes) indexes,
-/// which this thread holds (the verifier's condition) at the owner's local, picked at run
-/// time.
+/// tile.lookup in a table every thread holds whole: result local l is the table element its
+/// code (local l of the codes) indexes, at the thread's own local, picked at run time. (A
+/// table spread over the threads goes through the exchange, GPUExchange.h.)
 LogicalResult lowerLookup(LookupOp op, LookupOp::Adaptor adaptor, const TypeConverter &converter,
                           ConversionPatternRewriter &rewriter) {
+  if (op->hasAttr(kExchangeAttr))
+    return rewriter.notifyMatchFailure(op, "marked for the exchange");
   Location loc = op.getLoc();
   RegType tableType = op.getTable().getType();
   const layout::RegisterLayout &table = tableType.getRegisterLayout();

@@ -36,11 +36,7 @@ void lowerView(SimdKernel &kernel, ViewOp op) {
 /// whole at the same locals, or -1 when the lanes hold it at different locals.
 int64_t tableEntryLocal(const layout::RegisterLayout &layout, ArrayRef<int64_t> shape,
                         int64_t lanes, int64_t entry) {
-  SmallVector<int64_t, 4> index(shape.size());
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 1, rest = entry; d >= 0; --d) {
-    index[d] = rest % shape[d];
-    rest /= shape[d];
-  }
+  SmallVector<int64_t, 4> index = layout::delinearize(entry, shape);
   return findUniformLocal(layout, lanes, [&](int64_t) { return index; });
 }
 
@@ -108,9 +104,26 @@ SmallVector<Value> buildCastTables(OpBuilder &b, Location loc, const SimdKernel 
   return tables;
 }
 
-/// tile.lookup: per result local, the lanes' codes index the table, which every lane holds at
-/// the same locals (explainNotSimdLowerable checks): vpermps where permuteTableCount allows,
-/// otherwise a binary tree of selects on the bits of the codes (2^b - 1 selects).
+/// Whether local t of a table spread over the lanes holds, in lane i, entry t * lanes + i
+/// (row-major), for every entry: then the lane vectors are vpermps tables as they are.
+bool isLaneOrderedTable(const layout::RegisterLayout &layout, ArrayRef<int64_t> shape,
+                        int64_t lanes) {
+  int64_t entries = 1;
+  for (int64_t extent : shape)
+    entries *= extent;
+  for (int64_t e = 0; e < entries; ++e)
+    if (e / lanes >= layout.getLocalSize() ||
+        layout.getLogicalIndex(e % lanes, e / lanes) != layout::delinearize(e, shape))
+      return false;
+  return true;
+}
+
+/// tile.lookup: per result local, the lanes' codes index the table: vpermps where
+/// permuteTableCount allows, otherwise a binary tree of selects on the bits of the codes
+/// (2^b - 1 selects). A table every lane holds at the same locals is packed into the vpermps
+/// tables once per op; one spread over the lanes as entry = local * lanes + lane is used as it
+/// is (a table computed at run time costs nothing more); any other spread table is gathered
+/// entry by entry (a lane extract each).
 void lowerLookup(SimdKernel &kernel, LookupOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -118,22 +131,36 @@ void lowerLookup(SimdKernel &kernel, LookupOp op) {
   const layout::RegisterLayout &tableLayout = tableType.getRegisterLayout();
   int64_t lanes = kernel.getNumWorkers(), entries = tableType.getNumElements();
   ArrayRef<Value> held = kernel.get(b, op.getTable(), SimdForm::Lanes).vectors;
-  SmallVector<Value> entryLanes;
-  for (int64_t e = 0; e < entries; ++e)
-    entryLanes.push_back(held[tableEntryLocal(tableLayout, tableType.getShape(), lanes, e)]);
-  // The vpermps tables, built once: lane i of table t is entry t * lanes + i (0 beyond).
-  SmallVector<Value> tables;
   int64_t count = tableType.getElementType().isF32() ? permuteTableCount(kernel, entries) : 0;
-  for (int64_t t = 0; t < count; ++t) {
-    SmallVector<Value> scalars;
-    for (int64_t i = 0, e = t * lanes; i < lanes; ++i, ++e)
-      scalars.push_back(e < entries ? vector::ExtractOp::create(b, loc, entryLanes[e],
-                                                                ArrayRef<int64_t>{0})
-                                          .getResult()
-                                    : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))
-                                          .getResult());
-    tables.push_back(vector::FromElementsOp::create(
-        b, loc, VectorType::get({lanes}, b.getF32Type()), scalars));
+  SmallVector<Value> tables, entryLanes;
+  if (count && isLaneOrderedTable(tableLayout, tableType.getShape(), lanes)) {
+    tables.assign(held.begin(), held.begin() + count);
+  } else {
+    for (int64_t e = 0; e < entries; ++e) {
+      int64_t local = tableEntryLocal(tableLayout, tableType.getShape(), lanes, e);
+      if (local >= 0) {
+        entryLanes.push_back(held[local]);
+        continue;
+      }
+      layout::WorkerLocal owner =
+          tableLayout.getOwners(layout::delinearize(e, tableType.getShape())).front();
+      Value scalar = vector::ExtractOp::create(b, loc, held[owner.local],
+                                               ArrayRef<int64_t>{owner.worker});
+      entryLanes.push_back(
+          vector::BroadcastOp::create(b, loc, held[owner.local].getType(), scalar));
+    }
+    // The vpermps tables, built once: lane i of table t is entry t * lanes + i (0 beyond).
+    for (int64_t t = 0; t < count; ++t) {
+      SmallVector<Value> scalars;
+      for (int64_t i = 0, e = t * lanes; i < lanes; ++i, ++e)
+        scalars.push_back(e < entries ? vector::ExtractOp::create(b, loc, entryLanes[e],
+                                                                  ArrayRef<int64_t>{0})
+                                            .getResult()
+                                      : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))
+                                            .getResult());
+      tables.push_back(vector::FromElementsOp::create(
+          b, loc, VectorType::get({lanes}, b.getF32Type()), scalars));
+    }
   }
   SimdReg result;
   for (Value codes : kernel.get(b, op.getCodes(), SimdForm::Lanes).vectors) {
@@ -401,12 +428,6 @@ std::string tile::explainNotSimdLowerable(KernelOp kernel, const CpuTarget &targ
       for (int64_t lr = 0; lr < result.getLocalSize(); ++lr)
         if (!laneLocalsOfReduction(input, result, reduce.getDims(), workers, lr))
           return reject(op, "a reduction whose lanes combine different locals");
-    }
-    if (auto lookup = dyn_cast<LookupOp>(op)) {
-      RegType table = lookup.getTable().getType();
-      for (int64_t e = 0; e < table.getNumElements(); ++e)
-        if (tableEntryLocal(table.getRegisterLayout(), table.getShape(), workers, e) < 0)
-          return reject(op, "a table whose lanes hold an entry at different locals");
     }
     if (auto dot = dyn_cast<DotOp>(op)) {
       const layout::RegisterLayout &a = getRegisterLayout(dot.getA());

@@ -66,6 +66,8 @@ bool lowbit::tile::needsExchangeForNVVM(Operation *op) {
     return !hasMmaPlan(dot);
   if (auto reduce = dyn_cast<ReduceOp>(op))
     return !hasShuffleReducePlan(reduce);
+  if (auto lookup = dyn_cast<LookupOp>(op))
+    return lookupNeedsExchange(lookup);
   return false;
 }
 

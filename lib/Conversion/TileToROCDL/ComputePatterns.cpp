@@ -156,6 +156,8 @@ bool rocdl::needsExchangeForROCDL(Operation *op) {
     return !planMfmaDot(dot);
   if (auto reduce = dyn_cast<ReduceOp>(op))
     return !planWaveReduce(reduce);
+  if (auto lookup = dyn_cast<LookupOp>(op))
+    return lookupNeedsExchange(lookup);
   return false;
 }
 

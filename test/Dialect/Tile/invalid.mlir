@@ -373,10 +373,10 @@ func.func @lookup_shape(%t: !tile.reg<4xf32>, %c: !tile.reg<8x8xui2>) {
 
 // -----
 
-func.func @lookup_spread_table(%t: !tile.reg<1x16xf32, #tile.layout<spatial(1,16).replicated(2)>>,
-                               %c: !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>) {
-  // expected-error @+1 {{'tile.lookup' op every worker must hold the whole 'table', but its layout spatial(1,16).replicated(2) gives element [0, 0] to fewer workers (e.g. layout replicated(32).local(...))}}
-  %v = tile.lookup %t[%c] : !tile.reg<1x16xf32, #tile.layout<spatial(1,16).replicated(2)>>,
+func.func @lookup_table_workers(%t: !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>,
+                                 %c: !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>) {
+  // expected-error @+1 {{'tile.lookup' op 'table' layout local(1,2).spatial(1,8) has 8 workers but the 'codes' layout has 32}}
+  %v = tile.lookup %t[%c] : !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>,
          !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
          -> !tile.reg<16x64xf32, #tile.layout<spatial(16,2).local(1,32)>>
   return

@@ -208,6 +208,17 @@ func.func @lookup(%table: !tile.reg<1x16xf32, #tile.layout<local(1,16).replicate
   return
 }
 
+// A table spread over the workers (entry = local * 8 + worker): a collective lookup.
+// CHECK-LABEL: func @lookup_spread(
+func.func @lookup_spread(%sums: !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>,
+                         %slices: !tile.reg<1x32xui4, #tile.layout<local(1,4).spatial(1,8)>>) {
+  // CHECK: tile.lookup %{{.*}}[%{{.*}}] : !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>, !tile.reg<1x32xui4, #tile.layout<local(1,4).spatial(1,8)>> -> !tile.reg<1x32xf32, #tile.layout<local(1,4).spatial(1,8)>>
+  %v = tile.lookup %sums[%slices] : !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>,
+         !tile.reg<1x32xui4, #tile.layout<local(1,4).spatial(1,8)>>
+         -> !tile.reg<1x32xf32, #tile.layout<local(1,4).spatial(1,8)>>
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // Computation
 //===----------------------------------------------------------------------===//
