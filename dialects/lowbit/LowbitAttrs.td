@@ -115,7 +115,8 @@ def Lowbit_SchemeAttr : AttrDef<Lowbit_Dialect, "Scheme"> {
 
 def Lowbit_ScheduleFamily : I32EnumAttr<"ScheduleFamily", "instruction family of a schedule", [
     I32EnumAttrCase<"FMA", 0, "fma">,
-    I32EnumAttrCase<"Int8Dot", 1, "int8_dot">]> {
+    I32EnumAttrCase<"Int8Dot", 1, "int8_dot">,
+    I32EnumAttrCase<"Lut", 2, "lut">]> {
   let cppNamespace = "::lowbit";
   let genSpecializedAttr = 0;
 }
@@ -136,7 +137,7 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
                      [, packing = interchange | prepacked] [, scale_groups = GB]
                      [, weight_layout = #tile.layout<...>] [, split_k = S] [, unroll = U]
                      [, threads = T]>
-    FAMILY ::= fma | int8_dot
+    FAMILY ::= fma | int8_dot | lut
     ```
     A schedule is data that `lowbit-to-tile` turns into a tile kernel; nothing in it names
     a target (the CPU and the GPU differ only in their schedules). For `lowbit.mpgemm`:
@@ -145,7 +146,12 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
       over K in steps of `TK` (one `tile.dot` per step, unrolled `U` times);
     - `FAMILY`: `fma` converts weights (and activations) to f32 in registers and multiplies
       in f32; `int8_dot` multiplies integer codes of at most 8 bits (8-bit integer
-      activations with their own scheme) in i32 and applies scales once per group;
+      activations with their own scheme) in i32 and applies scales once per group; `lut`
+      (1- and 2-bit integer or ternary weights, one row per block: TM = 1) builds, for every
+      4 / b activations of a step, a 16-entry f32 table of their products with each
+      combination of 4 / b weight codes, and adds the entries that 4-bit slices of the
+      weight codes index (T-MAC's idea, exact in f32); the table is spread over the workers
+      (`workers` divides 16);
     - `packing`: `interchange` reads the weights as the caller packed them (rows of codes,
       LSB first); `prepacked` reads them re-laid-out so that each block's words are
       contiguous (constant weights are re-laid-out at compile time);

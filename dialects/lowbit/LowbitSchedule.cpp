@@ -18,7 +18,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     return {};
   std::optional<ScheduleFamily> family = symbolizeScheduleFamily(familyWord);
   if (!family) {
-    parser.emitError(start, "expected a schedule family (fma or int8_dot), got '")
+    parser.emitError(start, "expected a schedule family (fma, int8_dot or lut), got '")
         << familyWord << "'";
     return {};
   }

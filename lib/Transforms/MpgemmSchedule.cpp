@@ -27,6 +27,38 @@ bool MpgemmProblem::allowsInt8Dot() const {
   return integerWeights && integerActivations;
 }
 
+bool MpgemmProblem::allowsLut() const {
+  return weightKind != CodeKind::Float && !weightScheme.hasCodebook() &&
+         (weightBits == 1 || weightBits == 2) && !actHasZero;
+}
+
+int64_t lowbit::decodeIntegerCode(CodeKind kind, unsigned bits, uint32_t code) {
+  code &= (uint32_t(1) << bits) - 1;
+  switch (kind) {
+  case CodeKind::Unsigned:
+    return code;
+  case CodeKind::Signed:
+    return code >= (uint32_t(1) << (bits - 1)) ? int64_t(code) - (int64_t(1) << bits) : code;
+  case CodeKind::Ternary:
+    // 0b00 = 0, 0b01 = 1, 0b11 = -1; 0b10 is reserved and reads as 0.
+    return code == 1 ? 1 : code == 3 ? -1 : 0;
+  case CodeKind::Float:
+    break;
+  }
+  llvm_unreachable("float codes have no integer value");
+}
+
+std::vector<float> lowbit::mpgemmLutDecoding(const MpgemmProblem &problem) {
+  unsigned bits = problem.weightBits;
+  int64_t perSlice = 4 / bits;
+  std::vector<float> decoding;
+  for (int64_t i = 0; i < perSlice; ++i)
+    for (uint32_t slice = 0; slice < 16; ++slice)
+      decoding.push_back(
+          static_cast<float>(decodeIntegerCode(problem.weightKind, bits, slice >> (i * bits))));
+  return decoding;
+}
+
 BlockArgument lowbit::getPrepackArgument(Value weights) {
   if (auto unpack = weights.getDefiningOp<UnpackOp>())
     weights = unpack.getInput();
@@ -151,6 +183,16 @@ layout::RegisterLayout lowbit::mpgemmWeightLayout(ScheduleAttr schedule) {
   return layout::local({1, s.columnGroups}).local({s.tileK, 1}).spatial({1, s.workers});
 }
 
+layout::RegisterLayout lowbit::mpgemmLutTableLayout(ScheduleAttr schedule) {
+  int64_t workers = schedule.getWorkers();
+  return layout::local({1, 16 / workers}).spatial({1, workers});
+}
+
+layout::RegisterLayout lowbit::mpgemmLutDecodingLayout(ScheduleAttr schedule, unsigned bits) {
+  int64_t workers = schedule.getWorkers();
+  return layout::local({1, 16 / workers}).local({4 / int64_t(bits), 1}).spatial({1, workers});
+}
+
 layout::RegisterLayout lowbit::mpgemmGroupLayout(ScheduleAttr schedule) {
   Shape s(schedule);
   return layout::local({1, s.columnGroups}).local({s.scaleGroups, 1}).spatial({1, s.workers});
@@ -264,6 +306,27 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
           << problem.weightType << " weights and " << problem.actType << " activations)";
     return why;
   }
+  if (schedule.getFamily() == ScheduleFamily::Lut) {
+    if (!problem.allowsLut()) {
+      error << "family lut needs integer or ternary weights of 1 or 2 bits without a codebook, "
+               "and activations without zero points (this op has "
+            << problem.weightType << " weights"
+            << (problem.weightScheme.hasCodebook() ? " with a codebook" : "")
+            << (problem.actHasZero ? " and activation zero points" : "") << ")";
+      return why;
+    }
+    if (schedule.getTileM() != 1) {
+      error << "family lut builds its tables from one row of activations: tile M ("
+            << schedule.getTileM() << ") must be 1";
+      return why;
+    }
+    if (16 % workers) {
+      error << "family lut spreads a table of 16 entries over the workers: workers (" << workers
+            << ") must divide 16";
+      return why;
+    }
+    // Tile K is a multiple of 4 / b codes: whole bytes (interchange) or words (prepacked).
+  }
   if (problem.hasZero && problem.weightScheme.getZeroPoint() == ZeroPoint::Int &&
       problem.numGroups > 1 && (schedule.getScaleGroups() * problem.weightBits) % 8) {
     error << "scale_groups (" << schedule.getScaleGroups() << ") times " << problem.weightBits
@@ -294,9 +357,15 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
             return why;
           }
       }
+    layout::RegisterLayout natural =
+        layout::local({1, tileN / workers}).local({tileK, 1}).spatial({1, workers});
+    if (schedule.getFamily() == ScheduleFamily::Lut && given != natural) {
+      error << "family lut reads each worker's codes of a column consecutive along K: the "
+               "weight layout is "
+            << natural.str() << " (the default)";
+      return why;
+    }
     if (schedule.getPacking() == WeightPacking::Interchange) {
-      layout::RegisterLayout natural =
-          layout::local({1, tileN / workers}).local({tileK, 1}).spatial({1, workers});
       std::optional<layout::RegisterLayout> byteOrder =
           mpgemmByteOrderWeightLayout(problem.weightBits, tileK, tileN, workers);
       bool permutable = schedule.getFamily() == ScheduleFamily::Int8Dot &&
@@ -331,7 +400,18 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   bool gpu = target.kind == ScheduleTarget::Kind::CUDA;
   int64_t workers = gpu ? target.gpuThreads : target.cpu->lanes();
   bool int8 = !gpu && problem.allowsInt8Dot() && target.cpu->x86 && target.cpu->avx2;
-  ScheduleFamily family = int8 ? ScheduleFamily::Int8Dot : ScheduleFamily::FMA;
+  // The lut family only for 1-bit weights with float activations at M = 1, where it ran
+  // 1.4x faster than fma (0.32 against 0.45 ms in each of three rounds; Zen3, 4096 x 4096,
+  // constant weights, bench/cpu-mpgemm-lut.sh). Elsewhere it loses: on AVX2 each 16-entry
+  // lookup of 8 lanes is two vpermps of two uops on the same two pipes, and 2-bit weights need
+  // twice the lookups (two codes per table); int8_dot ran 1.7-4.9x faster with si8
+  // activations, fma 0.9-2.2x as fast with 2-bit weights and f32 activations.
+  bool lut = !gpu && problem.allowsLut() && problem.weightBits == 1 &&
+             problem.realActivations && problem.m == 1 && target.cpu->x86 && target.cpu->avx2 &&
+             16 % workers == 0;
+  ScheduleFamily family = lut    ? ScheduleFamily::Lut
+                          : int8 ? ScheduleFamily::Int8Dot
+                                 : ScheduleFamily::FMA;
 
   // Rows of the activation per block: all of a small M (decode), 4 otherwise (the last block
   // overlaps its neighbour when 4 does not divide M). Two vectors of columns: on AVX2, 4 x 2
@@ -340,7 +420,9 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // 4096 x 4096 4-bit: 1 x 16 beat 1 x 8, 1 x 24 and 1 x 32 by 15-35%; 4 x 16 beat 2, 6 and 8
   // rows and 8 or 24 columns at M = 16 and 512).
   int64_t tileM = problem.m <= 4 ? problem.m : 4;
-  int64_t columnGroups = gpu ? 1 : 2;
+  // lut: four vectors of columns per block (1 x 32 beat 1 x 8, 16 and 64 by 3-28%; 1-bit
+  // weights, si8 activations, lowbit-bench --schedule).
+  int64_t columnGroups = gpu ? 1 : lut ? 4 : 2;
   // Weights decoded by a table (codebooks, 4-bit floats: two vpermps and a blend per vector
   // of codes on AVX2) pay for more rows per decoded code: 8 rows x 1 vector of columns beat
   // 4 x 2 by 15-35% at M = 16 and 128 (NF4, MXFP4; 4096 x 4096, lowbit-bench).

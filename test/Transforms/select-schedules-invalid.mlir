@@ -368,3 +368,65 @@ func.func @activation_step_not_bytes(%a: tensor<2x14xsi4>, %w: tensor<16x14xui8>
          : (tensor<2x14xsi4>, tensor<16x14xui8>, tensor<16x2xf16>, tensor<f32>) -> tensor<2x16xf32>
   return
 }
+
+// -----
+
+// The lut family: 1- and 2-bit integer or ternary weights only.
+func.func @lut_four_bits(%a: tensor<1x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<lut, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1> does not fit: family lut needs integer or ternary weights of 1 or 2 bits without a codebook, and activations without zero points (this op has ui4 weights)}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<lut, workers = 8, tile = [1, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<1x64xf32>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+// The lut family's tables are built from one row of activations.
+func.func @lut_two_rows(%a: tensor<2x64xf32>, %w: tensor<16x64xui1>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<lut, workers = 8, tile = [2, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1> does not fit: family lut builds its tables from one row of activations: tile M (2) must be 1}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<lut, workers = 8, tile = [2, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<2x64xf32>, tensor<16x64xui1>, tensor<16xf16>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+// A table of 16 entries spread over 32 workers does not divide.
+func.func @lut_many_workers(%a: tensor<1x64xf32>, %w: tensor<32x64xsi2>, %s: tensor<32xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<lut, workers = 32, tile = [1, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1> does not fit: family lut spreads a table of 16 entries over the workers: workers (32) must divide 16}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<lut, workers = 32, tile = [1, 32, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<1x64xf32>, tensor<32x64xsi2>, tensor<32xf16>) -> tensor<1x32xf32>
+  return
+}
+
+// -----
+
+// Activation zero points are not folded into the tables.
+func.func @lut_activation_zero(%a: tensor<1x64xui8>, %w: tensor<16x64xui1>, %s: tensor<16xf16>,
+                               %as: tensor<f32>, %az: tensor<ui8>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<lut, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1> does not fit: family lut needs integer or ternary weights of 1 or 2 bits without a codebook, and activations without zero points (this op has ui1 weights and activation zero points)}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as) act_zero(%az)
+         {schedule = #lowbit.schedule<lut, workers = 8, tile = [1, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
+         : (tensor<1x64xui8>, tensor<16x64xui1>, tensor<16xf16>, tensor<f32>, tensor<ui8>) -> tensor<1x16xf32>
+  return
+}
+
+// -----
+
+// The lut family reads a column's codes consecutive along K in each worker.
+func.func @lut_weight_layout(%a: tensor<1x64xf32>, %w: tensor<16x64xui1>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{does not fit: family lut reads each worker's codes of a column consecutive along K: the weight layout is}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<lut, workers = 8, tile = [1, 16, 32], weight_layout = #tile.layout<local(32,1).local(1,2).spatial(1,8)>>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<1x64xf32>, tensor<16x64xui1>, tensor<16xf16>) -> tensor<1x16xf32>
+  return
+}

@@ -68,6 +68,11 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     ```
     Codebook weights (nf4 and inline tables as constants, a `codebook` operand as it is) hand
     the kernel the table, which each block loads once, every worker holding all of it.
+    The `lut` family (1- and 2-bit weights, TM = 1) replaces the dot: a third kernel (grid
+    [steps of K, M]) writes, per row and slice of g = 4 / b codes, the 16 sums of the slice's
+    activations times each combination of code values (a `tile.dot` with a constant decoding
+    table), and the main kernel views each step's codes as 4-bit slices and adds
+    `tile.lookup(table of the slice, slice)`, the table spread over the workers.
     Operands are handed to the kernel as flat buffers (`bufferization.to_buffer`, collapsed to
     1-d); low-bit ones as their interchange bytes (those a `lowbit.unpack` of a function
     argument read, or a `lowbit.pack` of the value); the result is a `memref.alloc` turned back

@@ -18,6 +18,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lowbit {
 
@@ -59,7 +60,18 @@ struct MpgemmProblem {
   /// Whether the int8_dot family applies: integer (or ternary) weights and signed integer
   /// activations of at most 8 bits without zero points.
   bool allowsInt8Dot() const;
+  /// Whether the lut family applies: integer or ternary weights of 1 or 2 bits without a
+  /// codebook, activations without zero points.
+  bool allowsLut() const;
 };
+
+/// The value of integer or ternary weight code `code` (its low `bits` bits) of `kind`.
+int64_t decodeIntegerCode(CodeKind kind, unsigned bits, uint32_t code);
+
+/// The lut family's decoding table [4 / b, 16] (row-major): entry [i, x] is the value of the
+/// i-th code of 4-bit slice x (bits [i b, (i + 1) b)), so that the table of activations
+/// a[0 .. 4 / b) is a * decoding.
+std::vector<float> mpgemmLutDecoding(const MpgemmProblem &problem);
 
 /// The argument attribute that asks for a weight argument to be prepacked by a generated entry
 /// point (`@<function>_prepack`) instead of read in interchange packing on every call.
@@ -120,6 +132,13 @@ mpgemmByteOrderWeightLayout(int64_t bits, int64_t tileK, int64_t tileN, int64_t 
 /// activations must be permuted to match: within each word's range of P = 32/b codes,
 /// a'[4c + i] = a[(8/b) i + c].
 bool mpgemmPermutesActivations(const MpgemmProblem &problem, ScheduleAttr schedule);
+/// The lut family's table of sums [1, 16], spread over the W workers: entry r * W + w at
+/// worker w, local r (on x86, the vpermps tables as they are).
+layout::RegisterLayout mpgemmLutTableLayout(ScheduleAttr schedule);
+/// The lut family's decoding table [4 / b, 16] (b = `bits`): worker w holds entries r * W + w
+/// of every row, local r * (4 / b) + i, so that the table of sums is a dot of the activations
+/// with it.
+layout::RegisterLayout mpgemmLutDecodingLayout(ScheduleAttr schedule, unsigned bits);
 /// Per-group values of a block [GB, TN] (scales, zero points): worker w holds its columns'
 /// values for every group, local r*GB + g.
 layout::RegisterLayout mpgemmGroupLayout(ScheduleAttr schedule);

@@ -491,6 +491,31 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       signature.table = cast<RankedTensorType>(table.getType()).getElementType();
       args.push_back(flatBuffer(b, loc, table));
     }
+    // The lut family's tables: per row of activations and slice of 4 / b codes, the sums of
+    // the activations times the values of each 4-bit slice (made by their own kernel once
+    // per call, read by every block of columns).
+    if (schedule.getFamily() == ScheduleFamily::Lut) {
+      std::vector<float> decoding = mpgemmLutDecoding(*problem);
+      auto decodingType =
+          RankedTensorType::get({static_cast<int64_t>(decoding.size())}, b.getF32Type());
+      Value decodingBuffer = flatBuffer(
+          b, loc,
+          arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(decodingType, ArrayRef<float>(decoding))));
+      auto tablesType = MemRefType::get(
+          {problem->m * mpgemmLutTableColumns(*problem, schedule)}, b.getF32Type());
+      Value tables = memref::CastOp::create(
+          b, loc, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
+          memref::AllocOp::create(b, loc, tablesType));
+      std::string name = uniqueName(symbols, "mpgemm_tables");
+      OpBuilder moduleBuilder = kernelBuilder(op);
+      KernelOp kernel =
+          buildLutTablesKernel(moduleBuilder, loc, name, *problem, schedule, signature.act);
+      symbols.insert(kernel);
+      launch(b, loc, kernel, ValueRange{actBuffer, decodingBuffer, tables}, schedule);
+      signature.table = b.getF32Type();
+      args.push_back(tables);
+    }
     // The result.
     auto resultType = cast<RankedTensorType>(op.getType());
     signature.out = resultType.getElementType();

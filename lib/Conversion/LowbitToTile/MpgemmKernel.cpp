@@ -109,6 +109,28 @@ public:
   Location loc;
 };
 
+/// The activations [TM, TK] of rows m0.. and codes k.. (every worker holds all of them): the
+/// elements, or the bytes of low-bit codes viewed as their type.
+Value loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s, Type actBuffer,
+                         Value actView, Value m0, Value k, bool inBounds) {
+  int64_t W = s.getWorkers(), TM = s.getTileM(), TK = s.getTileK();
+  layout::RegisterLayout aLayout = mpgemmActivationLayout(s);
+  if (p.realActivations)
+    return h.load(actView, m0, k, h.reg({TM, TK}, actBuffer, aLayout), inBounds);
+  int64_t bytes = TK * p.actBits / 8;
+  Value column = arith::DivUIOp::create(h.b, h.loc, h.mul(k, p.actBits), h.index(8));
+  RegType byteType =
+      h.reg({TM, bytes}, actBuffer, layout::replicated(W) * layout::local({TM, bytes}));
+  Value raw = h.load(actView, m0, column, byteType, inBounds);
+  return h.viewAs(raw, h.reg({TM, TK}, p.actType, aLayout));
+}
+
+/// A 2-d view of the activations: elements, or the bytes of low-bit codes.
+Value activationView(BodyBuilder &h, const MpgemmProblem &p, Value act) {
+  int64_t row = p.realActivations ? p.k : (p.k * p.actBits + 7) / 8;
+  return h.view(act, p.m, row, row, 1);
+}
+
 /// The body of the main kernel (see MpgemmKernel.h).
 class MpgemmBody {
 public:
@@ -122,6 +144,7 @@ public:
     R = TN / W;
     GB = p.numGroups > 1 ? s.getScaleGroups() : 1;
     int8 = s.getFamily() == ScheduleFamily::Int8Dot;
+    lut = s.getFamily() == ScheduleFamily::Lut;
     fullSteps = p.k % TK == 0;
     unsigned next = 0;
     act = entry.getArgument(next++);
@@ -258,13 +281,7 @@ private:
 
   void makeViews() {
     int64_t m = p.m, n = p.n, k = p.k;
-    // Activations: elements, or the bytes of low-bit codes.
-    if (p.realActivations)
-      actView = h.view(act, m, k, k, 1);
-    else {
-      int64_t rowBytes = (k * p.actBits + 7) / 8;
-      actView = h.view(act, m, rowBytes, rowBytes, 1);
-    }
+    actView = activationView(h, p, act);
     if (s.getPacking() == WeightPacking::Interchange) {
       int64_t rowBytes = (k * p.weightBits + 7) / 8;
       weightView = h.view(weights, n, rowBytes, rowBytes, 1);
@@ -299,7 +316,11 @@ private:
       biasView = h.view(bias, 1, n, n, 1);
     if (tensorScale)
       tensorScaleView = h.view(tensorScale, 1, 1, 1, 1);
-    if (table) {
+    if (table && lut) {
+      // The lut family's tables [M, 16 * slices of K], made by the tables kernel.
+      int64_t columns = mpgemmLutTableColumns(p, s);
+      tableView = h.view(table, m, columns, columns, 1);
+    } else if (table) {
       // The codebook, held whole by every worker (as f32), loaded once per block.
       int64_t entries = int64_t(1) << p.weightBits;
       Value raw = h.load(h.view(table, 1, entries, entries, 1), h.index(0), h.index(0),
@@ -418,21 +439,11 @@ private:
   Value dotStep(Value partial, Value k, Value kStep, Value group, Value m0, Value n0) {
     OpBuilder &b = h.b;
     Type f32 = b.getF32Type();
-    layout::RegisterLayout aLayout = mpgemmActivationLayout(s);
     layout::RegisterLayout wLayout = mpgemmWeightLayout(s);
-    // Activations [TM, TK].
+    // Activations [TM, TK] (the lut family reads its tables instead).
     Value a;
-    if (p.realActivations) {
-      a = h.load(actView, m0, k, h.reg({TM, TK}, sig.act, aLayout), interior && fullSteps);
-    } else {
-      int64_t bytes = TK * p.actBits / 8;
-      Value column = arith::DivUIOp::create(b, h.loc, h.mul(k, p.actBits), h.index(8));
-      Value raw =
-          h.load(actView, m0, column,
-                 h.reg({TM, bytes}, sig.act, layout::replicated(W) * layout::local({TM, bytes})),
-                 interior && fullSteps);
-      a = h.viewAs(raw, h.reg({TM, TK}, p.actType, aLayout));
-    }
+    if (!lut)
+      a = loadActivationTile(h, p, s, sig.act, actView, m0, k, interior && fullSteps);
     // Weight codes [TK, TN].
     Type codeType = p.weightType;
     if (sig.codeOffset)
@@ -455,6 +466,8 @@ private:
       // The prepacked buffer holds whole blocks and steps: always inside.
       codes = h.viewAs(h.load(weightView, row, h.index(0), wordType, /*inBounds=*/true), codesType);
     }
+    if (lut)
+      return lutStep(partial, codes, m0, k);
     if (!int8) {
       a = h.castTo(a, f32);
       if (blockActZero)
@@ -465,6 +478,31 @@ private:
                        : h.castTo(codes, f32);
     }
     return DotOp::create(b, h.loc, partial.getType(), a, codes, partial);
+  }
+
+  /// The lut family's step (TM = 1) at k: the step's codes read as 4-bit slices of g = 4 / b
+  /// codes along K (each worker's codes of a column are consecutive); for each slice j,
+  /// partial += t_j[slice j of each column], where t_j is the row's table of codes
+  /// k + j g .. (16 entries spread over the workers: two vectors on AVX2, one vpermps each).
+  Value lutStep(Value partial, Value codes, Value m0, Value k) {
+    OpBuilder &b = h.b;
+    int64_t perSlice = 4 / p.weightBits, slices = TK / perSlice;
+    Type slice = IntegerType::get(b.getContext(), 4, IntegerType::Unsigned);
+    Value sliced = h.viewAs(
+        codes, h.reg({slices, TN}, slice,
+                     layout::local({1, R}).local({slices, 1}).spatial({1, W})));
+    RegType tableType = h.reg({1, 16}, b.getF32Type(), mpgemmLutTableLayout(s));
+    RegType rowType = cast<RegType>(partial.getType());
+    // Table j of the step starts at column 16 * (k / g + j); the buffer holds whole steps.
+    Value first = arith::DivUIOp::create(b, h.loc, h.mul(k, 16), h.index(perSlice));
+    for (int64_t j = 0; j < slices; ++j) {
+      Value sums = h.load(tableView, m0, h.add(first, 16 * j), tableType, /*inBounds=*/true);
+      Value index = ExtractSliceOp::create(b, h.loc, h.withElement(partial, slice), sliced,
+                                           ArrayRef<int64_t>{j, 0});
+      Value products = LookupOp::create(b, h.loc, rowType, sums, index);
+      partial = AddOp::create(b, h.loc, partial, products);
+    }
+    return partial;
   }
 
   Value epilogue(Value acc, Value m0, Value n0, RegType accType) {
@@ -501,7 +539,7 @@ private:
   ScheduleAttr s;
   const MpgemmKernelSignature &sig;
   int64_t W, TM, TN, TK, R, GB;
-  bool int8;
+  bool int8, lut;
   /// Every step of TK codes lies inside K (K % TK == 0).
   bool fullSteps;
   /// The block being built is interior (its tile inside M and N).
@@ -511,9 +549,8 @@ private:
   Value blockActZero;
   /// The codebook [1, 2^b] f32, every worker holding all of it (codebook weights only).
   Value codebook;
-  Value actView, weightView, scaleView, zeroView, sumView, actScaleView, actZeroView, biasView,
-      tensorScaleView,
-      outView;
+  Value actView, tableView, weightView, scaleView, zeroView, sumView, actScaleView, actZeroView,
+      biasView, tensorScaleView, outView;
 };
 
 /// An empty kernel with the given arguments; the builder is left at the start of its body.
@@ -614,6 +651,54 @@ KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, Str
   StoreGlobalOp::create(builder, loc, h.castTo(total, f32), sumView, ValueRange{row, group});
   ReturnOp::create(builder, loc);
   (void)ctx;
+  return kernel;
+}
+
+int64_t lowbit::mpgemmLutTableColumns(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  int64_t TK = schedule.getTileK(), steps = (problem.k + TK - 1) / TK;
+  return steps * TK / (4 / problem.weightBits) * 16;
+}
+
+KernelOp lowbit::buildLutTablesKernel(OpBuilder &builder, Location loc, StringRef name,
+                                      const MpgemmProblem &problem, ScheduleAttr schedule,
+                                      Type actBuffer) {
+  OpBuilder::InsertionGuard guard(builder);
+  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  Type f32 = builder.getF32Type();
+  int64_t W = schedule.getWorkers(), TK = schedule.getTileK();
+  int64_t perSlice = 4 / problem.weightBits, slices = TK / perSlice;
+  int64_t steps = (problem.k + TK - 1) / TK, columns = mpgemmLutTableColumns(problem, schedule);
+  KernelOp kernel = createKernel(builder, loc, name, {memref(actBuffer), memref(f32), memref(f32)},
+                                 {steps, problem.m}, W);
+  Block &entry = kernel.getBody().front();
+  BodyBuilder h(builder, loc);
+  Value step = BlockIndexOp::create(builder, loc, 0), row = BlockIndexOp::create(builder, loc, 1);
+  Value k = h.mul(step, TK);
+  // One row's activations of the step, as f32.
+  Value a = loadActivationTile(h, problem, schedule, actBuffer,
+                               activationView(h, problem, entry.getArgument(0)), row, k,
+                               /*inBounds=*/problem.k % TK == 0);
+  a = h.castTo(a, f32);
+  Value decoding = h.load(h.view(entry.getArgument(1), perSlice, 16, 16, 1), h.index(0),
+                          h.index(0),
+                          h.reg({perSlice, 16}, f32, mpgemmLutDecodingLayout(schedule,
+                                                                             problem.weightBits)),
+                          /*inBounds=*/true);
+  Value tables = h.view(entry.getArgument(2), problem.m, columns, columns, 1);
+  RegType tableType = h.reg({1, 16}, f32, mpgemmLutTableLayout(schedule));
+  RegType sliceType =
+      h.reg({1, perSlice}, f32, layout::replicated(W) * layout::local({1, perSlice}));
+  Value empty = h.splat(builder.getF32FloatAttr(0), tableType);
+  Value first = h.mul(step, slices * 16);
+  for (int64_t j = 0; j < slices; ++j) {
+    Value aj = ExtractSliceOp::create(builder, loc, sliceType, a,
+                                      ArrayRef<int64_t>{0, j * perSlice});
+    Value sums = DotOp::create(builder, loc, tableType, aj, decoding, empty);
+    auto store = StoreGlobalOp::create(builder, loc, sums, tables,
+                                       ValueRange{row, h.add(first, 16 * j)});
+    store.setInBounds(true);
+  }
+  ReturnOp::create(builder, loc);
   return kernel;
 }
 

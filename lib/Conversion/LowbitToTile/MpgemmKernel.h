@@ -16,7 +16,8 @@
 //   sums     [M, G] f32    sum of the activations of each row over each group (zero points)
 //   act_scale [M] or [1], act_zero [M] or [1] (integer activation zero points, as bytes),
 //   bias [N], tensor_scale [1]
-//   codebook [2^b]         the table codebook weights index (f32, or the operand's f16/bf16)
+//   codebook [2^b]         the table codebook weights index (f32, or the operand's f16/bf16);
+//                          for the lut family instead: its tables [M, 16 * slices] f32
 //   out      [M, N]
 //
 // Block (bn, bm) covers rows m0 = bm * TM and columns n0 = bn * TN, except that the last
@@ -78,6 +79,19 @@ tile::KernelOp buildMpgemmKernel(mlir::OpBuilder &builder, mlir::Location loc, l
 tile::KernelOp buildActivationSumsKernel(mlir::OpBuilder &builder, mlir::Location loc,
                                          llvm::StringRef name, const MpgemmProblem &problem,
                                          mlir::Type actBuffer, int64_t workers);
+
+/// Columns of the lut family's tables per row of activations: 16 per slice of 4 / b codes,
+/// over whole steps of K.
+int64_t mpgemmLutTableColumns(const MpgemmProblem &problem, ScheduleAttr schedule);
+
+/// The lut family's tables kernel: arguments (act, decoding [4 / b, 16] f32 (mpgemmLutDecoding),
+/// tables [M, mpgemmLutTableColumns] f32), grid [steps of K, M]. Block (kt, m) writes, for
+/// each slice j of g = 4 / b codes of the step, t[x] = sum_i a[m, k + j g + i] * value(code i
+/// of x) for the 16 slices x (a tile.dot of the activations with the decoding table; zero
+/// beyond K), at columns 16 (k / g + j) ...
+tile::KernelOp buildLutTablesKernel(mlir::OpBuilder &builder, mlir::Location loc,
+                                    llvm::StringRef name, const MpgemmProblem &problem,
+                                    ScheduleAttr schedule, mlir::Type actBuffer);
 
 /// The grid of the main kernel.
 llvm::SmallVector<int64_t> mpgemmGrid(const MpgemmProblem &problem, ScheduleAttr schedule);

@@ -7,7 +7,7 @@
 
 // The family is a lower-case keyword.
 func.func @unknown_family(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+2 {{expected a schedule family (fma or int8_dot), got 'vnni'}}
+  // expected-error @+2 {{expected a schedule family (fma, int8_dot or lut), got 'vnni'}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<vnni, workers = 8, tile = [1, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
@@ -18,7 +18,7 @@ func.func @unknown_family(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tenso
 // -----
 
 func.func @family_upper_case(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+2 {{expected a schedule family (fma or int8_dot), got 'FMA'}}
+  // expected-error @+2 {{expected a schedule family (fma, int8_dot or lut), got 'FMA'}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<FMA, workers = 8, tile = [1, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
