@@ -63,7 +63,8 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       points), on x86 with AVX2; `fma` otherwise (docs/cpu-backend.md has the measurements);
     - the tile: all rows of a small M (at most 4: decode), 4 rows otherwise, with 2 vectors
       of columns per block (1 while there would be fewer than 4 blocks per thread); K in steps
-      of 32 codes (fewer when the group size needs it);
+      of 32 codes (fewer when the group size needs it; 1-bit weights in interchange packing:
+      128 or 64, 16 or 8 bytes of each row per step);
     - `packing = prepacked` for constant weights and arguments marked `lowbit.prepack`,
       `interchange` for other run-time ones;
       `int8_dot` weights of 1, 2 or 4 bits get a `weight_layout` in the byte order of the
