@@ -32,33 +32,6 @@ bool MpgemmProblem::allowsLut() const {
          (weightBits == 1 || weightBits == 2) && !actHasZero;
 }
 
-int64_t lowbit::decodeIntegerCode(CodeKind kind, unsigned bits, uint32_t code) {
-  code &= (uint32_t(1) << bits) - 1;
-  switch (kind) {
-  case CodeKind::Unsigned:
-    return code;
-  case CodeKind::Signed:
-    return code >= (uint32_t(1) << (bits - 1)) ? int64_t(code) - (int64_t(1) << bits) : code;
-  case CodeKind::Ternary:
-    // 0b00 = 0, 0b01 = 1, 0b11 = -1; 0b10 is reserved and reads as 0.
-    return code == 1 ? 1 : code == 3 ? -1 : 0;
-  case CodeKind::Float:
-    break;
-  }
-  llvm_unreachable("float codes have no integer value");
-}
-
-std::vector<float> lowbit::mpgemmLutDecoding(const MpgemmProblem &problem) {
-  unsigned bits = problem.weightBits;
-  int64_t perSlice = 4 / bits;
-  std::vector<float> decoding;
-  for (int64_t i = 0; i < perSlice; ++i)
-    for (uint32_t slice = 0; slice < 16; ++slice)
-      decoding.push_back(
-          static_cast<float>(decodeIntegerCode(problem.weightKind, bits, slice >> (i * bits))));
-  return decoding;
-}
-
 BlockArgument lowbit::getPrepackArgument(Value weights) {
   if (auto unpack = weights.getDefiningOp<UnpackOp>())
     weights = unpack.getInput();
@@ -179,8 +152,13 @@ layout::RegisterLayout lowbit::mpgemmActivationLayout(ScheduleAttr schedule) {
 layout::RegisterLayout lowbit::mpgemmWeightLayout(ScheduleAttr schedule) {
   if (auto attr = dyn_cast_or_null<tile::LayoutAttr>(schedule.getWeightLayout()))
     return attr.getLayout();
-  Shape s(schedule);
-  return layout::local({1, s.columnGroups}).local({s.tileK, 1}).spatial({1, s.workers});
+  return mpgemmColumnWeightLayout(schedule.getTileK(), schedule.getTileN(),
+                                  schedule.getWorkers());
+}
+
+layout::RegisterLayout lowbit::mpgemmColumnWeightLayout(int64_t rows, int64_t tileN,
+                                                        int64_t workers) {
+  return layout::local({1, tileN / workers}).local({rows, 1}).spatial({1, workers});
 }
 
 layout::RegisterLayout lowbit::mpgemmLutTableLayout(ScheduleAttr schedule) {
@@ -357,8 +335,7 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
             return why;
           }
       }
-    layout::RegisterLayout natural =
-        layout::local({1, tileN / workers}).local({tileK, 1}).spatial({1, workers});
+    layout::RegisterLayout natural = mpgemmColumnWeightLayout(tileK, tileN, workers);
     if (schedule.getFamily() == ScheduleFamily::Lut && given != natural) {
       error << "family lut reads each worker's codes of a column consecutive along K: the "
                "weight layout is "

@@ -18,7 +18,6 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace lowbit {
 
@@ -65,14 +64,6 @@ struct MpgemmProblem {
   bool allowsLut() const;
 };
 
-/// The value of integer or ternary weight code `code` (its low `bits` bits) of `kind`.
-int64_t decodeIntegerCode(CodeKind kind, unsigned bits, uint32_t code);
-
-/// The lut family's decoding table [4 / b, 16] (row-major): entry [i, x] is the value of the
-/// i-th code of 4-bit slice x (bits [i b, (i + 1) b)), so that the table of activations
-/// a[0 .. 4 / b) is a * decoding.
-std::vector<float> mpgemmLutDecoding(const MpgemmProblem &problem);
-
 /// The argument attribute that asks for a weight argument to be prepacked by a generated entry
 /// point (`@<function>_prepack`) instead of read in interchange packing on every call.
 inline constexpr llvm::StringLiteral kPrepackAttrName = "lowbit.prepack";
@@ -116,10 +107,12 @@ mlir::LogicalResult checkMpgemmSchedule(mlir::Operation *op, const MpgemmProblem
 layout::RegisterLayout mpgemmResultLayout(ScheduleAttr schedule);
 /// The activation tile [TM, TK]: every worker holds all of it (replicated), row-major.
 layout::RegisterLayout mpgemmActivationLayout(ScheduleAttr schedule);
-/// The weight tile [TK, TN] (codes): the schedule's weight_layout, or by default worker w holds
-/// whole columns r*W + w, local r*TK + k (codes of a column consecutive, as in interchange
-/// packing).
+/// The weight tile [TK, TN] (codes): the schedule's weight_layout, or by default
+/// mpgemmColumnWeightLayout.
 layout::RegisterLayout mpgemmWeightLayout(ScheduleAttr schedule);
+/// A [rows, tileN] tile whose worker w holds whole columns r*W + w, local r*rows + k (codes of
+/// a column consecutive, as in interchange packing).
+layout::RegisterLayout mpgemmColumnWeightLayout(int64_t rows, int64_t tileN, int64_t workers);
 /// For int8_dot weights of 1, 2 or 4 bits (b): the weight layout in the order the SIMD byte
 /// dot unpacks a 32-bit word of codes (byte vector c holds, in byte i, the code at bits
 /// [((8/b) i + c) b, ...)), with those codes at k = 4c + i of the word's range, so that each

@@ -6,6 +6,9 @@
 //===----------------------------------------------------------------------===//
 #include "MpgemmKernel.h"
 
+#include "lowbit/Reference/Formats.h"
+#include "lowbit/Support/HostTensor.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -488,9 +491,8 @@ private:
     OpBuilder &b = h.b;
     int64_t perSlice = 4 / p.weightBits, slices = TK / perSlice;
     Type slice = IntegerType::get(b.getContext(), 4, IntegerType::Unsigned);
-    Value sliced = h.viewAs(
-        codes, h.reg({slices, TN}, slice,
-                     layout::local({1, R}).local({slices, 1}).spatial({1, W})));
+    Value sliced =
+        h.viewAs(codes, h.reg({slices, TN}, slice, mpgemmColumnWeightLayout(slices, TN, W)));
     RegType tableType = h.reg({1, 16}, b.getF32Type(), mpgemmLutTableLayout(s));
     RegType rowType = cast<RegType>(partial.getType());
     // Table j of the step starts at column 16 * (k / g + j); the buffer holds whole steps.
@@ -654,6 +656,17 @@ KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, Str
   return kernel;
 }
 
+std::vector<float> lowbit::mpgemmLutDecoding(const MpgemmProblem &problem) {
+  // Integer and ternary formats always have a reference format (analyzeMpgemm took the type).
+  ref::ElementFormat format = llvm::cantFail(getReferenceFormat(problem.weightType));
+  unsigned bits = problem.weightBits;
+  std::vector<float> decoding;
+  for (unsigned i = 0; i < 4 / bits; ++i)
+    for (uint32_t slice = 0; slice < 16; ++slice)
+      decoding.push_back(static_cast<float>(ref::decode(format, slice >> (i * bits))));
+  return decoding;
+}
+
 int64_t lowbit::mpgemmLutTableColumns(const MpgemmProblem &problem, ScheduleAttr schedule) {
   int64_t TK = schedule.getTileK(), steps = (problem.k + TK - 1) / TK;
   return steps * TK / (4 / problem.weightBits) * 16;
@@ -740,7 +753,7 @@ KernelOp lowbit::buildPrepackKernel(OpBuilder &builder, Location loc, StringRef 
 
   // The step's codes as interchange loads read them: worker w holds columns r * W + w, codes
   // along K. Out of N and K they read as zero bytes.
-  layout::RegisterLayout natural = layout::local({1, R}).local({TK, 1}).spatial({1, W});
+  layout::RegisterLayout natural = mpgemmColumnWeightLayout(TK, TN, W);
   Value bytes = h.load(h.view(entry.getArgument(0), N, rowBytes, rowBytes, 1), h.mul(nb, TN),
                        h.mul(kt, stepBytes),
                        h.reg({TN, stepBytes}, i8,

@@ -54,6 +54,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <vector>
+
 namespace lowbit {
 
 /// Which optional arguments the main kernel has, and the element types of its buffers.
@@ -79,6 +81,11 @@ tile::KernelOp buildMpgemmKernel(mlir::OpBuilder &builder, mlir::Location loc, l
 tile::KernelOp buildActivationSumsKernel(mlir::OpBuilder &builder, mlir::Location loc,
                                          llvm::StringRef name, const MpgemmProblem &problem,
                                          mlir::Type actBuffer, int64_t workers);
+
+/// The lut family's decoding table [4 / b, 16] (row-major): entry [i, x] is the value of the
+/// i-th code of 4-bit slice x (bits [i b, (i + 1) b)), so that the table of activations
+/// a[0 .. 4 / b) is a * decoding.
+std::vector<float> mpgemmLutDecoding(const MpgemmProblem &problem);
 
 /// Columns of the lut family's tables per row of activations: 16 per slice of 4 / b codes,
 /// over whole steps of K.

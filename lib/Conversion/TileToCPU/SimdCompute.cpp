@@ -106,14 +106,11 @@ SmallVector<Value> buildCastTables(OpBuilder &b, Location loc, const SimdKernel 
 
 /// Whether local t of a table spread over the lanes holds, in lane i, entry t * lanes + i
 /// (row-major), for every entry: then the lane vectors are vpermps tables as they are.
-bool isLaneOrderedTable(const layout::RegisterLayout &layout, ArrayRef<int64_t> shape,
-                        int64_t lanes) {
-  int64_t entries = 1;
-  for (int64_t extent : shape)
-    entries *= extent;
-  for (int64_t e = 0; e < entries; ++e)
+bool isLaneOrderedTable(RegType table, int64_t lanes) {
+  const layout::RegisterLayout &layout = table.getRegisterLayout();
+  for (int64_t e = 0; e < table.getNumElements(); ++e)
     if (e / lanes >= layout.getLocalSize() ||
-        layout.getLogicalIndex(e % lanes, e / lanes) != layout::delinearize(e, shape))
+        layout.getLogicalIndex(e % lanes, e / lanes) != layout::delinearize(e, table.getShape()))
       return false;
   return true;
 }
@@ -133,7 +130,7 @@ void lowerLookup(SimdKernel &kernel, LookupOp op) {
   ArrayRef<Value> held = kernel.get(b, op.getTable(), SimdForm::Lanes).vectors;
   int64_t count = tableType.getElementType().isF32() ? permuteTableCount(kernel, entries) : 0;
   SmallVector<Value> tables, entryLanes;
-  if (count && isLaneOrderedTable(tableLayout, tableType.getShape(), lanes)) {
+  if (count && isLaneOrderedTable(tableType, lanes)) {
     tables.assign(held.begin(), held.begin() + count);
   } else {
     for (int64_t e = 0; e < entries; ++e) {
