@@ -176,45 +176,55 @@ const std::vector<Int8DotKernel> &lowbit::bench::int8DotKernels() {
 // Measurements
 //===----------------------------------------------------------------------===//
 
-Measurement lowbit::bench::measureReadBandwidth(int threads, size_t bytes, int repeats) {
-  threads = resolveThreads(threads);
-  repeats = std::max(repeats, 1);
-  const ReadKernel *kernel = pickKernel(readKernels(), detectIsa());
-  if (!kernel)
-    return notMeasured("GB/s", "AVX2");
-
+ReadBandwidthProbe::ReadBandwidthProbe(int threads, size_t bytes)
+    : threads(resolveThreads(threads)) {
+  kernel = pickKernel(readKernels(), detectIsa());
+  if (!kernel) {
+    failure = notMeasured("GB/s", "AVX2");
+    return;
+  }
   // Page-sized shares (a multiple of every kernel's block), on huge pages where the OS agrees.
   constexpr size_t kPage = 4096, kHugePage = size_t(2) << 20;
-  size_t share = std::max(bytes / threads / kPage * kPage, kPage);
-  size_t total = share * threads;
+  share = std::max(bytes / this->threads / kPage * kPage, kPage);
+  size_t total = share * this->threads;
   size_t allocated = (total + kHugePage - 1) / kHugePage * kHugePage;
-  auto *words = static_cast<uint64_t *>(std::aligned_alloc(kHugePage, allocated));
+  words = static_cast<uint64_t *>(std::aligned_alloc(kHugePage, allocated));
   if (!words) {
-    Measurement m = notMeasured("GB/s", "");
-    m.how = format("not measured: could not allocate %zu bytes", allocated);
-    return m;
+    failure = notMeasured("GB/s", "");
+    failure.how = format("not measured: could not allocate %zu bytes", allocated);
+    return;
   }
 #if defined(__linux__)
   (void)madvise(words, allocated, MADV_HUGEPAGE);
 #endif
-
-  // Word i holds i, so every thread knows the sum it must read.
+  // Word i holds i, so every thread knows the sum it must read. The first touch is by the
+  // thread that reads these pages.
   size_t shareWords = share / sizeof(uint64_t);
-  int runs = repeats + 1;
-  std::vector<uint64_t> sums(static_cast<size_t>(runs) * threads);
-  std::vector<double> seconds = runTeam(
-      threads, runs,
-      [&](int thread) { // first touch, by the thread that reads these pages
+  runTeam(
+      this->threads, 0,
+      [&](int thread) {
         uint64_t first = static_cast<uint64_t>(thread) * shareWords;
         for (size_t i = 0; i < shareWords; ++i)
           words[first + i] = first + i;
       },
+      [](int, int) {});
+}
+
+ReadBandwidthProbe::~ReadBandwidthProbe() { std::free(words); }
+
+Measurement ReadBandwidthProbe::measure(int repeats, bool warmUp) {
+  if (!words)
+    return failure;
+  repeats = std::max(repeats, 1);
+  int runs = repeats + (warmUp ? 1 : 0);
+  size_t shareWords = share / sizeof(uint64_t);
+  std::vector<uint64_t> sums(static_cast<size_t>(runs) * threads);
+  std::vector<double> seconds = runTeam(
+      threads, runs, [](int) {},
       [&](int thread, int run) {
         sums[static_cast<size_t>(run) * threads + thread] =
             kernel->run(words + static_cast<size_t>(thread) * shareWords, share);
       });
-  std::free(words);
-
   for (int run = 0; run < runs; ++run)
     for (int thread = 0; thread < threads; ++thread)
       if (sums[static_cast<size_t>(run) * threads + thread] !=
@@ -224,8 +234,9 @@ Measurement lowbit::bench::measureReadBandwidth(int threads, size_t bytes, int r
         return m;
       }
 
+  size_t total = share * threads;
   std::vector<double> rates;
-  for (int run = 1; run < runs; ++run) // run 0 is the warm-up
+  for (int run = warmUp ? 1 : 0; run < runs; ++run)
     rates.push_back(static_cast<double>(total) / seconds[run] / 1e9);
   Measurement m;
   m.value = median(rates);
@@ -234,6 +245,11 @@ Measurement lowbit::bench::measureReadBandwidth(int threads, size_t bytes, int r
   m.how = format("%s, %d accumulators, %zu MiB, %d threads, median of %d", kernel->instruction,
                  kernel->accumulators, total >> 20, threads, repeats);
   return m;
+}
+
+Measurement lowbit::bench::measureReadBandwidth(int threads, size_t bytes, int repeats) {
+  ReadBandwidthProbe probe(threads, bytes);
+  return probe.measure(repeats, /*warmUp=*/true);
 }
 
 Measurement lowbit::bench::measureFmaPeak(int threads, int repeats) {

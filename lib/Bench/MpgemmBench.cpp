@@ -1,6 +1,8 @@
 //===- MpgemmBench.cpp - Timing lowbit.mpgemm against the machine's limits -===//
 #include "lowbit/Bench/MpgemmBench.h"
 
+#include "ThreadTeam.h"
+
 #include "lowbit/Execution/ReferenceInterpreter.h"
 #include "lowbit/Runtime/Threads.h"
 #include "lowbit/Support/RandomTensor.h"
@@ -20,6 +22,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 using namespace mlir;
 using namespace lowbit;
@@ -339,9 +342,7 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
       weightBytes += static_cast<int64_t>(inputs[i].bytes.size());
     }
   result.weightBytes = static_cast<double>(weightBytes);
-  int64_t rotate = options.rotateBytes > 0
-                       ? options.rotateBytes
-                       : std::max<int64_t>(int64_t(64) << 20, 4 * lastLevelCacheBytes());
+  int64_t rotate = options.rotateBytes > 0 ? options.rotateBytes : defaultRotateBytes();
   result.copies = std::max<int64_t>(1, (rotate + weightBytes - 1) / weightBytes);
   if (options.copies > 0)
     result.copies = options.copies;
@@ -485,30 +486,64 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   for (int warm = 0; warm < 2; ++warm)
     if (llvm::Error error = callWith((warm + 1) % result.copies))
       return std::move(error);
-  std::vector<double> times;
-  double elapsed = 0;
-  for (int64_t call = 0; call < options.maxCalls; ++call) {
-    auto start = std::chrono::steady_clock::now();
-    if (llvm::Error error = callWith(call % result.copies))
-      return std::move(error);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    times.push_back(seconds);
-    elapsed += seconds;
-    if (elapsed >= options.seconds && static_cast<int64_t>(times.size()) >= options.minCalls)
-      break;
+  // Rounds of timed calls, each after a measurement of the read bandwidth where a probe is
+  // given. The runtime's threads spin for a while after a call (libomp's default blocktime,
+  // 200 ms) and would compete with the probe's threads: each probe waits that out first.
+  int rounds = options.probe ? std::max(options.rounds, 1) : 1;
+  std::vector<double> times, roundFractions, roundBandwidths;
+  for (int round = 0; round < rounds; ++round) {
+    double bandwidth = 0;
+    if (options.probe) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      bandwidth = options.probe->measure(/*repeats=*/2, /*warmUp=*/false).value;
+    }
+    std::vector<double> roundTimes;
+    double elapsed = 0;
+    int64_t minCalls = (options.minCalls + rounds - 1) / rounds;
+    int64_t maxCalls = (options.maxCalls + rounds - 1) / rounds;
+    for (int64_t call = 0; call < maxCalls; ++call) {
+      auto start = std::chrono::steady_clock::now();
+      if (llvm::Error error = callWith((times.size() + roundTimes.size()) % result.copies))
+        return std::move(error);
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      roundTimes.push_back(seconds);
+      elapsed += seconds;
+      if (elapsed >= options.seconds / rounds &&
+          static_cast<int64_t>(roundTimes.size()) >= minCalls)
+        break;
+    }
+    times.insert(times.end(), roundTimes.begin(), roundTimes.end());
+    if (bandwidth > 0) {
+      std::nth_element(roundTimes.begin(), roundTimes.begin() + roundTimes.size() / 2,
+                       roundTimes.end());
+      roundFractions.push_back(result.weightBytes / roundTimes[roundTimes.size() / 2] / 1e9 /
+                               bandwidth);
+      roundBandwidths.push_back(bandwidth);
+    }
   }
   result.calls = static_cast<int64_t>(times.size());
   std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
   double median = times[times.size() / 2];
   result.timeMs = median * 1e3;
   result.gbps = result.weightBytes / median / 1e9;
-  result.bwFraction = limits.readBandwidth.value > 0 ? result.gbps / limits.readBandwidth.value : 0;
+  if (!roundFractions.empty()) {
+    result.readGbps = detail::median(roundBandwidths);
+    result.bwFraction = detail::median(roundFractions);
+  } else {
+    result.readGbps = limits.readBandwidth.value;
+    result.bwFraction = result.readGbps > 0 ? result.gbps / result.readGbps : 0;
+  }
   result.gops = 2.0 * spec.m * spec.n * spec.k / median / 1e9;
   bool int8 = result.schedule.find("int8_dot") != std::string::npos;
   result.peak = int8 ? "int8" : "fma";
   double peak = int8 ? limits.int8DotPeak.value : limits.fmaPeak.value;
   result.peakFraction = peak > 0 ? result.gops / peak : 0;
   return result;
+}
+
+int64_t lowbit::bench::defaultRotateBytes() {
+  return std::max<int64_t>(int64_t(64) << 20, 4 * lastLevelCacheBytes());
 }
 
 std::string lowbit::bench::toJson(const MpgemmResult &r, const Limits &limits) {
@@ -545,7 +580,8 @@ std::string lowbit::bench::toJson(const MpgemmResult &r, const Limits &limits) {
      << ", \"compile_s\": " << llvm::format("%.2f", r.compileSeconds)
      << ", \"prepack_ms\": " << llvm::format("%.3f", r.prepackMs)
      << ", \"isa\": " << quoted(limits.isa.describe())
-     << ", \"read_gbps\": " << llvm::format("%.2f", limits.readBandwidth.value)
+     << ", \"read_gbps\": " << llvm::format("%.2f", r.readGbps)
+     << ", \"run_read_gbps\": " << llvm::format("%.2f", limits.readBandwidth.value)
      << ", \"fma_gflops\": " << llvm::format("%.1f", limits.fmaPeak.value)
      << ", \"int8_gops\": " << llvm::format("%.1f", limits.int8DotPeak.value) << "}";
   return text;

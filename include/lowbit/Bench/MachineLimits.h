@@ -90,6 +90,29 @@ struct Measurement {
 /// `threads <= 0` means defaultThreads(). Repeats are timed after one untimed warm-up run.
 Measurement measureReadBandwidth(int threads, size_t bytes = size_t(1) << 30, int repeats = 5);
 Measurement measureFmaPeak(int threads, int repeats = 5);
+
+struct ReadKernel;
+
+/// The read-bandwidth measurement's buffer, allocated and first-touched once, for measuring
+/// again and again during a benchmark: a kernel's speed is then compared with the bandwidth of
+/// the same seconds (on a shared host it moves by tens of percent between minutes).
+class ReadBandwidthProbe {
+public:
+  ReadBandwidthProbe(int threads, size_t bytes);
+  ~ReadBandwidthProbe();
+  ReadBandwidthProbe(const ReadBandwidthProbe &) = delete;
+  ReadBandwidthProbe &operator=(const ReadBandwidthProbe &) = delete;
+  /// The median of `repeats` timed passes over the buffer (after one untimed pass with
+  /// `warmUp`).
+  Measurement measure(int repeats, bool warmUp);
+
+private:
+  int threads;
+  size_t share = 0;
+  uint64_t *words = nullptr;
+  const ReadKernel *kernel = nullptr;
+  Measurement failure; ///< what measure() returns when the buffer or a kernel is missing
+};
 Measurement measureFmaPeakYmm(int threads, int repeats = 5);
 Measurement measureInt8DotPeak(int threads, int repeats = 5);
 Measurement measureInt8DotPeakAvx2(int threads, int repeats = 5);

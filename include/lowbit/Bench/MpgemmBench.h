@@ -85,6 +85,11 @@ struct MpgemmBenchOptions {
   int64_t copies = 0;
   /// The pipeline's thread-work-us (0: every call on all threads).
   int64_t threadWorkUs = 20;
+  /// With a probe: the timed calls run in `rounds` rounds, each after a measurement of the read
+  /// bandwidth, and the bandwidth fraction is the median over the rounds of the round's GB/s
+  /// over the bandwidth just before it. Without one, the fraction is over the run's limits.
+  ReadBandwidthProbe *probe = nullptr;
+  int rounds = 5;
 };
 
 struct MpgemmResult {
@@ -94,6 +99,9 @@ struct MpgemmResult {
   int threads = 0;
   int64_t calls = 0, copies = 0;
   double timeMs = 0, weightBytes = 0, gbps = 0, bwFraction = 0, gops = 0, peakFraction = 0;
+  /// With a probe: the median of the read bandwidths measured between the rounds (GB/s), which
+  /// bwFraction is relative to; else the run's limit.
+  double readGbps = 0;
   /// Which peak peakFraction is relative to: "fma" or "int8".
   std::string peak;
   double maxRelErr = 0;
@@ -118,6 +126,10 @@ llvm::Expected<MpgemmResult> runMpgemmCase(mlir::MLIRContext &context, const Mpg
 /// M in {1, 16}, K = N = 4096, 4-bit only (int8 activations with run-time, run-time prepacked
 /// and constant weights, f32).
 std::vector<MpgemmCase> defaultMpgemmCases(bool quick);
+
+/// Bytes of weight copies the timed calls rotate over by default: 4x the last-level cache, at
+/// least 64 MiB.
+int64_t defaultRotateBytes();
 
 /// One JSON object (one line) with the result, the case and the limits.
 std::string toJson(const MpgemmResult &result, const Limits &limits);

@@ -302,6 +302,19 @@ TEST_F(BenchTest, ReadBandwidthUsesTheWidestLoads) {
   expectMeasured(m, "GB/s", isa.avx512f ? "vpaddq zmm, m512" : "vpaddq ymm, m256", threads);
 }
 
+// The probe keeps its buffer: every measure() reads it again (checking the sums) and the
+// cold first pass is the only one a warm-up skips.
+TEST_F(BenchTest, ReadBandwidthProbeMeasuresAgainAndAgain) {
+  int threads = defaultThreads();
+  ReadBandwidthProbe probe(threads, size_t(64) << 20);
+  for (bool warmUp : {true, false, false}) {
+    Measurement m = probe.measure(1, warmUp);
+    if (!supports(isa, KernelIsa::Avx2Fma))
+      return expectNotMeasured(m, "GB/s");
+    expectMeasured(m, "GB/s", isa.avx512f ? "vpaddq zmm, m512" : "vpaddq ymm, m256", threads);
+  }
+}
+
 TEST_F(BenchTest, FmaPeakUsesTheWidestRegisters) {
   Measurement widest = measureFmaPeak(1, 1);
   Measurement ymm = measureFmaPeakYmm(1, 1);
