@@ -210,3 +210,38 @@ tile.kernel @slice_groups(%s: memref<?xf32>, %y: memref<?xf32>) grid [1] workers
   tile.store_global %g, %vy[%c0, %c0] : !tile.reg<1x8xf32, #tile.layout<spatial(1,8)>>, !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// Lanes whose elements are not one contiguous run (each lane a row of a [N, groups] scale
+// tensor, or bytes 16 apart) load them with scalar loads at constant offsets: one 4-byte load
+// per lane for a pair of f16 scales, one per byte for zero points, assembled with
+// vector.from_elements; no masked gather (whose x86 lowering computes an address vector and
+// extracts every element).
+// CHECK-LABEL: func.func private @lane_words(
+// CHECK-NOT: vector.gather
+// CHECK-COUNT-8: vector.load %arg0[%{{.+}}] : memref<?xf16>, vector<2xf16>
+// CHECK: vector.from_elements {{.*}} : vector<8xi32>
+// CHECK-COUNT-8: vector.load %arg0[%{{.+}}] : memref<?xf16>, vector<2xf16>
+// CHECK: vector.from_elements {{.*}} : vector<8xi32>
+// CHECK-COUNT-16: vector.load %arg1[%{{.+}}] : memref<?xi8>, vector<1xi8>
+// CHECK: vector.from_elements {{.*}} : vector<32xi8>
+// CHECK-NOT: vector.gather
+// CHECK: return
+tile.kernel @lane_words(%s: memref<?xf16>, %z: memref<?xi8>, %y: memref<?xf32>, %yz: memref<?xi8>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %vs = tile.global_view %s sizes(%c32, %c16) strides(%c1, %c32) : memref<?xf16> -> !tile.global<?x?xf16>
+  %vz = tile.global_view %z sizes(%c16, %c16) strides(%c16, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vy = tile.global_view %y sizes(%c2, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vyz = tile.global_view %yz sizes(%c16, %c1) strides(%c1, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %t = tile.load_global %vs[%c0, %c0] {in_bounds} : !tile.global<?x?xf16> -> !tile.reg<2x16xf16, #tile.layout<column_local(2,2).spatial(1,8)>>
+  %f = tile.cast %t : !tile.reg<2x16xf16, #tile.layout<column_local(2,2).spatial(1,8)>> -> !tile.reg<2x16xf32, #tile.layout<column_local(2,2).spatial(1,8)>>
+  tile.store_global %f, %vy[%c0, %c0] {in_bounds} : !tile.reg<2x16xf32, #tile.layout<column_local(2,2).spatial(1,8)>>, !tile.global<?x?xf32>
+  %b = tile.load_global %vz[%c0, %c0] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<16x1xi8, #tile.layout<local(2,1).spatial(8,1)>>
+  tile.store_global %b, %vyz[%c0, %c0] {in_bounds} : !tile.reg<16x1xi8, #tile.layout<local(2,1).spatial(8,1)>>, !tile.global<?x?xi8>
+  tile.return
+}

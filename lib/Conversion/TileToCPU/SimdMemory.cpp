@@ -365,6 +365,52 @@ SmallVector<Value> transposeRows(OpBuilder &b, Location loc, ArrayRef<Value> row
   return v;
 }
 
+/// Chunk q of a tile inside the view whose lanes are not one contiguous run, by scalar loads
+/// at constant offsets from the base: one load of each lane's word where the lane's elements
+/// of the chunk are consecutive (a pair of 2-byte scales), else one load per element (bytes
+/// of zero points, inserted into the chunk one by one). A masked gather of constant offsets
+/// costs LLVM's x86 lowering an address vector and an extract per element besides the loads.
+Value emitLaneLoads(OpBuilder &b, Location loc, const AccessPlan &plan, const GlobalView &view,
+                    Value base, int64_t q) {
+  int64_t first = q * plan.perChunk, count = plan.chunkCount(q);
+  auto load = [&](int64_t w, int64_t t, int64_t elements) -> Value {
+    Value address =
+        arith::AddIOp::create(b, loc, base, indexConst(b, loc, plan.rel(w, first + t)));
+    return vector::LoadOp::create(b, loc, VectorType::get({elements}, plan.memoryElement),
+                                  view.memref, ValueRange{address});
+  };
+  bool wordRuns = count == plan.perChunk;
+  for (int64_t w = 0; wordRuns && w < plan.lanes; ++w)
+    for (int64_t t = 1; t < count; ++t)
+      wordRuns &= plan.rel(w, first + t) == plan.rel(w, first) + t;
+  if (wordRuns) {
+    Type word = plan.chunkType(b.getContext()).getElementType();
+    SmallVector<Value> words;
+    for (int64_t w = 0; w < plan.lanes; ++w) {
+      Value asWord =
+          vector::BitCastOp::create(b, loc, VectorType::get({1}, word), load(w, 0, count));
+      words.push_back(vector::ExtractOp::create(b, loc, asWord, 0));
+    }
+    return vector::FromElementsOp::create(b, loc, plan.chunkType(b.getContext()), words);
+  }
+  Type integer = b.getIntegerType(plan.memoryElement.getIntOrFloatBitWidth());
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(integer));
+  SmallVector<Value> elements;
+  for (int64_t w = 0; w < plan.lanes; ++w)
+    for (int64_t t = 0; t < plan.perChunk; ++t) {
+      if (t >= count) {
+        elements.push_back(zero);
+        continue;
+      }
+      Value asInteger =
+          vector::BitCastOp::create(b, loc, VectorType::get({1}, integer), load(w, t, 1));
+      elements.push_back(vector::ExtractOp::create(b, loc, asInteger, 0));
+    }
+  Value all = vector::FromElementsOp::create(
+      b, loc, VectorType::get({plan.lanes * plan.perChunk}, integer), elements);
+  return vector::BitCastOp::create(b, loc, plan.chunkType(b.getContext()), all);
+}
+
 /// The loads of a tile known to lie inside the view (constant strides).
 SmallVector<Value> emitFastLoad(OpBuilder &b, Location loc, const SimdKernel &kernel,
                                 const AccessPlan &plan, const GlobalView &view, Value base) {
@@ -433,14 +479,10 @@ SmallVector<Value> emitFastLoad(OpBuilder &b, Location loc, const SimdKernel &ke
       }
       [[fallthrough]];
     }
-    case ChunkKind::Elements: {
-      SmallVector<bool> present;
-      Value offsets = chunkElementOffsets(b, loc, plan, q, present);
-      Value gathered =
-          emitGather(b, loc, view.memref, base, offsets, boolVector(b, loc, present));
-      chunks[q++] = toChunk(b, loc, plan, gathered);
+    case ChunkKind::Elements:
+      chunks[q] = toChunk(b, loc, plan, emitLaneLoads(b, loc, plan, view, base, q));
+      ++q;
       continue;
-    }
     }
   }
   return chunks;
