@@ -136,7 +136,7 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     #lowbit.schedule<FAMILY, workers = W, tile = [TM, TN, TK]
                      [, packing = interchange | prepacked] [, scale_groups = GB]
                      [, weight_layout = #tile.layout<...>] [, split_k = S] [, unroll = U]
-                     [, threads = T]>
+                     [, threads = T] [, prefetch = D]>
     FAMILY ::= fma | int8_dot | lut
     ```
     A schedule is data that `lowbit-to-tile` turns into a tile kernel; nothing in it names
@@ -161,7 +161,10 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     - `split_k`: the K range is cut into `S` parts computed by different blocks and summed;
     - `threads`: at most `T` CPU threads run the blocks (the launch's `max_threads`; 0, the
       default and not printed, means all of the runtime's threads). The cost model caps the
-      threads of a call whose work is too small to pay for starting more; GPUs ignore it.
+      threads of a call whose work is too small to pay for starting more; GPUs ignore it;
+    - `prefetch`: each step asks for the weights of the step `D` steps ahead
+      (`tile.prefetch_global`, a hint: CPUs prefetch the cache lines, GPUs ignore it); 0,
+      the default and not printed, asks for none.
 
     The attribute only checks that every number is positive; whether a schedule fits an op
     (e.g. `TN` a multiple of `W`, `TK` dividing the group size) is checked where it is used,
@@ -184,7 +187,8 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     "::mlir::Attribute":$weightLayout,
     "int64_t":$splitK,
     "int64_t":$unroll,
-    "int64_t":$threads
+    "int64_t":$threads,
+    "int64_t":$prefetch
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

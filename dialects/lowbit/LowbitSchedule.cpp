@@ -1,7 +1,8 @@
 //===- LowbitSchedule.cpp - #lowbit.schedule --------------------------------===//
 //
 // The text form: a family, then `key = value` fields in any order (workers and tile are
-// required), printed back in a fixed order with every field (threads only when it caps them).
+// required), printed back in a fixed order with every field (threads only when it caps them,
+// prefetch only when it asks for some).
 //
 //===----------------------------------------------------------------------===//
 #include "lowbit/LowbitDialect.h"
@@ -22,7 +23,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
         << familyWord << "'";
     return {};
   }
-  int64_t workers = 0, scaleGroups = 1, splitK = 1, unroll = 1, threads = 0;
+  int64_t workers = 0, scaleGroups = 1, splitK = 1, unroll = 1, threads = 0, prefetch = 0;
   SmallVector<int64_t> tile;
   WeightPacking packing = WeightPacking::Interchange;
   Attribute weightLayout;
@@ -80,10 +81,14 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     } else if (key == "threads") {
       if (parser.parseInteger(threads))
         return {};
+    } else if (key == "prefetch") {
+      if (parser.parseInteger(prefetch))
+        return {};
     } else {
       parser.emitError(keyLoc, "unknown schedule field '")
           << key
-          << "' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads)";
+          << "' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads, "
+             "prefetch)";
       return {};
     }
   }
@@ -95,7 +100,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   }
   return parser.getChecked<ScheduleAttr>(start, parser.getContext(), *family, workers, tile[0],
                                          tile[1], tile[2], packing, scaleGroups, weightLayout,
-                                         splitK, unroll, threads);
+                                         splitK, unroll, threads, prefetch);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -110,24 +115,30 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
   printer << ", split_k = " << getSplitK() << ", unroll = " << getUnroll();
   if (getThreads())
     printer << ", threads = " << getThreads();
+  if (getPrefetch())
+    printer << ", prefetch = " << getPrefetch();
   printer << ">";
 }
 
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError, ScheduleFamily,
                                    int64_t workers, int64_t tileM, int64_t tileN, int64_t tileK,
                                    WeightPacking, int64_t scaleGroups, Attribute, int64_t splitK,
-                                   int64_t unroll, int64_t threads) {
+                                   int64_t unroll, int64_t threads, int64_t prefetch) {
   auto positive = [&](int64_t value, StringRef name) -> LogicalResult {
     if (value >= 1)
       return success();
     return emitError() << "schedule " << name << " must be at least 1, got " << value;
   };
+  auto notNegative = [&](int64_t value, StringRef name, StringRef zero) -> LogicalResult {
+    if (value >= 0)
+      return success();
+    return emitError() << "schedule " << name << " must be 0 (" << zero << ") or more, got "
+                       << value;
+  };
   return success(succeeded(positive(workers, "workers")) && succeeded(positive(tileM, "tile M")) &&
                  succeeded(positive(tileN, "tile N")) && succeeded(positive(tileK, "tile K")) &&
                  succeeded(positive(scaleGroups, "scale_groups")) &&
                  succeeded(positive(splitK, "split_k")) && succeeded(positive(unroll, "unroll")) &&
-                 succeeded(threads >= 0 ? success()
-                                        : (emitError() << "schedule threads must be 0 (all) or "
-                                                          "more, got "
-                                                       << threads)));
+                 succeeded(notNegative(threads, "threads", "all")) &&
+                 succeeded(notNegative(prefetch, "prefetch", "none")));
 }

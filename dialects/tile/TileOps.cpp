@@ -293,6 +293,19 @@ LogicalResult StoreGlobalOp::verify() {
   return verifyInBounds(*this, getInBounds(), getValue().getType(), getView(), getOffsets());
 }
 
+LogicalResult PrefetchGlobalOp::verify() {
+  GlobalType view = getView().getType();
+  if (failed(verifyOffsetCount(*this, getOffsets(), view.getRank(), "'view'")))
+    return failure();
+  if (static_cast<int64_t>(getSizes().size()) != view.getRank())
+    return emitOpError() << "needs one size per dimension of 'view' (" << view.getRank()
+                         << "), got " << getSizes().size();
+  for (int64_t size : getSizes())
+    if (size < 1)
+      return emitOpError() << "sizes must be at least 1, got " << size;
+  return success();
+}
+
 LogicalResult LoadSharedOp::verify() {
   SharedType source = getSource().getType();
   RegType result = getResult().getType();

@@ -281,6 +281,34 @@ def Tile_StoreGlobalOp : Tile_Op<"store_global", []> {
   let hasVerifier = 1;
 }
 
+def Tile_PrefetchGlobalOp : Tile_Op<"prefetch_global", []> {
+  let summary = "ask for a box of a global view to be brought closer (a hint)";
+  let description = [{
+    States that the elements `offsets <= g < offsets + sizes` of the view will be loaded
+    soon. It changes no value and reads nothing a program can see: a lowering may bring the
+    box's memory into a cache or ignore the op. The box may overhang the view or lie wholly
+    outside it (e.g. the steps after the last one of a loop); nothing outside the view's
+    buffer is touched.
+
+    The CPU lowering (SIMD and emulated kernels alike) issues one prefetch per 64-byte line of
+    the box (at most 64; a larger box, or a view whose strides are not constants, gets none)
+    with its addresses clamped to the buffer; the GPU lowerings erase it.
+
+    Constraints: one offset and one size per dimension of the view; sizes are at least 1.
+
+    Example (the weights of the step 8 steps ahead):
+    ```mlir
+    tile.prefetch_global %w[%next, %c0] sizes [1, 64] : !tile.global<?x?xi32>
+    ```
+  }];
+  let arguments = (ins Arg<Tile_GlobalType, "the view">:$view, Variadic<Index>:$offsets,
+                       DenseI64ArrayAttr:$sizes);
+  let assemblyFormat = [{
+    $view `[` $offsets `]` `sizes` $sizes attr-dict `:` qualified(type($view))
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Shared memory
 //===----------------------------------------------------------------------===//

@@ -11,7 +11,7 @@
 // RUN: lowbit-opt %s --lowbit-pipeline-llvm="target-cpu=znver4 target-triple=x86_64-unknown-linux-gnu" | mlir-translate --mlir-to-llvmir | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 | FileCheck %s --check-prefix=AVX512
 
 // SCHED-LABEL: func.func @gemv_w1(
-// SCHED: schedule = #lowbit.schedule<lut, workers = 8, tile = [1, 32, 32], packing = prepacked, scale_groups = 1, split_k = 1, unroll = 1>
+// SCHED: schedule = #lowbit.schedule<lut, workers = 8, tile = [1, 32, 32], packing = prepacked, scale_groups = 1, split_k = 1, unroll = 1, prefetch = 8>
 
 // TILE-LABEL: tile.kernel @mpgemm_tables_
 // TILE: tile.dot %{{.*}}, %{{.*}}, %{{.*}} : !tile.reg<1x4xf32, #tile.layout<local(1,4).replicated(8)>>, !tile.reg<4x16xf32, #tile.layout<column_local(4,2).spatial(1,8)>> -> !tile.reg<1x16xf32, #tile.layout<local(1,2).spatial(1,8)>>

@@ -545,3 +545,42 @@ func.func @partial_last_group(%a: tensor<1x160xf16>, %w: tensor<16x160xui4>, %s:
          : (tensor<1x160xf16>, tensor<16x160xui4>, tensor<16x3xf16>) -> tensor<1x16xf32>
   return %y : tensor<1x16xf32>
 }
+
+// -----
+
+// prefetch = D: each step asks for the weights D steps ahead. Interchange packing: the
+// [TN, TK * bits / 8] bytes of the block's rows, D * 16 bytes further along K (8 * 16 = 128);
+// prepacked: the block's row of words D rows further (the next steps, then the next block's).
+// CHECK-LABEL: tile.kernel @mpgemm_0(
+// CHECK: %[[VW:.+]] = tile.global_view %arg1 sizes(%c32, %c128) strides(%c128, %c1)
+// CHECK: tile.load_global %[[VW]][%[[N0:.+]], %[[KB:.+]]] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<16x16xi8
+// CHECK: %[[AHEAD:.+]] = arith.addi %[[KB]], %c128 : index
+// CHECK: tile.prefetch_global %[[VW]][%[[N0]], %[[AHEAD]]] sizes [16, 16] : !tile.global<?x?xi8>
+// CHECK-LABEL: tile.kernel @mpgemm_1(
+// CHECK: %[[VP:.+]] = tile.global_view %arg1 sizes(%c16, %c64) strides(%c64, %c1)
+// CHECK: tile.load_global %[[VP]][%[[ROW:.+]], %c0] {in_bounds} : !tile.global<?x?xi32> -> !tile.reg<1x64xi32
+// CHECK: %[[NEXT:.+]] = arith.addi %[[ROW]], %c4 : index
+// CHECK: tile.prefetch_global %[[VP]][%[[NEXT]], %c0] sizes [1, 64] : !tile.global<?x?xi32>
+// The prepack kernel prefetches nothing.
+// CHECK-LABEL: tile.kernel @mpgemm_prepack_1(
+// CHECK-NOT: tile.prefetch_global
+// CHECK: tile.return
+func.func @prefetch_interchange(%a: tensor<1x256xsi8>, %as: tensor<f32>, %w: tensor<32x256xui4>,
+                                %s: tensor<32x2xf16>) -> tensor<1x32xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], prefetch = 8>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<1x256xsi8>, tensor<32x256xui4>, tensor<32x2xf16>, tensor<f32>)
+         -> tensor<1x32xf32>
+  return %y : tensor<1x32xf32>
+}
+
+func.func @prefetch_prepacked(%a: tensor<1x256xf32>, %w: tensor<32x256xui4> {lowbit.prepack},
+                             %s: tensor<32x2xf16>) -> tensor<1x32xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], packing = prepacked, prefetch = 4>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>}
+         : (tensor<1x256xf32>, tensor<32x256xui4>, tensor<32x2xf16>) -> tensor<1x32xf32>
+  return %y : tensor<1x32xf32>
+}

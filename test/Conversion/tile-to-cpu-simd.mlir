@@ -245,3 +245,35 @@ tile.kernel @lane_words(%s: memref<?xf16>, %z: memref<?xi8>, %y: memref<?xf32>, 
   tile.store_global %b, %vyz[%c0, %c0] {in_bounds} : !tile.reg<16x1xi8, #tile.layout<local(2,1).spatial(8,1)>>, !tile.global<?x?xi8>
   tile.return
 }
+
+// -----
+
+// tile.prefetch_global: one prefetch per 64-byte line of the box, its position clamped to the
+// buffer's last element: 256 bytes of words (4 lines), 16 bytes of each of 16 rows 2048 bytes
+// apart (16 lines); a view whose row stride is not a constant gets none.
+// CHECK-LABEL: func.func private @prefetches(
+// CHECK: %[[DIM:.+]] = memref.dim %arg0
+// CHECK: %[[LAST:.+]] = arith.subi %[[DIM]]
+// CHECK-COUNT-4: memref.prefetch %arg0[%{{.+}}], read, locality<3>, data : memref<?xi32>
+// CHECK: %[[LAST8:.+]] = arith.subi
+// CHECK: %[[P:.+]] = arith.minui %{{.+}}, %[[LAST8]] : index
+// CHECK-NEXT: memref.prefetch %arg1[%[[P]]], read, locality<3>, data : memref<?xi8>
+// CHECK-COUNT-15: memref.prefetch %arg1
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+tile.kernel @prefetches(%w: memref<?xi32>, %b: memref<?xi8>, %x: memref<?xf32>, %ld: index) grid [4] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c16 = arith.constant 16 : index
+  %c2048 = arith.constant 2048 : index
+  %blk = tile.block_index 0
+  %words = tile.global_view %w sizes(%c16, %c64) strides(%c64, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %rows = tile.global_view %b sizes(%c16, %c2048) strides(%c2048, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %dyn = tile.global_view %x sizes(%c16, %c64) strides(%ld, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %next = arith.addi %blk, %c1 : index
+  tile.prefetch_global %words[%next, %c0] sizes [1, 64] : !tile.global<?x?xi32>
+  tile.prefetch_global %rows[%c0, %blk] sizes [16, 16] : !tile.global<?x?xi8>
+  tile.prefetch_global %dyn[%blk, %c0] sizes [1, 64] : !tile.global<?x?xf32>
+  tile.return
+}

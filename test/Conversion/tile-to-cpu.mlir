@@ -384,3 +384,27 @@ tile.kernel @f8_buffer(%x: memref<?xf8E4M3FN>, %n: index) grid [1] workers 32 {
   tile.store_global %t, %v[%n] : !tile.reg<32xf8E4M3FN, #tile.layout<spatial(32)>>, !tile.global<?xf8E4M3FN>
   tile.return
 }
+
+// -----
+
+// The emulated kernels prefetch like the SIMD ones (uniform offsets only).
+// CHECK-LABEL: func.func private @prefetches(
+// CHECK-COUNT-20: memref.prefetch
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+tile.kernel @prefetches(%w: memref<?xi32>, %b: memref<?xi8>, %x: memref<?xf32>, %ld: index) grid [4] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c16 = arith.constant 16 : index
+  %c2048 = arith.constant 2048 : index
+  %blk = tile.block_index 0
+  %words = tile.global_view %w sizes(%c16, %c64) strides(%c64, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %rows = tile.global_view %b sizes(%c16, %c2048) strides(%c2048, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %dyn = tile.global_view %x sizes(%c16, %c64) strides(%ld, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %next = arith.addi %blk, %c1 : index
+  tile.prefetch_global %words[%next, %c0] sizes [1, 64] : !tile.global<?x?xi32>
+  tile.prefetch_global %rows[%c0, %blk] sizes [16, 16] : !tile.global<?x?xi8>
+  tile.prefetch_global %dyn[%blk, %c0] sizes [1, 64] : !tile.global<?x?xf32>
+  tile.return
+}

@@ -282,3 +282,26 @@ tile.kernel @lookup_spread(%w: memref<?xi8>, %t: memref<?xf32>, %out: memref<?xf
   tile.store_global %v, %vo[%c0, %c0] : !tile.reg<1x32xf32, #SC>, !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// tile.prefetch_global is a hint the GPU lowering erases.
+// CHECK-LABEL: gpu.func @prefetches(
+// CHECK-NOT: prefetch
+// CHECK: gpu.return
+tile.kernel @prefetches(%w: memref<?xi32>, %b: memref<?xi8>, %x: memref<?xf32>, %ld: index) grid [4] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c16 = arith.constant 16 : index
+  %c2048 = arith.constant 2048 : index
+  %blk = tile.block_index 0
+  %words = tile.global_view %w sizes(%c16, %c64) strides(%c64, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %rows = tile.global_view %b sizes(%c16, %c2048) strides(%c2048, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %dyn = tile.global_view %x sizes(%c16, %c64) strides(%ld, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %next = arith.addi %blk, %c1 : index
+  tile.prefetch_global %words[%next, %c0] sizes [1, 64] : !tile.global<?x?xi32>
+  tile.prefetch_global %rows[%c0, %blk] sizes [16, 16] : !tile.global<?x?xi8>
+  tile.prefetch_global %dyn[%blk, %c0] sizes [1, 64] : !tile.global<?x?xf32>
+  tile.return
+}

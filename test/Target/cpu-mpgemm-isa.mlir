@@ -9,7 +9,9 @@
 
 // AVX2 (8 lanes): the int8 dot is vpmaddubsw chained in i16, closed by vpmaddwd; the f16
 // activations convert with vcvtph2ps and meet the weights in ymm FMAs. No 512-bit registers.
+// The weights of the steps ahead are prefetched (the schedule's prefetch).
 // AVX2-LABEL: mpgemm_0:
+// AVX2: prefetcht0
 // AVX2: vpmaddubsw {{.*}}%ymm
 // AVX2: vpmaddwd {{.*}}%ymm
 // AVX2-NOT: zmm

@@ -19,10 +19,10 @@
 // inside the groups of 128. The 4-bit weights are read in the dot's byte order (the
 // activations get permuted to match). GPUs have no int8_dot family.
 // CHECK-LABEL: func.func @decode_int8(
-// AVX2: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1, threads = 1>
-// AVX512: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [1, 32, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,32], modes=[4,2,4,2,16], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1, threads = 1>
+// AVX2: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,16], modes=[4,2,4,2,8], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1, threads = 1, prefetch = 8>
+// AVX512: lowbit.mpgemm {{.*}}schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [1, 32, 32], packing = interchange, scale_groups = 1, weight_layout = #tile.layout<layout<shape=[32,32], modes=[4,2,4,2,16], spatial=[4], local=[3,0,2,1]>>, split_k = 1, unroll = 1, threads = 1, prefetch = 8>
 // NEON-LABEL: func.func @decode_int8(
-// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
+// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1, prefetch = 8>
 // CUDA-LABEL: func.func @decode_int8(
 // CUDA: schedule = #lowbit.schedule<fma, workers = 64, tile = [1, 64, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
 func.func @decode_int8(%a: tensor<1x512xsi8>, %as: tensor<f32>, %w: tensor<256x512xui4>,
@@ -51,8 +51,8 @@ func.func @per_token_int8(%a: tensor<2x64xsi8>, %as: tensor<2xf32>, %w: tensor<5
 
 // M = 16 with f32 activations: fma, 4 rows and two vectors of columns (16 or 8 blocks).
 // CHECK-LABEL: func.func @prefill_f32(
-// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
-// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1, prefetch = 8>
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 32, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1, prefetch = 8>
 // NEON-LABEL: func.func @prefill_f32(
 // NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 8, 32],
 // CUDA-LABEL: func.func @prefill_f32(
@@ -111,8 +111,8 @@ func.func @batch_axes_small_n(%a: tensor<1x3x96xbf16>, %w: tensor<40x96xui8>, %s
 // AVX512: tile = [1, 16, 32]
 // AVX512: tile = [1, 16, 32]
 // THREADS4-LABEL: func.func @column_groups(
-// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
-// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, prefetch = 8>
+// THREADS4: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, prefetch = 8>
 func.func @column_groups(%a: tensor<1x16384xf16>, %w0: tensor<112x16384xui4>, %s0: tensor<112xf16>,
                          %w1: tensor<128x16384xui4>, %s1: tensor<128xf16>) {
   %0 = lowbit.mpgemm %a, %w0 scale(%s0)
@@ -128,11 +128,11 @@ func.func @column_groups(%a: tensor<1x16384xf16>, %w0: tensor<112x16384xui4>, %s
 // 64 x 64 4-bit weights (2 KiB) take one thread, 128 x 4096 (256 KiB, 1 MOP: ~47 us) two of four;
 // a GPU schedule has no cap.
 // CHECK-LABEL: func.func @small_calls(
-// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1>
-// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, threads = 1, prefetch = 8>
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, prefetch = 8>
 // THREADS4-LABEL: func.func @small_calls(
-// THREADS4: threads = 1>
-// THREADS4: threads = 2>
+// THREADS4: threads = 1, prefetch = 8>
+// THREADS4: threads = 2, prefetch = 8>
 // CUDA-LABEL: func.func @small_calls(
 // CUDA-NOT: threads =
 // CUDA-LABEL: func.func @constant_weights(

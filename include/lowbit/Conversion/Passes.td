@@ -59,6 +59,7 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
         p = 0
         for each step of TK codes:                        // unroll U
           w = weight codes [TK, TN]                       // bytes or words, tile.view as codes
+          prefetch the weights D steps ahead              // prefetch = D (tile.prefetch_global)
           a = activations [TM, TK]                        // every worker holds all of them
                                                           // (fma: minus integer act zero points)
           p = tile.dot(a, w, p)                           // int8_dot: i32; fma: tile.cast to f32

@@ -71,7 +71,9 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       dot, so that no activation bytes need shuffling (prepacked ones are laid out so;
       interchange ones need 8-bit activation codes, which lowbit-to-tile permutes to match,
       and K a multiple of 32 / bits);
-    - `scale_groups`: 1, or as many as make whole bytes of integer zero points.
+    - `scale_groups`: 1, or as many as make whole bytes of integer zero points;
+    - `prefetch` (CPU): the steps that make 1 KiB ahead in prepacked weights, 128 bytes ahead
+      in each row of interchange ones.
     An op that already has a schedule keeps it: the schedule is checked against the op, and a
     misfit is an error at the op naming the field. Ops the fast path does not take stay
     without schedule (and on the reference lowering, `lowbit-to-linalg`); a schedule written
@@ -83,7 +85,7 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       : (tensor<1x4096xsi8>, tensor<4096x4096xui4>, tensor<4096x32xf16>) -> tensor<1x4096xf32>
     // gets (on an AVX2 host)
     {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 16, 32], packing = interchange,
-                                 scale_groups = 1, split_k = 1, unroll = 1>}
+                                 scale_groups = 1, split_k = 1, unroll = 1, prefetch = 8>}
     ```
   }];
   let options = [

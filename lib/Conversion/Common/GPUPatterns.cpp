@@ -309,6 +309,14 @@ void tile::populateGPUThreadMemoryPatterns(const TypeConverter &converter,
                                       ConversionPatternRewriter &rewriter) {
                                return lowerStoreGlobal(op, adaptor, converter, rewriter, access);
                              });
+  // A hint the GPU lowerings do not act on.
+  addLowering<PrefetchGlobalOp>(
+      patterns, converter,
+      [](PrefetchGlobalOp op, PrefetchGlobalOp::Adaptor, const TypeConverter &,
+         ConversionPatternRewriter &rewriter) {
+        rewriter.eraseOp(op);
+        return success();
+      });
   addLowering<LoadSharedOp>(patterns, converter, lowerLoadShared);
   addLowering<StoreSharedOp>(patterns, converter, lowerStoreShared);
 }

@@ -11,6 +11,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace lowbit;
@@ -88,4 +91,48 @@ void tile::emitCopyElement(OpBuilder &b, Location loc, const GlobalView &view, V
   SmallVector<Value> index = emitDelinearize(b, loc, flat, shape);
   Value value = emitMaskedLoad(b, loc, view, emitAddOffsets(b, loc, offsets, index), storage);
   memref::StoreOp::create(b, loc, value, dest, emitSharedOffset(b, loc, shared, index));
+}
+
+void tile::emitPrefetch(OpBuilder &b, Location loc, const GlobalView &view, ValueRange offsets,
+                        ArrayRef<int64_t> sizes) {
+  constexpr int64_t kLineBytes = 64, kMaxLines = 64, kMaxElements = int64_t(1) << 16;
+  int64_t volume = 1;
+  for (int64_t size : sizes)
+    if ((volume *= size) > kMaxElements)
+      return;
+  SmallVector<int64_t> strides;
+  for (Value stride : view.strides) {
+    std::optional<int64_t> constant = getConstantIntValue(stride);
+    if (!constant)
+      return;
+    strides.push_back(*constant);
+  }
+  int64_t elementBytes =
+      std::max<int64_t>(1, cast<MemRefType>(view.memref.getType()).getElementTypeBitWidth() / 8);
+  // The first element (in the box's row-major order) of every line the box touches.
+  llvm::MapVector<int64_t, int64_t> lines;
+  SmallVector<int64_t> index(sizes.size(), 0);
+  while (true) {
+    int64_t offset = 0;
+    for (auto [i, stride] : llvm::zip_equal(index, strides))
+      offset += i * stride;
+    lines.insert({llvm::divideFloorSigned(offset * elementBytes, kLineBytes), offset});
+    if (static_cast<int64_t>(lines.size()) > kMaxLines)
+      return;
+    int64_t d = static_cast<int64_t>(sizes.size()) - 1;
+    while (d >= 0 && ++index[d] == sizes[d])
+      index[d--] = 0;
+    if (d < 0)
+      break;
+  }
+  Value base = emitViewOffset(b, loc, view, offsets);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value last = arith::SubIOp::create(b, loc, memref::DimOp::create(b, loc, view.memref, 0), one);
+  for (auto [line, offset] : lines) {
+    Value position = arith::AddIOp::create(b, loc, base,
+                                           arith::ConstantIndexOp::create(b, loc, offset));
+    position = arith::MinUIOp::create(b, loc, position, last);
+    memref::PrefetchOp::create(b, loc, view.memref, ValueRange{position}, /*isWrite=*/false,
+                               /*localityHint=*/3, /*isDataCache=*/true);
+  }
 }

@@ -48,6 +48,14 @@ mlir::Value emitMaskedLoad(mlir::OpBuilder &b, mlir::Location loc, const GlobalV
 void emitMaskedStore(mlir::OpBuilder &b, mlir::Location loc, const GlobalView &view,
                      mlir::ValueRange g, llvm::function_ref<mlir::Value(mlir::OpBuilder &)> value);
 
+/// The prefetches of a tile.prefetch_global (CPU): one memref.prefetch (read, data,
+/// locality 3) per 64-byte line of the box of `sizes` at `offsets` (lines counted from the
+/// box's first element), its position clamped to the buffer's last element. Nothing when a
+/// stride of the view is not a constant or the box covers more than 64 lines (or 65536
+/// elements).
+void emitPrefetch(mlir::OpBuilder &b, mlir::Location loc, const GlobalView &view,
+                  mlir::ValueRange offsets, llvm::ArrayRef<int64_t> sizes);
+
 /// The copy of element `flat` (row-major in `shape`) of a tile.copy_async: `dest` (a shared
 /// tensor's buffer, addressed through `shared`) at index <- view at offsets + index, as a
 /// `storage` value (0 outside the view).

@@ -459,6 +459,10 @@ private:
       RegType byteType =
           h.reg({TN, bytes}, sig.weights, layout::local({R, 1}).spatial({W, 1}).local({1, bytes}));
       codes = h.viewAs(h.load(weightView, n0, column, byteType, interior && fullSteps), codesType);
+      if (int64_t ahead = s.getPrefetch())
+        PrefetchGlobalOp::create(b, h.loc, weightView,
+                                 ValueRange{n0, h.add(column, h.index(ahead * bytes))},
+                                 ArrayRef<int64_t>{TN, bytes});
     } else {
       int64_t steps = (p.k + TK - 1) / TK, words = R * (TK * p.weightBits / 32);
       // The step's index over the whole of K.
@@ -468,6 +472,9 @@ private:
           h.reg({1, words * W}, sig.weights, layout::local({1, words}).spatial({1, W}));
       // The prepacked buffer holds whole blocks and steps: always inside.
       codes = h.viewAs(h.load(weightView, row, h.index(0), wordType, /*inBounds=*/true), codesType);
+      if (int64_t ahead = s.getPrefetch())
+        PrefetchGlobalOp::create(b, h.loc, weightView, ValueRange{h.add(row, ahead), h.index(0)},
+                                 ArrayRef<int64_t>{1, words * W});
     }
     if (lut)
       return lutStep(partial, codes, m0, k);

@@ -117,8 +117,9 @@ void KernelEmulator::lowerOp(Operation *op) {
           setBuffer(annotate.getResult(), getBuffer(annotate.getInput()));
           scheduleErase(op);
         })
-        .Case<GlobalViewOp, LoadGlobalOp, StoreGlobalOp, AllocSharedOp, LoadSharedOp, StoreSharedOp,
-              CopyAsyncOp>([&](Operation *) { lowerMemoryOp(*this, op); })
+        .Case<GlobalViewOp, LoadGlobalOp, StoreGlobalOp, PrefetchGlobalOp, AllocSharedOp,
+              LoadSharedOp, StoreSharedOp, CopyAsyncOp>(
+            [&](Operation *) { lowerMemoryOp(*this, op); })
         .Default([&](Operation *) { lowerComputeOp(*this, op); });
     return;
   }

@@ -121,6 +121,17 @@ void tile::lowerMemoryOp(KernelEmulator &emulator, Operation *op) {
       })
       .Case([&](LoadGlobalOp load) { lowerLoadGlobal(emulator, load); })
       .Case([&](StoreGlobalOp store) { lowerStoreGlobal(emulator, store); })
+      .Case([&](PrefetchGlobalOp prefetch) {
+        // Offsets that differ between workers would need a prefetch per worker: a hint
+        // is not worth that.
+        if (llvm::none_of(prefetch.getOffsets(),
+                          [&](Value offset) { return emulator.isVarying(offset); })) {
+          OpBuilder b(prefetch);
+          emitPrefetch(b, prefetch.getLoc(), emulator.getView(prefetch.getView()),
+                       prefetch.getOffsets(), prefetch.getSizes());
+        }
+        emulator.scheduleErase(prefetch);
+      })
       .Case([&](AllocSharedOp alloc) {
         emulator.defineBuffer(alloc.getResult());
         emulator.scheduleErase(alloc);

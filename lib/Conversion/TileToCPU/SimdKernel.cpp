@@ -100,7 +100,7 @@ void SimdKernel::lowerOp(Operation *op) {
         define(annotate.getResult(), getDefined(annotate.getInput()));
         scheduleErase(op);
       })
-      .Case<GlobalViewOp, LoadGlobalOp, StoreGlobalOp>(
+      .Case<GlobalViewOp, LoadGlobalOp, StoreGlobalOp, PrefetchGlobalOp>(
           [&](Operation *) { lowerSimdMemoryOp(*this, op); })
       .Case([&](DotOp dot) { lowerSimdDot(*this, dot); })
       .Default([&](Operation *) { lowerSimdComputeOp(*this, op); });

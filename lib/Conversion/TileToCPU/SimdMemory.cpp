@@ -641,5 +641,11 @@ void tile::lowerSimdMemoryOp(SimdKernel &kernel, Operation *op) {
         kernel.scheduleErase(view);
       })
       .Case([&](LoadGlobalOp load) { lowerLoad(kernel, load); })
-      .Case([&](StoreGlobalOp store) { lowerStore(kernel, store); });
+      .Case([&](StoreGlobalOp store) { lowerStore(kernel, store); })
+      .Case([&](PrefetchGlobalOp prefetch) {
+        OpBuilder b(prefetch);
+        emitPrefetch(b, prefetch.getLoc(), kernel.getView(prefetch.getView()),
+                     prefetch.getOffsets(), prefetch.getSizes());
+        kernel.scheduleErase(prefetch);
+      });
 }

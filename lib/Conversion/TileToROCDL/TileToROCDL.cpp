@@ -110,9 +110,9 @@ LogicalResult checkKernel(KernelOp kernel) {
         ok = false;
       }
       for (Operation *user : view->getUsers())
-        if (!isa<LoadGlobalOp, StoreGlobalOp, CopyAsyncOp>(user)) {
+        if (!isa<LoadGlobalOp, StoreGlobalOp, PrefetchGlobalOp, CopyAsyncOp>(user)) {
           user->emitOpError() << "uses a global view; tile-to-rocdl needs global views used "
-                                 "directly by loads, stores and copies";
+                                 "directly by loads, stores, prefetches and copies";
           ok = false;
         }
     }

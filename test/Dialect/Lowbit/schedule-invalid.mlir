@@ -99,7 +99,7 @@ func.func @unknown_packing(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tens
 
 // Unknown and repeated fields.
 func.func @unknown_field(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+2 {{unknown schedule field 'lanes' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads)}}
+  // expected-error @+2 {{unknown schedule field 'lanes' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads, prefetch)}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], lanes = 8>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
@@ -226,6 +226,17 @@ func.func @threads_negative(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: ten
   // expected-error @+2 {{schedule threads must be 0 (all) or more, got -1}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], threads = -1>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<2x64xf16>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @prefetch_negative(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+2 {{schedule prefetch must be 0 (none) or more, got -2}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], prefetch = -2>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
          : (tensor<2x64xf16>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<2x16xf32>
   return

@@ -24,17 +24,17 @@ func.func @defaults(%a: tensor<3x48xf16>, %w: tensor<24x48xui4>, %s: tensor<24xf
 }
 
 // Every field, written in reverse order: printed back in the fixed order.
-// threads = 0 (all) is the default and is not printed. The weight layout
-// is a #tile.layout and prints in its canonical form (local(1,2).local(16,1) of a [16, 32]
-// tile is column_local(16,2)).
+// threads = 0 (all) and prefetch = 0 (none) are the defaults and are not printed. The weight
+// layout is a #tile.layout and prints in its canonical form (local(1,2).local(16,1) of a
+// [16, 32] tile is column_local(16,2)).
 // CHECK-LABEL: func @every_field(
 // CHECK: lowbit.mpgemm
 // CHECK-SAME: schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [2, 32, 16], packing = prepacked, scale_groups = 2,
-// CHECK-SAME: weight_layout = #tile.layout<column_local(16,2).spatial(1,16)>, split_k = 3, unroll = 4, threads = 2>
+// CHECK-SAME: weight_layout = #tile.layout<column_local(16,2).spatial(1,16)>, split_k = 3, unroll = 4, threads = 2, prefetch = 6>
 func.func @every_field(%a: tensor<2x64xsi8>, %w: tensor<32x64xsi4>, %s: tensor<32x4xf32>,
                        %as: tensor<f32>) -> tensor<2x32xbf16> {
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
-         {schedule = #lowbit.schedule<int8_dot, threads = 2, unroll = 4, split_k = 3,
+         {schedule = #lowbit.schedule<int8_dot, prefetch = 6, threads = 2, unroll = 4, split_k = 3,
              weight_layout = #tile.layout<local(1,2).local(16,1).spatial(1,16)>,
              scale_groups = 2, packing = prepacked, tile = [2, 32, 16], workers = 16>,
           weight_scheme = #lowbit.scheme<group(axis = 1, size = 16), scale = f32>,
@@ -52,7 +52,8 @@ func.func @explicit_defaults(%a: tensor<1x40xbf16>, %w: tensor<4x40xui8>, %s: te
     -> tensor<1x4xf32> {
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 4, 8], packing = interchange,
-                                      scale_groups = 1, split_k = 1, unroll = 1>,
+                                      scale_groups = 1, split_k = 1, unroll = 1, threads = 0,
+                                      prefetch = 0>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = bf16>}
          : (tensor<1x40xbf16>, tensor<4x40xui8>, tensor<4xbf16>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>

@@ -156,6 +156,30 @@ func.func @view_2d_source(%buf: memref<?x?xf16>, %m: index) {
 
 // -----
 
+func.func @prefetch_offsets(%v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.prefetch_global' op expects one offset per dimension of 'view' (2), got 1}}
+  tile.prefetch_global %v[%i] sizes [16, 16] : !tile.global<?x?xf16>
+  return
+}
+
+// -----
+
+func.func @prefetch_sizes(%v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.prefetch_global' op needs one size per dimension of 'view' (2), got 3}}
+  tile.prefetch_global %v[%i, %i] sizes [1, 16, 16] : !tile.global<?x?xf16>
+  return
+}
+
+// -----
+
+func.func @prefetch_empty(%v: !tile.global<?x?xf16>, %i: index) {
+  // expected-error @+1 {{'tile.prefetch_global' op sizes must be at least 1, got 0}}
+  tile.prefetch_global %v[%i, %i] sizes [0, 16] : !tile.global<?x?xf16>
+  return
+}
+
+// -----
+
 func.func @load_offsets(%v: !tile.global<?x?xf16>, %i: index) {
   // expected-error @+1 {{'tile.load_global' op expects one offset per dimension of 'view' (2), got 1}}
   %t = tile.load_global %v[%i] : !tile.global<?x?xf16> -> !tile.reg<16x16xf16>

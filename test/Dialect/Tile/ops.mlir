@@ -147,6 +147,8 @@ func.func @memory(%buf: memref<?xf16>, %out: memref<128xf16>, %m: index, %n: ind
   // CHECK: tile.store_global %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] {in_bounds} : !tile.reg<8x16xf16>, !tile.global<8x16xf16>
   %x = tile.load_global %o[%c0, %c0] {in_bounds} : !tile.global<8x16xf16> -> !tile.reg<8x16xf16>
   tile.store_global %x, %o[%c0, %c0] {in_bounds} : !tile.reg<8x16xf16>, !tile.global<8x16xf16>
+  // CHECK: tile.prefetch_global [[VIEW]][%{{.*}}, %{{.*}}] sizes [16, 8] : !tile.global<?x?xf16>
+  tile.prefetch_global %v[%r, %c] sizes [16, 8] : !tile.global<?x?xf16>
   // CHECK: [[S:%.+]] = tile.alloc_shared : !tile.shared<32x16xf16, #tile.shared_layout<shape=[32,16], strides=[16,1], swizzle=[1,3,1]>>
   %s = tile.alloc_shared : !tile.shared<32x16xf16, #tile.shared_layout<shape=[32,16], strides=[16,1], swizzle=[1,3,1]>>
   // CHECK: tile.copy_async [[VIEW]][%{{.*}}, %{{.*}}], [[S]] : !tile.global<?x?xf16>, !tile.shared<32x16xf16, #tile.shared_layout<shape=[32,16], strides=[16,1], swizzle=[1,3,1]>>
