@@ -287,12 +287,11 @@ def Tile_PrefetchGlobalOp : Tile_Op<"prefetch_global", []> {
     States that the elements `offsets <= g < offsets + sizes` of the view will be loaded
     soon. It changes no value and reads nothing a program can see: a lowering may bring the
     box's memory into a cache or ignore the op. The box may overhang the view or lie wholly
-    outside it (e.g. the steps after the last one of a loop); nothing outside the view's
-    buffer is touched.
+    outside it (e.g. the steps after the last one of a loop): a prefetch never faults.
 
     The CPU lowering (SIMD and emulated kernels alike) issues one prefetch per 64-byte line of
-    the box (at most 64; a larger box, or a view whose strides are not constants, gets none)
-    with its addresses clamped to the buffer; the GPU lowerings erase it.
+    the box (at most 64; a larger box, or a view whose strides are not constants, gets none);
+    the GPU lowerings erase it.
 
     Constraints: one offset and one size per dimension of the view; sizes are at least 1.
 

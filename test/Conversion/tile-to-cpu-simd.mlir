@@ -248,17 +248,20 @@ tile.kernel @lane_words(%s: memref<?xf16>, %z: memref<?xi8>, %y: memref<?xf32>, 
 
 // -----
 
-// tile.prefetch_global: one prefetch per 64-byte line of the box, its position clamped to the
-// buffer's last element: 256 bytes of words (4 lines), 16 bytes of each of 16 rows 2048 bytes
-// apart (16 lines); a view whose row stride is not a constant gets none.
+// tile.prefetch_global: one prefetch per 64-byte line of the box (no bounds: a prefetch never
+// faults): 256 bytes of words (4 lines, 16 words apart), 16 bytes of each of 16 rows 2048
+// bytes apart (16 lines); a view whose row stride is not a constant gets none.
 // CHECK-LABEL: func.func private @prefetches(
-// CHECK: %[[DIM:.+]] = memref.dim %arg0
-// CHECK: %[[LAST:.+]] = arith.subi %[[DIM]]
-// CHECK-COUNT-4: memref.prefetch %arg0[%{{.+}}], read, locality<3>, data : memref<?xi32>
-// CHECK: %[[LAST8:.+]] = arith.subi
-// CHECK: %[[P:.+]] = arith.minui %{{.+}}, %[[LAST8]] : index
-// CHECK-NEXT: memref.prefetch %arg1[%[[P]]], read, locality<3>, data : memref<?xi8>
-// CHECK-COUNT-15: memref.prefetch %arg1
+// CHECK-NOT: memref.dim
+// CHECK: %[[ROW:.+]] = arith.muli %{{.+}}, %c64 : index
+// CHECK-NEXT: memref.prefetch %arg0[%[[ROW]]], read, locality<3>, data : memref<?xi32>
+// CHECK-NEXT: %[[W16:.+]] = arith.addi %[[ROW]], %c16 : index
+// CHECK-NEXT: memref.prefetch %arg0[%[[W16]]], read, locality<3>, data : memref<?xi32>
+// CHECK-COUNT-2: memref.prefetch %arg0
+// CHECK: memref.prefetch %arg1[%arg4], read, locality<3>, data : memref<?xi8>
+// CHECK-NEXT: %[[R1:.+]] = arith.addi %arg4, %c2048 : index
+// CHECK-NEXT: memref.prefetch %arg1[%[[R1]]], read, locality<3>, data : memref<?xi8>
+// CHECK-COUNT-14: memref.prefetch %arg1
 // CHECK-NOT: memref.prefetch
 // CHECK: return
 tile.kernel @prefetches(%w: memref<?xi32>, %b: memref<?xi8>, %x: memref<?xf32>, %ld: index) grid [4] workers 8 {

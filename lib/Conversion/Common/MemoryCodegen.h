@@ -50,7 +50,7 @@ void emitMaskedStore(mlir::OpBuilder &b, mlir::Location loc, const GlobalView &v
 
 /// The prefetches of a tile.prefetch_global (CPU): one memref.prefetch (read, data,
 /// locality 3) per 64-byte line of the box of `sizes` at `offsets` (lines counted from the
-/// box's first element), its position clamped to the buffer's last element. Nothing when a
+/// box's first element), past the buffer's end as well (a prefetch never faults). Nothing when a
 /// stride of the view is not a constant or the box covers more than 64 lines (or 65536
 /// elements).
 void emitPrefetch(mlir::OpBuilder &b, mlir::Location loc, const GlobalView &view,
