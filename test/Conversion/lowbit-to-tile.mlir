@@ -105,12 +105,19 @@ func.func @decode_int8(%a: tensor<1x192xsi8>, %as: tensor<f32>, %w: tensor<48x19
 
 // -----
 
-// fma with f16 activations: both operands of tile.dot are cast to f32 first. M = 7 and N = 40
-// are not multiples of the 4 x 16 tile: the last block of each dimension moves back to end at
-// the edge (rows from 7 - 4 = 3, columns from 40 - 16 = 24), overlapping its neighbour, so
-// every block stays inside and every access is still `in_bounds` (no scf.if).
+// fma with f16 activations: a kernel of its own widens them to f32 once per call (grid [M,
+// K / 128], each lane a run of 16; the last chunk of a row is masked), then both operands of
+// tile.dot are f32. M = 7 and N = 40 are not multiples of the 4 x 16 tile: the last block of
+// each dimension moves back to end at the edge (rows from 7 - 4 = 3, columns from
+// 40 - 16 = 24), overlapping its neighbour, so every block stays inside and every access is
+// still `in_bounds` (no scf.if).
+// CHECK-LABEL: tile.kernel @mpgemm_widen_0(
+// CHECK-SAME: %{{[^:]+}}: memref<?xf16>, %{{[^:]+}}: memref<?xf32>) grid [7, 1] workers 8 {
+// CHECK: %[[NARROW:.+]] = tile.load_global %{{.+}} : !tile.global<?x?xf16> -> !tile.reg<1x128xf16, #tile.layout<spatial(1,8).local(1,16)>>
+// CHECK: %[[WIDE:.+]] = tile.cast %[[NARROW]] {{.+}} -> !tile.reg<1x128xf32, #tile.layout<spatial(1,8).local(1,16)>>
+// CHECK: tile.store_global %[[WIDE]], %{{.+}} : !tile.reg<1x128xf32
 // CHECK-LABEL: tile.kernel @mpgemm_0(
-// CHECK-SAME: %[[ACT:[^:]+]]: memref<?xf16>, %[[W:[^:]+]]: memref<?xi8>, %[[S:[^:]+]]: memref<?xf16>, %[[OUT:[^:]+]]: memref<?xf32>)
+// CHECK-SAME: %[[ACT:[^:]+]]: memref<?xf32>, %[[W:[^:]+]]: memref<?xi8>, %[[S:[^:]+]]: memref<?xf16>, %[[OUT:[^:]+]]: memref<?xf32>)
 // CHECK-SAME: grid [3, 2] workers 8 {
 // CHECK: %[[BN:.+]] = tile.block_index 0
 // CHECK: %[[N:.+]] = arith.muli %[[BN]], %c16 : index
@@ -127,10 +134,9 @@ func.func @decode_int8(%a: tensor<1x192xsi8>, %as: tensor<f32>, %w: tensor<48x19
 // CHECK: scf.for %{{.+}} = %c0 to %c1 step %c1 iter_args(%{{.+}}) -> (!tile.reg<4x16xf32, #tile.layout<local(4,2).spatial(1,8)>>) {
 // CHECK: tile.load_global %[[VS]][%{{.+}}, %[[N0]]] {in_bounds} : !tile.global<?x?xf16> -> !tile.reg<1x16xf16, #tile.layout<local(1,2).spatial(1,8)>>
 // CHECK: scf.for %{{.+}} = %c0 to %c3 step %c1 iter_args(%[[P0:.+]] = %{{.+}}) -> (!tile.reg<4x16xf32, #tile.layout<local(4,2).spatial(1,8)>>) {
-// CHECK: %[[AH:.+]] = tile.load_global %[[VA]][%[[M0]], %{{.+}}] {in_bounds} : !tile.global<?x?xf16> -> !tile.reg<4x32xf16, #tile.layout<local(4,32).replicated(8)>>
+// CHECK: %[[AF:.+]] = tile.load_global %[[VA]][%[[M0]], %{{.+}}] {in_bounds} : !tile.global<?x?xf32> -> !tile.reg<4x32xf32, #tile.layout<local(4,32).replicated(8)>>
 // CHECK: %[[WB:.+]] = tile.load_global %[[VW]][%[[N0]], %{{.+}}] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<16x16xi8, #tile.layout<local(2,16).spatial(8,1)>>
 // CHECK: %[[WC:.+]] = tile.view %[[WB]] : {{.+}} -> !tile.reg<32x16xsi4, #tile.layout<column_local(32,2).spatial(1,8)>>
-// CHECK: %[[AF:.+]] = tile.cast %[[AH]] : !tile.reg<4x32xf16, #tile.layout<local(4,32).replicated(8)>> -> !tile.reg<4x32xf32, #tile.layout<local(4,32).replicated(8)>>
 // CHECK: %[[WF:.+]] = tile.cast %[[WC]] : !tile.reg<32x16xsi4, {{.+}}> -> !tile.reg<32x16xf32, #tile.layout<column_local(32,2).spatial(1,8)>>
 // CHECK: tile.dot %[[AF]], %[[WF]], %[[P0]] : !tile.reg<4x32xf32, #tile.layout<local(4,32).replicated(8)>>, !tile.reg<32x16xf32, #tile.layout<column_local(32,2).spatial(1,8)>> -> !tile.reg<4x16xf32, #tile.layout<local(4,2).spatial(1,8)>>
 // CHECK: tile.store_global %{{.+}}, %[[VO]][%[[M0]], %[[N0]]] {in_bounds}
@@ -427,13 +433,16 @@ func.func @signed_prepacked_int8(%a: tensor<1x8xsi8>, %as: tensor<f32>, %s: tens
 // type (f16). Per-channel integer zero points are turned into f32 values on the host (a
 // lowbit.dequantize with unit scales) and still folded through the activation sums. Rank-3
 // activations (M = 2 x 3 = 6) are flattened. unroll = 2 takes the 4 steps of 16 codes two at
-// a time.
-// CHECK-LABEL: tile.kernel @mpgemm_sums_0(
+// a time. The bf16 activations are widened once (@mpgemm_widen_0); the sums and the main
+// kernel read f32.
+// CHECK-LABEL: tile.kernel @mpgemm_widen_0(
 // CHECK-SAME: %{{[^:]+}}: memref<?xbf16>, %{{[^:]+}}: memref<?xf32>) grid [6, 1] workers 8 {
-// CHECK: tile.load_global {{.+}} -> !tile.reg<1x64xbf16, #tile.layout<spatial(1,8).local(1,8)>>
+// CHECK-LABEL: tile.kernel @mpgemm_sums_0(
+// CHECK-SAME: %{{[^:]+}}: memref<?xf32>, %{{[^:]+}}: memref<?xf32>) grid [6, 1] workers 8 {
+// CHECK: tile.load_global {{.+}} -> !tile.reg<1x64xf32, #tile.layout<spatial(1,8).local(1,8)>>
 // CHECK: tile.reduce add
 // CHECK-LABEL: tile.kernel @mpgemm_0(
-// CHECK-SAME: %{{[^:]+}}: memref<?xbf16>, %{{[^:]+}}: memref<?xi8>, %{{[^:]+}}: memref<?xf32>, %[[Z:[^:]+]]: memref<?xf32>, %{{[^:]+}}: memref<?xf32>, %[[BIAS:[^:]+]]: memref<?xf16>, %[[TS:[^:]+]]: memref<?xf32>, %[[OUT:[^:]+]]: memref<?xf16>)
+// CHECK-SAME: %{{[^:]+}}: memref<?xf32>, %{{[^:]+}}: memref<?xi8>, %{{[^:]+}}: memref<?xf32>, %[[Z:[^:]+]]: memref<?xf32>, %{{[^:]+}}: memref<?xf32>, %[[BIAS:[^:]+]]: memref<?xf16>, %[[TS:[^:]+]]: memref<?xf32>, %[[OUT:[^:]+]]: memref<?xf16>)
 // CHECK-SAME: grid [3, 3] workers 8 {
 // CHECK: %[[N0:.+]] = arith.muli %{{.+}}, %c8 : index
 // CHECK: %[[M0:.+]] = arith.muli %{{.+}}, %c2 : index
@@ -445,7 +454,7 @@ func.func @signed_prepacked_int8(%a: tensor<1x8xsi8>, %as: tensor<f32>, %s: tens
 // CHECK: %[[ACC:.+]] = scf.for
 // CHECK: tile.load_global %[[VZ]][%{{.+}}, %[[N0]]] {in_bounds} : !tile.global<?x?xf32> -> !tile.reg<1x8xf32, #tile.layout<spatial(1,8)>>
 // CHECK: scf.for %[[STEP:.+]] = %c0 to %c4 step %c2 iter_args(%[[P0:.+]] = %{{.+}})
-// CHECK: %[[A1:.+]] = tile.load_global %[[VA]][%[[M0]], %{{.+}}] {in_bounds} : !tile.global<?x?xbf16> -> !tile.reg<2x16xbf16, #tile.layout<local(2,16).replicated(8)>>
+// CHECK: %[[A1:.+]] = tile.load_global %[[VA]][%[[M0]], %{{.+}}] {in_bounds} : !tile.global<?x?xf32> -> !tile.reg<2x16xf32, #tile.layout<local(2,16).replicated(8)>>
 // CHECK: %[[D1:.+]] = tile.dot %{{.+}}, %{{.+}}, %[[P0]] : !tile.reg<2x16xf32, {{.+}}>, !tile.reg<16x8xf32, #tile.layout<local(16,1).spatial(1,8)>> -> !tile.reg<2x8xf32, #tile.layout<local(2,1).spatial(1,8)>>
 // CHECK: %[[SECOND:.+]] = arith.addi %[[STEP]], %c1 : index
 // CHECK: %[[D2:.+]] = tile.dot %{{.+}}, %{{.+}}, %[[D1]]
@@ -463,6 +472,7 @@ func.func @signed_prepacked_int8(%a: tensor<1x8xsi8>, %as: tensor<f32>, %s: tens
 // CHECK-LABEL: func.func @epilogue(
 // CHECK-SAME: %[[TA:[^:]+]]: tensor<2x3x64xbf16>, %{{[^:]+}}: tensor<24x64xui8>, %{{[^:]+}}: tensor<24xf32>, %[[TZ:[^:]+]]: tensor<24xui8>
 // CHECK: memref.collapse_shape %{{.+}} {{\[\[}}0, 1, 2]] : memref<2x3x64xbf16> into memref<384xbf16>
+// CHECK: tile.launch @mpgemm_widen_0(
 // CHECK: %[[ONES:.+]] = arith.constant dense<1.000000e+00> : tensor<24xf32>
 // CHECK: %[[ZV:.+]] = lowbit.dequantize %[[TZ]] scale(%[[ONES]]) {scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>} : (tensor<24xui8>, tensor<24xf32>) -> tensor<24xf32>
 // CHECK: bufferization.to_buffer %[[ZV]] read_only

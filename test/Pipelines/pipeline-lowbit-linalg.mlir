@@ -13,9 +13,11 @@
 // CHECK: %[[WF:.+]] = linalg.generic {{.*}} ins(%[[CODES]], %[[S]] : tensor<1x37xi4>, tensor<1x5xf16>)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[ACT]], %[[WF]] : tensor<7x37xf32>, tensor<1x37xf32>)
 // CHECK-NOT: lowbit.
-// With the fast path the op is a generated tile kernel (fma: f16 activations; the 37 4-bit
-// codes of the weight row arrive as its 19 bytes) launched on the function's buffers.
-// FAST: tile.kernel @mpgemm_0(%{{.+}}: memref<?xf16>, %{{.+}}: memref<?xi8>, %{{.+}}: memref<?xf16>, %{{.+}}: memref<?xf32>) grid [1, 2] workers 8
+// With the fast path the op is generated tile kernels (fma: the f16 activations widened to
+// f32 by one, then the product; the 37 4-bit codes of the weight row arrive as its 19 bytes)
+// launched on the function's buffers.
+// FAST: tile.kernel @mpgemm_widen_0(%{{.+}}: memref<?xf16>, %{{.+}}: memref<?xf32>) grid [7, 1] workers 8
+// FAST: tile.kernel @mpgemm_0(%{{.+}}: memref<?xf32>, %{{.+}}: memref<?xi8>, %{{.+}}: memref<?xf16>, %{{.+}}: memref<?xf32>) grid [1, 2] workers 8
 // FAST: tile.dot
 // FAST-LABEL: func.func @mpgemm
 // FAST-SAME: (%[[A:.+]]: tensor<7x37xf16>, %[[W:.+]]: tensor<1x19xi8>, %[[S:.+]]: tensor<1x5xf16>) -> tensor<7x1xf32>

@@ -10,8 +10,12 @@
 // SCHEDULE: schedule = #lowbit.schedule<fma, workers = 64, tile = [1, 64, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
 
 // RUN: lowbit-opt %t/scheduled.mlir --lowbit-interchange-abi --lowbit-to-tile | FileCheck %s --check-prefix=TILE
-// TILE: tile.kernel @mpgemm_0(%{{.+}}: memref<?xf16>, %{{.+}}: memref<?xi8>, %{{.+}}: memref<?xf16>, %{{.+}}: memref<?xf32>) grid [2, 1] workers 64
+// The f16 activations become f32 once, by a kernel of their own (16 per thread), before the
+// main kernel reads them.
+// TILE: tile.kernel @mpgemm_widen_0(%{{.+}}: memref<?xf16>, %{{.+}}: memref<?xf32>) grid [1, 1] workers 64
+// TILE: tile.kernel @mpgemm_0(%{{.+}}: memref<?xf32>, %{{.+}}: memref<?xi8>, %{{.+}}: memref<?xf16>, %{{.+}}: memref<?xf32>) grid [2, 1] workers 64
 // TILE: tile.dot
+// TILE: tile.launch @mpgemm_widen_0(
 // TILE: tile.launch @mpgemm_0(
 
 // RUN: lowbit-opt %t/scheduled.mlir --lowbit-interchange-abi --lowbit-to-tile --lowbit-pipeline-ptx=chip=sm_80 | FileCheck %s --check-prefix=PTX

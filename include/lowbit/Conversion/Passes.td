@@ -84,6 +84,8 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     activation codes permuted to match: a `linalg.transpose` within each 32-bit word's range of
     codes, once per call, before the launch. Zero points, and those offsets, need the sums of
     the activations over each group: a second kernel (grid [M, groups]) writes them first.
+    f16 and bf16 activations of `fma` schedules are widened to f32 once per call, by a kernel
+    of their own (grid [M, K / (16 W)]), so that no block converts them again.
 
     Weight arguments marked `lowbit.prepack` get a generated entry point: a function with such
     arguments gets a companion `@<function>_prepack` taking them (in order) and returning what

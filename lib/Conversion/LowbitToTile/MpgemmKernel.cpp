@@ -589,6 +589,30 @@ KernelOp lowbit::buildMpgemmKernel(OpBuilder &builder, Location loc, StringRef n
   return kernel;
 }
 
+KernelOp lowbit::buildActivationWidenKernel(OpBuilder &builder, Location loc, StringRef name,
+                                            const MpgemmProblem &problem, int64_t workers) {
+  OpBuilder::InsertionGuard guard(builder);
+  Type f32 = builder.getF32Type();
+  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  constexpr int64_t kPerLane = 16;
+  int64_t chunk = kPerLane * workers;
+  KernelOp kernel = createKernel(builder, loc, name, {memref(problem.actType), memref(f32)},
+                                 {problem.m, (problem.k + chunk - 1) / chunk}, workers);
+  Block &entry = kernel.getBody().front();
+  BodyBuilder h(builder, loc);
+  Value row = BlockIndexOp::create(builder, loc, 0);
+  Value k = h.mul(BlockIndexOp::create(builder, loc, 1), chunk);
+  layout::RegisterLayout laneRuns = layout::spatial({1, workers}).local({1, kPerLane});
+  // The last chunk of a row may overhang K: masked loads and stores.
+  Value narrow = h.load(h.view(entry.getArgument(0), problem.m, problem.k, problem.k, 1), row, k,
+                        h.reg({1, chunk}, problem.actType, laneRuns));
+  StoreGlobalOp::create(builder, loc, h.castTo(narrow, f32),
+                        h.view(entry.getArgument(1), problem.m, problem.k, problem.k, 1),
+                        ValueRange{row, k});
+  ReturnOp::create(builder, loc);
+  return kernel;
+}
+
 KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, StringRef name,
                                            const MpgemmProblem &problem, Type actBuffer,
                                            int64_t workers) {

@@ -82,6 +82,13 @@ tile::KernelOp buildActivationSumsKernel(mlir::OpBuilder &builder, mlir::Locatio
                                          llvm::StringRef name, const MpgemmProblem &problem,
                                          mlir::Type actBuffer, int64_t workers);
 
+/// Builds the kernel that writes wide[m, k] = f32(act[m, k]) for float activations of
+/// `problem` (f16, bf16); arguments (act, wide); grid [M, K / (16 workers)], each lane a run
+/// of 16 elements.
+tile::KernelOp buildActivationWidenKernel(mlir::OpBuilder &builder, mlir::Location loc,
+                                          llvm::StringRef name, const MpgemmProblem &problem,
+                                          int64_t workers);
+
 /// The lut family's decoding table [4 / b, 16] (row-major): entry [i, x] is the value of the
 /// i-th code of 4-bit slice x (bits [i b, (i + 1) b)), so that the table of activations
 /// a[0 .. 4 / b) is a * decoding.
