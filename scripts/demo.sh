@@ -59,5 +59,6 @@ awk -v ms="$run_ms" -v slow="$slow_ms" 'BEGIN {
 }'
 
 echo "== at LLM size: 4096 x 4096, 4-bit weights in groups of 128 with zero points, weights"
-echo "   streamed from DRAM (lowbit-bench --quick; BW% and peak% are of this machine's limits)"
+echo "   streamed from DRAM (lowbit-bench --quick; BW% is of the read bandwidth measured around"
+echo "   each case (\"read\", GB/s), peak% of the compute peak measured at the start)"
 "$bin/lowbit-bench" --quick 2> "$work/bench.log" || { cat "$work/bench.log"; exit 1; }
