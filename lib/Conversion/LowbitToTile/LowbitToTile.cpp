@@ -380,15 +380,12 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       signature.act = widen ? b.getF32Type() : problem->actType;
       args.push_back(flatBuffer(b, loc, act));
       if (widen) {
-        auto wideType = MemRefType::get({problem->m * problem->k}, b.getF32Type());
-        Value wide = memref::CastOp::create(
-            b, loc, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
-            memref::AllocOp::create(b, loc, wideType));
-        std::string name = uniqueName(symbols, "mpgemm_widen");
-        OpBuilder moduleBuilder = kernelBuilder(op);
-        KernelOp kernel = buildActivationWidenKernel(moduleBuilder, loc, name, *problem,
-                                                     schedule.getWorkers());
-        symbols.insert(kernel);
+        Value wide = allocateF32(b, loc, problem->m * problem->k);
+        KernelOp kernel =
+            addKernel(op, symbols, "mpgemm_widen", [&](OpBuilder &module, StringRef name) {
+              return buildActivationWidenKernel(module, loc, name, *problem,
+                                                schedule.getWorkers());
+            });
         launch(b, loc, kernel, ValueRange{args.back(), wide}, schedule);
         args.back() = wide;
       }
@@ -474,15 +471,12 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     Value sumsBuffer;
     if (needsSums) {
       signature.hasSums = true;
-      auto sumsType = MemRefType::get({problem->m * problem->numGroups}, b.getF32Type());
-      Value sums = memref::AllocOp::create(b, loc, sumsType);
-      sumsBuffer = memref::CastOp::create(
-          b, loc, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()), sums);
-      std::string name = uniqueName(symbols, "mpgemm_sums");
-      OpBuilder moduleBuilder = kernelBuilder(op);
-      KernelOp kernel = buildActivationSumsKernel(moduleBuilder, loc, name, *problem, signature.act,
-                                                  schedule.getWorkers());
-      symbols.insert(kernel);
+      sumsBuffer = allocateF32(b, loc, problem->m * problem->numGroups);
+      KernelOp kernel =
+          addKernel(op, symbols, "mpgemm_sums", [&](OpBuilder &module, StringRef name) {
+            return buildActivationSumsKernel(module, loc, name, *problem, signature.act,
+                                             schedule.getWorkers());
+          });
       launch(b, loc, kernel, ValueRange{actBuffer, sumsBuffer}, schedule);
       args.push_back(sumsBuffer);
     }
@@ -521,16 +515,11 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
           b, loc,
           arith::ConstantOp::create(
               b, loc, DenseElementsAttr::get(decodingType, ArrayRef<float>(decoding))));
-      auto tablesType = MemRefType::get(
-          {problem->m * mpgemmLutTableColumns(*problem, schedule)}, b.getF32Type());
-      Value tables = memref::CastOp::create(
-          b, loc, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
-          memref::AllocOp::create(b, loc, tablesType));
-      std::string name = uniqueName(symbols, "mpgemm_tables");
-      OpBuilder moduleBuilder = kernelBuilder(op);
+      Value tables = allocateF32(b, loc, problem->m * mpgemmLutTableColumns(*problem, schedule));
       KernelOp kernel =
-          buildLutTablesKernel(moduleBuilder, loc, name, *problem, schedule, signature.act);
-      symbols.insert(kernel);
+          addKernel(op, symbols, "mpgemm_tables", [&](OpBuilder &module, StringRef name) {
+            return buildLutTablesKernel(module, loc, name, *problem, schedule, signature.act);
+          });
       launch(b, loc, kernel, ValueRange{actBuffer, decodingBuffer, tables}, schedule);
       signature.table = b.getF32Type();
       args.push_back(tables);
@@ -551,10 +540,9 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     args.push_back(memref::CastOp::create(
         b, loc, MemRefType::get({ShapedType::kDynamic}, resultType.getElementType()), outFlat));
 
-    std::string name = uniqueName(symbols, "mpgemm");
-    OpBuilder moduleBuilder = kernelBuilder(op);
-    KernelOp kernel = buildMpgemmKernel(moduleBuilder, loc, name, *problem, schedule, signature);
-    symbols.insert(kernel);
+    KernelOp kernel = addKernel(op, symbols, "mpgemm", [&](OpBuilder &module, StringRef name) {
+      return buildMpgemmKernel(module, loc, name, *problem, schedule, signature);
+    });
     launch(b, loc, kernel, args, schedule);
     Value result = bufferization::ToTensorOp::create(b, loc, resultType, outMemref, b.getUnitAttr(),
                                                      b.getUnitAttr());
@@ -571,12 +559,24 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       op.setMaxThreads(schedule.getThreads());
   }
 
-  /// A builder at the module level, before the function holding `op`.
-  static OpBuilder kernelBuilder(Operation *op) {
+  /// A kernel built by `build` (given a builder at the module level, before the function
+  /// holding `op`, and a fresh name `<base>_<n>`), added to the symbol table.
+  KernelOp addKernel(Operation *op, SymbolTable &symbols, StringRef base,
+                     function_ref<KernelOp(OpBuilder &, StringRef)> build) {
     Operation *top = op;
     while (!isa<ModuleOp>(top->getParentOp()))
       top = top->getParentOp();
-    return OpBuilder(top);
+    OpBuilder module(top);
+    KernelOp kernel = build(module, uniqueName(symbols, base));
+    symbols.insert(kernel);
+    return kernel;
+  }
+
+  /// A new buffer of `elements` f32 values for a kernel to write, as memref<?xf32>.
+  static Value allocateF32(OpBuilder &b, Location loc, int64_t elements) {
+    Type f32 = b.getF32Type();
+    Value buffer = memref::AllocOp::create(b, loc, MemRefType::get({elements}, f32));
+    return memref::CastOp::create(b, loc, MemRefType::get({ShapedType::kDynamic}, f32), buffer);
   }
 
   std::string uniqueName(SymbolTable &symbols, StringRef base) {
