@@ -39,10 +39,39 @@ def Tile_ViewOp : Tile_Op<"view", [Pure]> {
     %w = tile.view %packed : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>
            -> !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
     ```
+
+    **Bit planes.** With `planes [p0, p1, ...]` one side holds integer codes of
+    `p0 + p1 + ...` bits (the codes) and the other i32 words, and the codes are not stored one
+    after another but split into planes of p0, p1, ... bits (each 4, 2 or 1, non-increasing,
+    at least two), so that a plane decodes into bytes with one shift and one mask per four codes
+    per lane, as 4-, 2- and 1-bit codes do. For the codes' locals l of a worker (L of them,
+    a multiple of 32 / smallest plane), with q = 8 / p0:
+    ```
+    byte slot B = l / q, c = l mod q, byte i = B mod 4, group g = (B / 4) * q + c
+    plane k (r = 8 / pk codes per byte, o = p0 + ... + p(k-1) its first code bit,
+             first word P = L * o / 32):
+      code bits [o, o + pk) = bits [8 i + (g mod r) * pk, ... + pk) of word P + g / r
+    ```
+    Plane 0 is the plain packing of the codes' low p0 bits; every plane puts the bits of the
+    four codes of a group into the same bit positions of the four bytes of one word. Used for
+    the int8 dot of 3-, 5-, 6- and 7-bit weights (planes [2, 1], [4, 1], [4, 2], [4, 2, 1]).
+
+    ```mlir
+    %codes = tile.view %words planes [2, 1]
+        : !tile.reg<1x48xi32, #tile.layout<local(1,6).spatial(1,8)>>
+          -> !tile.reg<32x16xui3, #tile.layout<column_local(32,2).spatial(1,8)>>
+    ```
   }];
-  let arguments = (ins Tile_RegType:$input);
+  let arguments = (ins Tile_RegType:$input, OptionalAttr<DenseI64ArrayAttr>:$planes);
   let results = (outs Tile_RegType:$result);
-  let assemblyFormat = "$input attr-dict `:` qualified(type($input)) `->` qualified(type($result))";
+  let assemblyFormat = [{
+    $input (`planes` $planes^)? attr-dict `:` qualified(type($input)) `->`
+    qualified(type($result))
+  }];
+  let builders = [
+    OpBuilder<(ins "mlir::Type":$result, "mlir::Value":$input),
+              [{ build($_builder, $_state, result, input, mlir::DenseI64ArrayAttr()); }]>
+  ];
   let hasVerifier = 1;
 }
 

@@ -60,6 +60,20 @@ bool isArithmeticElementType(mlir::Type type);
 /// !lowbit.ternary); 0 for any other type.
 unsigned getElementBitWidth(mlir::Type type);
 
+/// Bits [codeBit, codeBit + width) of a planar code (tile.view with `planes`) are bits
+/// [bit, bit + width) of the worker's 32-bit word `word`.
+struct PlanarPiece {
+  int64_t word, bit, codeBit, width;
+};
+
+/// Why `planes` cannot lay out `locals` codes of `bits` bits per worker (tile.view's rules),
+/// or an empty string when it can.
+std::string explainInvalidPlanes(llvm::ArrayRef<int64_t> planes, int64_t bits, int64_t locals);
+
+/// The pieces, one per plane, of local `local` of `locals` planar codes (valid `planes`).
+llvm::SmallVector<PlanarPiece, 4> getPlanarPieces(llvm::ArrayRef<int64_t> planes, int64_t locals,
+                                                  int64_t local);
+
 } // namespace lowbit::tile
 
 #endif // LOWBIT_DIALECT_TILEDIALECT_H

@@ -361,6 +361,22 @@ LogicalResult ViewOp::verify() {
                          << in.getLocalSize() << " x " << input.getElementType() << ") but "
                          << outBits << " bits of the result (" << out.getLocalSize() << " x "
                          << result.getElementType() << "); tile.view keeps every worker's bits";
+  std::optional<ArrayRef<int64_t>> planes = getPlanes();
+  if (!planes)
+    return success();
+  // The codes side is the integer one of at most 8 bits; the other holds i32 words.
+  bool codesIn = input.getElementBits() <= 8;
+  RegType codes = codesIn ? input : result, words = codesIn ? result : input;
+  const layout::RegisterLayout &codesLayout = codesIn ? in : out;
+  if (!isa<IntegerType>(codes.getElementType()) || codes.getElementBits() > 8 ||
+      !words.getElementType().isSignlessInteger(32))
+    return emitOpError() << "with planes views integer codes of at most 8 bits as i32 words or "
+                            "back, not "
+                         << input.getElementType() << " as " << result.getElementType();
+  std::string why =
+      explainInvalidPlanes(*planes, codes.getElementBits(), codesLayout.getLocalSize());
+  if (!why.empty())
+    return emitOpError() << "planes " << formatShape(*planes) << ": " << why;
   return success();
 }
 

@@ -212,6 +212,21 @@ bool lowbit::mpgemmPermutesActivations(const MpgemmProblem &problem, ScheduleAtt
   return given && byteOrder && given.getLayout() == *byteOrder;
 }
 
+SmallVector<int64_t, 3> lowbit::mpgemmWeightPlanes(const MpgemmProblem &problem,
+                                                   ScheduleAttr schedule) {
+  if (schedule.getFamily() != ScheduleFamily::Int8Dot ||
+      schedule.getPacking() != WeightPacking::Prepacked)
+    return {};
+  SmallVector<int64_t, 3> planes;
+  for (int64_t width : {4, 2, 1})
+    if (problem.weightBits & width)
+      planes.push_back(width);
+  int64_t codes = schedule.getTileK() * (schedule.getTileN() / schedule.getWorkers());
+  if (planes.size() < 2 || codes % (32 / planes.back()) != 0)
+    return {};
+  return planes;
+}
+
 // --- Checks -------------------------------------------------------------------------------------
 
 /// Bits a block loads per step of K for one row of weights must be whole bytes (interchange)
@@ -484,13 +499,22 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
       bool byteOrder = p == WeightPacking::Prepacked ||
                        (!problem.realActivations && problem.actBits == 8 &&
                         problem.k % (32 / std::max<int64_t>(1, problem.weightBits)) == 0);
+      auto candidateWith = [&](Attribute weightLayout) {
+        return ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p, scaleGroups,
+                                 weightLayout, /*splitK=*/1, /*unroll=*/1, threadCap,
+                                 prefetchSteps(p));
+      };
+      // Weights in bit planes (3, 5, 6 and 7 bits prepacked): the byte order of the first
+      // plane, whose packing decides which code goes to which byte.
+      int64_t orderBits = problem.weightBits;
+      if (SmallVector<int64_t, 3> planes = mpgemmWeightPlanes(problem, candidateWith({}));
+          !planes.empty())
+        orderBits = planes.front();
       if (f == ScheduleFamily::Int8Dot && byteOrder)
         if (std::optional<layout::RegisterLayout> permuted =
-                mpgemmByteOrderWeightLayout(problem.weightBits, tileK, tileN, workers))
+                mpgemmByteOrderWeightLayout(orderBits, tileK, tileN, workers))
           weightLayout = tile::LayoutAttr::get(context, *permuted);
-      ScheduleAttr candidate = ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p,
-                                                 scaleGroups, weightLayout, /*splitK=*/1,
-                                                 /*unroll=*/1, threadCap, prefetchSteps(p));
+      ScheduleAttr candidate = candidateWith(weightLayout);
       if (!chosen && explainMpgemmScheduleMisfit(problem, candidate).empty())
         chosen = candidate;
     }

@@ -429,6 +429,42 @@ func.func @signed_prepacked_int8(%a: tensor<1x8xsi8>, %as: tensor<f32>, %s: tens
 
 // -----
 
+// int8_dot with prepacked 3-bit codes: stored in bit planes [2, 1] (a 2-bit plane of two words
+// and a 1-bit plane of one word per lane), which the kernel views back as codes. Row n holds
+// code n everywhere: word 0 and 1 of lane n are (n & 3) * 0x55555555, word 2 is 0 or all ones.
+// CHECK-LABEL: tile.kernel @mpgemm_0(
+// CHECK: tile.view %{{.+}} planes [2, 1] : !tile.reg<1x24xi32, #tile.layout<local(1,3).spatial(1,8)>> -> !tile.reg<32x8xui3,
+// CHECK-LABEL: func.func @planar_prepacked_int8(
+// CHECK: arith.constant dense<{{\[\[}}0, 1431655765, -1431655766, -1, 0, 1431655765, -1431655766, -1, 0, 1431655765, -1431655766, -1, 0, 1431655765, -1431655766, -1, 0, 0, 0, 0, -1, -1, -1, -1]]> : tensor<1x24xi32>
+func.func @planar_prepacked_int8(%a: tensor<1x32xsi8>, %as: tensor<f32>, %s: tensor<8xf32>)
+    -> tensor<1x8xf32> {
+  %w = arith.constant dense<[[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                             [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                              1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+                             [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+                              2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2],
+                             [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+                              3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
+                             [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+                              4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4],
+                             [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+                              5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5],
+                             [6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+                              6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6],
+                             [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+                              7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]]>
+       : tensor<8x32xui3>
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 8, 32], packing = prepacked>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<1x32xsi8>, tensor<8x32xui3>, tensor<8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
 // The epilogue: tensor scale, then bias (f16, read per block of columns), then the result
 // type (f16). Per-channel integer zero points are turned into f32 values on the host (a
 // lowbit.dequantize with unit scales) and still folded through the activation sums. Rank-3

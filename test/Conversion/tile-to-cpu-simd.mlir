@@ -280,3 +280,44 @@ tile.kernel @prefetches(%w: memref<?xi32>, %b: memref<?xi8>, %x: memref<?xf32>, 
   tile.prefetch_global %dyn[%blk, %c0] sizes [1, 64] : !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A view of 3-bit codes in bit planes [2, 1] (3 words per lane) feeding the int8 dot: each
+// group of four codes per lane is one byte vector built from the 2-bit plane (a shift and a
+// mask 0x03030303) and the 1-bit plane (a shift and a mask 0x04040404), OR-ed: eight such
+// vectors for the 32 codes, eight vpmaddubsw.
+// CHECK-LABEL: func.func private @planar_dot(
+// CHECK-DAG: %[[LOW:.+]] = arith.constant dense<50529027> : vector<8xi32>
+// CHECK-DAG: %[[HIGH:.+]] = arith.constant dense<67372036> : vector<8xi32>
+// CHECK-DAG: %[[TWO:.+]] = arith.constant dense<2> : vector<8xi32>
+// CHECK: %[[W0:.+]] = vector.load %arg1[%c0] : memref<?xi32>, vector<8xi32>
+// CHECK: %[[W2:.+]] = vector.load %arg1[%c16] : memref<?xi32>, vector<8xi32>
+// CHECK-NEXT: %[[P0:.+]] = arith.andi %[[W0]], %[[LOW]] : vector<8xi32>
+// CHECK-NEXT: %[[S0:.+]] = arith.shli %[[W2]], %[[TWO]] : vector<8xi32>
+// CHECK-NEXT: %[[H0:.+]] = arith.andi %[[S0]], %[[HIGH]] : vector<8xi32>
+// CHECK-NEXT: arith.ori %[[P0]], %[[H0]] : vector<8xi32>
+// CHECK-NEXT: %[[S1:.+]] = arith.shrui %[[W0]], %[[TWO]] : vector<8xi32>
+// CHECK-NEXT: arith.andi %[[S1]], %[[LOW]] : vector<8xi32>
+// CHECK-COUNT-8: llvm.x86.avx2.pmadd.ub.sw
+// CHECK-NOT: llvm.x86.avx2.pmadd.ub.sw
+// CHECK: return
+tile.kernel @planar_dot(%a: memref<?xi8>, %w: memref<?xi32>, %y: memref<?xi32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c24 = arith.constant 24 : index
+  %c32 = arith.constant 32 : index
+  %va = tile.global_view %a sizes(%c1, %c32) strides(%c32, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vw = tile.global_view %w sizes(%c1, %c24) strides(%c24, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %vy = tile.global_view %y sizes(%c1, %c8) strides(%c8, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %x = tile.load_global %va[%c0, %c0] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<1x32xi8, #tile.layout<local(1,32).replicated(8)>>
+  %xs = tile.view %x : !tile.reg<1x32xi8, #tile.layout<local(1,32).replicated(8)>> -> !tile.reg<1x32xsi8, #tile.layout<local(1,32).replicated(8)>>
+  %words = tile.load_global %vw[%c0, %c0] {in_bounds} : !tile.global<?x?xi32> -> !tile.reg<1x24xi32, #tile.layout<local(1,3).spatial(1,8)>>
+  %codes = tile.view %words planes [2, 1] : !tile.reg<1x24xi32, #tile.layout<local(1,3).spatial(1,8)>> -> !tile.reg<32x8xui3, #tile.layout<local(32,1).spatial(1,8)>>
+  %zero = arith.constant 0 : i32
+  %acc = tile.splat %zero : !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>
+  %d = tile.dot %xs, %codes, %acc : !tile.reg<1x32xsi8, #tile.layout<local(1,32).replicated(8)>>, !tile.reg<32x8xui3, #tile.layout<local(32,1).spatial(1,8)>> -> !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>
+  tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xi32>
+  tile.return
+}

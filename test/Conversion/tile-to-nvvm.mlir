@@ -305,3 +305,32 @@ tile.kernel @prefetches(%w: memref<?xi32>, %b: memref<?xi8>, %x: memref<?xf32>, 
   tile.prefetch_global %dyn[%blk, %c0] sizes [1, 64] : !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// tile.view with bit planes: each code gathers its pieces from the thread's words (3-bit codes
+// in planes [2, 1]: code 0 is bits 0-1 of word 0 and bit 0 of word 2), each word its pieces
+// from the codes, all with constant shifts and masks.
+// CHECK-LABEL: gpu.func @planar(
+// CHECK: %[[LOW:.+]] = arith.andi %{{.+}}, %c3_i32 : i32
+// CHECK-NEXT: %[[HIGH:.+]] = arith.andi %{{.+}}, %c1_i32 : i32
+// CHECK-NEXT: %[[UP:.+]] = arith.shli %[[HIGH]], %c2_i32 : i32
+// CHECK-NEXT: arith.ori %[[LOW]], %[[UP]] : i32
+// CHECK: arith.sitofp
+// CHECK: return
+tile.kernel @planar(%w: memref<?xi32>, %out: memref<?xf32>, %back: memref<?xi32>) grid [1] workers 32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c96 = arith.constant 96 : index
+  %c1024 = arith.constant 1024 : index
+  %vw = tile.global_view %w sizes(%c1, %c96) strides(%c96, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %vo = tile.global_view %out sizes(%c1, %c1024) strides(%c1024, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vb = tile.global_view %back sizes(%c1, %c96) strides(%c96, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %words = tile.load_global %vw[%c0, %c0] : !tile.global<?x?xi32> -> !tile.reg<1x96xi32, #tile.layout<spatial(1,32).local(1,3)>>
+  %codes = tile.view %words planes [2, 1] : !tile.reg<1x96xi32, #tile.layout<spatial(1,32).local(1,3)>> -> !tile.reg<1x1024xui3, #tile.layout<spatial(1,32).local(1,32)>>
+  %f = tile.cast %codes : !tile.reg<1x1024xui3, #tile.layout<spatial(1,32).local(1,32)>> -> !tile.reg<1x1024xf32, #tile.layout<spatial(1,32).local(1,32)>>
+  tile.store_global %f, %vo[%c0, %c0] : !tile.reg<1x1024xf32, #tile.layout<spatial(1,32).local(1,32)>>, !tile.global<?x?xf32>
+  %again = tile.view %codes planes [2, 1] : !tile.reg<1x1024xui3, #tile.layout<spatial(1,32).local(1,32)>> -> !tile.reg<1x96xi32, #tile.layout<spatial(1,32).local(1,3)>>
+  tile.store_global %again, %vb[%c0, %c0] : !tile.reg<1x96xi32, #tile.layout<spatial(1,32).local(1,3)>>, !tile.global<?x?xi32>
+  tile.return
+}

@@ -125,6 +125,12 @@ mpgemmByteOrderWeightLayout(int64_t bits, int64_t tileK, int64_t tileN, int64_t 
 /// activations must be permuted to match: within each word's range of P = 32/b codes,
 /// a'[4c + i] = a[(8/b) i + c].
 bool mpgemmPermutesActivations(const MpgemmProblem &problem, ScheduleAttr schedule);
+/// The bit planes of prepacked int8_dot weights of 3, 5, 6 or 7 bits ([2, 1], [4, 1], [4, 2],
+/// [4, 2, 1]; tile.view's `planes`), so that the dot unpacks them into bytes with a shift and
+/// a mask per plane as it does 1-, 2- and 4-bit codes; empty for other weights and schedules,
+/// and where a worker's codes per step are not a multiple of 32 / the smallest plane.
+llvm::SmallVector<int64_t, 3> mpgemmWeightPlanes(const MpgemmProblem &problem,
+                                                 ScheduleAttr schedule);
 /// The lut family's table of sums [1, 16], spread over the W workers: entry r * W + w at
 /// worker w, local r (on x86, the vpermps tables as they are).
 layout::RegisterLayout mpgemmLutTableLayout(ScheduleAttr schedule);

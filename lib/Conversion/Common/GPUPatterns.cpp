@@ -188,10 +188,65 @@ LogicalResult lowerSplat(SplatOp op, SplatOp::Adaptor adaptor, const TypeConvert
 }
 
 /// The thread's locals are one bit string (packed LSB first), so a view is a bitcast of it.
+/// With planes, each code or word gathers its pieces (getPlanarPieces) from the other side's
+/// locals, all at compile time.
+Value emitPlanarView(ViewOp op, Value input, VectorType type, OpBuilder &b) {
+  Location loc = op.getLoc();
+  ArrayRef<int64_t> planes = *op.getPlanes();
+  auto inType = cast<VectorType>(input.getType());
+  bool toCodes = type.getElementTypeBitWidth() <= 8;
+  int64_t codes = toCodes ? type.getNumElements() : inType.getNumElements();
+  int64_t words = toCodes ? inType.getNumElements() : type.getNumElements();
+  Type i32 = b.getI32Type();
+  auto constant = [&](int64_t value) -> Value {
+    return arith::ConstantIntOp::create(b, loc, i32, value);
+  };
+  auto element = [&](int64_t position) -> Value {
+    Value x = vector::ExtractOp::create(b, loc, input, position);
+    if (x.getType() != i32)
+      x = arith::ExtUIOp::create(b, loc, i32, x);
+    return x;
+  };
+  SmallVector<Value> parts(toCodes ? codes : words);
+  auto orInto = [&](int64_t position, Value piece) {
+    parts[position] = parts[position]
+                          ? arith::OrIOp::create(b, loc, parts[position], piece).getResult()
+                          : piece;
+  };
+  SmallVector<Value> inputs(inType.getNumElements());
+  auto input32 = [&](int64_t position) {
+    if (!inputs[position])
+      inputs[position] = element(position);
+    return inputs[position];
+  };
+  for (int64_t l = 0; l < codes; ++l)
+    for (const PlanarPiece &piece : getPlanarPieces(planes, codes, l)) {
+      Value mask = constant((1 << piece.width) - 1);
+      if (toCodes) {
+        Value bits = arith::ShRUIOp::create(b, loc, input32(piece.word), constant(piece.bit));
+        bits = arith::AndIOp::create(b, loc, bits, mask);
+        orInto(l, arith::ShLIOp::create(b, loc, bits, constant(piece.codeBit)));
+      } else {
+        Value bits = arith::ShRUIOp::create(b, loc, input32(l), constant(piece.codeBit));
+        bits = arith::AndIOp::create(b, loc, bits, mask);
+        orInto(piece.word, arith::ShLIOp::create(b, loc, bits, constant(piece.bit)));
+      }
+    }
+  Type storage = type.getElementType();
+  for (Value &part : parts)
+    if (storage != i32)
+      part = arith::TruncIOp::create(b, loc, storage, part);
+  return vector::FromElementsOp::create(b, loc, type, parts);
+}
+
 LogicalResult lowerView(ViewOp op, ViewOp::Adaptor adaptor, const TypeConverter &converter,
                         ConversionPatternRewriter &rewriter) {
   Value input = adaptor.getInput();
   VectorType type = convertToLocals(converter, op.getType());
+  if (op.getPlanes()) {
+    rewriter.replaceOp(op, emitPlanarView(op, input, type, rewriter));
+    return success();
+  }
   if (type == input.getType())
     rewriter.replaceOp(op, input);
   else

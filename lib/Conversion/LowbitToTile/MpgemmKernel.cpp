@@ -78,10 +78,13 @@ public:
     return op;
   }
 
-  Value viewAs(Value value, RegType type) {
+  /// `planes`: tile.view's bit planes (none: the plain packing).
+  Value viewAs(Value value, RegType type, ArrayRef<int64_t> planes = {}) {
     if (value.getType() == type)
       return value;
-    return ViewOp::create(b, loc, type, value);
+    if (planes.empty())
+      return ViewOp::create(b, loc, type, value);
+    return ViewOp::create(b, loc, type, value, b.getDenseI64ArrayAttr(planes));
   }
 
   Value castTo(Value value, Type element) {
@@ -471,7 +474,8 @@ private:
       RegType wordType =
           h.reg({1, words * W}, sig.weights, layout::local({1, words}).spatial({1, W}));
       // The prepacked buffer holds whole blocks and steps: always inside.
-      codes = h.viewAs(h.load(weightView, row, h.index(0), wordType, /*inBounds=*/true), codesType);
+      codes = h.viewAs(h.load(weightView, row, h.index(0), wordType, /*inBounds=*/true), codesType,
+                       mpgemmWeightPlanes(p, s));
       if (int64_t ahead = s.getPrefetch())
         PrefetchGlobalOp::create(b, h.loc, weightView, ValueRange{h.add(row, ahead), h.index(0)},
                                  ArrayRef<int64_t>{1, words * W});
@@ -806,7 +810,8 @@ KernelOp lowbit::buildPrepackKernel(OpBuilder &builder, Location loc, StringRef 
   // The workers' registers as they are: word j of worker w at column j * W + w of the row.
   int64_t perWorker = wordsShape[1] / W;
   Value words = h.viewAs(
-      codes, h.reg({1, wordsShape[1]}, i32, layout::local({1, perWorker}).spatial({1, W})));
+      codes, h.reg({1, wordsShape[1]}, i32, layout::local({1, perWorker}).spatial({1, W})),
+      mpgemmWeightPlanes(problem, schedule));
   auto store = StoreGlobalOp::create(
       builder, loc, words,
       h.view(entry.getArgument(1), wordsShape[0], wordsShape[1], wordsShape[1], 1),
@@ -825,19 +830,28 @@ std::vector<int32_t> lowbit::prepackWeights(ArrayRef<uint8_t> codes, const Mpgem
   layout::RegisterLayout weightLayout = mpgemmWeightLayout(schedule);
   std::vector<uint32_t> words(blocks * steps * wordsPerLane * W, 0);
   uint32_t mask = (uint32_t(1) << bits) - 1;
+  SmallVector<int64_t, 3> planes = mpgemmWeightPlanes(problem, schedule);
+  int64_t locals = weightLayout.getLocalSize();
   // Worker w's local l of step (nb, kt) is at bits [l * bits, (l + 1) * bits) of the worker's
-  // words, which are row nb * steps + kt, columns word * W + w.
+  // words (or in bit planes: tile::getPlanarPieces), which are row nb * steps + kt, columns
+  // word * W + w.
   for (int64_t nb = 0; nb < blocks; ++nb)
     for (int64_t kt = 0; kt < steps; ++kt)
       for (int64_t w = 0; w < W; ++w)
-        for (int64_t l = 0; l < weightLayout.getLocalSize(); ++l) {
+        for (int64_t l = 0; l < locals; ++l) {
           SmallVector<int64_t, 4> index = weightLayout.getLogicalIndex(w, l);
           int64_t k = kt * TK + index[0], n = nb * TN + index[1];
           if (k >= problem.k || n >= problem.n)
             continue;
           uint32_t code = transform(codes[n * problem.k + k]) & mask;
-          int64_t bit = l * bits, word = bit / 32, shift = bit % 32;
           uint32_t *row = &words[(nb * steps + kt) * wordsPerLane * W];
+          if (!planes.empty()) {
+            for (const tile::PlanarPiece &piece : tile::getPlanarPieces(planes, locals, l))
+              row[piece.word * W + w] |=
+                  ((code >> piece.codeBit) & ((uint32_t(1) << piece.width) - 1)) << piece.bit;
+            continue;
+          }
+          int64_t bit = l * bits, word = bit / 32, shift = bit % 32;
           row[word * W + w] |= code << shift;
           if (shift + bits > 32)
             row[(word + 1) * W + w] |= code >> (32 - shift);

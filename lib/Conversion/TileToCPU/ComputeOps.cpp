@@ -166,7 +166,100 @@ Value toBits(OpBuilder &b, Location loc, Value value) {
   return arith::BitcastOp::create(b, loc, b.getIntegerType(type.getIntOrFloatBitWidth()), value);
 }
 
+/// tile.view with planes (TileComputeOps.td): every result element gathers its pieces, one per
+/// plane for a code, 32 / width per plane for a word, with index arithmetic at run time.
+void lowerPlanarView(KernelEmulator &emulator, ViewOp op) {
+  RegType input = op.getInput().getType(), result = op.getResult().getType();
+  ArrayRef<int64_t> planes = *op.getPlanes();
+  bool toCodes = result.getElementBits() <= 8;
+  RegType codes = toCodes ? result : input;
+  int64_t locals = codes.getRegisterLayout().getLocalSize();
+  int64_t q = 8 / planes.front();
+  Value inBuffer = emulator.getBuffer(op.getInput());
+  Location loc = op.getLoc();
+  defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+    Type i32 = b.getI32Type();
+    auto index = [&](int64_t value) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, value);
+    };
+    auto i32Const = [&](int64_t value) -> Value {
+      return arith::ConstantIntOp::create(b, loc, i32, value);
+    };
+    auto div = [&](Value x, int64_t d) -> Value {
+      return arith::DivUIOp::create(b, loc, x, index(d));
+    };
+    auto rem = [&](Value x, int64_t d) -> Value {
+      return arith::RemUIOp::create(b, loc, x, index(d));
+    };
+    auto add = [&](Value x, Value y) -> Value { return arith::AddIOp::create(b, loc, x, y); };
+    auto mul = [&](Value x, int64_t c) -> Value {
+      return arith::MulIOp::create(b, loc, x, index(c));
+    };
+    // The input element at local `at` as i32 bits.
+    auto load = [&](Value at) -> Value {
+      Value bits = toBits(b, loc, loadElement(b, loc, inBuffer, {worker, at}));
+      unsigned width = bits.getType().getIntOrFloatBitWidth();
+      if (width < 32)
+        bits = arith::ExtUIOp::create(b, loc, i32, bits);
+      return bits;
+    };
+    auto asI32 = [&](Value x) -> Value {
+      return arith::IndexCastUIOp::create(b, loc, i32, x);
+    };
+    Value value = i32Const(0);
+    int64_t codeBit = 0;
+    for (int64_t width : planes) {
+      int64_t perByte = 8 / width, first = locals * codeBit / 32;
+      int64_t planeWords = locals * width / 32, mask = (1 << width) - 1;
+      if (toCodes) {
+        // Code `local`: its group and byte, then this plane's bits of it.
+        Value slot = div(local, q), c = rem(local, q);
+        Value byte = rem(slot, 4), group = add(mul(div(slot, 4), q), c);
+        Value word = load(add(index(first), div(group, perByte)));
+        Value shift = asI32(add(mul(byte, 8), mul(rem(group, perByte), width)));
+        Value piece = arith::AndIOp::create(
+            b, loc, arith::ShRUIOp::create(b, loc, word, shift), i32Const(mask));
+        value = arith::OrIOp::create(b, loc, value,
+                                     arith::ShLIOp::create(b, loc, piece, i32Const(codeBit)));
+      } else {
+        // Word `local`, if it belongs to this plane: the bits of 4 * perByte codes.
+        Value inPlane = arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, local, index(first)),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, local,
+                                  index(first + planeWords)));
+        // Clamped into the plane so that the loads stay inside for the other planes' words.
+        Value planeWord = arith::SelectOp::create(
+            b, loc, inPlane, arith::SubIOp::create(b, loc, local, index(first)), index(0));
+        Value bits = i32Const(0);
+        for (int64_t s = 0; s < perByte; ++s) {
+          Value group = add(mul(planeWord, perByte), index(s));
+          for (int64_t i = 0; i < 4; ++i) {
+            Value code = load(add(mul(add(mul(div(group, q), 4), index(i)), q), rem(group, q)));
+            Value piece = arith::AndIOp::create(
+                b, loc, arith::ShRUIOp::create(b, loc, code, i32Const(codeBit)), i32Const(mask));
+            bits = arith::OrIOp::create(
+                b, loc, bits,
+                arith::ShLIOp::create(b, loc, piece, i32Const(8 * i + s * width)));
+          }
+        }
+        value = arith::SelectOp::create(b, loc, inPlane, bits, value);
+      }
+      codeBit += width;
+    }
+    Type storage = getStorageType(result.getElementType());
+    unsigned storageBits = storage.getIntOrFloatBitWidth();
+    if (storageBits < 32)
+      value = arith::TruncIOp::create(b, loc, b.getIntegerType(storageBits), value);
+    if (value.getType() != storage)
+      value = arith::BitcastOp::create(b, loc, storage, value);
+    return value;
+  });
+}
+
 void lowerView(KernelEmulator &emulator, ViewOp op) {
+  if (op.getPlanes())
+    return lowerPlanarView(emulator, op);
   RegType input = op.getInput().getType(), result = op.getResult().getType();
   int64_t inBits = input.getElementBits(), outBits = result.getElementBits();
   Type outStorage = getStorageType(result.getElementType());

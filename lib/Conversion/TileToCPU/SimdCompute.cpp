@@ -25,7 +25,65 @@ using namespace lowbit::tile;
 
 namespace {
 
+/// A lane vector of i32 shifted right by `amount` bits (left where it is negative).
+Value shiftBy(OpBuilder &b, Location loc, Value x, int64_t lanes, int64_t amount) {
+  if (amount > 0)
+    return arith::ShRUIOp::create(b, loc, x, splatI32(b, loc, lanes, amount));
+  if (amount < 0)
+    return arith::ShLIOp::create(b, loc, x, splatI32(b, loc, lanes, -amount));
+  return x;
+}
+
+/// tile.view with planes. Words to codes: the Bytes form directly, one vector per group of
+/// four codes (byte i of group g holds local q (4 (g / q) + i) + g mod q, q = 8 / p0), each
+/// plane's bits moved into place with one shift and one mask per byte of the four, OR-ed.
+/// Codes to words (prepacking): every code's pieces shifted into their words.
+void lowerPlanarView(SimdKernel &kernel, ViewOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  ArrayRef<int64_t> planes = *op.getPlanes();
+  int64_t lanes = kernel.getNumWorkers();
+  RegType result = op.getResult().getType();
+  SimdReg defined;
+  if (result.getElementBits() <= 8) {
+    const SimdReg &words = kernel.get(b, op.getInput(), SimdForm::Lanes);
+    int64_t locals = result.getRegisterLayout().getLocalSize();
+    int64_t q = 8 / planes.front();
+    defined.form = SimdForm::Bytes;
+    for (int64_t g = 0; g * 4 < locals; ++g) {
+      for (int64_t i = 0; i < 4; ++i)
+        defined.byteLocals.push_back(q * (4 * (g / q) + i) + g % q);
+      Value bytes;
+      for (const PlanarPiece &piece : getPlanarPieces(planes, locals, defined.byteLocals[4 * g])) {
+        int64_t mask = ((1 << piece.width) - 1) << piece.codeBit;
+        Value x = shiftBy(b, loc, words.vectors[piece.word], lanes, piece.bit - piece.codeBit);
+        x = arith::AndIOp::create(b, loc, x, splatI32(b, loc, lanes, mask * 0x01010101));
+        bytes = bytes ? arith::OrIOp::create(b, loc, bytes, x).getResult() : x;
+      }
+      defined.vectors.push_back(bytes);
+    }
+  } else {
+    const SimdReg &codes = kernel.get(b, op.getInput(), SimdForm::Lanes);
+    int64_t locals = codes.vectors.size();
+    defined.vectors.resize(result.getRegisterLayout().getLocalSize());
+    for (int64_t l = 0; l < locals; ++l) {
+      Value code = bitsAsI32(b, loc, codes.vectors[l], lanes);
+      for (const PlanarPiece &piece : getPlanarPieces(planes, locals, l)) {
+        Value x = shiftBy(b, loc, code, lanes, piece.codeBit);
+        x = arith::AndIOp::create(b, loc, x, splatI32(b, loc, lanes, (1 << piece.width) - 1));
+        x = shiftBy(b, loc, x, lanes, -piece.bit);
+        Value &word = defined.vectors[piece.word];
+        word = word ? arith::OrIOp::create(b, loc, word, x).getResult() : x;
+      }
+    }
+  }
+  kernel.define(op.getResult(), std::move(defined));
+  kernel.scheduleErase(op);
+}
+
 void lowerView(SimdKernel &kernel, ViewOp op) {
+  if (op.getPlanes())
+    return lowerPlanarView(kernel, op);
   OpBuilder b(op);
   SimdReg words = kernel.get(b, op.getInput(), SimdForm::Words);
   kernel.define(op.getResult(), std::move(words));

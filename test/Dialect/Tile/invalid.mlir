@@ -343,6 +343,63 @@ func.func @view_workers(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local
 
 // -----
 
+// Bit planes: widths 4, 2 or 1, non-increasing, summing to the codes' bits; i32 words on the
+// other side; enough codes per worker for whole words of the smallest plane.
+func.func @view_planes_sum(%w: !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>) {
+  // expected-error @+1 {{'tile.view' op planes [2, 2]: the planes hold 4 bits but the codes have 3}}
+  %q = tile.view %w planes [2, 2] : !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>
+         -> !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+// -----
+
+func.func @view_planes_order(%w: !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>) {
+  // expected-error @+1 {{'tile.view' op planes [1, 2]: the planes' widths must not increase}}
+  %q = tile.view %w planes [1, 2] : !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>
+         -> !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+// -----
+
+func.func @view_planes_width(%w: !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>) {
+  // expected-error @+1 {{'tile.view' op planes [3]: needs at least two planes}}
+  %q = tile.view %w planes [3] : !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>
+         -> !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+// -----
+
+func.func @view_planes_three(%w: !tile.reg<16x10xi32, #tile.layout<spatial(16,2).local(1,5)>>) {
+  // expected-error @+1 {{'tile.view' op planes [3, 2]: plane 0 has 3 bits; planes have 4, 2 or 1}}
+  %q = tile.view %w planes [3, 2] : !tile.reg<16x10xi32, #tile.layout<spatial(16,2).local(1,5)>>
+         -> !tile.reg<16x64xui5, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+// -----
+
+// 16 six-bit codes per worker (3 words) as [4, 1, 1]: each 1-bit plane would fill half a word.
+func.func @view_planes_locals(%w: !tile.reg<16x3xi32, #tile.layout<spatial(16,1).local(1,3)>>) {
+  // expected-error @+1 {{'tile.view' op planes [4, 1, 1]: each worker holds 16 codes, not a multiple of 32 (32 / the smallest plane)}}
+  %q = tile.view %w planes [4, 1, 1] : !tile.reg<16x3xi32, #tile.layout<spatial(16,1).local(1,3)>>
+         -> !tile.reg<16x16xui6, #tile.layout<spatial(16,1).local(1,16)>>
+  return
+}
+
+// -----
+
+func.func @view_planes_words(%w: !tile.reg<16x12xi16, #tile.layout<spatial(16,2).local(1,6)>>) {
+  // expected-error @+1 {{'tile.view' op with planes views integer codes of at most 8 bits as i32 words or back, not 'i16' as 'ui3'}}
+  %q = tile.view %w planes [2, 1] : !tile.reg<16x12xi16, #tile.layout<spatial(16,2).local(1,6)>>
+         -> !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>>
+  return
+}
+
+// -----
+
 // 4 i32 words (128 bits) per worker cannot hold 32 eight-bit codes (256 bits).
 func.func @view_bits(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>) {
   // expected-error @+1 {{'tile.view' op each worker holds 128 bits of 'input' (4 x 'i32') but 256 bits of the result (32 x 'ui8'); tile.view keeps every worker's bits}}

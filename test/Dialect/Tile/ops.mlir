@@ -173,7 +173,8 @@ func.func @memory(%buf: memref<?xf16>, %out: memref<128xf16>, %m: index, %n: ind
 // A ui4 16x64 tile with 32 locals (128 bits) per worker is 4 i32 words per worker.
 // CHECK-LABEL: func @view_and_cast(
 func.func @view_and_cast(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>,
-                         %x: !tile.reg<16x8xf32>) {
+                         %x: !tile.reg<16x8xf32>,
+                         %w3: !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>) {
   // CHECK: [[Q:%.+]] = tile.view %{{.*}} : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>> -> !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
   %q = tile.view %w : !tile.reg<16x8xi32, #tile.layout<spatial(16,2).local(1,4)>>
          -> !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
@@ -185,6 +186,14 @@ func.func @view_and_cast(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).loca
   // CHECK: tile.view %{{.*}} : !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>> -> !tile.reg<32x8xf16, #tile.layout<local(1,8).spatial(32,1)>>
   %h = tile.view %q : !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
          -> !tile.reg<32x8xf16, #tile.layout<local(1,8).spatial(32,1)>>
+  // Bit planes: 3-bit codes, 32 per worker (96 bits), as a 2-bit plane (2 words) and a 1-bit
+  // plane (1 word).
+  // CHECK: [[P:%.+]] = tile.view %{{.*}} planes [2, 1] : !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>> -> !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>>
+  %p = tile.view %w3 planes [2, 1] : !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>
+         -> !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>>
+  // CHECK: tile.view [[P]] planes [2, 1] : !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>> -> !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>
+  %p2 = tile.view %p planes [2, 1] : !tile.reg<16x64xui3, #tile.layout<spatial(16,2).local(1,32)>>
+         -> !tile.reg<16x6xi32, #tile.layout<spatial(16,2).local(1,3)>>
   // CHECK: tile.cast [[Q]] : !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>> -> !tile.reg<16x64xf16, #tile.layout<spatial(16,2).local(1,32)>>
   %f = tile.cast %q : !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
          -> !tile.reg<16x64xf16, #tile.layout<spatial(16,2).local(1,32)>>
