@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Weights prepacked at run time (arguments marked lowbit.prepack, lowbit-bench --prepack-weights)
 # against the same weights read in interchange packing, at decode (M = 1) and prefill (M = 512),
-# with the table-lookup formats (MXFP4, NVFP4, NF4) and f32 activations quantized per token
+# with the table-lookup formats (MXFP4, NVFP4, NF4; 4-bit floats also with si8 activations)
+# and f32 activations quantized per token
 # by the op (quantize_activations), each lowbit-bench call measuring the machine's limits first. Writes JSON lines to
 # bench/results/cpu-mpgemm-prepack.jsonl (the summary of a recorded run is in
 # docs/cpu-backend.md, Measured).
@@ -20,8 +21,8 @@ run --m=1,16 --weights=ui4 --activations=f32 --zero --prepack-weights --quantize
 for kn in "--k=4096 --n=11008" "--k=11008 --n=4096"; do
   run --m=1 $kn --weights=ui4 --activations=si8,f32 --zero --prepack-weights
 done
-run --m=1 --weights=f4E2M1FN --group=32 --scale=f8E8M0FNU --activations=f32 --prepack-weights
-run --m=1 --weights=f4E2M1FN --group=16 --scale=f8E4M3FN --tensor-scale --activations=f32 --prepack-weights
+run --m=1 --weights=f4E2M1FN --group=32 --scale=f8E8M0FNU --activations=f32,si8 --prepack-weights
+run --m=1 --weights=f4E2M1FN --group=16 --scale=f8E4M3FN --tensor-scale --activations=f32,si8 --prepack-weights
 run --m=1 --weights=ui4 --group=64 --scale=bf16 --codebook=nf4 --activations=f32
 run --m=1 --weights=ui4 --group=64 --scale=bf16 --codebook=nf4 --activations=f32 --prepack-weights
 run --m=512 --weights=ui4 --activations=si8,f32 --zero --prepack-weights

@@ -121,8 +121,12 @@ def Tile_LookupOp : Tile_Op<"lookup", [Pure]> {
       only its share of the entries. On x86 a table spread as `local * lanes + lane` is one
       or two `vpermps` per vector of codes.
 
+    A third use: a table of integers held whole (e.g. the doubled values of 4-bit floats,
+    read by an integer dot); on x86 a table of at most 16 entries of at most 8 bits is one
+    `vpshufb` per 32 (AVX2) or 64 (AVX-512BW) codes.
+
     Constraints: `codes` has unsigned integer elements of 1 to 8 bits (b); `table` has 2^b
-    elements of a float type, the result's element type; the result has the shape and layout
+    elements of a float or integer type, the result's element type; the result has the shape and layout
     of `codes`; when `table` and `codes` have layouts, they have as many workers.
 
     Examples (NF4 codes of a 32x16 weight tile to f32; sums of products held in a spread

@@ -406,8 +406,9 @@ LogicalResult LookupOp::verify() {
   if (table.getNumElements() != entries)
     return emitOpError() << "'table' has " << table.getNumElements() << " elements; codes of "
                          << codeType.getWidth() << " bits index " << entries;
-  if (!isa<FloatType>(table.getElementType()))
-    return emitOpError() << "'table' must have float elements, not " << table.getElementType();
+  if (!isa<FloatType, IntegerType>(table.getElementType()))
+    return emitOpError() << "'table' must have float or integer elements, not "
+                         << table.getElementType();
   if (result.getElementType() != table.getElementType())
     return emitOpError() << "the result element type " << result.getElementType()
                          << " differs from the 'table' element type " << table.getElementType();

@@ -20,8 +20,13 @@ static CodeKind codeKindOf(Type type) {
   return CodeKind::Float;
 }
 
+bool MpgemmProblem::int8TableWeights() const {
+  return isa<Float4E2M1FNType>(weightType) && !weightScheme.hasCodebook();
+}
+
 bool MpgemmProblem::allowsInt8Dot() const {
-  bool integerWeights = weightKind != CodeKind::Float && !weightScheme.hasCodebook();
+  bool integerWeights =
+      (weightKind != CodeKind::Float && !weightScheme.hasCodebook()) || int8TableWeights();
   bool integerActivations =
       !realActivations && actKind == CodeKind::Signed && actBits <= 8 && !actHasZero;
   return integerWeights && integerActivations;
@@ -294,8 +299,8 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
     }
   }
   if (schedule.getFamily() == ScheduleFamily::Int8Dot && !problem.allowsInt8Dot()) {
-    error << "family int8_dot needs integer weights and signed integer activations of "
-             "at most 8 bits with a scheme without zero points (this op has "
+    error << "family int8_dot needs integer (or f4E2M1FN) weights and signed integer "
+             "activations of at most 8 bits with a scheme without zero points (this op has "
           << problem.weightType << " weights and " << problem.actType << " activations)";
     return why;
   }
@@ -418,8 +423,9 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // Weights decoded by a table (codebooks, 4-bit floats: two vpermps and a blend per vector
   // of codes on AVX2) pay for more rows per decoded code: 8 rows x 1 vector of columns beat
   // 4 x 2 by 15-35% at M = 16 and 128 (NF4, MXFP4; 4096 x 4096, lowbit-bench).
-  bool tableDecoded = problem.weightScheme.hasCodebook() ||
-                      (problem.weightKind == CodeKind::Float && problem.weightBits == 4);
+  bool tableDecoded = family == ScheduleFamily::FMA &&
+                      (problem.weightScheme.hasCodebook() ||
+                       (problem.weightKind == CodeKind::Float && problem.weightBits == 4));
   if (!gpu && tableDecoded && problem.m > 4) {
     tileM = std::min<int64_t>(problem.m, 8);
     columnGroups = 1;

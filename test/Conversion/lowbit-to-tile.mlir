@@ -465,6 +465,35 @@ func.func @planar_prepacked_int8(%a: tensor<1x32xsi8>, %as: tensor<f32>, %s: ten
 
 // -----
 
+// int8_dot with 4-bit float weights (MXFP4): the codes index a byte table of their doubled
+// values plus 12 (held by every worker, read as ui5 codes), the kernel subtracts 12 * sum(a)
+// per group and halves the result.
+// CHECK-LABEL: tile.kernel @mpgemm_sums_0(
+// CHECK-LABEL: tile.kernel @mpgemm_0(
+// CHECK: %[[TABLE:.+]] = tile.cast %{{.+}} : !tile.reg<1x16xi8, #tile.layout<local(1,16).replicated(8)>> -> !tile.reg<1x16xui5, #tile.layout<local(1,16).replicated(8)>>
+// CHECK: %[[CODES:.+]] = tile.view %{{.+}} -> !tile.reg<32x8xui4,
+// CHECK: %[[VALUES:.+]] = tile.lookup %[[TABLE]][%[[CODES]]] : !tile.reg<1x16xui5, #tile.layout<local(1,16).replicated(8)>>, !tile.reg<32x8xui4, {{.+}}> -> !tile.reg<32x8xui5,
+// CHECK: tile.dot %{{.+}}, %[[VALUES]], %{{.+}} : !tile.reg<1x32xsi8, {{.+}}>, !tile.reg<32x8xui5,
+// CHECK: arith.constant 1.200000e+01 : f32
+// CHECK: %[[HALF:.+]] = arith.constant 5.000000e-01 : f32
+// CHECK: tile.splat %[[HALF]]
+// CHECK-LABEL: func.func @fp4_int8(
+// CHECK: tile.launch @mpgemm_sums_0(
+// CHECK: arith.constant dense<[12, 13, 14, 15, 16, 18, 20, 24, 12, 11, 10, 9, 8, 6, 4, 0]> : tensor<16xi8>
+// CHECK: tile.launch @mpgemm_0(
+func.func @fp4_int8(%a: tensor<1x32xsi8>, %as: tensor<f32>, %w: tensor<8x32xf4E2M1FN>,
+                    %s: tensor<8x1xf8E8M0FNU>) -> tensor<1x8xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [1, 8, 32]>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f8E8M0FNU>,
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<1x32xsi8>, tensor<8x32xf4E2M1FN>, tensor<8x1xf8E8M0FNU>, tensor<f32>)
+        -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
 // The epilogue: tensor scale, then bias (f16, read per block of columns), then the result
 // type (f16). Per-channel integer zero points are turned into f32 values on the host (a
 // lowbit.dequantize with unit scales) and still folded through the activation sums. Rank-3

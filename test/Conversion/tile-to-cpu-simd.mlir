@@ -321,3 +321,42 @@ tile.kernel @planar_dot(%a: memref<?xi8>, %w: memref<?xi32>, %y: memref<?xi32>) 
   tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xi32>
   tile.return
 }
+
+// -----
+
+// tile.lookup of a table of 16 integers of at most 8 bits that every lane holds whole (here the
+// offset doubled values of 4-bit floats, as ui5 codes), indexed by 4-bit codes: the table is
+// built once as 32 bytes (16 entries, twice) and each vector of four codes per lane is one
+// vpshufb; the looked-up bytes go to vpmaddubsw as they are (4-pair i16 chains for 5-bit
+// values).
+// CHECK-LABEL: func.func private @byte_lookup(
+// CHECK: %[[TABLE:.+]] = vector.from_elements {{.*}} : vector<32xi8>
+// CHECK-COUNT-8: llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[TABLE]], %{{.+}}) : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+// CHECK-COUNT-4: llvm.x86.avx2.pmadd.ub.sw
+// CHECK-NOT: llvm.x86.avx2.pmadd.ub.sw
+// CHECK: llvm.x86.avx2.pmadd.wd
+// CHECK: return
+tile.kernel @byte_lookup(%t: memref<?xi8>, %c: memref<?xi8>, %a: memref<?xi8>, %y: memref<?xi32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %c32 = arith.constant 32 : index
+  %c128 = arith.constant 128 : index
+  %vt = tile.global_view %t sizes(%c1, %c16) strides(%c16, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vc = tile.global_view %c sizes(%c1, %c128) strides(%c128, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %va = tile.global_view %a sizes(%c1, %c32) strides(%c32, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vy = tile.global_view %y sizes(%c1, %c8) strides(%c8, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %raw = tile.load_global %vt[%c0, %c0] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<1x16xi8, #tile.layout<local(1,16).replicated(8)>>
+  %table = tile.cast %raw : !tile.reg<1x16xi8, #tile.layout<local(1,16).replicated(8)>> -> !tile.reg<1x16xui5, #tile.layout<local(1,16).replicated(8)>>
+  %bytes = tile.load_global %vc[%c0, %c0] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<1x128xi8, #tile.layout<spatial(1,8).local(1,16)>>
+  %codes = tile.view %bytes : !tile.reg<1x128xi8, #tile.layout<spatial(1,8).local(1,16)>> -> !tile.reg<32x8xui4, #tile.layout<local(32,1).spatial(1,8)>>
+  %values = tile.lookup %table[%codes] : !tile.reg<1x16xui5, #tile.layout<local(1,16).replicated(8)>>, !tile.reg<32x8xui4, #tile.layout<local(32,1).spatial(1,8)>> -> !tile.reg<32x8xui5, #tile.layout<local(32,1).spatial(1,8)>>
+  %x = tile.load_global %va[%c0, %c0] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<1x32xi8, #tile.layout<local(1,32).replicated(8)>>
+  %xs = tile.view %x : !tile.reg<1x32xi8, #tile.layout<local(1,32).replicated(8)>> -> !tile.reg<1x32xsi8, #tile.layout<local(1,32).replicated(8)>>
+  %zero = arith.constant 0 : i32
+  %acc = tile.splat %zero : !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>
+  %d = tile.dot %xs, %values, %acc : !tile.reg<1x32xsi8, #tile.layout<local(1,32).replicated(8)>>, !tile.reg<32x8xui5, #tile.layout<local(32,1).spatial(1,8)>> -> !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>
+  tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xi32>
+  tile.return
+}

@@ -89,6 +89,25 @@ func.func @table_decoded(%a: tensor<16x256xf32>, %b: tensor<2x256xf32>, %w: tens
   return
 }
 
+// 4-bit floats with si8 activations take int8_dot on x86 (through a byte table of their
+// doubled values, so not the table-decoded tiles of fma); NEON and CUDA keep fma.
+// CHECK-LABEL: func.func @fp4_int8(
+// AVX2: schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32], packing = interchange
+// AVX512: schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [4, 32, 32], packing = interchange
+// NEON-LABEL: func.func @fp4_int8(
+// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [8, 4, 32], packing = interchange
+// CUDA-LABEL: func.func @fp4_int8(
+// CUDA: schedule = #lowbit.schedule<fma, workers = 64, tile = [4, 64, 32], packing = interchange
+func.func @fp4_int8(%a: tensor<16x256xsi8>, %as: tensor<16xf32>, %f: tensor<256x256xf4E2M1FN>,
+                    %e: tensor<256x8xf8E8M0FNU>) -> tensor<16x256xf32> {
+  %y = lowbit.mpgemm %a, %f scale(%e) act_scale(%as)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f8E8M0FNU>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<16x256xsi8>, tensor<256x256xf4E2M1FN>, tensor<256x8xf8E8M0FNU>, tensor<16xf32>)
+        -> tensor<16x256xf32>
+  return %y : tensor<16x256xf32>
+}
+
 // M is the product of the activation's leading axes (1 x 3): all 3 rows in one tile. N = 40
 // makes 3 blocks of two vectors, fewer than 4 (one thread: the call is small): one vector of columns.
 // CHECK-LABEL: func.func @batch_axes_small_n(

@@ -56,9 +56,13 @@ struct MpgemmProblem {
   /// Whether the weights can be re-laid-out into the order the kernel loads (prepacked).
   bool prepackableWeights() const { return constantWeights || prepackArgument; }
 
-  /// Whether the int8_dot family applies: integer (or ternary) weights and signed integer
-  /// activations of at most 8 bits without zero points.
+  /// Whether the int8_dot family applies: integer (or ternary) weights, or weights it reads
+  /// through a byte table (int8TableWeights), and signed integer activations of at most 8
+  /// bits without zero points.
   bool allowsInt8Dot() const;
+  /// 4-bit float weights (f4E2M1FN, without a codebook) whose values, doubled, are the
+  /// integers -12..12: int8_dot reads them through a byte table (mpgemmInt8WeightTable).
+  bool int8TableWeights() const;
   /// Whether the lut family applies: integer or ternary weights of 1 or 2 bits without a
   /// codebook, activations without zero points.
   bool allowsLut() const;

@@ -437,6 +437,11 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       signature.weights = b.getI8Type();
       args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, op.getW())));
     }
+    // 4-bit float weights read by int8_dot through a byte table of offset codes.
+    bool tableWeights =
+        schedule.getFamily() == ScheduleFamily::Int8Dot && problem->int8TableWeights();
+    if (tableWeights)
+      signature.codeOffset = mpgemmInt8WeightTable(*problem).offset;
     // Scales.
     args.push_back(scaleLikeBuffer(b, loc, op.getScale(), signature.scales));
     // Zero points: integer ones in groups as their bytes (packed along the groups); per
@@ -503,6 +508,16 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       Value table = buildCodebookConstant(b, loc, weights);
       signature.table = cast<RankedTensorType>(table.getType()).getElementType();
       args.push_back(flatBuffer(b, loc, table));
+    }
+    if (tableWeights) {
+      Int8WeightTable table = mpgemmInt8WeightTable(*problem);
+      auto type = RankedTensorType::get({static_cast<int64_t>(table.entries.size())},
+                                        b.getI8Type());
+      signature.table = b.getI8Type();
+      args.push_back(flatBuffer(
+          b, loc,
+          arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(type, ArrayRef<int8_t>(table.entries)))));
     }
     // The lut family's tables: per row of activations and slice of 4 / b codes, the sums of
     // the activations times the values of each 4-bit slice (made by their own kernel once

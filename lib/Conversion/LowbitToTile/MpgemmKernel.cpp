@@ -326,6 +326,17 @@ private:
       // The lut family's tables [M, 16 * slices of K], made by the tables kernel.
       int64_t columns = mpgemmLutTableColumns(p, s);
       tableView = h.view(table, m, columns, columns, 1);
+    } else if (table && int8) {
+      // The byte table of 4-bit float weights (as i8, then ui5 codes), held whole by every
+      // worker, loaded once per block.
+      Int8WeightTable byteTable = mpgemmInt8WeightTable(p);
+      int64_t entries = byteTable.entries.size();
+      Value raw = h.load(h.view(table, 1, entries, entries, 1), h.index(0), h.index(0),
+                         h.reg({1, entries}, sig.table,
+                               layout::replicated(W) * layout::local({1, entries})),
+                         /*inBounds=*/true);
+      weightTable = h.castTo(
+          raw, IntegerType::get(h.b.getContext(), byteTable.bits, IntegerType::Unsigned));
     } else if (table) {
       // The codebook, held whole by every worker (as f32), loaded once per block.
       int64_t entries = int64_t(1) << p.weightBits;
@@ -482,6 +493,12 @@ private:
     }
     if (lut)
       return lutStep(partial, codes, m0, k);
+    if (weightTable)
+      codes = LookupOp::create(
+                  b, h.loc,
+                  h.withElement(codes, cast<RegType>(weightTable.getType()).getElementType()),
+                  weightTable, codes)
+                  .getResult();
     if (!int8) {
       a = h.castTo(a, f32);
       if (blockActZero)
@@ -521,6 +538,10 @@ private:
   Value epilogue(Value acc, Value m0, Value n0, RegType accType) {
     OpBuilder &b = h.b;
     Type f32 = b.getF32Type();
+    if (weightTable)
+      acc = MulOp::create(
+          b, h.loc, acc,
+          h.splat(b.getF32FloatAttr(mpgemmInt8WeightTable(p).valueScale), accType));
     if (p.perTensorScale) {
       Value raw = loadScalar(scaleView, sig.scales);
       raw = h.viewAs(
@@ -562,6 +583,8 @@ private:
   Value blockActZero;
   /// The codebook [1, 2^b] f32, every worker holding all of it (codebook weights only).
   Value codebook;
+  /// The byte table of int8_dot's 4-bit float weights, as codes, every worker holding it.
+  Value weightTable;
   Value actView, tableView, weightView, scaleView, zeroView, sumView, actScaleView, actZeroView,
       biasView, tensorScaleView, outView;
 };
@@ -748,6 +771,21 @@ KernelOp lowbit::buildLutTablesKernel(OpBuilder &builder, Location loc, StringRe
   }
   ReturnOp::create(builder, loc);
   return kernel;
+}
+
+Int8WeightTable lowbit::mpgemmInt8WeightTable(const MpgemmProblem &problem) {
+  ref::ElementFormat format = llvm::cantFail(getReferenceFormat(problem.weightType));
+  Int8WeightTable table;
+  std::vector<int64_t> doubled;
+  for (uint32_t code = 0; code < (uint32_t(1) << problem.weightBits); ++code)
+    doubled.push_back(static_cast<int64_t>(2 * ref::decode(format, code)));
+  auto [low, high] = std::minmax_element(doubled.begin(), doubled.end());
+  table.offset = -*low;
+  for (int64_t value : doubled)
+    table.entries.push_back(static_cast<int8_t>(value + table.offset));
+  table.valueScale = 0.5f;
+  table.bits = llvm::Log2_64_Ceil(*high - *low + 1);
+  return table;
 }
 
 SmallVector<int64_t, 2> lowbit::prepackedWordsShape(const MpgemmProblem &problem,

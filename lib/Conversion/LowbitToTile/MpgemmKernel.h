@@ -17,7 +17,9 @@
 //   act_scale [M] or [1], act_zero [M] or [1] (integer activation zero points, as bytes),
 //   bias [N], tensor_scale [1]
 //   codebook [2^b]         the table codebook weights index (f32, or the operand's f16/bf16);
-//                          for the lut family instead: its tables [M, 16 * slices] f32
+//                          for the lut family instead: its tables [M, 16 * slices] f32; for
+//                          int8_dot with 4-bit float weights: the byte table
+//                          (mpgemmInt8WeightTable) [16] i8
 //   out      [M, N]
 //
 // Block (bn, bm) covers rows m0 = bm * TM and columns n0 = bn * TN, except that the last
@@ -37,7 +39,8 @@
 //         a = the step's activations   (replicated: every worker holds all of them; fma:
 //                                         minus their zero points, loaded once per block)
 //         p = tile.dot(a, w, p)        (fma: both tile.cast to f32 first; codebook codes
-//                                         tile.lookup in the codebook instead)
+//                                         tile.lookup in the codebook instead; int8_dot with
+//                                         4-bit float weights: tile.lookup in the byte table)
 //       p = p - z[g] * sums[g]         (zero points, folded through the activation sums)
 //       acc = acc + p * s[g]
 //   acc = acc * act_scale * tensor_scale + bias; store as the result type
@@ -69,6 +72,19 @@ struct MpgemmKernelSignature {
   /// The kernel's argument types, in order.
   llvm::SmallVector<mlir::Type> argumentTypes(mlir::MLIRContext *context) const;
 };
+
+/// The byte table through which int8_dot reads 4-bit float weights
+/// (MpgemmProblem::int8TableWeights): entry c is 2 value(c) + offset, from 0 to 24, which the dot
+/// reads as ui5 codes; the kernel subtracts offset times the activation sums (as it does for the
+/// offset of signed codes, MpgemmKernelSignature::codeOffset) and multiplies its result by
+/// valueScale (1/2). Exact: every product and sum is an integer.
+struct Int8WeightTable {
+  std::vector<int8_t> entries;
+  int64_t offset = 0;
+  float valueScale = 1;
+  unsigned bits = 0;
+};
+Int8WeightTable mpgemmInt8WeightTable(const MpgemmProblem &problem);
 
 /// Builds the main kernel of `problem` with `schedule` at `builder`'s insertion point (in a
 /// module) under the name `name`.

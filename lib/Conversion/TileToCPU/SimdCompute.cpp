@@ -179,7 +179,78 @@ bool isLaneOrderedTable(RegType table, int64_t lanes) {
 /// tables once per op; one spread over the lanes as entry = local * lanes + lane is used as it
 /// is (a table computed at run time costs nothing more); any other spread table is gathered
 /// entry by entry (a lane extract each).
+/// A table of at most 16 integers of at most 8 bits that every lane holds whole, indexed by
+/// codes of at most 4 bits, on x86: one vpshufb per Bytes vector of codes (four per lane), the
+/// table repeated in every 16 bytes. False (nothing built) where that does not apply.
+bool lowerByteShuffleLookup(SimdKernel &kernel, LookupOp op) {
+  const CpuTarget &target = kernel.getTarget();
+  int64_t lanes = kernel.getNumWorkers();
+  RegType tableType = op.getTable().getType();
+  auto element = dyn_cast<IntegerType>(tableType.getElementType());
+  int64_t entries = tableType.getNumElements();
+  StringRef intrinsic;
+  if (lanes == 8 && target.avx2)
+    intrinsic = "llvm.x86.avx2.pshuf.b";
+  else if (lanes == 16 && target.avx512bw)
+    intrinsic = "llvm.x86.avx512.pshuf.b.512";
+  if (!target.x86 || intrinsic.empty() || !element || element.getWidth() > 8 || entries > 16 ||
+      getElementBitWidth(op.getCodes().getType().getElementType()) > 4)
+    return false;
+  SmallVector<int64_t> entryLocals;
+  for (int64_t e = 0; e < entries; ++e) {
+    entryLocals.push_back(
+        tableEntryLocal(tableType.getRegisterLayout(), tableType.getShape(), lanes, e));
+    if (entryLocals.back() < 0)
+      return false;
+  }
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type i8 = b.getI8Type();
+  auto bytesType = VectorType::get({lanes * 4}, i8);
+  auto wordsType = VectorType::get({lanes}, b.getI32Type());
+  ArrayRef<Value> held = kernel.get(b, op.getTable(), SimdForm::Lanes).vectors;
+  SmallVector<Value> entryBytes;
+  for (int64_t e = 0; e < 16; ++e) {
+    if (e >= entries) {
+      entryBytes.push_back(arith::ConstantIntOp::create(b, loc, i8, 0));
+      continue;
+    }
+    Value x = vector::ExtractOp::create(b, loc, held[entryLocals[e]], ArrayRef<int64_t>{0});
+    if (x.getType() != i8)
+      x = arith::ExtUIOp::create(b, loc, i8, x);
+    entryBytes.push_back(x);
+  }
+  SmallVector<Value> repeated;
+  for (int64_t i = 0; i < lanes * 4; ++i)
+    repeated.push_back(entryBytes[i % 16]);
+  Value table = vector::FromElementsOp::create(b, loc, bytesType, repeated);
+  const SimdReg &codes = kernel.get(b, op.getCodes(), SimdForm::Bytes);
+  SimdReg result;
+  result.form = SimdForm::Bytes;
+  result.byteLocals = codes.byteLocals;
+  for (auto [u, vector] : llvm::enumerate(codes.vectors)) {
+    Value index = vector::BitCastOp::create(b, loc, bytesType, vector);
+    Value looked = LLVM::CallIntrinsicOp::create(b, loc, bytesType, b.getStringAttr(intrinsic),
+                                                 ValueRange{table, index})
+                       .getResult(0);
+    looked = vector::BitCastOp::create(b, loc, wordsType, looked);
+    // Bytes that hold no code stay zero.
+    int64_t mask = 0;
+    for (int64_t i = 0; i < 4; ++i)
+      if (codes.byteLocals[4 * u + i] >= 0)
+        mask |= int64_t(0xff) << (8 * i);
+    if (mask != 0xffffffff)
+      looked = arith::AndIOp::create(b, loc, looked, splatI32(b, loc, lanes, mask));
+    result.vectors.push_back(looked);
+  }
+  kernel.define(op.getResult(), std::move(result));
+  kernel.scheduleErase(op);
+  return true;
+}
+
 void lowerLookup(SimdKernel &kernel, LookupOp op) {
+  if (lowerByteShuffleLookup(kernel, op))
+    return;
   OpBuilder b(op);
   Location loc = op.getLoc();
   RegType tableType = op.getTable().getType();

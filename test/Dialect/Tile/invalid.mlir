@@ -430,9 +430,9 @@ func.func @lookup_size(%t: !tile.reg<8xf32>, %c: !tile.reg<8x8xui4>) {
 
 // -----
 
-func.func @lookup_integer_table(%t: !tile.reg<4xi32>, %c: !tile.reg<8x8xui2>) {
-  // expected-error @+1 {{'tile.lookup' op 'table' must have float elements, not 'i32'}}
-  %v = tile.lookup %t[%c] : !tile.reg<4xi32>, !tile.reg<8x8xui2> -> !tile.reg<8x8xi32>
+func.func @lookup_ternary_table(%t: !tile.reg<4x!lowbit.ternary>, %c: !tile.reg<8x8xui2>) {
+  // expected-error @+1 {{'tile.lookup' op 'table' must have float or integer elements, not '!lowbit.ternary'}}
+  %v = tile.lookup %t[%c] : !tile.reg<4x!lowbit.ternary>, !tile.reg<8x8xui2> -> !tile.reg<8x8x!lowbit.ternary>
   return
 }
 

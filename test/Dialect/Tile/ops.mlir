@@ -209,13 +209,16 @@ func.func @view_and_cast(%w: !tile.reg<16x8xi32, #tile.layout<spatial(16,2).loca
 // CHECK-LABEL: func @lookup(
 func.func @lookup(%table: !tile.reg<1x16xf32, #tile.layout<local(1,16).replicated(32)>>,
                   %codes: !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>,
-                  %t2: !tile.reg<4xf16>, %c2: !tile.reg<8x8xui2>) {
+                  %t2: !tile.reg<4xf16>, %c2: !tile.reg<8x8xui2>, %t5: !tile.reg<4xui5>) {
   // CHECK: tile.lookup %{{.*}}[%{{.*}}] : !tile.reg<1x16xf32, #tile.layout<local(1,16).replicated(32)>>, !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>> -> !tile.reg<16x64xf32, #tile.layout<spatial(16,2).local(1,32)>>
   %v = tile.lookup %table[%codes] : !tile.reg<1x16xf32, #tile.layout<local(1,16).replicated(32)>>,
          !tile.reg<16x64xui4, #tile.layout<spatial(16,2).local(1,32)>>
          -> !tile.reg<16x64xf32, #tile.layout<spatial(16,2).local(1,32)>>
   // CHECK: tile.lookup %{{.*}}[%{{.*}}] : !tile.reg<4xf16>, !tile.reg<8x8xui2> -> !tile.reg<8x8xf16>
   %w = tile.lookup %t2[%c2] : !tile.reg<4xf16>, !tile.reg<8x8xui2> -> !tile.reg<8x8xf16>
+  // An integer table.
+  // CHECK: tile.lookup %{{.*}}[%{{.*}}] : !tile.reg<4xui5>, !tile.reg<8x8xui2> -> !tile.reg<8x8xui5>
+  %u = tile.lookup %t5[%c2] : !tile.reg<4xui5>, !tile.reg<8x8xui2> -> !tile.reg<8x8xui5>
   return
 }
 
