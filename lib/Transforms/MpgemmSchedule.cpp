@@ -93,11 +93,6 @@ std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &why
   case Granularity::Block:
     return fail("2-D blocks of scales take the reference lowering");
   }
-  // Codebook codes index a table every lane holds: up to 32 entries (a few vpermps or a short
-  // tree of selects per vector of codes).
-  if (scheme.hasCodebook() && problem.weightBits > 5)
-    return fail("codebooks of more than 32 entries (" + Twine(problem.weightBits) +
-                "-bit codes) take the reference lowering");
   problem.numGroups = (problem.k + problem.groupSize - 1) / problem.groupSize;
   problem.hasZero = scheme.hasZero();
   problem.hasTensorScale = scheme.getTensorScale();

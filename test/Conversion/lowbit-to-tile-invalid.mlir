@@ -5,13 +5,13 @@
 // fast path does not take, or a schedule that does not fit its op, is an error at the op
 // (the full list of misfits is in test/Transforms/select-schedules-invalid.mlir).
 
-func.func @no_fast_path(%a: tensor<4x64xf16>, %w: tensor<16x64xui6>, %s: tensor<16xf16>, %c: tensor<64xf32>)
+func.func @no_fast_path(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>, %s: tensor<64xf16>)
     -> tensor<4x16xf32> {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: codebooks of more than 32 entries (6-bit codes) take the reference lowering}}
-  %y = lowbit.mpgemm %a, %w scale(%s) codebook(%c)
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: scales per input channel (per_channel(axis = 1)) take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
-          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = operand>}
-         : (tensor<4x64xf16>, tensor<16x64xui6>, tensor<16xf16>, tensor<64xf32>) -> tensor<4x16xf32>
+          weight_scheme = #lowbit.scheme<per_channel(axis = 1), scale = f16>}
+         : (tensor<4x64xf16>, tensor<16x64xui4>, tensor<64xf16>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
 }
 

@@ -360,3 +360,33 @@ tile.kernel @byte_lookup(%t: memref<?xi8>, %c: memref<?xi8>, %a: memref<?xi8>, %
   tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xi32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xi32>
   tile.return
 }
+
+// -----
+
+// tile.lookup in a table of more than 32 entries that every lane holds whole: copied once to a
+// stack buffer (allocated at the entry, stored right after the table is loaded), then one
+// gather per vector of codes.
+// CHECK-LABEL: func.func private @gather_lookup(
+// CHECK: %[[COPY:.+]] = memref.alloca() : memref<64xf32>
+// CHECK-COUNT-64: memref.store %{{.+}}, %[[COPY]][%{{.+}}] : memref<64xf32>
+// CHECK-NOT: memref.store
+// CHECK-COUNT-4: vector.gather %[[COPY]][%{{.+}}] [%{{.+}}], %{{.+}}, %{{.+}} : memref<64xf32>, vector<8xi32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+// CHECK: return
+tile.kernel @gather_lookup(%t: memref<?xf32>, %c: memref<?xi8>, %y: memref<?xf32>) grid [4] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c24 = arith.constant 24 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %r = tile.block_index 0
+  %vt = tile.global_view %t sizes(%c1, %c64) strides(%c64, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vc = tile.global_view %c sizes(%c4, %c24) strides(%c24, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vy = tile.global_view %y sizes(%c4, %c32) strides(%c32, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %table = tile.load_global %vt[%c0, %c0] {in_bounds} : !tile.global<?x?xf32> -> !tile.reg<1x64xf32, #tile.layout<local(1,64).replicated(8)>>
+  %bytes = tile.load_global %vc[%r, %c0] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<1x24xi8, #tile.layout<spatial(1,8).local(1,3)>>
+  %codes = tile.view %bytes : !tile.reg<1x24xi8, #tile.layout<spatial(1,8).local(1,3)>> -> !tile.reg<1x32xui6, #tile.layout<spatial(1,8).local(1,4)>>
+  %v = tile.lookup %table[%codes] : !tile.reg<1x64xf32, #tile.layout<local(1,64).replicated(8)>>, !tile.reg<1x32xui6, #tile.layout<spatial(1,8).local(1,4)>> -> !tile.reg<1x32xf32, #tile.layout<spatial(1,8).local(1,4)>>
+  tile.store_global %v, %vy[%r, %c0] {in_bounds} : !tile.reg<1x32xf32, #tile.layout<spatial(1,8).local(1,4)>>, !tile.global<?x?xf32>
+  tile.return
+}

@@ -271,17 +271,6 @@ func.func @no_fast_path_empty(%a: tensor<0x64xf16>, %w: tensor<16x64xui4>, %s: t
 
 // -----
 
-func.func @no_fast_path_codebook(%a: tensor<4x64xf16>, %w: tensor<16x64xui6>, %s: tensor<16xf16>, %c: tensor<64xf32>) {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: codebooks of more than 32 entries (6-bit codes) take the reference lowering}}
-  %y = lowbit.mpgemm %a, %w scale(%s) codebook(%c)
-         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
-          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = operand>}
-         : (tensor<4x64xf16>, tensor<16x64xui6>, tensor<16xf16>, tensor<64xf32>) -> tensor<4x16xf32>
-  return
-}
-
-// -----
-
 func.func @no_fast_path_per_input_channel(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>,
                                           %s: tensor<64xf16>) {
   // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: scales per input channel (per_channel(axis = 1)) take the reference lowering}}

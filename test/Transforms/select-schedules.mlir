@@ -89,6 +89,18 @@ func.func @table_decoded(%a: tensor<16x256xf32>, %b: tensor<2x256xf32>, %w: tens
   return
 }
 
+// Codebooks of any size (here 64 entries) take the fast path.
+// CHECK-LABEL: func.func @large_codebook(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 8, 32], packing = interchange
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 32], packing = interchange
+func.func @large_codebook(%a: tensor<4x64xf16>, %w6: tensor<32x64xui6>, %s: tensor<32xf16>,
+                          %c6: tensor<64xf32>) -> tensor<4x32xf32> {
+  %y = lowbit.mpgemm %a, %w6 scale(%s) codebook(%c6)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = operand>}
+         : (tensor<4x64xf16>, tensor<32x64xui6>, tensor<32xf16>, tensor<64xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
 // 4-bit floats with si8 activations take int8_dot on x86 (through a byte table of their
 // doubled values, so not the table-decoded tiles of fma); NEON and CUDA keep fma.
 // CHECK-LABEL: func.func @fp4_int8(
@@ -271,8 +283,7 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 }
 
 // Ops the fast path does not take stay without schedule (on the reference lowering):
-// codebooks of more than 32 entries, dynamic shapes, zero points of 4-bit activations,
-// groups along N.
+// dynamic shapes, zero points of 4-bit activations, groups along N.
 // CHECK-LABEL: func.func @not_taken(
 // CHECK-NOT: schedule
 // CHECK: return
@@ -284,11 +295,7 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 // CUDA: return
 func.func @not_taken(%a: tensor<4x64xf16>, %w: tensor<32x64xui4>, %s: tensor<32xf16>,
                      %d: tensor<?x64xf16>, %ai: tensor<4x64xui4>, %as: tensor<f32>,
-                     %az: tensor<ui4>, %sn: tensor<4x64xf16>, %w6: tensor<32x64xui6>,
-                     %c6: tensor<64xf32>) {
-  %0 = lowbit.mpgemm %a, %w6 scale(%s) codebook(%c6)
-         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16, codebook = operand>}
-         : (tensor<4x64xf16>, tensor<32x64xui6>, tensor<32xf16>, tensor<64xf32>) -> tensor<4x32xf32>
+                     %az: tensor<ui4>, %sn: tensor<4x64xf16>) {
   %1 = lowbit.mpgemm %d, %w scale(%s)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
          : (tensor<?x64xf16>, tensor<32x64xui4>, tensor<32xf16>) -> tensor<?x32xf32>

@@ -248,8 +248,40 @@ bool lowerByteShuffleLookup(SimdKernel &kernel, LookupOp op) {
   return true;
 }
 
+/// A table of more than 32 entries that every lane holds whole: copied once into a stack
+/// buffer (SimdKernel::getTableCopy), then one gather per vector of codes (vpgatherdd on x86)
+/// instead of a tree of 2^b - 1 selects. False where the lanes hold it at different locals.
+bool lowerGatherLookup(SimdKernel &kernel, LookupOp op) {
+  RegType tableType = op.getTable().getType();
+  int64_t lanes = kernel.getNumWorkers(), entries = tableType.getNumElements();
+  if (entries <= 32 || kernel.getDefined(op.getTable()).form != SimdForm::Lanes)
+    return false;
+  SmallVector<int64_t> entryLocals;
+  for (int64_t e = 0; e < entries; ++e) {
+    entryLocals.push_back(
+        tableEntryLocal(tableType.getRegisterLayout(), tableType.getShape(), lanes, e));
+    if (entryLocals.back() < 0)
+      return false;
+  }
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value buffer = kernel.getTableCopy(op.getTable(), entryLocals);
+  auto valueType = kernel.laneVectorType(cast<MemRefType>(buffer.getType()).getElementType());
+  Value all = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()), true));
+  Value none = arith::ConstantOp::create(b, loc, b.getZeroAttr(valueType));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  SimdReg result;
+  for (Value codes : kernel.get(b, op.getCodes(), SimdForm::Lanes).vectors)
+    result.vectors.push_back(vector::GatherOp::create(b, loc, valueType, buffer, ValueRange{zero},
+                                                      bitsAsI32(b, loc, codes, lanes), all, none));
+  kernel.define(op.getResult(), std::move(result));
+  kernel.scheduleErase(op);
+  return true;
+}
+
 void lowerLookup(SimdKernel &kernel, LookupOp op) {
-  if (lowerByteShuffleLookup(kernel, op))
+  if (lowerByteShuffleLookup(kernel, op) || lowerGatherLookup(kernel, op))
     return;
   OpBuilder b(op);
   Location loc = op.getLoc();

@@ -9,6 +9,8 @@
 #include "SimdKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -250,6 +252,29 @@ void SimdKernel::lowerIf(scf::IfOp ifOp) {
     define(result, std::move(simd));
   }
   scheduleErase(ifOp);
+}
+
+Value SimdKernel::getTableCopy(Value table, ArrayRef<int64_t> entryLocals) {
+  if (Value copy = tableCopies.lookup(table))
+    return copy;
+  ArrayRef<Value> held = getDefined(table).vectors;
+  Location loc = table.getLoc();
+  auto elementType = cast<VectorType>(held.front().getType()).getElementType();
+  OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+  auto buffer = memref::AllocaOp::create(
+      b, loc, MemRefType::get({static_cast<int64_t>(entryLocals.size())}, elementType));
+  // After the last of the table's vectors (the lowerings define them in order).
+  if (Operation *def = held.back().getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(cast<BlockArgument>(held.back()).getOwner());
+  for (auto [e, local] : llvm::enumerate(entryLocals)) {
+    Value x = vector::ExtractOp::create(b, loc, held[local], ArrayRef<int64_t>{0});
+    memref::StoreOp::create(b, loc, x, buffer, ValueRange{arith::ConstantIndexOp::create(
+                                                   b, loc, static_cast<int64_t>(e))});
+  }
+  tableCopies[table] = buffer;
+  return buffer;
 }
 
 void SimdKernel::finish() {

@@ -86,6 +86,11 @@ public:
   void setView(mlir::Value value, GlobalView view) { views[value] = std::move(view); }
   /// The tile op is lowered: erase it once the whole body is done.
   void scheduleErase(mlir::Operation *op) { erased.push_back(op); }
+  /// A stack buffer (memref<N x storage>, allocated at the function's entry) holding the
+  /// entries of `table`, a register tensor every lane holds whole at the locals `entryLocals`
+  /// (entry e at entryLocals[e]), stored once right after the table's vectors are defined;
+  /// made once per table.
+  mlir::Value getTableCopy(mlir::Value table, llvm::ArrayRef<int64_t> entryLocals);
 
 private:
   void lowerBlock(mlir::Block &block);
@@ -106,6 +111,7 @@ private:
   /// Conversions already made, per (value, form, block of the insertion point).
   std::map<std::tuple<void *, int, void *>, SimdReg> conversions;
   llvm::DenseMap<mlir::Value, GlobalView> views;
+  llvm::DenseMap<mlir::Value, mlir::Value> tableCopies;
   llvm::SmallVector<mlir::Operation *> erased;
   llvm::SmallVector<std::pair<mlir::Block *, llvm::BitVector>> erasedArguments;
 };
