@@ -27,8 +27,11 @@ bool MpgemmProblem::int8TableWeights() const {
 bool MpgemmProblem::allowsInt8Dot() const {
   bool integerWeights =
       (weightKind != CodeKind::Float && !weightScheme.hasCodebook()) || int8TableWeights();
+  // 8-bit codes may be unsigned and have zero points (folded out through the weights' sums);
+  // narrower ones are signed without.
   bool integerActivations =
-      !realActivations && actKind == CodeKind::Signed && actBits <= 8 && !actHasZero;
+      !realActivations && ((actBits == 8 && actKind != CodeKind::Float) ||
+                           (actKind == CodeKind::Signed && actBits < 8 && !actHasZero));
   return integerWeights && integerActivations;
 }
 
@@ -294,8 +297,8 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
     }
   }
   if (schedule.getFamily() == ScheduleFamily::Int8Dot && !problem.allowsInt8Dot()) {
-    error << "family int8_dot needs integer (or f4E2M1FN) weights and signed integer "
-             "activations of at most 8 bits with a scheme without zero points (this op has "
+    error << "family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer "
+             "activations, or signed ones of fewer bits without zero points (this op has "
           << problem.weightType << " weights and " << problem.actType << " activations)";
     return why;
   }

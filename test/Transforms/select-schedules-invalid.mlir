@@ -113,7 +113,7 @@ func.func @prepacked_step_not_words(%a: tensor<4x64xf32>, %s: tensor<16xf32>) {
 // values are small integers)...
 func.func @int8_dot_float_weights(%a: tensor<4x64xsi8>, %as: tensor<f32>,
                                   %w: tensor<16x64xf8E4M3FN>, %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and signed integer activations of at most 8 bits with a scheme without zero points (this op has f8E4M3FN weights and si8 activations)}}
+  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer activations, or signed ones of fewer bits without zero points (this op has f8E4M3FN weights and si8 activations)}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
@@ -128,7 +128,7 @@ func.func @int8_dot_float_weights(%a: tensor<4x64xsi8>, %as: tensor<f32>,
 // ...nor real activations...
 func.func @int8_dot_real_activations(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>,
                                      %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and signed integer activations of at most 8 bits with a scheme without zero points (this op has ui4 weights and f16 activations)}}
+  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer activations, or signed ones of fewer bits without zero points (this op has ui4 weights and f16 activations)}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
@@ -138,15 +138,15 @@ func.func @int8_dot_real_activations(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>
 
 // -----
 
-// ...nor unsigned activations.
-func.func @int8_dot_unsigned_activations(%a: tensor<4x64xui8>, %as: tensor<f32>,
+// ...nor unsigned activations of fewer than 8 bits.
+func.func @int8_dot_unsigned_activations(%a: tensor<4x64xui4>, %as: tensor<f32>,
                                          %w: tensor<16x64xsi4>, %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and signed integer activations of at most 8 bits with a scheme without zero points (this op has si4 weights and ui8 activations)}}
+  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer activations, or signed ones of fewer bits without zero points (this op has si4 weights and ui4 activations)}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
           act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
-         : (tensor<4x64xui8>, tensor<16x64xsi4>, tensor<16xf32>, tensor<f32>) -> tensor<4x16xf32>
+         : (tensor<4x64xui4>, tensor<16x64xsi4>, tensor<16xf32>, tensor<f32>) -> tensor<4x16xf32>
   return
 }
 

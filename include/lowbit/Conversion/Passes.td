@@ -88,6 +88,8 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     activation codes permuted to match: a `linalg.transpose` within each 32-bit word's range of
     codes, once per call, before the launch. Zero points, and those offsets, need the sums of
     the activations over each group: a second kernel (grid [M, groups]) writes them first.
+    Activation zero points: `int8_dot` also sums each group's weight codes per column (a second
+    `tile.dot`, of ones) and folds them out; `fma` subtracts them from the activations.
     f16 and bf16 activations of `fma` schedules are widened to f32 once per call, by a kernel
     of their own (grid [M, K / (16 W)]), so that no block converts them again.
 

@@ -57,8 +57,8 @@ struct MpgemmProblem {
   bool prepackableWeights() const { return constantWeights || prepackArgument; }
 
   /// Whether the int8_dot family applies: integer (or ternary) weights, or weights it reads
-  /// through a byte table (int8TableWeights), and signed integer activations of at most 8
-  /// bits without zero points.
+  /// through a byte table (int8TableWeights), and 8-bit integer activations (signed or not,
+  /// with or without integer zero points) or signed ones of fewer bits without zero points.
   bool allowsInt8Dot() const;
   /// 4-bit float weights (f4E2M1FN, without a codebook) whose values, doubled, are the
   /// integers -12..12: int8_dot reads them through a byte table (mpgemmInt8WeightTable).

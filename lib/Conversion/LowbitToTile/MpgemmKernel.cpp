@@ -229,16 +229,19 @@ private:
   void blockBody(Value m0, Value n0, RegType accType, bool isInterior) {
     OpBuilder &b = h.b;
     interior = isInterior;
-    // The rows' activation zero points as f32, spread over the step's [TM, TK] (fma).
-    blockActZero = Value();
+    // The rows' activation zero points as f32, over the block's [TM, TN] (the group
+    // epilogue's corrections), and for fma spread over the step's [TM, TK] (subtracted from
+    // the activations; int8_dot folds them out of its sums instead).
+    blockActZero = rowActZero = Value();
     if (actZero) {
       Value raw = p.actPerToken ? h.load(actZeroView, m0, h.index(0),
                                          h.reg({TM, 1}, sig.actZero, mpgemmRowLayout(s)), interior)
                                 : loadScalar(actZeroView, sig.actZero);
-      raw = h.viewAs(raw, h.withElement(raw, p.actType));
-      blockActZero =
-          h.broadcast(h.castTo(raw, b.getF32Type()),
-                      h.reg({TM, TK}, b.getF32Type(), mpgemmActivationLayout(s)));
+      raw = h.castTo(h.viewAs(raw, h.withElement(raw, p.actType)), b.getF32Type());
+      rowActZero = h.broadcast(raw, accType);
+      if (!int8)
+        blockActZero =
+            h.broadcast(raw, h.reg({TM, TK}, b.getF32Type(), mpgemmActivationLayout(s)));
     }
     Value acc = h.splat(b.getF32FloatAttr(0), accType);
     int64_t numBlocks = (p.numGroups + GB - 1) / GB;
@@ -409,18 +412,28 @@ private:
       Value stepsLeft = arith::DivUIOp::create(b, h.loc, h.add(remaining, TK - 1), h.index(TK));
       stepEnd = arith::MinUIOp::create(b, h.loc, stepEnd, stepsLeft);
     }
+    // int8_dot with activation zero points also sums the group's weight codes per column.
+    bool sumWeights = int8 && rowActZero;
+    RegType columnSumsType = h.reg({1, TN}, i32, mpgemmColumnLayout(s));
+    SmallVector<Value> inits = {zero};
+    if (sumWeights)
+      inits.push_back(h.splat(b.getI32IntegerAttr(0), columnSumsType));
     auto stepLoop = scf::ForOp::create(
-        b, h.loc, h.index(0), stepEnd, h.index(unroll), ValueRange{zero},
+        b, h.loc, h.index(0), stepEnd, h.index(unroll), inits,
         [&](OpBuilder &nested, Location, Value step, ValueRange args) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
           Value partial = args[0];
+          Value weightSums = sumWeights ? args[1] : Value();
           for (int64_t u = 0; u < unroll; ++u) {
             Value kStep = h.add(step, u);
             Value k = h.add(k0, h.mul(kStep, TK));
-            partial = dotStep(partial, k, kStep, group, m0, n0);
+            partial = dotStep(partial, k, kStep, group, m0, n0, sumWeights ? &weightSums : nullptr);
           }
-          scf::YieldOp::create(b, h.loc, partial);
+          SmallVector<Value> yielded = {partial};
+          if (sumWeights)
+            yielded.push_back(weightSums);
+          scf::YieldOp::create(b, h.loc, yielded);
         });
     Value x = h.castTo(stepLoop.getResult(0), f32);
     // Zero points: sum a * (q - z) = sum a * q - z * sum a.
@@ -442,6 +455,39 @@ private:
       Value correction = MulOp::create(b, h.loc, zeroPoint, h.broadcast(rowSums, accType));
       x = SubOp::create(b, h.loc, x, correction);
     }
+    // Activation zero points za. int8_dot: with codes c = value + d (d: the weight zero point
+    // plus the code offset) over the group's n real elements of K and codes c = offset in the
+    // padding past K, sum (a - za) * value = [the above] - za * sum c + za * (d * n + offset *
+    // padding). fma subtracts za from the activations, so [the above] subtracted d * sum a
+    // where it needed d * sum (a - za): + za * d * n.
+    if (rowActZero && (sumWeights || zeroPoint)) {
+      if (sumWeights) {
+        Value columnSums = h.broadcast(h.castTo(stepLoop.getResult(1), f32), accType);
+        x = SubOp::create(b, h.loc, x, MulOp::create(b, h.loc, rowActZero, columnSums));
+      }
+      Value real = arith::MinUIOp::create(
+          b, h.loc, h.index(groupSize), arith::SubIOp::create(b, h.loc, h.index(p.k), k0));
+      Value covered = h.mul(stepEnd, TK);
+      Value padding = arith::SubIOp::create(b, h.loc, covered, real);
+      auto asF32 = [&](Value index) -> Value {
+        Value wide = arith::IndexCastUIOp::create(b, h.loc, b.getI64Type(), index);
+        return h.broadcast(
+            SplatOp::create(b, h.loc, h.reg({1, 1}, f32, layout::local({1, 1}).replicated(W)),
+                            arith::UIToFPOp::create(b, h.loc, f32, wide)),
+            accType);
+      };
+      Value constant;
+      if (sig.codeOffset)
+        constant = MulOp::create(
+            b, h.loc, h.splat(b.getF32FloatAttr(static_cast<float>(sig.codeOffset)), accType),
+            asF32(padding));
+      if (zeroPoint) {
+        Value atReal = MulOp::create(b, h.loc, zeroPoint, asF32(real));
+        constant = constant ? AddOp::create(b, h.loc, constant, atReal).getResult() : atReal;
+      }
+      if (constant)
+        x = AddOp::create(b, h.loc, x, MulOp::create(b, h.loc, rowActZero, constant));
+    }
     if (values.scales) {
       Value scale =
           h.broadcast(ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
@@ -452,8 +498,10 @@ private:
     return AddOp::create(b, h.loc, acc, x);
   }
 
-  /// partial + the products of one step of TK codes at k.
-  Value dotStep(Value partial, Value k, Value kStep, Value group, Value m0, Value n0) {
+  /// partial + the products of one step of TK codes at k; `weightSums` (int8_dot), when
+  /// given, + the step's codes summed per column.
+  Value dotStep(Value partial, Value k, Value kStep, Value group, Value m0, Value n0,
+                Value *weightSums = nullptr) {
     OpBuilder &b = h.b;
     Type f32 = b.getF32Type();
     layout::RegisterLayout wLayout = mpgemmWeightLayout(s);
@@ -507,6 +555,13 @@ private:
       codes = codebook ? LookupOp::create(b, h.loc, h.withElement(codes, f32), codebook, codes)
                              .getResult()
                        : h.castTo(codes, f32);
+    }
+    if (weightSums) {
+      Type si8 = IntegerType::get(b.getContext(), 8, IntegerType::Signed);
+      layout::RegisterLayout onesLayout = layout::replicated(W) * layout::local({1, TK});
+      Value ones = h.viewAs(h.splat(b.getI8IntegerAttr(1), h.reg({1, TK}, b.getI8Type(), onesLayout)),
+                            h.reg({1, TK}, si8, onesLayout));
+      *weightSums = DotOp::create(b, h.loc, weightSums->getType(), ones, codes, *weightSums);
     }
     return DotOp::create(b, h.loc, partial.getType(), a, codes, partial);
   }
@@ -579,8 +634,8 @@ private:
   /// The block being built is interior (its tile inside M and N).
   bool interior = false;
   Value act, weights, scales, zeros, sums, actScale, actZero, bias, tensorScale, table, out;
-  /// The activation zero points of the block's rows, [TM, TK] f32 (fma with zero points).
-  Value blockActZero;
+  /// The activation zero points of the block's rows: [TM, TK] f32 (fma) and [TM, TN] f32.
+  Value blockActZero, rowActZero;
   /// The codebook [1, 2^b] f32, every worker holding all of it (codebook weights only).
   Value codebook;
   /// The byte table of int8_dot's 4-bit float weights, as codes, every worker holding it.
