@@ -111,11 +111,22 @@ std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &why
       return fail("activation zero points other than integer ones of 8-bit codes take the "
                   "reference lowering");
     if (act.getGranularity() == Granularity::PerChannel && act.getAxis() == 0 &&
-        aType.getRank() == 2)
+        aType.getRank() == 2) {
       problem.actPerToken = true;
-    else if (act.getGranularity() != Granularity::PerTensor)
-      return fail("activation schemes other than per tensor or per token (per_channel(axis = 0) "
-                  "of a 2-D activation) take the reference lowering");
+    } else if (act.getGranularity() == Granularity::Group && act.getAxis() == 1 &&
+               aType.getRank() == 2 && !problem.actHasZero) {
+      // Groups along K of each token: one scale per group of weights (or several).
+      if (act.getGroupSize() % problem.groupSize != 0)
+        return fail("activation groups of " + Twine(act.getGroupSize()) +
+                    " that are not a multiple of the weights' groups of " +
+                    Twine(problem.groupSize) + " take the reference lowering");
+      problem.actPerToken = true;
+      problem.actGroupSize = act.getGroupSize();
+    } else if (act.getGranularity() != Granularity::PerTensor) {
+      return fail("activation schemes other than per tensor, per token (per_channel(axis = 0) "
+                  "of a 2-D activation) or per token and group along K (group(axis = 1) "
+                  "without zero points) take the reference lowering");
+    }
   } else if (!isRealElementType(problem.actType)) {
     // Low-bit activations without a scheme read as their decoded values.
     problem.realActivations = false;

@@ -321,9 +321,25 @@ func.func @no_fast_path_activation_zero_points(%a: tensor<4x64xui4>, %as: tensor
 
 // -----
 
+func.func @no_fast_path_activation_rows(%a: tensor<4x64xsi8>, %as: tensor<2x64xf32>,
+                                        %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation schemes other than per tensor, per token (per_channel(axis = 0) of a 2-D activation) or per token and group along K (group(axis = 1) without zero points) take the reference lowering}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+          act_scheme = #lowbit.scheme<group(axis = 0, size = 2), scale = f32>}
+         : (tensor<4x64xsi8>, tensor<16x64xui4>, tensor<16xf16>, tensor<2x64xf32>)
+         -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Activation groups along K must cover whole groups of weights (here the weights' one group
+// per channel is all of K).
 func.func @no_fast_path_activation_groups(%a: tensor<4x64xsi8>, %as: tensor<4x2xf32>,
                                           %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation schemes other than per tensor or per token (per_channel(axis = 0) of a 2-D activation) take the reference lowering}}
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation groups of 32 that are not a multiple of the weights' groups of 64 take the reference lowering}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,

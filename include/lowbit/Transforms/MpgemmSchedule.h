@@ -45,6 +45,9 @@ struct MpgemmProblem {
   bool realActivations = true;
   SchemeAttr actScheme;
   bool actPerToken = false, actHasZero = false;
+  /// Activation scales per token and group of actGroupSize codes along K (scales
+  /// [M, ceil(K / actGroupSize)]; a multiple of the weights' group size); 0 otherwise.
+  int64_t actGroupSize = 0;
   unsigned actBits = 0;
   CodeKind actKind = CodeKind::Float;
   /// The weight is an arith.constant (it can be re-laid-out at compile time).

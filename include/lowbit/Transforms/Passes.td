@@ -52,9 +52,10 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
   let summary = "Attach a #lowbit.schedule to every lowbit op the fast path takes";
   let description = [{
     For every `lowbit.mpgemm` without a `schedule` attribute that the fast path can compute
-    (static shapes; weights of any low-bit format without a codebook; scales per tensor, per
+    (static shapes; weights of any low-bit format, codebooks included; scales per tensor, per
     output channel or in groups along K; real activations, or low-bit activations with a
-    scheme per tensor or per token), the cost model picks one for the target:
+    scheme per tensor, per token, or per token and group along K where those groups are
+    multiples of the weights' groups), the cost model picks one for the target:
     - the workers of a block are the target's vector lanes (8 with AVX2, 16 with AVX-512,
       4 with NEON) or, for `target=cuda`, `gpu-threads` threads;
     - `lut` for 1-bit integer weights with float activations at M = 1 on x86 with AVX2 (one

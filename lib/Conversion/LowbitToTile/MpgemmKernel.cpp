@@ -317,8 +317,12 @@ private:
     }
     if (sums)
       sumView = h.view(sums, m, p.numGroups, p.numGroups, 1);
-    if (actScale)
+    if (actScale && p.actGroupSize) {
+      int64_t groups = (p.k + p.actGroupSize - 1) / p.actGroupSize;
+      actScaleView = h.view(actScale, m, groups, groups, 1);
+    } else if (actScale) {
       actScaleView = p.actPerToken ? h.view(actScale, m, 1, 1, 1) : h.view(actScale, 1, 1, 1, 1);
+    }
     if (actZero)
       actZeroView = p.actPerToken ? h.view(actZero, m, 1, 1, 1) : h.view(actZero, 1, 1, 1, 1);
     if (bias)
@@ -495,6 +499,16 @@ private:
                       accType);
       x = MulOp::create(b, h.loc, x, scale);
     }
+    // Activation scales per group along K: the rows' scales of the group holding this one.
+    if (actScale && p.actGroupSize) {
+      Value column = arith::DivUIOp::create(b, h.loc, h.mul(group, p.groupSize),
+                                            h.index(p.actGroupSize));
+      Value rowScales =
+          h.load(actScaleView, m0, column, h.reg({TM, 1}, sig.actScale, mpgemmRowLayout(s)),
+                 interior);
+      rowScales = h.viewAs(rowScales, h.withElement(rowScales, p.actScheme.getScaleType()));
+      x = MulOp::create(b, h.loc, x, h.broadcast(h.castTo(rowScales, f32), accType));
+    }
     return AddOp::create(b, h.loc, acc, x);
   }
 
@@ -603,7 +617,7 @@ private:
           raw, h.reg({1, 1}, p.weightScheme.getScaleType(), layout::local({1, 1}).replicated(W)));
       acc = MulOp::create(b, h.loc, acc, h.broadcast(h.castTo(raw, f32), accType));
     }
-    if (actScale) {
+    if (actScale && !p.actGroupSize) {
       Value scale = p.actPerToken ? h.load(actScaleView, m0, h.index(0),
                                            h.reg({TM, 1}, sig.actScale, mpgemmRowLayout(s)),
                                            interior)
