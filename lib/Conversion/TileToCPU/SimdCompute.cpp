@@ -98,6 +98,19 @@ int64_t tableEntryLocal(const layout::RegisterLayout &layout, ArrayRef<int64_t> 
   return findUniformLocal(layout, lanes, [&](int64_t) { return index; });
 }
 
+/// The local at which every lane holds each entry of a table every lane holds whole, or
+/// nullopt when the lanes hold some entry at different locals.
+std::optional<SmallVector<int64_t>> wholeTableLocals(RegType tableType, int64_t lanes) {
+  SmallVector<int64_t> locals;
+  for (int64_t e = 0; e < tableType.getNumElements(); ++e) {
+    locals.push_back(
+        tableEntryLocal(tableType.getRegisterLayout(), tableType.getShape(), lanes, e));
+    if (locals.back() < 0)
+      return std::nullopt;
+  }
+  return locals;
+}
+
 /// How many vector<W x f32> tables the vpermps lookup of a table of `entries` f32 values takes
 /// on this target: AVX2 with 8 lanes (two 8-entry halves beyond 8 entries, chosen by bit 3 of
 /// the index), AVX-512 with 16 lanes (one 16-entry table); 0 where it does not apply.
@@ -196,13 +209,9 @@ bool lowerByteShuffleLookup(SimdKernel &kernel, LookupOp op) {
   if (!target.x86 || intrinsic.empty() || !element || element.getWidth() > 8 || entries > 16 ||
       getElementBitWidth(op.getCodes().getType().getElementType()) > 4)
     return false;
-  SmallVector<int64_t> entryLocals;
-  for (int64_t e = 0; e < entries; ++e) {
-    entryLocals.push_back(
-        tableEntryLocal(tableType.getRegisterLayout(), tableType.getShape(), lanes, e));
-    if (entryLocals.back() < 0)
-      return false;
-  }
+  std::optional<SmallVector<int64_t>> entryLocals = wholeTableLocals(tableType, lanes);
+  if (!entryLocals)
+    return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
   Type i8 = b.getI8Type();
@@ -215,7 +224,7 @@ bool lowerByteShuffleLookup(SimdKernel &kernel, LookupOp op) {
       entryBytes.push_back(arith::ConstantIntOp::create(b, loc, i8, 0));
       continue;
     }
-    Value x = vector::ExtractOp::create(b, loc, held[entryLocals[e]], ArrayRef<int64_t>{0});
+    Value x = vector::ExtractOp::create(b, loc, held[(*entryLocals)[e]], ArrayRef<int64_t>{0});
     if (x.getType() != i8)
       x = arith::ExtUIOp::create(b, loc, i8, x);
     entryBytes.push_back(x);
@@ -256,16 +265,12 @@ bool lowerGatherLookup(SimdKernel &kernel, LookupOp op) {
   int64_t lanes = kernel.getNumWorkers(), entries = tableType.getNumElements();
   if (entries <= 32 || kernel.getDefined(op.getTable()).form != SimdForm::Lanes)
     return false;
-  SmallVector<int64_t> entryLocals;
-  for (int64_t e = 0; e < entries; ++e) {
-    entryLocals.push_back(
-        tableEntryLocal(tableType.getRegisterLayout(), tableType.getShape(), lanes, e));
-    if (entryLocals.back() < 0)
-      return false;
-  }
+  std::optional<SmallVector<int64_t>> entryLocals = wholeTableLocals(tableType, lanes);
+  if (!entryLocals)
+    return false;
   OpBuilder b(op);
   Location loc = op.getLoc();
-  Value buffer = kernel.getTableCopy(op.getTable(), entryLocals);
+  Value buffer = kernel.getTableCopy(op.getTable(), *entryLocals);
   auto valueType = kernel.laneVectorType(cast<MemRefType>(buffer.getType()).getElementType());
   Value all = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()), true));
