@@ -93,3 +93,32 @@ func.func @extreme(%a: tensor<1x256xsi8>, %as: tensor<1xf32>, %w: tensor<24x256x
          -> tensor<1x24xf32>
   return %y : tensor<1x24xf32>
 }
+
+// The extreme codes of the other operand pairings: ui8 activations at 255 with 4-bit weights
+// at 15 (the unsigned activations are vpmaddubsw's unsigned side, the weights its signed one:
+// 4-pair i16 chains, 4 * 2 * 255 * 15 = 30600), and 4-bit float weights at 6.0 (their table
+// byte 2 * 6 + 12 = 24, read as ui5: 4-pair chains, bounded by 4 * 2 * 31 * 128 = 31744) with
+// activations at -128.
+// RUN: lowbit-npy random --type=1x256xui8 --min=255 --max=255 --seed=%seed10 -o %t/ua.npy
+// RUN: lowbit-npy random --type=24x256xf4E2M1FN --min=6 --max=6 --seed=%seed11 -o %t/fw.npy
+// RUN: lowbit-npy random --type=24x8xf8E8M0FNU --min=0.25 --max=2 --seed=%seed12 -o %t/fs.npy
+// RUN: env LOWBIT_NUM_THREADS=2 lowbit-run %s --function=extreme_pairs --input=@%t/ua.npy --input=@%t/xa.npy --input=@%t/xas.npy --input=@%t/xw.npy --input=@%t/fw.npy --input=@%t/xs.npy --input=@%t/fs.npy --output=@%t/u.npy --output=@%t/f.npy
+// RUN: lowbit-run %s --function=extreme_pairs --engine=reference --input=@%t/ua.npy --input=@%t/xa.npy --input=@%t/xas.npy --input=@%t/xw.npy --input=@%t/fw.npy --input=@%t/xs.npy --input=@%t/fs.npy --output=@%t/ur.npy --output=@%t/fr.npy
+// RUN: lowbit-npy compare %t/ur.npy %t/u.npy --atol=1e-5 --rtol=1e-5 | FileCheck %s --check-prefix=EXTREME
+// RUN: lowbit-npy compare %t/fr.npy %t/f.npy --atol=1e-5 --rtol=1e-5 | FileCheck %s --check-prefix=EXTREME
+func.func @extreme_pairs(%ua: tensor<1x256xui8>, %a: tensor<1x256xsi8>, %as: tensor<1xf32>,
+                         %w: tensor<24x256xui4>, %fw: tensor<24x256xf4E2M1FN>,
+                         %s: tensor<24xf16>, %fs: tensor<24x8xf8E8M0FNU>)
+    -> (tensor<1x24xf32>, tensor<1x24xf32>) {
+  %y = lowbit.mpgemm %ua, %w scale(%s) act_scale(%as)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<1x256xui8>, tensor<24x256xui4>, tensor<24xf16>, tensor<1xf32>)
+         -> tensor<1x24xf32>
+  %z = lowbit.mpgemm %a, %fw scale(%fs) act_scale(%as)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f8E8M0FNU>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<1x256xsi8>, tensor<24x256xf4E2M1FN>, tensor<24x8xf8E8M0FNU>, tensor<1xf32>)
+         -> tensor<1x24xf32>
+  return %y, %z : tensor<1x24xf32>, tensor<1x24xf32>
+}
