@@ -296,11 +296,6 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
     return why;
   }
   if (schedule.getPacking() == WeightPacking::Prepacked) {
-    if (!problem.prepackableWeights()) {
-      error << "packing = prepacked needs constant weights or a weight argument marked "
-            << kPrepackAttrName.str() << " (other run-time weights arrive in interchange packing)";
-      return why;
-    }
     if (stepBits(problem, schedule) % 32) {
       error << "tile K (" << tileK << ") times " << problem.weightBits
             << " bits must be whole 32-bit words with packing = prepacked";
@@ -472,15 +467,25 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // a byte at a time. 4096 x 4096, lowbit-bench: M = 1 si8 0.37 against 0.78 ms, f32 (lut)
   // 0.83 against 1.82 ms; M = 16 si8 2.9 against 3.4 ms, f32 4.2 against 6.4 ms. 2-bit weights
   // keep 32 codes: 64 ran 1.1-1.2x slower at M = 1 and 2-4x slower at M = 16 with f32.
-  if (!problem.prepackableWeights() && problem.weightBits == 1 && tileK == 32) {
+  // Other run-time weights at prefill: prepacked on every call (the prepack kernel reads the
+  // bytes once, and the kernel's speed on prepacked words pays for it). Measured on Zen3
+  // (2 threads, 4096 x 4096, 4-bit weights, lowbit-bench, two runs each, interchange against
+  // prepacked per call): si8 M = 16 2.6-3.7 against 2.4-2.5 ms, M = 64 11.5-17 against
+  // 7.2-12.8, M = 512 69-93 against 52-61; f32 M = 16 4.4-7.0 against 4.2-7.7 (a wash),
+  // M = 64 17.6-17.8 against 15.5-15.9, M = 512 141 against 125.
+  bool prepackPerCall = !gpu && !problem.prepackableWeights() &&
+                        problem.m >= (family == ScheduleFamily::Int8Dot ? 16 : 64);
+  if (!problem.prepackableWeights() && !prepackPerCall && problem.weightBits == 1 &&
+      tileK == 32) {
     int64_t wide = 128;
     while (wide > 32 && problem.numGroups > 1 && problem.groupSize % wide)
       wide /= 2;
     tileK = wide;
   }
-  WeightPacking packing = problem.prepackableWeights() && (tileK * problem.weightBits) % 32 == 0
-                              ? WeightPacking::Prepacked
-                              : WeightPacking::Interchange;
+  WeightPacking packing =
+      (problem.prepackableWeights() || prepackPerCall) && (tileK * problem.weightBits) % 32 == 0
+          ? WeightPacking::Prepacked
+          : WeightPacking::Interchange;
   // Groups per block of the group loop: as few as whole bytes of integer zero points allow
   // (each group of the block is unrolled; more groups mean more live registers and code, and
   // measured slower).

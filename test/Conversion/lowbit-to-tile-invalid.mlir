@@ -29,28 +29,6 @@ func.func @misfit(%a: tensor<4x64xf32>, %w: tensor<24x64xui4>, %s: tensor<24xf32
 
 // -----
 
-// Prepacking reads the codes of the constant at compile time: a dense_resource blob is not
-// dense elements, so its weights count as run-time ones.
-func.func @prepacked_resource(%a: tensor<4x64xf32>, %s: tensor<16xf32>) -> tensor<4x16xf32> {
-  %w = arith.constant dense_resource<weights> : tensor<16x64xui4>
-  // expected-error @+1 {{'lowbit.mpgemm' op schedule #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked, scale_groups = 1, split_k = 1, unroll = 1> does not fit: packing = prepacked needs constant weights or a weight argument marked lowbit.prepack (other run-time weights arrive in interchange packing)}}
-  %y = lowbit.mpgemm %a, %w scale(%s)
-         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked>,
-          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
-         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
-  return %y : tensor<4x16xf32>
-}
-
-{-#
-  dialect_resources: {
-    builtin: {
-      weights: "0x0100000001234567"
-    }
-  }
-#-}
-
-// -----
-
 // Weight arguments marked lowbit.prepack: their readers must all be lowbit.mpgemm weights
 // with prepacked schedules of one layout, or none of them prepacked.
 func.func @prepack_mixed(%a: tensor<4x64xf32>, %w: tensor<16x64xui4> {lowbit.prepack},

@@ -494,6 +494,29 @@ func.func @fp4_int8(%a: tensor<1x32xsi8>, %as: tensor<f32>, %w: tensor<8x32xf4E2
 
 // -----
 
+// packing = prepacked for weights that are neither constants (dense elements) nor arguments
+// marked lowbit.prepack (prefill): the host prepacks them on every call, into a scratch buffer
+// of words that the main kernel reads, before launching it.
+// CHECK-LABEL: tile.kernel @mpgemm_prepack_0(
+// CHECK-LABEL: tile.kernel @mpgemm_0(
+// CHECK-SAME: %{{[^:]+}}: memref<?xf32>, %{{[^:]+}}: memref<?xi32>,
+// CHECK-LABEL: func.func @prepacked_per_call(
+// CHECK: %[[WORDS:.+]] = memref.alloc() : memref<2x64xi32>
+// CHECK: %[[FLAT:.+]] = memref.cast %{{.+}} : memref<128xi32> to memref<?xi32>
+// CHECK: lowbit.pack %{{.+}} : tensor<16x64xui4> -> tensor<16x32xi8>
+// CHECK: tile.launch @mpgemm_prepack_0(%{{.+}}, %[[FLAT]])
+// CHECK: tile.launch @mpgemm_0(%{{.+}}, %[[FLAT]],
+func.func @prepacked_per_call(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>)
+    -> tensor<4x16xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
 // The epilogue: tensor scale, then bias (f16, read per block of columns), then the result
 // type (f16). Per-channel integer zero points are turned into f32 values on the host (a
 // lowbit.dequantize with unit scales) and still folded through the activation sums. Rank-3

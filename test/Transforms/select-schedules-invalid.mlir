@@ -83,19 +83,6 @@ func.func @interchange_step_not_bytes(%a: tensor<4x60xf32>, %w: tensor<16x60xui3
 
 // -----
 
-// Only constant weights can be re-laid-out.
-func.func @prepacked_runtime_weights(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>,
-                                     %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: packing = prepacked needs constant weights or a weight argument marked lowbit.prepack (other run-time weights arrive in interchange packing)}}
-  %y = lowbit.mpgemm %a, %w scale(%s)
-         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = prepacked>,
-          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
-         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
-  return
-}
-
-// -----
-
 // Prepacked steps are whole 32-bit words per column: 4 codes of 4 bits are 16 bits.
 func.func @prepacked_step_not_words(%a: tensor<4x64xf32>, %s: tensor<16xf32>) {
   %w = arith.constant dense<9> : tensor<16x64xui4>

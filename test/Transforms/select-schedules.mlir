@@ -102,10 +102,11 @@ func.func @large_codebook(%a: tensor<4x64xf16>, %w6: tensor<32x64xui6>, %s: tens
 }
 
 // 4-bit floats with si8 activations take int8_dot on x86 (through a byte table of their
-// doubled values, so not the table-decoded tiles of fma); NEON and CUDA keep fma.
+// doubled values, so not the table-decoded tiles of fma; at M = 16 prepacked on every call);
+// NEON and CUDA keep fma.
 // CHECK-LABEL: func.func @fp4_int8(
-// AVX2: schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32], packing = interchange
-// AVX512: schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [4, 32, 32], packing = interchange
+// AVX2: schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32], packing = prepacked
+// AVX512: schedule = #lowbit.schedule<int8_dot, workers = 16, tile = [4, 32, 32], packing = prepacked
 // NEON-LABEL: func.func @fp4_int8(
 // NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [8, 4, 32], packing = interchange
 // CUDA-LABEL: func.func @fp4_int8(
@@ -208,7 +209,8 @@ func.func @constant_weights(%a: tensor<4x64xf32>, %s: tensor<32xf32>, %s3: tenso
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 8,
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1,
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 1,
-// AVX2: schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32], packing = interchange, scale_groups = 2,
+// At M = 16 the int8 one prepacks its run-time weights on every call (prefill).
+// AVX2: schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32], packing = prepacked, scale_groups = 2,
 // AVX512: scale_groups = 2,
 // AVX512: scale_groups = 8,
 // AVX512: scale_groups = 1,

@@ -67,8 +67,9 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       of columns per block (1 while there would be fewer than 4 blocks per thread); K in steps
       of 32 codes (fewer when the group size needs it; 1-bit weights in interchange packing:
       128 or 64, 16 or 8 bytes of each row per step);
-    - `packing = prepacked` for constant weights and arguments marked `lowbit.prepack`,
-      `interchange` for other run-time ones;
+    - `packing = prepacked` for constant weights and arguments marked `lowbit.prepack`, and
+      for other run-time weights at prefill (M >= 16 with `int8_dot`, M >= 64 with `fma`:
+      prepacked on every call); `interchange` for other run-time ones;
       `int8_dot` weights of 1, 2 or 4 bits get a `weight_layout` in the byte order of the
       dot, so that no activation bytes need shuffling (prepacked ones are laid out so;
       interchange ones need 8-bit activation codes, which lowbit-to-tile permutes to match,

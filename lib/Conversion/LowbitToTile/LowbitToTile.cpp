@@ -408,6 +408,24 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       signature.codeOffset = prepackCodeOffset(*problem, schedule);
       signature.weights = b.getI32Type();
       args.push_back(flatBuffer(b, loc, words));
+    } else if (prepacked && !problem->constantWeights) {
+      // Other run-time weights: prepacked on every call (prefill, where the kernel's speed on
+      // prepacked words pays for it) into a scratch buffer.
+      SmallVector<int64_t, 2> shape = prepackedWordsShape(*problem, schedule);
+      Value words = memref::AllocOp::create(b, loc, MemRefType::get(shape, b.getI32Type()));
+      Value wordsFlat = memref::CastOp::create(
+          b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()),
+          memref::CollapseShapeOp::create(b, loc, words, ArrayRef<ReassociationIndices>{{0, 1}}));
+      KernelOp kernel =
+          addKernel(op, symbols, "mpgemm_prepack", [&](OpBuilder &module, StringRef name) {
+            return buildPrepackKernel(module, loc, name, *problem, schedule);
+          });
+      launch(b, loc, kernel,
+             ValueRange{flatBuffer(b, loc, interchangeBytes(b, loc, op.getW())), wordsFlat},
+             schedule);
+      signature.codeOffset = prepackCodeOffset(*problem, schedule);
+      signature.weights = b.getI32Type();
+      args.push_back(wordsFlat);
     } else if (prepacked) {
       std::optional<std::vector<uint8_t>> codes = constantCodes(op.getW());
       if (!codes)
