@@ -126,8 +126,8 @@ def Tile_LookupOp : Tile_Op<"lookup", [Pure]> {
     `vpshufb` per 32 (AVX2) or 64 (AVX-512BW) codes.
 
     Constraints: `codes` has unsigned integer elements of 1 to 8 bits (b); `table` has 2^b
-    elements of a float or integer type, the result's element type; the result has the shape and layout
-    of `codes`; when `table` and `codes` have layouts, they have as many workers.
+    elements of a float or integer type, the result's element type; the result has the shape
+    and layout of `codes`; when `table` and `codes` have layouts, they have as many workers.
 
     Examples (NF4 codes of a 32x16 weight tile to f32; sums of products held in a spread
     table):

@@ -79,12 +79,12 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     argument read, or a `lowbit.pack` of the value); the result is a `memref.alloc` turned back
     into a tensor after the launch. With `packing = prepacked` the constant weights are
     re-laid-out at compile time, and other run-time weights (not marked `lowbit.prepack`) by
-    the prepack kernel on every call, into a scratch buffer (each block's words contiguous; signed and ternary codes stored
-    as unsigned value + offset for `int8_dot`; `int8_dot` codes of 3, 5, 6 and 7 bits in bit
-    planes, `mpgemmWeightPlanes`, read back by a `tile.view` with `planes`). `int8_dot` reads
-    4-bit float weights through a byte table of their doubled values plus 12 (an extra
-    argument; `tile.lookup`), subtracts 12 times the activation sums and halves the result.
-    Interchange weights read in the dot's byte
+    the prepack kernel on every call, into a scratch buffer (each block's words contiguous;
+    signed and ternary codes stored as unsigned value + offset for `int8_dot`; `int8_dot`
+    codes of 3, 5, 6 and 7 bits in bit planes, `mpgemmWeightPlanes`, read back by a
+    `tile.view` with `planes`). `int8_dot` reads 4-bit float weights through a byte table of
+    their doubled values plus 12 (an extra argument; `tile.lookup`), subtracts 12 times the
+    activation sums and halves the result. Interchange weights read in the dot's byte
     order (an `int8_dot` weight_layout of `mpgemmByteOrderWeightLayout`) need the 8-bit
     activation codes permuted to match: a `linalg.transpose` within each 32-bit word's range of
     codes, once per call, before the launch. Zero points, and those offsets, need the sums of

@@ -573,8 +573,9 @@ private:
     if (weightSums) {
       Type si8 = IntegerType::get(b.getContext(), 8, IntegerType::Signed);
       layout::RegisterLayout onesLayout = layout::replicated(W) * layout::local({1, TK});
-      Value ones = h.viewAs(h.splat(b.getI8IntegerAttr(1), h.reg({1, TK}, b.getI8Type(), onesLayout)),
-                            h.reg({1, TK}, si8, onesLayout));
+      Value ones =
+          h.viewAs(h.splat(b.getI8IntegerAttr(1), h.reg({1, TK}, b.getI8Type(), onesLayout)),
+                   h.reg({1, TK}, si8, onesLayout));
       *weightSums = DotOp::create(b, h.loc, weightSums->getType(), ones, codes, *weightSums);
     }
     return DotOp::create(b, h.loc, partial.getType(), a, codes, partial);
