@@ -1,8 +1,8 @@
 //===- LowbitToTile.cpp - The lowbit-to-tile pass ---------------------------===//
 //
-// Every scheduled lowbit.mpgemm becomes tile kernels (MpgemmKernel.cpp) and host code around
-// a tile.launch: each operand's buffer (bufferization.to_buffer, flattened to 1-d), the
-// result's buffer (memref.alloc, bufferization.to_tensor after the launch). Low-bit operands
+// Every scheduled lowbit.mpgemm becomes tile kernels (MpgemmKernel.cpp, MpgemmWeights.cpp) and
+// host code around a tile.launch: each operand's buffer (bufferization.to_buffer, flattened to
+// 1-d), the result's buffer (memref.alloc, bufferization.to_tensor after the launch). Low-bit operands
 // are handed over as their interchange bytes: the bytes a lowbit.unpack read (function
 // arguments, after lowbit-interchange-abi), or a lowbit.pack of the value. Constant weights
 // with packing = prepacked are re-laid-out here, at compile time.
@@ -456,10 +456,11 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, op.getW())));
     }
     // 4-bit float weights read by int8_dot through a byte table of offset codes.
-    bool tableWeights =
-        schedule.getFamily() == ScheduleFamily::Int8Dot && problem->int8TableWeights();
-    if (tableWeights)
-      signature.codeOffset = mpgemmInt8WeightTable(*problem).offset;
+    std::optional<Int8WeightTable> byteTable;
+    if (schedule.getFamily() == ScheduleFamily::Int8Dot && problem->int8TableWeights()) {
+      byteTable = mpgemmInt8WeightTable(*problem);
+      signature.codeOffset = byteTable->offset;
+    }
     // Scales.
     args.push_back(scaleLikeBuffer(b, loc, op.getScale(), signature.scales));
     // Zero points: integer ones in groups as their bytes (packed along the groups); per
@@ -527,15 +528,14 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       signature.table = cast<RankedTensorType>(table.getType()).getElementType();
       args.push_back(flatBuffer(b, loc, table));
     }
-    if (tableWeights) {
-      Int8WeightTable table = mpgemmInt8WeightTable(*problem);
-      auto type = RankedTensorType::get({static_cast<int64_t>(table.entries.size())},
+    if (byteTable) {
+      auto type = RankedTensorType::get({static_cast<int64_t>(byteTable->entries.size())},
                                         b.getI8Type());
       signature.table = b.getI8Type();
       args.push_back(flatBuffer(
           b, loc,
           arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(type, ArrayRef<int8_t>(table.entries)))));
+              b, loc, DenseElementsAttr::get(type, ArrayRef<int8_t>(byteTable->entries)))));
     }
     // The lut family's tables: per row of activations and slice of 4 / b codes, the sums of
     // the activations times the values of each 4-bit slice (made by their own kernel once

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "MpgemmKernel.h"
+#include "KernelBuilder.h"
 
 #include "lowbit/Reference/Formats.h"
 #include "lowbit/Support/HostTensor.h"
@@ -46,74 +47,6 @@ SmallVector<int64_t> lowbit::mpgemmGrid(const MpgemmProblem &problem, ScheduleAt
 }
 
 namespace {
-
-/// Helpers to write a kernel body: constants, views, typed loads.
-class BodyBuilder {
-public:
-  BodyBuilder(OpBuilder &builder, Location loc) : b(builder), loc(loc) {}
-
-  Value index(int64_t value) { return arith::ConstantIndexOp::create(b, loc, value); }
-  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, index(y)); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) { return add(x, index(y)); }
-
-  /// A 2-d view of a 1-d buffer.
-  Value view(Value buffer, int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride) {
-    Type element = cast<MemRefType>(buffer.getType()).getElementType();
-    auto type =
-        GlobalType::get(b.getContext(), {ShapedType::kDynamic, ShapedType::kDynamic}, element);
-    return GlobalViewOp::create(b, loc, type, buffer, ValueRange{index(rows), index(cols)},
-                                ValueRange{index(rowStride), index(colStride)});
-  }
-
-  RegType reg(ArrayRef<int64_t> shape, Type element, const layout::RegisterLayout &layout) {
-    return RegType::get(b.getContext(), shape, element, LayoutAttr::get(b.getContext(), layout));
-  }
-
-  /// `inBounds`: the tile is known to lie inside the view (no masks needed).
-  Value load(Value view, Value row, Value col, RegType type, bool inBounds = false) {
-    auto op = LoadGlobalOp::create(b, loc, type, view, ValueRange{row, col});
-    if (inBounds)
-      op.setInBounds(true);
-    return op;
-  }
-
-  /// `planes`: tile.view's bit planes (none: the plain packing).
-  Value viewAs(Value value, RegType type, ArrayRef<int64_t> planes = {}) {
-    if (value.getType() == type)
-      return value;
-    if (planes.empty())
-      return ViewOp::create(b, loc, type, value);
-    return ViewOp::create(b, loc, type, value, b.getDenseI64ArrayAttr(planes));
-  }
-
-  Value castTo(Value value, Type element) {
-    auto type = cast<RegType>(value.getType());
-    if (type.getElementType() == element)
-      return value;
-    return CastOp::create(b, loc, RegType::get(b.getContext(), type.getShape(), element, type.getLayout()), value);
-  }
-
-  /// The register type of `value` with another element type.
-  RegType withElement(Value value, Type element) {
-    auto type = cast<RegType>(value.getType());
-    return RegType::get(b.getContext(), type.getShape(), element, type.getLayout());
-  }
-
-  Value broadcast(Value value, RegType type) {
-    if (value.getType() == type)
-      return value;
-    return BroadcastOp::create(b, loc, type, value);
-  }
-
-  Value splat(Attribute attr, RegType type) {
-    Value scalar = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
-    return SplatOp::create(b, loc, type, scalar);
-  }
-
-  OpBuilder &b;
-  Location loc;
-};
 
 /// The activations [TM, TK] of rows m0.. and codes k.. (every worker holds all of them): the
 /// elements, or the bytes of low-bit codes viewed as their type.
@@ -336,7 +269,7 @@ private:
     } else if (table && int8) {
       // The byte table of 4-bit float weights (as i8, then ui5 codes), held whole by every
       // worker, loaded once per block.
-      Int8WeightTable byteTable = mpgemmInt8WeightTable(p);
+      byteTable = mpgemmInt8WeightTable(p);
       int64_t entries = byteTable.entries.size();
       Value raw = h.load(h.view(table, 1, entries, entries, 1), h.index(0), h.index(0),
                          h.reg({1, entries}, sig.table,
@@ -611,7 +544,7 @@ private:
     if (weightTable)
       acc = MulOp::create(
           b, h.loc, acc,
-          h.splat(b.getF32FloatAttr(mpgemmInt8WeightTable(p).valueScale), accType));
+          h.splat(b.getF32FloatAttr(byteTable.valueScale), accType));
     if (p.perTensorScale) {
       Value raw = loadScalar(scaleView, sig.scales);
       raw = h.viewAs(
@@ -653,25 +586,13 @@ private:
   Value blockActZero, rowActZero;
   /// The codebook [1, 2^b] f32, every worker holding all of it (codebook weights only).
   Value codebook;
-  /// The byte table of int8_dot's 4-bit float weights, as codes, every worker holding it.
+  /// The byte table of int8_dot's 4-bit float weights (as codes, every worker holding it).
+  Int8WeightTable byteTable;
   Value weightTable;
   Value actView, tableView, weightView, scaleView, zeroView, sumView, actScaleView, actZeroView,
       biasView, tensorScaleView, outView;
 };
 
-/// An empty kernel with the given arguments; the builder is left at the start of its body.
-KernelOp createKernel(OpBuilder &builder, Location loc, StringRef name, TypeRange arguments,
-                      ArrayRef<int64_t> grid, int64_t workers) {
-  MLIRContext *ctx = builder.getContext();
-  auto kernel = KernelOp::create(builder, loc, builder.getStringAttr(name),
-                                 TypeAttr::get(FunctionType::get(ctx, arguments, {})),
-                                 builder.getDenseI64ArrayAttr(grid),
-                                 builder.getI64IntegerAttr(workers), nullptr, nullptr);
-  Block *entry = builder.createBlock(&kernel.getBody());
-  for (Type type : arguments)
-    entry->addArgument(type, loc);
-  return kernel;
-}
 
 } // namespace
 
@@ -841,128 +762,4 @@ KernelOp lowbit::buildLutTablesKernel(OpBuilder &builder, Location loc, StringRe
   }
   ReturnOp::create(builder, loc);
   return kernel;
-}
-
-Int8WeightTable lowbit::mpgemmInt8WeightTable(const MpgemmProblem &problem) {
-  ref::ElementFormat format = llvm::cantFail(getReferenceFormat(problem.weightType));
-  Int8WeightTable table;
-  std::vector<int64_t> doubled;
-  for (uint32_t code = 0; code < (uint32_t(1) << problem.weightBits); ++code)
-    doubled.push_back(static_cast<int64_t>(2 * ref::decode(format, code)));
-  auto [low, high] = std::minmax_element(doubled.begin(), doubled.end());
-  table.offset = -*low;
-  for (int64_t value : doubled)
-    table.entries.push_back(static_cast<int8_t>(value + table.offset));
-  table.valueScale = 0.5f;
-  table.bits = llvm::Log2_64_Ceil(*high - *low + 1);
-  return table;
-}
-
-SmallVector<int64_t, 2> lowbit::prepackedWordsShape(const MpgemmProblem &problem,
-                                                    ScheduleAttr schedule) {
-  int64_t W = schedule.getWorkers(), TN = schedule.getTileN(), TK = schedule.getTileK();
-  int64_t blocks = (problem.n + TN - 1) / TN, steps = (problem.k + TK - 1) / TK;
-  return {blocks * steps, TN / W * TK * problem.weightBits / 32 * W};
-}
-
-int64_t lowbit::prepackCodeOffset(const MpgemmProblem &problem, ScheduleAttr schedule) {
-  if (schedule.getFamily() != ScheduleFamily::Int8Dot)
-    return 0;
-  if (problem.weightKind == CodeKind::Signed)
-    return int64_t(1) << (problem.weightBits - 1);
-  // Ternary codes 0b00 = 0, 0b01 = 1, 0b11 = -1 (0b10 reads as 0): stored as value + 1.
-  if (problem.weightKind == CodeKind::Ternary)
-    return 1;
-  return 0;
-}
-
-KernelOp lowbit::buildPrepackKernel(OpBuilder &builder, Location loc, StringRef name,
-                                   const MpgemmProblem &problem, ScheduleAttr schedule) {
-  OpBuilder::InsertionGuard guard(builder);
-  MLIRContext *ctx = builder.getContext();
-  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
-  Type i8 = builder.getI8Type(), i32 = builder.getI32Type();
-  Type code = IntegerType::get(ctx, problem.weightBits, IntegerType::Unsigned);
-  int64_t W = schedule.getWorkers(), TN = schedule.getTileN(), TK = schedule.getTileK();
-  int64_t R = TN / W, bits = problem.weightBits, N = problem.n, K = problem.k;
-  int64_t rowBytes = (K * bits + 7) / 8, stepBytes = TK * bits / 8;
-  SmallVector<int64_t, 2> wordsShape = prepackedWordsShape(problem, schedule);
-  SmallVector<int64_t> grid = {(N + TN - 1) / TN, (K + TK - 1) / TK};
-  int64_t offset = prepackCodeOffset(problem, schedule);
-  KernelOp kernel = createKernel(builder, loc, name, {memref(i8), memref(i32)}, grid, W);
-  Block &entry = kernel.getBody().front();
-  BodyBuilder h(builder, loc);
-  Value nb = BlockIndexOp::create(builder, loc, 0), kt = BlockIndexOp::create(builder, loc, 1);
-
-  // The step's codes as interchange loads read them: worker w holds columns r * W + w, codes
-  // along K. Out of N and K they read as zero bytes.
-  layout::RegisterLayout natural = mpgemmColumnWeightLayout(TK, TN, W);
-  Value bytes = h.load(h.view(entry.getArgument(0), N, rowBytes, rowBytes, 1), h.mul(nb, TN),
-                       h.mul(kt, stepBytes),
-                       h.reg({TN, stepBytes}, i8,
-                             layout::local({R, 1}).spatial({W, 1}).local({1, stepBytes})));
-  Value codes = h.viewAs(bytes, h.reg({TK, TN}, problem.weightType, natural));
-  if (offset) {
-    Value values = h.castTo(codes, i32);
-    values = AddOp::create(
-        builder, loc, values,
-        h.splat(builder.getI32IntegerAttr(offset), cast<RegType>(values.getType())));
-    codes = h.castTo(values, code);
-  } else {
-    // Unsigned codes, or the bits of float codes.
-    codes = h.viewAs(codes, h.reg({TK, TN}, code, natural));
-  }
-  // Into the kernel's weight layout: every worker keeps its columns, only the order of its
-  // locals changes (a broadcast without broadcast dimensions moves no data between workers).
-  codes = h.broadcast(codes, h.reg({TK, TN}, code, mpgemmWeightLayout(schedule)));
-  // The workers' registers as they are: word j of worker w at column j * W + w of the row.
-  int64_t perWorker = wordsShape[1] / W;
-  Value words = h.viewAs(
-      codes, h.reg({1, wordsShape[1]}, i32, layout::local({1, perWorker}).spatial({1, W})),
-      mpgemmWeightPlanes(problem, schedule));
-  auto store = StoreGlobalOp::create(
-      builder, loc, words,
-      h.view(entry.getArgument(1), wordsShape[0], wordsShape[1], wordsShape[1], 1),
-      ValueRange{h.add(h.mul(nb, grid[1]), kt), h.index(0)});
-  store.setInBounds(true);
-  ReturnOp::create(builder, loc);
-  return kernel;
-}
-
-std::vector<int32_t> lowbit::prepackWeights(ArrayRef<uint8_t> codes, const MpgemmProblem &problem,
-                                            ScheduleAttr schedule,
-                                            function_ref<uint32_t(uint32_t)> transform) {
-  int64_t W = schedule.getWorkers(), TN = schedule.getTileN(), TK = schedule.getTileK();
-  int64_t bits = problem.weightBits, wordsPerLane = TN / W * TK * bits / 32;
-  int64_t blocks = (problem.n + TN - 1) / TN, steps = (problem.k + TK - 1) / TK;
-  layout::RegisterLayout weightLayout = mpgemmWeightLayout(schedule);
-  std::vector<uint32_t> words(blocks * steps * wordsPerLane * W, 0);
-  uint32_t mask = (uint32_t(1) << bits) - 1;
-  SmallVector<int64_t, 3> planes = mpgemmWeightPlanes(problem, schedule);
-  int64_t locals = weightLayout.getLocalSize();
-  // Worker w's local l of step (nb, kt) is at bits [l * bits, (l + 1) * bits) of the worker's
-  // words (or in bit planes: tile::getPlanarPieces), which are row nb * steps + kt, columns
-  // word * W + w.
-  for (int64_t nb = 0; nb < blocks; ++nb)
-    for (int64_t kt = 0; kt < steps; ++kt)
-      for (int64_t w = 0; w < W; ++w)
-        for (int64_t l = 0; l < locals; ++l) {
-          SmallVector<int64_t, 4> index = weightLayout.getLogicalIndex(w, l);
-          int64_t k = kt * TK + index[0], n = nb * TN + index[1];
-          if (k >= problem.k || n >= problem.n)
-            continue;
-          uint32_t code = transform(codes[n * problem.k + k]) & mask;
-          uint32_t *row = &words[(nb * steps + kt) * wordsPerLane * W];
-          if (!planes.empty()) {
-            for (const tile::PlanarPiece &piece : tile::getPlanarPieces(planes, locals, l))
-              row[piece.word * W + w] |=
-                  ((code >> piece.codeBit) & ((uint32_t(1) << piece.width) - 1)) << piece.bit;
-            continue;
-          }
-          int64_t bit = l * bits, word = bit / 32, shift = bit % 32;
-          row[word * W + w] |= code << shift;
-          if (shift + bits > 32)
-            row[(word + 1) * W + w] |= code >> (32 - shift);
-        }
-  return std::vector<int32_t>(words.begin(), words.end());
 }

@@ -1,7 +1,8 @@
 //===- MpgemmKernel.h - The tile kernels of a scheduled lowbit.mpgemm -*- C++ -*-===//
 //
-// lowbit-to-tile turns a scheduled `lowbit.mpgemm` into tile kernels (this file's builders)
-// and host code that hands them buffers (LowbitToTile.cpp).
+// lowbit-to-tile turns a scheduled `lowbit.mpgemm` into tile kernels (this file's builders:
+// MpgemmKernel.cpp and, for weight re-layout, MpgemmWeights.cpp) and host code that hands them
+// buffers (LowbitToTile.cpp).
 //
 // The main kernel: grid [ceil(N / TN), ceil(M / TM)] (blocks of one column tile are
 // consecutive), W workers, arguments (all 1-d memrefs):
