@@ -2,8 +2,8 @@
 // RUN: lowbit-opt %s --split-input-file --lowbit-interchange-abi --lowbit-to-tile --cse | FileCheck %s --check-prefix=ABI
 
 // Implemented in lib/Conversion/LowbitToTile/: LowbitToTile.cpp (the host code: buffers,
-// launches, prepacked constants) and MpgemmKernel.cpp, MpgemmWeights.cpp (the kernels, prepacking; MpgemmKernel.h describes
-// their arguments and structure). The register layouts come from lib/Transforms/MpgemmSchedule.cpp.
+// launches, prepacked constants), MpgemmKernel.cpp (the kernels; MpgemmKernel.h describes
+// their arguments and structure) and MpgemmWeights.cpp (prepacking). The register layouts come from lib/Transforms/MpgemmSchedule.cpp.
 
 // lowbit-to-tile turns every lowbit.mpgemm with a schedule into a tile.kernel generated from
 // that schedule and host code that launches it. Every op here carries its schedule, so the

@@ -2,10 +2,11 @@
 //
 // Every scheduled lowbit.mpgemm becomes tile kernels (MpgemmKernel.cpp, MpgemmWeights.cpp) and
 // host code around a tile.launch: each operand's buffer (bufferization.to_buffer, flattened to
-// 1-d), the result's buffer (memref.alloc, bufferization.to_tensor after the launch). Low-bit operands
-// are handed over as their interchange bytes: the bytes a lowbit.unpack read (function
-// arguments, after lowbit-interchange-abi), or a lowbit.pack of the value. Constant weights
-// with packing = prepacked are re-laid-out here, at compile time.
+// 1-d), the result's buffer (memref.alloc, bufferization.to_tensor after the launch). Low-bit
+// operands are handed over as their interchange bytes: the bytes a lowbit.unpack read
+// (function arguments, after lowbit-interchange-abi), or a lowbit.pack of the value. Constant
+// weights with packing = prepacked are re-laid-out here, at compile time; other run-time
+// weights not marked `lowbit.prepack`, by the prepack kernel on every call.
 //
 // Weight arguments marked `lowbit.prepack` get a generated entry point: every function with
 // such arguments gets a companion `@<function>_prepack` that takes them (in order) and returns
