@@ -390,3 +390,53 @@ tile.kernel @gather_lookup(%t: memref<?xf32>, %c: memref<?xi8>, %y: memref<?xf32
   tile.store_global %v, %vy[%r, %c0] {in_bounds} : !tile.reg<1x32xf32, #tile.layout<spatial(1,8).local(1,4)>>, !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// 4-bit unsigned codes cast to f32 for a dot of at most two result locals: each code is read
+// in place as (word >> (o % 8)) & (15 << e), e = o - o % 8 of its offset o, i.e. code * 2^e,
+// without the shift to bit 0: one shift per word (by 4) instead of seven. The products of each
+// e go to their own accumulator, scaled by 2^-e (2^-8, 2^-16, 2^-24) when they are added.
+// CHECK-LABEL: func.func private @masked_fields(
+// CHECK-DAG: %[[S24:.+]] = arith.constant dense<5.96046448E-8> : vector<8xf32>
+// CHECK-DAG: %[[S16:.+]] = arith.constant dense<1.52587891E-5> : vector<8xf32>
+// CHECK-DAG: %[[S8:.+]] = arith.constant dense<3.906250e-03> : vector<8xf32>
+// CHECK-DAG: %[[M24:.+]] = arith.constant dense<251658240> : vector<8xi32>
+// CHECK-DAG: %[[M16:.+]] = arith.constant dense<983040> : vector<8xi32>
+// CHECK-DAG: %[[M8:.+]] = arith.constant dense<3840> : vector<8xi32>
+// CHECK-DAG: %[[M0:.+]] = arith.constant dense<15> : vector<8xi32>
+// CHECK-DAG: %[[FOUR:.+]] = arith.constant dense<4> : vector<8xi32>
+// CHECK: %[[W0:.+]] = vector.load %arg1[%c0] : memref<?xi32>, vector<8xi32>
+// CHECK: %[[F0:.+]] = arith.andi %[[W0]], %[[M0]] : vector<8xi32>
+// CHECK-NEXT: %[[C0:.+]] = arith.sitofp %[[F0]] : vector<8xi32> to vector<8xf32>
+// CHECK-NEXT: %[[E0:.+]] = math.fma %{{.+}}, %[[C0]], %{{.+}} : vector<8xf32>
+// CHECK-NEXT: %[[H0:.+]] = arith.shrui %[[W0]], %[[FOUR]] : vector<8xi32>
+// CHECK-NEXT: arith.andi %[[H0]], %[[M0]] : vector<8xi32>
+// CHECK: arith.andi %[[W0]], %[[M8]] : vector<8xi32>
+// CHECK: arith.andi %[[H0]], %[[M8]] : vector<8xi32>
+// CHECK: arith.andi %[[W0]], %[[M16]] : vector<8xi32>
+// CHECK: arith.andi %[[W0]], %[[M24]] : vector<8xi32>
+// CHECK: arith.shrui
+// CHECK-NOT: arith.shrui
+// CHECK: %[[T8:.+]] = math.fma %{{.+}}, %[[S8]], %{{.+}} : vector<8xf32>
+// CHECK-NEXT: %[[T16:.+]] = math.fma %{{.+}}, %[[S16]], %[[T8]] : vector<8xf32>
+// CHECK-NEXT: %[[T24:.+]] = math.fma %{{.+}}, %[[S24]], %[[T16]] : vector<8xf32>
+// CHECK-NEXT: vector.store %[[T24]], %arg2
+tile.kernel @masked_fields(%a: memref<?xf32>, %w: memref<?xi32>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %va = tile.global_view %a sizes(%c1, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vw = tile.global_view %w sizes(%c1, %c16) strides(%c16, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %vy = tile.global_view %y sizes(%c1, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %x = tile.load_global %va[%c0, %c0] {in_bounds} : !tile.global<?x?xf32> -> !tile.reg<1x16xf32, #tile.layout<local(1,16).replicated(8)>>
+  %words = tile.load_global %vw[%c0, %c0] {in_bounds} : !tile.global<?x?xi32> -> !tile.reg<1x16xi32, #tile.layout<local(1,2).spatial(1,8)>>
+  %codes = tile.view %words : !tile.reg<1x16xi32, #tile.layout<local(1,2).spatial(1,8)>> -> !tile.reg<16x8xui4, #tile.layout<local(16,1).spatial(1,8)>>
+  %wf = tile.cast %codes : !tile.reg<16x8xui4, #tile.layout<local(16,1).spatial(1,8)>> -> !tile.reg<16x8xf32, #tile.layout<local(16,1).spatial(1,8)>>
+  %zero = arith.constant 0.0 : f32
+  %acc = tile.splat %zero : !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>
+  %d = tile.dot %x, %wf, %acc : !tile.reg<1x16xf32, #tile.layout<local(1,16).replicated(8)>>, !tile.reg<16x8xf32, #tile.layout<local(16,1).spatial(1,8)>> -> !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>
+  tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xf32>
+  tile.return
+}

@@ -7,7 +7,9 @@
 //
 // Float operands: one FMA per (result local, k), on f32 lane vectors (f16, bf16 and low-bit
 // operands converted first), spread over several accumulators per result local so that the
-// FMA latency is covered (the order of the sum is unspecified).
+// FMA latency is covered (the order of the sum is unspecified). Unsigned 1-, 2- and 4-bit codes
+// cast to f32 for a decode step are converted where they lie in their words, without most of
+// the shifts, and their accumulators scaled back (lowerLanes).
 //
 // Integer operands of at most 8 bits: bytes, 4 per lane (the Bytes form). Every byte-vector
 // of `b` is paired with the byte-vector of `a` holding the matching elements (found by the
@@ -39,6 +41,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace lowbit;
@@ -188,7 +192,32 @@ private:
     return std::max<int64_t>(1, std::min({wanted, steps, int64_t(4)}));
   }
 
+  /// The number of bits of the unsigned integer codes that `b` is cast to f32 from, when the
+  /// dot may read them as masked fields of their words (see lowerLanes); 0 otherwise.
+  int64_t maskedFieldBits() {
+    auto cast = op.getB().getDefiningOp<CastOp>();
+    if (!cast || !op.getC().getType().getElementType().isF32() ||
+        !cast.getResult().getType().getElementType().isF32())
+      return 0;
+    auto codes = dyn_cast<IntegerType>(cast.getInput().getType().getElementType());
+    if (!codes || !codes.isUnsigned() || 32 % codes.getWidth() != 0 || codes.getWidth() > 4)
+      return 0;
+    // Four accumulators per result local: at most two locals keep them all in registers.
+    if (c.getLocalSize() > 2)
+      return 0;
+    return codes.getWidth();
+  }
+
   /// Float and generic integer dots: one multiply-add per (result local, k).
+  ///
+  /// Unsigned codes of 1, 2 or 4 bits cast to f32 for this dot (a decode step: at most two
+  /// result locals) skip most of the shifts that unpack them. A code at bit offset o of its
+  /// 32-bit word is read as (word >> (o % 8)) & (mask << e) with e = o - o % 8 in {0, 8, 16,
+  /// 24}: the exact integer code * 2^e, converted exactly (at most 28 significant bits, sign bit
+  /// clear). The products of each e go to an accumulator of their own, scaled by 2^-e when the
+  /// four are added: per 8 codes of a 4-bit word one shift instead of seven. The scaled
+  /// products are exact; the sums round as any other order of the sum would, and they stay
+  /// finite while |a * code| < 2^103.
   SmallVector<Value> lowerLanes(ArrayRef<Value> acc) {
     Type aElement = op.getA().getType().getElementType();
     Type bElement = op.getB().getType().getElementType();
@@ -210,11 +239,38 @@ private:
     };
     int64_t steps = k();
     int64_t chains = chainsPerLocal(c.getLocalSize(), steps);
-    SmallVector<Value> results;
-    for (int64_t lc = 0; lc < c.getLocalSize(); ++lc) {
-      SmallVector<Value> partial(chains);
-      partial[0] = acc[lc];
-      for (int64_t kk = 0; kk < steps; ++kk) {
+    int64_t fieldBits = maskedFieldBits();
+    // Masked fields: the accumulator of b local `lb` (its e / 8), and its factor.
+    auto fieldClass = [&](int64_t lb) { return (lb * fieldBits % 32) / 8; };
+    DenseMap<std::pair<int64_t, int64_t>, Value> shiftedWords;
+    auto maskedField = [&](int64_t lb) {
+      auto [it, inserted] = bFactors.try_emplace(lb, Value());
+      if (!inserted)
+        return it->second;
+      Value input = op.getB().getDefiningOp<CastOp>().getInput();
+      ArrayRef<Value> words = kernel.get(b, input, SimdForm::Words).vectors;
+      int64_t offset = lb * fieldBits % 32, word = lb * fieldBits / 32, shift = offset % 8;
+      Value &shifted = shiftedWords[{word, shift}];
+      if (!shifted)
+        shifted = shift == 0 ? words[word]
+                             : arith::ShRUIOp::create(b, loc, words[word],
+                                                      splatI32(b, loc, lanes, shift))
+                                   .getResult();
+      int64_t mask = ((int64_t(1) << fieldBits) - 1) << (offset - shift);
+      Value field = arith::AndIOp::create(b, loc, shifted, splatI32(b, loc, lanes, mask));
+      it->second = arith::SIToFPOp::create(b, loc, kernel.laneVectorType(b.getF32Type()), field);
+      return it->second;
+    };
+    if (fieldBits != 0)
+      chains = 4;
+    // k-major across the result locals: an operand shared by several locals (a broadcast
+    // activation) dies right after its last use.
+    int64_t numLocals = c.getLocalSize();
+    SmallVector<SmallVector<Value>> partial(numLocals, SmallVector<Value>(chains));
+    for (int64_t lc = 0; lc < numLocals; ++lc)
+      partial[lc][0] = acc[lc];
+    for (int64_t kk = 0; kk < steps; ++kk) {
+      for (int64_t lc = 0; lc < numLocals; ++lc) {
         int64_t la = holder(a, [&](int64_t w) {
           return SmallVector<int64_t, 4>{c.getLogicalIndex(w, lc)[0], kk};
         });
@@ -222,8 +278,8 @@ private:
           return SmallVector<int64_t, 4>{kk, c.getLogicalIndex(w, lc)[1]};
         });
         Value x = factor(aFactors, aLanes, aElement, la);
-        Value y = factor(bFactors, bLanes, bElement, lb);
-        Value &chain = partial[kk % chains];
+        Value y = fieldBits != 0 ? maskedField(lb) : factor(bFactors, bLanes, bElement, lb);
+        Value &chain = partial[lc][fieldBits != 0 ? fieldClass(lb) : kk % chains];
         if (isFloat) {
           chain = chain ? math::FmaOp::create(b, loc, x, y, chain).getResult()
                         : arith::MulFOp::create(b, loc, x, y).getResult();
@@ -232,10 +288,23 @@ private:
           chain = chain ? arith::AddIOp::create(b, loc, chain, product).getResult() : product;
         }
       }
+    }
+    SmallVector<Value> results;
+    for (int64_t lc = 0; lc < numLocals; ++lc) {
       Value sum;
-      for (Value chain : partial) {
+      for (auto [index, chain] : llvm::enumerate(partial[lc])) {
         if (!chain)
           continue;
+        if (fieldBits != 0 && index != 0) {
+          // The accumulator of e = 8 * index: scaled back by 2^-e (exact).
+          Value scale = arith::ConstantOp::create(
+              b, loc,
+              DenseElementsAttr::get(cast<VectorType>(chain.getType()),
+                                     b.getF32FloatAttr(std::ldexp(1.0f, -8 * int(index)))));
+          sum = sum ? math::FmaOp::create(b, loc, chain, scale, sum).getResult()
+                    : arith::MulFOp::create(b, loc, chain, scale).getResult();
+          continue;
+        }
         sum = !sum      ? chain
               : isFloat ? arith::AddFOp::create(b, loc, sum, chain).getResult()
                         : arith::AddIOp::create(b, loc, sum, chain).getResult();
