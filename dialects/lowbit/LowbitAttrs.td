@@ -158,7 +158,10 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     - `scale_groups`: how many groups of scales (and zero points) a block loads at once;
     - `weight_layout`: the register layout of a `TK x TN` weight tile (a `#tile.layout`);
       absent, `lowbit-to-tile` uses the default one: every worker holds whole columns;
-    - `split_k`: the K range is cut into `S` parts computed by different blocks and summed;
+    - `split_k`: the K range is cut into `S` parts at blocks of `GB` groups (grouped
+      weights only), computed by different blocks (a third grid dimension) into f32
+      partial results that a second kernel sums (for results too narrow to give every
+      thread or multiprocessor a block of its own);
     - `threads`: at most `T` CPU threads run the blocks (the launch's `max_threads`; 0, the
       default and not printed, means all of the runtime's threads). The cost model caps the
       threads of a call whose work is too small to pay for starting more; GPUs ignore it;

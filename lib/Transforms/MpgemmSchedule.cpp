@@ -270,10 +270,20 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
           << " bits of activations must be whole bytes: a step reads whole activation bytes";
     return why;
   }
-  if (schedule.getSplitK() != 1) {
-    error << "split_k = " << schedule.getSplitK()
-          << " is not implemented: every block covers the whole of K (use split_k = 1)";
-    return why;
+  if (int64_t splitK = schedule.getSplitK(); splitK > 1) {
+    if (problem.numGroups == 1) {
+      error << "split_k = " << splitK
+            << " splits K at groups: these weights have a single group along K (per channel "
+               "or per tensor); use split_k = 1";
+      return why;
+    }
+    int64_t groupBlocks = (problem.numGroups + schedule.getScaleGroups() - 1) /
+                          schedule.getScaleGroups();
+    if (splitK > groupBlocks) {
+      error << "split_k (" << splitK << ") must not exceed the blocks of scale_groups groups "
+            << "along K (" << groupBlocks << "): each part of K covers whole blocks";
+      return why;
+    }
   }
   int64_t groupCodes = problem.numGroups > 1 ? problem.groupSize : problem.k;
   int64_t steps = (groupCodes + tileK - 1) / tileK;
@@ -493,6 +503,14 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   if (problem.hasZero && problem.weightScheme.getZeroPoint() == ZeroPoint::Int)
     zeroAlign = 8 / std::gcd<int64_t>(8, problem.weightBits);
   int64_t scaleGroups = problem.numGroups > 1 ? zeroAlign : 1;
+  // Results too narrow to give every thread a block (a few columns, e.g. a router's, over a
+  // long K): K is split into parts of whole blocks of groups, one per idle thread, whose f32
+  // partial results a second kernel sums.
+  int64_t splitK = 1;
+  int64_t blocks = (problem.n + tileN - 1) / tileN * ((problem.m + tileM - 1) / tileM);
+  if (!gpu && problem.numGroups > 1 && blocks < threads)
+    splitK = std::min((threads + blocks - 1) / blocks,
+                      (problem.numGroups + scaleGroups - 1) / scaleGroups);
   // Weights prefetched ahead of the step that loads them (CPU): 1 KiB ahead in prepacked
   // words (one stream per block), 128 bytes ahead in each row of interchange packing (a
   // stream per row). Measured on Zen3 (AVX2, 2 threads, 4096 x 4096, 4-bit weights, si8
@@ -521,7 +539,7 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
                         problem.k % (32 / std::max<int64_t>(1, problem.weightBits)) == 0);
       auto candidateWith = [&](Attribute weightLayout) {
         return ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p, scaleGroups,
-                                 weightLayout, /*splitK=*/1, /*unroll=*/1, threadCap,
+                                 weightLayout, splitK, /*unroll=*/1, threadCap,
                                  prefetchSteps(p));
       };
       // Weights in bit planes (3, 5, 6 and 7 bits prepacked): the byte order of the first

@@ -45,13 +45,27 @@ func.func @tile_k_crosses_groups(%a: tensor<4x96xf32>, %w: tensor<16x96xui4>,
 
 // -----
 
-// Every block covers the whole of K: split-K is not implemented.
+// Split K cuts K at groups: per-channel weights have one.
 func.func @split_k(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: split_k = 2 is not implemented: every block covers the whole of K (use split_k = 1)}}
+  // expected-error @+1 {{does not fit: split_k = 2 splits K at groups: these weights have a single group along K (per channel or per tensor); use split_k = 1}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], split_k = 2>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
          : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Each part of K covers whole blocks of scale_groups groups: 4 groups in blocks of 2 make at
+// most 2 parts.
+func.func @split_k_parts(%a: tensor<4x128xf32>, %w: tensor<16x128xui4>, %s: tensor<16x4xf32>) {
+  // expected-error @+1 {{does not fit: split_k (3) must not exceed the blocks of scale_groups groups along K (2): each part of K covers whole blocks}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32], scale_groups = 2,
+                                      split_k = 3>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f32>}
+         : (tensor<4x128xf32>, tensor<16x128xui4>, tensor<16x4xf32>) -> tensor<4x16xf32>
   return
 }
 

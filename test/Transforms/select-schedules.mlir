@@ -4,6 +4,7 @@
 // RUN: lowbit-opt %s --lowbit-select-schedules="target-cpu=znver3 threads=4" | FileCheck %s --check-prefix=THREADS4
 // RUN: lowbit-opt %s --lowbit-select-schedules="target-triple=aarch64-linux-gnu target-cpu=neoverse-n1 threads=2" | FileCheck %s --check-prefix=NEON
 // RUN: lowbit-opt %s --lowbit-select-schedules="target=cuda gpu-threads=64" | FileCheck %s --check-prefix=CUDA
+// RUN: lowbit-opt %s --lowbit-select-schedules="target-cpu=znver3 threads=4 thread-work-us=0" | FileCheck %s --check-prefix=SPLIT
 
 // lowbit-select-schedules (lib/Transforms/SelectSchedules.cpp) attaches the cost model's
 // schedule (selectMpgemmSchedule in lib/Transforms/MpgemmSchedule.cpp) to every lowbit.mpgemm
@@ -357,4 +358,24 @@ func.func @byte_order_weights(%a: tensor<1x64xsi8>, %s: tensor<16xf16>, %as: ten
           act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
          : (tensor<1x64xsi8>, tensor<16x64xui2>, tensor<16xf16>, tensor<f32>) -> tensor<1x16xf32>
   return %y : tensor<1x16xf32>
+}
+
+// A result too narrow for the threads (N = 8: one block of 8 columns for 4 threads) over a
+// long grouped K is split into parts of K, one per thread: split_k = 4. Per
+// channel weights (one group) are not split. On 2 threads the call's estimated work caps it
+// at one thread, so nothing is split.
+// CHECK-LABEL: func.func @narrow(
+// AVX2: tile = [1, 8, 32], {{.*}}split_k = 1, unroll = 1, threads = 1
+// SPLIT-LABEL: func.func @narrow(
+// SPLIT: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 4, unroll = 1, prefetch = 8>
+// SPLIT: schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, prefetch = 8>
+func.func @narrow(%a: tensor<1x16384xf32>, %w: tensor<8x16384xui4>, %s: tensor<8x128xf16>,
+                  %sc: tensor<8xf16>) -> (tensor<1x8xf32>, tensor<1x8xf32>) {
+  %0 = lowbit.mpgemm %a, %w scale(%s)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16>}
+         : (tensor<1x16384xf32>, tensor<8x16384xui4>, tensor<8x128xf16>) -> tensor<1x8xf32>
+  %1 = lowbit.mpgemm %a, %w scale(%sc)
+         {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<1x16384xf32>, tensor<8x16384xui4>, tensor<8xf16>) -> tensor<1x8xf32>
+  return %0, %1 : tensor<1x8xf32>, tensor<1x8xf32>
 }

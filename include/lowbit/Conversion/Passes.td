@@ -93,6 +93,9 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     `tile.dot`, of ones) and folds them out; `fma` subtracts them from the activations.
     f16 and bf16 activations of `fma` schedules are widened to f32 once per call, by a kernel
     of their own (grid [M, K / (16 W)]), so that no block converts them again.
+    `split_k = S` adds a third grid dimension: block (., ., s) covers part s of the blocks of
+    groups, adds the bias only for s = 0 and stores its f32 partial result to a scratch buffer
+    of S parts; a last kernel (grid [M, N / (8 W)]) sums the parts into the result.
 
     Weight arguments marked `lowbit.prepack` get a generated entry point: a function with such
     arguments gets a companion `@<function>_prepack` taking them (in order) and returning what

@@ -571,13 +571,29 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       outFlat =
           memref::CollapseShapeOp::create(b, loc, outFlat, ArrayRef<ReassociationIndices>{all});
     }
-    args.push_back(memref::CastOp::create(
-        b, loc, MemRefType::get({ShapedType::kDynamic}, resultType.getElementType()), outFlat));
+    Value outBuffer = memref::CastOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, resultType.getElementType()), outFlat);
+    // Split K: the main kernel writes each part's f32 partial result, a second kernel sums them.
+    int64_t parts = schedule.getSplitK();
+    Value partials;
+    if (parts > 1) {
+      signature.out = b.getF32Type();
+      partials =
+          allocateF32(b, loc, parts * mpgemmSplitPartRows(*problem, schedule) * problem->n);
+    }
+    args.push_back(parts > 1 ? partials : outBuffer);
 
     KernelOp kernel = addKernel(op, symbols, "mpgemm", [&](OpBuilder &module, StringRef name) {
       return buildMpgemmKernel(module, loc, name, *problem, schedule, signature);
     });
     launch(b, loc, kernel, args, schedule);
+    if (parts > 1) {
+      KernelOp sum = addKernel(op, symbols, "mpgemm_split_sum", [&](OpBuilder &module,
+                                                                    StringRef name) {
+        return buildSplitKSumKernel(module, loc, name, *problem, schedule);
+      });
+      launch(b, loc, sum, ValueRange{partials, outBuffer}, schedule);
+    }
     Value result = bufferization::ToTensorOp::create(b, loc, resultType, outMemref, b.getUnitAttr(),
                                                      b.getUnitAttr());
     op.getResult().replaceAllUsesWith(result);

@@ -42,8 +42,11 @@ SmallVector<Type> MpgemmKernelSignature::argumentTypes(MLIRContext *context) con
 }
 
 SmallVector<int64_t> lowbit::mpgemmGrid(const MpgemmProblem &problem, ScheduleAttr schedule) {
-  return {(problem.n + schedule.getTileN() - 1) / schedule.getTileN(),
-          (problem.m + schedule.getTileM() - 1) / schedule.getTileM()};
+  SmallVector<int64_t> grid = {(problem.n + schedule.getTileN() - 1) / schedule.getTileN(),
+                               (problem.m + schedule.getTileM() - 1) / schedule.getTileM()};
+  if (schedule.getSplitK() > 1)
+    grid.push_back(schedule.getSplitK());
+  return grid;
 }
 
 namespace {
@@ -82,6 +85,7 @@ public:
     TK = s.getTileK();
     R = TN / W;
     GB = p.numGroups > 1 ? s.getScaleGroups() : 1;
+    S = s.getSplitK();
     int8 = s.getFamily() == ScheduleFamily::Int8Dot;
     lut = s.getFamily() == ScheduleFamily::Lut;
     fullSteps = p.k % TK == 0;
@@ -111,6 +115,8 @@ public:
     Type f32 = b.getF32Type();
     Value n0 = h.mul(BlockIndexOp::create(b, h.loc, 0), TN);
     Value m0 = h.mul(BlockIndexOp::create(b, h.loc, 1), TM);
+    if (S > 1)
+      split = BlockIndexOp::create(b, h.loc, 2);
     RegType accType = h.reg({TM, TN}, f32, mpgemmResultLayout(s));
     makeViews();
 
@@ -178,8 +184,15 @@ private:
     }
     Value acc = h.splat(b.getF32FloatAttr(0), accType);
     int64_t numBlocks = (p.numGroups + GB - 1) / GB;
+    // Split K: part `split` covers the blocks of groups [split * C, (split + 1) * C).
+    Value firstBlock = h.index(0), endBlock = h.index(numBlocks);
+    if (split) {
+      int64_t perPart = (numBlocks + S - 1) / S;
+      firstBlock = h.mul(split, perPart);
+      endBlock = arith::MinUIOp::create(b, h.loc, h.add(firstBlock, perPart), endBlock);
+    }
     auto groupLoop = scf::ForOp::create(
-        b, h.loc, h.index(0), h.index(numBlocks), h.index(1), ValueRange{acc},
+        b, h.loc, firstBlock, endBlock, h.index(1), ValueRange{acc},
         [&](OpBuilder &nested, Location, Value block, ValueRange args) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
@@ -211,8 +224,10 @@ private:
         });
     acc = groupLoop.getResult(0);
     acc = epilogue(acc, m0, n0, accType);
-    Value result = h.castTo(acc, p.resultType);
-    auto store = StoreGlobalOp::create(b, h.loc, result, outView, ValueRange{m0, n0});
+    // Split K: the part's f32 partial result goes to rows split * P + m of the partials.
+    Value result = split ? acc : h.castTo(acc, p.resultType);
+    Value row = split ? h.add(h.mul(split, mpgemmSplitPartRows(p, s)), m0) : m0;
+    auto store = StoreGlobalOp::create(b, h.loc, result, outView, ValueRange{row, n0});
     if (interior)
       store.setInBounds(true);
   }
@@ -286,7 +301,7 @@ private:
                          /*inBounds=*/true);
       codebook = h.castTo(raw, h.b.getF32Type());
     }
-    outView = h.view(out, m, n, n, 1);
+    outView = h.view(out, S > 1 ? S * mpgemmSplitPartRows(p, s) : m, n, n, 1);
   }
 
   /// A [1, 1] value every worker holds, from a [1, 1] view.
@@ -563,10 +578,24 @@ private:
     if (tensorScale)
       acc = MulOp::create(b, h.loc, acc, h.broadcast(loadScalar(tensorScaleView, f32), accType));
     if (bias) {
-      Value column =
-          h.load(biasView, h.index(0), n0, h.reg({1, TN}, sig.bias, mpgemmColumnLayout(s)),
-                 interior);
-      acc = AddOp::create(b, h.loc, acc, h.broadcast(h.castTo(column, f32), accType));
+      auto addBias = [&](Value to) -> Value {
+        Value column =
+            h.load(biasView, h.index(0), n0, h.reg({1, TN}, sig.bias, mpgemmColumnLayout(s)),
+                   interior);
+        return AddOp::create(b, h.loc, to, h.broadcast(h.castTo(column, f32), accType));
+      };
+      if (!split)
+        return addBias(acc);
+      // Split K: the bias once, in the first part.
+      Value first = arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::eq, split, h.index(0));
+      auto ifOp = scf::IfOp::create(b, h.loc, TypeRange{accType}, first, /*addThenBlock=*/true,
+                                    /*addElseBlock=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      scf::YieldOp::create(b, h.loc, addBias(acc));
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      scf::YieldOp::create(b, h.loc, acc);
+      return ifOp.getResult(0);
     }
     return acc;
   }
@@ -575,8 +604,10 @@ private:
   const MpgemmProblem &p;
   ScheduleAttr s;
   const MpgemmKernelSignature &sig;
-  int64_t W, TM, TN, TK, R, GB;
+  int64_t W, TM, TN, TK, R, GB, S;
   bool int8, lut;
+  /// The part of K of the block (split_k > 1 only).
+  Value split;
   /// Every step of TK codes lies inside K (K % TK == 0).
   bool fullSteps;
   /// The block being built is interior (its tile inside M and N).
@@ -627,6 +658,42 @@ KernelOp lowbit::buildActivationWidenKernel(OpBuilder &builder, Location loc, St
   StoreGlobalOp::create(builder, loc, h.castTo(narrow, f32),
                         h.view(entry.getArgument(1), problem.m, problem.k, problem.k, 1),
                         ValueRange{row, k});
+  ReturnOp::create(builder, loc);
+  return kernel;
+}
+
+int64_t lowbit::mpgemmSplitPartRows(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  return std::max(problem.m, schedule.getTileM());
+}
+
+KernelOp lowbit::buildSplitKSumKernel(OpBuilder &builder, Location loc, StringRef name,
+                                      const MpgemmProblem &problem, ScheduleAttr schedule) {
+  OpBuilder::InsertionGuard guard(builder);
+  int64_t parts = schedule.getSplitK(), workers = schedule.getWorkers();
+  int64_t partRows = mpgemmSplitPartRows(problem, schedule);
+  Type f32 = builder.getF32Type();
+  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  constexpr int64_t nPerLane = 8;
+  int64_t chunk = nPerLane * workers;
+  KernelOp kernel = createKernel(builder, loc, name, {memref(f32), memref(problem.resultType)},
+                                 {problem.m, (problem.n + chunk - 1) / chunk}, workers);
+  Block &entry = kernel.getBody().front();
+  BodyBuilder h(builder, loc);
+  Value row = BlockIndexOp::create(builder, loc, 0);
+  Value n = h.mul(BlockIndexOp::create(builder, loc, 1), chunk);
+  RegType type = h.reg({1, chunk}, f32, layout::spatial({1, workers}).local({1, nPerLane}));
+  // The last chunk of a row may overhang N: masked loads and stores.
+  bool inBounds = problem.n % chunk == 0;
+  Value partials = h.view(entry.getArgument(0), parts * partRows, problem.n, problem.n, 1);
+  Value sum = h.load(partials, row, n, type, inBounds);
+  for (int64_t part = 1; part < parts; ++part)
+    sum = AddOp::create(builder, loc, sum,
+                        h.load(partials, h.add(row, part * partRows), n, type, inBounds));
+  auto store = StoreGlobalOp::create(
+      builder, loc, h.castTo(sum, problem.resultType),
+      h.view(entry.getArgument(1), problem.m, problem.n, problem.n, 1), ValueRange{row, n});
+  if (inBounds)
+    store.setInBounds(true);
   ReturnOp::create(builder, loc);
   return kernel;
 }

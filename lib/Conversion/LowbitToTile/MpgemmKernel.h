@@ -5,7 +5,8 @@
 // buffers (LowbitToTile.cpp).
 //
 // The main kernel: grid [ceil(N / TN), ceil(M / TM)] (blocks of one column tile are
-// consecutive), W workers, arguments (all 1-d memrefs):
+// consecutive; split_k = S > 1 adds a third dimension of S parts of K), W workers, arguments
+// (all 1-d memrefs):
 //
 //   act      [M, K]        the activations as the caller passed them (f32/f16/bf16, or the bytes
 //                          of low-bit codes)
@@ -21,7 +22,9 @@
 //                          for the lut family instead: its tables [M, 16 * slices] f32; for
 //                          int8_dot with 4-bit float weights: the byte table
 //                          (mpgemmInt8WeightTable) [16] i8
-//   out      [M, N]
+//   out      [M, N]         (split_k > 1: [S * P, N] f32, the parts' partial results, P =
+//                          max(M, TM) rows each, which a second kernel, buildSplitKSumKernel,
+//                          sums into the result)
 //
 // Block (bn, bm) covers rows m0 = bm * TM and columns n0 = bn * TN, except that the last
 // block of a dimension the tile does not divide moves back to end at the edge (m0 = M - TM;
@@ -45,6 +48,9 @@
 //       p = p - z[g] * sums[g]         (zero points, folded through the activation sums)
 //       acc = acc + p * s[g]
 //   acc = acc * act_scale * tensor_scale + bias; store as the result type
+//
+// With split_k = S, part s of K covers the blocks of groups [s C, (s + 1) C), C =
+// ceil(blocks / S), adds the bias only when s = 0, and stores its f32 partial result.
 //
 // The sums kernel (when zero points need them): grid [M, G], one group of one row per block,
 // reduced across the lanes.
@@ -105,6 +111,18 @@ tile::KernelOp buildActivationSumsKernel(mlir::OpBuilder &builder, mlir::Locatio
 tile::KernelOp buildActivationWidenKernel(mlir::OpBuilder &builder, mlir::Location loc,
                                           llvm::StringRef name, const MpgemmProblem &problem,
                                           int64_t workers);
+
+/// Rows P per part of K in a split-K main kernel's partial results [S * P, N]: max(M, TM), so
+/// that a block whose tile overhangs M (TM > M) stays in its own part.
+int64_t mpgemmSplitPartRows(const MpgemmProblem &problem, ScheduleAttr schedule);
+
+/// Builds the kernel that sums the parts of a split-K main kernel: out[m, n] = the sum over
+/// parts s of partials[s * P + m, n] (P = mpgemmSplitPartRows), as the result type; arguments
+/// (partials [S * P, N] f32, out [M, N]); grid [M, N / (8 workers)], each lane a run of 8
+/// columns.
+tile::KernelOp buildSplitKSumKernel(mlir::OpBuilder &builder, mlir::Location loc,
+                                    llvm::StringRef name, const MpgemmProblem &problem,
+                                    ScheduleAttr schedule);
 
 /// The lut family's decoding table [4 / b, 16] (row-major): entry [i, x] is the value of the
 /// i-th code of 4-bit slice x (bits [i b, (i + 1) b)), so that the table of activations
