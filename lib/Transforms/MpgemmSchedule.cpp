@@ -116,9 +116,10 @@ std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &why
     } else if (act.getGranularity() == Granularity::Group && act.getAxis() == 1 &&
                aType.getRank() == 2 && !problem.actHasZero) {
       // Groups along K of each token: one scale per group of weights (or several).
-      if (act.getGroupSize() % problem.groupSize != 0)
+      if (act.getGroupSize() % problem.groupSize != 0 &&
+          problem.groupSize % act.getGroupSize() != 0)
         return fail("activation groups of " + Twine(act.getGroupSize()) +
-                    " that are not a multiple of the weights' groups of " +
+                    " that are neither a multiple nor a divisor of the weights' groups of " +
                     Twine(problem.groupSize) + " take the reference lowering");
       problem.actPerToken = true;
       problem.actGroupSize = act.getGroupSize();
@@ -265,6 +266,11 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
           << "): a step of K stays inside one group";
     return why;
   }
+  if (problem.actSubGroups() > 1 && problem.actGroupSize % tileK != 0) {
+    error << "tile K (" << tileK << ") must divide the activation groups ("
+          << problem.actGroupSize << "): a step of K stays inside one activation scale";
+    return why;
+  }
   if (!problem.realActivations && (tileK * problem.actBits) % 8) {
     error << "tile K (" << tileK << ") times " << problem.actBits
           << " bits of activations must be whole bytes: a step reads whole activation bytes";
@@ -299,6 +305,17 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
             << ") must divide the steps of the last, partial group too (" << lastSteps << ")";
       return why;
     }
+  }
+  if (problem.actSubGroups() > 1) {
+    // The steps of each activation group inside a weight group, the last partial one's too.
+    int64_t subSteps = problem.actGroupSize / tileK;
+    int64_t lastSubSteps = (problem.k % problem.actGroupSize + tileK - 1) / tileK;
+    for (int64_t count : {subSteps, lastSubSteps})
+      if (count % schedule.getUnroll()) {
+        error << "unroll (" << schedule.getUnroll()
+              << ") must divide the steps of K per activation group (" << count << ")";
+        return why;
+      }
   }
   if (schedule.getPacking() == WeightPacking::Interchange && stepBits(problem, schedule) % 8) {
     error << "tile K (" << tileK << ") times " << problem.weightBits
@@ -467,11 +484,15 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   int64_t tileN = columnGroups * workers;
 
   // K steps: 32 codes per step (a 4-bit step is one 16-byte run per row), dividing the group.
+  // (Activation groups inside the weights' groups bound the step instead.)
+  int64_t stepGroup = problem.actSubGroups() > 1 ? problem.actGroupSize
+                      : problem.numGroups > 1    ? problem.groupSize
+                                                 : 0;
   int64_t tileK = 32;
-  while (tileK > 8 && problem.numGroups > 1 && problem.groupSize % tileK)
+  while (tileK > 8 && stepGroup && stepGroup % tileK)
     tileK /= 2;
-  if (problem.numGroups > 1 && problem.groupSize % tileK)
-    tileK = problem.groupSize;
+  if (stepGroup && stepGroup % tileK)
+    tileK = stepGroup;
   // Run-time 1-bit weights in interchange packing: up to 16 bytes of each row per step (128
   // codes, as long as that divides the group), as 4-bit steps read; 4-byte runs are gathered
   // a byte at a time. 4096 x 4096, lowbit-bench: M = 1 si8 0.37 against 0.78 ms, f32 (lut)
@@ -488,7 +509,7 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   if (!problem.prepackableWeights() && !prepackPerCall && problem.weightBits == 1 &&
       tileK == 32) {
     int64_t wide = 128;
-    while (wide > 32 && problem.numGroups > 1 && problem.groupSize % wide)
+    while (wide > 32 && stepGroup && stepGroup % wide)
       wide /= 2;
     tileK = wide;
   }

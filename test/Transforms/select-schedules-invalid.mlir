@@ -336,16 +336,32 @@ func.func @no_fast_path_activation_rows(%a: tensor<4x64xsi8>, %as: tensor<2x64xf
 
 // -----
 
-// Activation groups along K must cover whole groups of weights (here the weights' one group
-// per channel is all of K).
-func.func @no_fast_path_activation_groups(%a: tensor<4x64xsi8>, %as: tensor<4x2xf32>,
-                                          %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation groups of 32 that are not a multiple of the weights' groups of 64 take the reference lowering}}
+// Activation groups along K must cover whole groups of weights or divide them (32 does
+// neither with groups of 48).
+func.func @no_fast_path_activation_groups(%a: tensor<4x96xsi8>, %as: tensor<4x3xf32>,
+                                          %w: tensor<16x96xui4>, %s: tensor<16x2xf16>) {
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation groups of 32 that are neither a multiple nor a divisor of the weights' groups of 48 take the reference lowering}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
-         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
-          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 16]>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 48), scale = f16>,
           act_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f32>}
-         : (tensor<4x64xsi8>, tensor<16x64xui4>, tensor<16xf16>, tensor<4x2xf32>)
+         : (tensor<4x96xsi8>, tensor<16x96xui4>, tensor<16x2xf16>, tensor<4x3xf32>)
+         -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+// Activation groups inside the weights' groups bound the steps of K: a step of 32 codes would
+// cross a scale of the groups of 16.
+func.func @step_across_activation_groups(%a: tensor<4x64xsi8>, %as: tensor<4x4xf32>,
+                                         %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+1 {{does not fit: tile K (32) must divide the activation groups (16): a step of K stays inside one activation scale}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
+          act_scheme = #lowbit.scheme<group(axis = 1, size = 16), scale = f32>}
+         : (tensor<4x64xsi8>, tensor<16x64xui4>, tensor<16xf16>, tensor<4x4xf32>)
          -> tensor<4x16xf32>
   return
 }

@@ -96,6 +96,10 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     `split_k = S` adds a third grid dimension: block (., ., s) covers part s of the blocks of
     groups, adds the bias only for s = 0 and stores its f32 partial result to a scratch buffer
     of S parts; a last kernel (grid [M, N / (8 W)]) sums the parts into the result.
+    Activation scales per token and group along K scale each group's partial sum (groups as
+    large as the weights' or larger), or each activation group's partial sum inside the
+    weight group (groups that divide the weights'; the activation sums are then taken per
+    activation group).
 
     Weight arguments marked `lowbit.prepack` get a generated entry point: a function with such
     arguments gets a companion `@<function>_prepack` taking them (in order) and returning what

@@ -46,7 +46,8 @@ struct MpgemmProblem {
   SchemeAttr actScheme;
   bool actPerToken = false, actHasZero = false;
   /// Activation scales per token and group of actGroupSize codes along K (scales
-  /// [M, ceil(K / actGroupSize)]; a multiple of the weights' group size); 0 otherwise.
+  /// [M, ceil(K / actGroupSize)]; a multiple or a divisor of the weights' group size); 0
+  /// otherwise.
   int64_t actGroupSize = 0;
   unsigned actBits = 0;
   CodeKind actKind = CodeKind::Float;
@@ -55,6 +56,16 @@ struct MpgemmProblem {
   /// The weight is a function argument marked `lowbit.prepack` (a generated entry point
   /// re-lays it out at run time, once; see getPrepackArgument).
   mlir::BlockArgument prepackArgument;
+
+  /// Activation groups inside each group of weights (activation groups that divide the
+  /// weights' groups: the kernel scales the partial sum of each); 1 otherwise.
+  int64_t actSubGroups() const {
+    return actGroupSize && actGroupSize < groupSize ? groupSize / actGroupSize : 1;
+  }
+  /// The codes of K over which the kernels sum activations and a step's partial sums meet
+  /// one scale: an activation group inside a weight group, else a weight group.
+  int64_t sumGroupSize() const { return actSubGroups() > 1 ? actGroupSize : groupSize; }
+  int64_t numSumGroups() const { return (k + sumGroupSize() - 1) / sumGroupSize(); }
 
   /// Whether the weights can be re-laid-out into the order the kernel loads (prepacked).
   bool prepackableWeights() const { return constantWeights || prepackArgument; }

@@ -496,7 +496,7 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     Value sumsBuffer;
     if (needsSums) {
       signature.hasSums = true;
-      sumsBuffer = allocateF32(b, loc, problem->m * problem->numGroups);
+      sumsBuffer = allocateF32(b, loc, problem->m * problem->numSumGroups());
       KernelOp kernel =
           addKernel(op, symbols, "mpgemm_sums", [&](OpBuilder &module, StringRef name) {
             return buildActivationSumsKernel(module, loc, name, *problem, signature.act,

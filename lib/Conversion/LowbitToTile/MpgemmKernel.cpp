@@ -264,7 +264,7 @@ private:
       }
     }
     if (sums)
-      sumView = h.view(sums, m, p.numGroups, p.numGroups, 1);
+      sumView = h.view(sums, m, p.numSumGroups(), p.numSumGroups(), 1);
     if (actScale && p.actGroupSize) {
       int64_t groups = (p.k + p.actGroupSize - 1) / p.actGroupSize;
       actScaleView = h.view(actScale, m, groups, groups, 1);
@@ -367,51 +367,101 @@ private:
     // int8_dot with activation zero points also sums the group's weight codes per column.
     bool sumWeights = int8 && rowActZero;
     RegType columnSumsType = h.reg({1, TN}, i32, mpgemmColumnLayout(s));
-    SmallVector<Value> inits = {zero};
-    if (sumWeights)
-      inits.push_back(h.splat(b.getI32IntegerAttr(0), columnSumsType));
-    auto stepLoop = scf::ForOp::create(
-        b, h.loc, h.index(0), stepEnd, h.index(unroll), inits,
-        [&](OpBuilder &nested, Location, Value step, ValueRange args) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-          Value partial = args[0];
-          Value weightSums = sumWeights ? args[1] : Value();
-          for (int64_t u = 0; u < unroll; ++u) {
-            Value kStep = h.add(step, u);
-            Value k = h.add(k0, h.mul(kStep, TK));
-            partial = dotStep(partial, k, kStep, group, m0, n0, sumWeights ? &weightSums : nullptr);
-          }
-          SmallVector<Value> yielded = {partial};
-          if (sumWeights)
-            yielded.push_back(weightSums);
-          scf::YieldOp::create(b, h.loc, yielded);
-        });
-    Value x = h.castTo(stepLoop.getResult(0), f32);
-    // Zero points: sum a * (q - z) = sum a * q - z * sum a.
+    // The partial sum of steps [begin, end) of the group (and, with sumWeights, the codes
+    // summed per column).
+    auto stepRange = [&](Value begin, Value end) {
+      SmallVector<Value> inits = {zero};
+      if (sumWeights)
+        inits.push_back(h.splat(b.getI32IntegerAttr(0), columnSumsType));
+      return scf::ForOp::create(
+          b, h.loc, begin, end, h.index(unroll), inits,
+          [&](OpBuilder &nested, Location, Value step, ValueRange args) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+            Value partial = args[0];
+            Value weightSums = sumWeights ? args[1] : Value();
+            for (int64_t u = 0; u < unroll; ++u) {
+              Value kStep = h.add(step, u);
+              Value k = h.add(k0, h.mul(kStep, TK));
+              partial =
+                  dotStep(partial, k, kStep, group, m0, n0, sumWeights ? &weightSums : nullptr);
+            }
+            SmallVector<Value> yielded = {partial};
+            if (sumWeights)
+              yielded.push_back(weightSums);
+            scf::YieldOp::create(b, h.loc, yielded);
+          });
+    };
+    // Zero points: sum a * (q - z) = sum a * q - z * sum a (built after the step loop).
     Value zeroPoint;
-    if (values.zeros)
-      zeroPoint =
-          h.broadcast(ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
-                                             values.zeros, ArrayRef<int64_t>{gi, 0}),
-                      accType);
-    else if (zeros && p.perTensorScale)
-      zeroPoint = h.broadcast(h.castTo(loadScalar(zeroView, sig.zeros), f32), accType);
-    if (sig.codeOffset) {
-      Value offset = h.splat(b.getF32FloatAttr(static_cast<float>(sig.codeOffset)), accType);
-      zeroPoint = zeroPoint ? AddOp::create(b, h.loc, zeroPoint, offset).getResult() : offset;
-    }
-    if (zeroPoint && sums) {
+    auto buildZeroPoint = [&] {
+      if (values.zeros)
+        zeroPoint = h.broadcast(
+            ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
+                                   values.zeros, ArrayRef<int64_t>{gi, 0}),
+            accType);
+      else if (zeros && p.perTensorScale)
+        zeroPoint = h.broadcast(h.castTo(loadScalar(zeroView, sig.zeros), f32), accType);
+      if (sig.codeOffset) {
+        Value offset = h.splat(b.getF32FloatAttr(static_cast<float>(sig.codeOffset)), accType);
+        zeroPoint = zeroPoint ? AddOp::create(b, h.loc, zeroPoint, offset).getResult() : offset;
+      }
+    };
+    // p minus the zero points' share over sum group `sumGroup` (its activation sums).
+    auto withoutZeroPoints = [&](Value partial, Value sumGroup) -> Value {
+      Value x = h.castTo(partial, f32);
+      if (!zeroPoint || !sums)
+        return x;
       Value rowSums =
-          h.load(sumView, m0, group, h.reg({TM, 1}, f32, mpgemmRowLayout(s)), interior);
-      Value correction = MulOp::create(b, h.loc, zeroPoint, h.broadcast(rowSums, accType));
-      x = SubOp::create(b, h.loc, x, correction);
+          h.load(sumView, m0, sumGroup, h.reg({TM, 1}, f32, mpgemmRowLayout(s)), interior);
+      return SubOp::create(b, h.loc, x,
+                           MulOp::create(b, h.loc, zeroPoint, h.broadcast(rowSums, accType)));
+    };
+    // The rows' activation scales of activation group `actGroup`, over [TM, TN].
+    auto rowActScales = [&](Value actGroup) -> Value {
+      Value rowScales =
+          h.load(actScaleView, m0, actGroup, h.reg({TM, 1}, sig.actScale, mpgemmRowLayout(s)),
+                 interior);
+      rowScales = h.viewAs(rowScales, h.withElement(rowScales, p.actScheme.getScaleType()));
+      return h.broadcast(h.castTo(rowScales, f32), accType);
+    };
+
+    Value x;
+    scf::ForOp stepLoop;
+    if (int64_t subGroups = p.actSubGroups(); subGroups > 1) {
+      // Activation groups inside the group: each one's partial sum, less its zero points'
+      // share, times its rows' activation scales; the activation groups that start inside K.
+      int64_t subSteps = p.actGroupSize / TK;
+      buildZeroPoint();
+      Value count = arith::DivUIOp::create(b, h.loc, h.add(stepEnd, subSteps - 1),
+                                           h.index(subSteps));
+      auto subLoop = scf::ForOp::create(
+          b, h.loc, h.index(0), count, h.index(1), ValueRange{h.splat(b.getF32FloatAttr(0),
+                                                                     accType)},
+          [&](OpBuilder &nested, Location, Value sub, ValueRange args) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+            Value begin = h.mul(sub, subSteps);
+            Value end = arith::MinUIOp::create(b, h.loc, h.add(begin, subSteps), stepEnd);
+            Value actGroup = h.add(h.mul(group, subGroups), sub);
+            Value part = withoutZeroPoints(stepRange(begin, end).getResult(0), actGroup);
+            part = MulOp::create(b, h.loc, part, rowActScales(actGroup));
+            scf::YieldOp::create(b, h.loc, AddOp::create(b, h.loc, args[0], part).getResult());
+          });
+      x = subLoop.getResult(0);
+    } else {
+      stepLoop = stepRange(h.index(0), stepEnd);
+      Value partial = stepLoop.getResult(0);
+      Value wide = h.castTo(partial, f32);
+      buildZeroPoint();
+      x = withoutZeroPoints(wide, group);
     }
     // Activation zero points za. int8_dot: with codes c = value + d (d: the weight zero point
     // plus the code offset) over the group's n real elements of K and codes c = offset in the
     // padding past K, sum (a - za) * value = [the above] - za * sum c + za * (d * n + offset *
     // padding). fma subtracts za from the activations, so [the above] subtracted d * sum a
-    // where it needed d * sum (a - za): + za * d * n.
+    // where it needed d * sum (a - za): + za * d * n. (Activation zero points come without
+    // activation groups.)
     if (rowActZero && (sumWeights || zeroPoint)) {
       if (sumWeights) {
         Value columnSums = h.broadcast(h.castTo(stepLoop.getResult(1), f32), accType);
@@ -447,15 +497,12 @@ private:
                       accType);
       x = MulOp::create(b, h.loc, x, scale);
     }
-    // Activation scales per group along K: the rows' scales of the group holding this one.
-    if (actScale && p.actGroupSize) {
+    // Activation scales per group along K, as large as the weights' groups or larger: the
+    // rows' scales of the activation group holding this one.
+    if (actScale && p.actGroupSize && p.actSubGroups() == 1) {
       Value column = arith::DivUIOp::create(b, h.loc, h.mul(group, p.groupSize),
                                             h.index(p.actGroupSize));
-      Value rowScales =
-          h.load(actScaleView, m0, column, h.reg({TM, 1}, sig.actScale, mpgemmRowLayout(s)),
-                 interior);
-      rowScales = h.viewAs(rowScales, h.withElement(rowScales, p.actScheme.getScaleType()));
-      x = MulOp::create(b, h.loc, x, h.broadcast(h.castTo(rowScales, f32), accType));
+      x = MulOp::create(b, h.loc, x, rowActScales(column));
     }
     return AddOp::create(b, h.loc, acc, x);
   }
@@ -708,20 +755,21 @@ KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, Str
   // Each step reads `chunk` elements of the group, spread over the lanes: lane w holds a
   // contiguous run of perLane (whole bytes for sub-byte codes); a step never leaves its group,
   // so small groups take fewer lanes.
-  int64_t groupSize = problem.numGroups > 1 ? problem.groupSize : problem.k;
+  // Sums over each weight group, or over each activation group inside one.
+  int64_t groupSize = problem.sumGroupSize(), groups = problem.numSumGroups();
   int64_t byteMultiple =
       problem.realActivations ? 1 : 8 / std::gcd<int64_t>(8, problem.actBits);
-  if (problem.numGroups > 1)
+  if (groups > 1)
     while (workers > 1 && groupSize % (workers * byteMultiple))
       workers /= 2;
   int64_t perLane = std::max<int64_t>(
       byteMultiple, std::min<int64_t>(16, (groupSize + workers - 1) / workers) / byteMultiple *
                         byteMultiple);
-  if (problem.numGroups > 1)
+  if (groups > 1)
     while (perLane > byteMultiple && groupSize % (perLane * workers))
       perLane -= byteMultiple;
   KernelOp kernel = createKernel(builder, loc, name, {memref(actBuffer), memref(f32)},
-                                 {problem.m, problem.numGroups}, workers);
+                                 {problem.m, groups}, workers);
   Block &entry = kernel.getBody().front();
   BodyBuilder h(builder, loc);
   int64_t chunk = perLane * workers;
@@ -733,10 +781,10 @@ KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, Str
   Type accElement = integer ? Type(builder.getI32Type()) : f32;
   int64_t rowElements = problem.realActivations ? problem.k : (problem.k * problem.actBits + 7) / 8;
   Value actView = h.view(entry.getArgument(0), problem.m, rowElements, rowElements, 1);
-  Value sumView = h.view(entry.getArgument(1), problem.m, problem.numGroups, problem.numGroups, 1);
+  Value sumView = h.view(entry.getArgument(1), problem.m, groups, groups, 1);
   Value row = BlockIndexOp::create(builder, loc, 0);
   Value group = BlockIndexOp::create(builder, loc, 1);
-  Value k0 = h.mul(group, problem.groupSize);
+  Value k0 = h.mul(group, groupSize);
   RegType accType = h.reg({1, chunk}, accElement, laneRuns);
   Value zero = h.splat(integer ? Attribute(builder.getI32IntegerAttr(0))
                                : Attribute(builder.getF32FloatAttr(0)),

@@ -15,8 +15,10 @@
 //                          K step kt, column group r, word j, worker w in that order)
 //   scales   [N, G]        per group (G = 1 per channel; a single value per tensor)
 //   zeros    [N, ZB] bytes / [N, G]   integer zero points (packed along groups) / float ones
-//   sums     [M, G] f32    sum of the activations of each row over each group (zero points)
-//   act_scale [M] or [1], act_zero [M] or [1] (integer activation zero points, as bytes),
+//   sums     [M, G] f32    sum of the activations of each row over each group (zero points;
+//                          [M, K / GA] over activation groups of GA inside the groups)
+//   act_scale [M] or [1] or [M, K / GA] (groups along K), act_zero [M] or [1] (integer
+//                          activation zero points, as bytes),
 //   bias [N], tensor_scale [1]
 //   codebook [2^b]         the table codebook weights index (f32, or the operand's f16/bf16);
 //                          for the lut family instead: its tables [M, 16 * slices] f32; for
@@ -49,11 +51,16 @@
 //       acc = acc + p * s[g]
 //   acc = acc * act_scale * tensor_scale + bias; store as the result type
 //
+// Activation scales in groups of GA along K: when GA is a multiple of the group size, p is
+// also multiplied by its rows' scale of the activation group holding g; when GA divides it,
+// the steps of each activation group inside g make a p of their own, which is corrected by
+// its own sums and multiplied by its rows' scale before the p's of g are added up.
+//
 // With split_k = S, part s of K covers the blocks of groups [s C, (s + 1) C), C =
 // ceil(blocks / S), adds the bias only when s = 0, and stores its f32 partial result.
 //
-// The sums kernel (when zero points need them): grid [M, G], one group of one row per block,
-// reduced across the lanes.
+// The sums kernel (when zero points need them): grid [M, G] (or [M, K / GA]), one group of one
+// row per block, reduced across the lanes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_CONVERSION_LOWBITTOTILE_MPGEMMKERNEL_H
