@@ -392,9 +392,10 @@ private:
             scf::YieldOp::create(b, h.loc, yielded);
           });
     };
-    // Zero points: sum a * (q - z) = sum a * q - z * sum a (built after the step loop).
-    Value zeroPoint;
-    auto buildZeroPoint = [&] {
+    // Zero points: sum a * (q - z) = sum a * q - z * sum a. The group's zero points (plus
+    // the code offset), over [TM, TN]; null when there are none.
+    auto groupZeroPoint = [&]() -> Value {
+      Value zeroPoint;
       if (values.zeros)
         zeroPoint = h.broadcast(
             ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
@@ -406,7 +407,9 @@ private:
         Value offset = h.splat(b.getF32FloatAttr(static_cast<float>(sig.codeOffset)), accType);
         zeroPoint = zeroPoint ? AddOp::create(b, h.loc, zeroPoint, offset).getResult() : offset;
       }
+      return zeroPoint;
     };
+    Value zeroPoint;
     // p minus the zero points' share over sum group `sumGroup` (its activation sums).
     auto withoutZeroPoints = [&](Value partial, Value sumGroup) -> Value {
       Value x = h.castTo(partial, f32);
@@ -432,7 +435,7 @@ private:
       // Activation groups inside the group: each one's partial sum, less its zero points'
       // share, times its rows' activation scales; the activation groups that start inside K.
       int64_t subSteps = p.actGroupSize / TK;
-      buildZeroPoint();
+      zeroPoint = groupZeroPoint();
       Value count = arith::DivUIOp::create(b, h.loc, h.add(stepEnd, subSteps - 1),
                                            h.index(subSteps));
       auto subLoop = scf::ForOp::create(
@@ -451,10 +454,9 @@ private:
       x = subLoop.getResult(0);
     } else {
       stepLoop = stepRange(h.index(0), stepEnd);
-      Value partial = stepLoop.getResult(0);
-      Value wide = h.castTo(partial, f32);
-      buildZeroPoint();
-      x = withoutZeroPoints(wide, group);
+      x = h.castTo(stepLoop.getResult(0), f32);
+      zeroPoint = groupZeroPoint();
+      x = withoutZeroPoints(x, group);
     }
     // Activation zero points za. int8_dot: with codes c = value + d (d: the weight zero point
     // plus the code offset) over the group's n real elements of K and codes c = offset in the

@@ -240,15 +240,20 @@ private:
     int64_t steps = k();
     int64_t chains = chainsPerLocal(c.getLocalSize(), steps);
     int64_t fieldBits = maskedFieldBits();
-    // Masked fields: the accumulator of b local `lb` (its e / 8), and its factor.
+    // Masked fields: the words of the codes, the accumulator of b local `lb` (its e / 8), and
+    // its factor.
+    SmallVector<Value> words;
+    if (fieldBits != 0) {
+      ArrayRef<Value> held =
+          kernel.get(b, op.getB().getDefiningOp<CastOp>().getInput(), SimdForm::Words).vectors;
+      words.assign(held.begin(), held.end());
+    }
     auto fieldClass = [&](int64_t lb) { return (lb * fieldBits % 32) / 8; };
     DenseMap<std::pair<int64_t, int64_t>, Value> shiftedWords;
     auto maskedField = [&](int64_t lb) {
       auto [it, inserted] = bFactors.try_emplace(lb, Value());
       if (!inserted)
         return it->second;
-      Value input = op.getB().getDefiningOp<CastOp>().getInput();
-      ArrayRef<Value> words = kernel.get(b, input, SimdForm::Words).vectors;
       int64_t offset = lb * fieldBits % 32, word = lb * fieldBits / 32, shift = offset % 8;
       Value &shifted = shiftedWords[{word, shift}];
       if (!shifted)
