@@ -440,3 +440,90 @@ tile.kernel @masked_fields(%a: memref<?xf32>, %w: memref<?xi32>, %y: memref<?xf3
   tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xf32>
   tile.return
 }
+
+// -----
+
+// f8E4M3FN codes cast to f32 for a dot are decoded where they lie in their words: the word
+// shifted left to put the code's sign at bit 31 (by 24, 16, 8, 0), an arithmetic shift right
+// by 4 into the f32 exponent's low bits, a mask (sign, exponent, mantissa: 0x87F00000) and a
+// multiply by 2^120. The NaN codes are not selected per vector: the dot takes the unsigned byte
+// maximum of the words with the sign bits set (0x80808080) and makes a result NaN where it is
+// 0xFF.
+// CHECK-LABEL: func.func private @float_fields(
+// CHECK-DAG: %[[TWO120:.+]] = arith.constant dense<1.329228E+36> : vector<8xf32>
+// CHECK-DAG: %[[KEEP:.+]] = arith.constant dense<-2014314496> : vector<8xi32>
+// CHECK-DAG: %[[FOUR:.+]] = arith.constant dense<4> : vector<8xi32>
+// CHECK-DAG: %[[SIGNS:.+]] = arith.constant dense<-2139062144> : vector<8xi32>
+// CHECK-DAG: %[[ONES:.+]] = arith.constant dense<-1> : vector<32xi8>
+// CHECK-DAG: %[[NAN:.+]] = arith.constant dense<0x7FC00000> : vector<8xf32>
+// CHECK: %[[W0:.+]] = vector.load %arg1[%c0] : memref<?xi32>, vector<8xi32>
+// CHECK: %[[T0:.+]] = arith.shli %[[W0]], %{{.+}} : vector<8xi32>
+// CHECK-NEXT: %[[S0:.+]] = arith.shrsi %[[T0]], %[[FOUR]] : vector<8xi32>
+// CHECK-NEXT: %[[K0:.+]] = arith.andi %[[S0]], %[[KEEP]] : vector<8xi32>
+// CHECK-NEXT: %[[B0:.+]] = arith.bitcast %[[K0]] : vector<8xi32> to vector<8xf32>
+// CHECK-NEXT: %[[V0:.+]] = arith.mulf %[[B0]], %[[TWO120]] : vector<8xf32>
+// CHECK-NOT: arith.cmpi
+// CHECK: %[[O0:.+]] = arith.ori %[[W0]], %[[SIGNS]] : vector<8xi32>
+// CHECK: arith.maxui %{{.+}}, %{{.+}} : vector<32xi8>
+// CHECK: %[[IS:.+]] = arith.cmpi eq, %{{.+}}, %[[ONES]] : vector<32xi8>
+// CHECK: %[[ANY:.+]] = arith.cmpi ne, %{{.+}}, %{{.+}} : vector<8xi32>
+// CHECK-NEXT: %[[R:.+]] = arith.select %[[ANY]], %[[NAN]], %{{.+}} : vector<8xi1>, vector<8xf32>
+// CHECK-NEXT: vector.store %[[R]], %arg2
+tile.kernel @float_fields(%a: memref<?xf32>, %w: memref<?xi32>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %va = tile.global_view %a sizes(%c1, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vw = tile.global_view %w sizes(%c1, %c16) strides(%c16, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %vy = tile.global_view %y sizes(%c1, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %x = tile.load_global %va[%c0, %c0] {in_bounds} : !tile.global<?x?xf32> -> !tile.reg<1x8xf32, #tile.layout<local(1,8).replicated(8)>>
+  %words = tile.load_global %vw[%c0, %c0] {in_bounds} : !tile.global<?x?xi32> -> !tile.reg<1x16xi32, #tile.layout<local(1,2).spatial(1,8)>>
+  %codes = tile.view %words : !tile.reg<1x16xi32, #tile.layout<local(1,2).spatial(1,8)>> -> !tile.reg<8x8xf8E4M3FN, #tile.layout<local(8,1).spatial(1,8)>>
+  %wf = tile.cast %codes : !tile.reg<8x8xf8E4M3FN, #tile.layout<local(8,1).spatial(1,8)>> -> !tile.reg<8x8xf32, #tile.layout<local(8,1).spatial(1,8)>>
+  %zero = arith.constant 0.0 : f32
+  %acc = tile.splat %zero : !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>
+  %d = tile.dot %x, %wf, %acc : !tile.reg<1x8xf32, #tile.layout<local(1,8).replicated(8)>>, !tile.reg<8x8xf32, #tile.layout<local(8,1).spatial(1,8)>> -> !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>
+  tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xf32>
+  tile.return
+}
+
+// -----
+
+// f4E2M1FN codes cast to f32 for a dot on AVX2: the codes in bytes (low nibbles, then high
+// nibbles) index a vpshufb table of twice their values (0, 1, 2, 3, 4, 6, 8, 12 and their
+// negatives); each byte is shifted to the top of its lane and masked (the signed value times
+// 2^24, converted exactly), and the dot's sum is added to the accumulator times 2^-25.
+// CHECK-LABEL: func.func private @table_fields(
+// CHECK-DAG: %[[TABLE:.+]] = arith.constant dense<[0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12, 0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12]> : vector<32xi8>
+// CHECK-DAG: %[[TOP:.+]] = arith.constant dense<-16777216> : vector<8xi32>
+// CHECK-DAG: %[[SCALE:.+]] = arith.constant dense<2.98023224E-8> : vector<8xf32>
+// CHECK: %[[W:.+]] = vector.load %arg1[%c0] : memref<?xi32>, vector<8xi32>
+// CHECK: %[[LOW:.+]] = arith.andi %[[W]], %{{.+}} : vector<8xi32>
+// CHECK: %[[IDX:.+]] = vector.bitcast %[[LOW]] : vector<8xi32> to vector<32xi8>
+// CHECK: %[[V:.+]] = llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"(%[[TABLE]], %[[IDX]]) : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+// CHECK: %[[VW:.+]] = vector.bitcast %[[V]] : vector<32xi8> to vector<8xi32>
+// CHECK: %[[S:.+]] = arith.shli %[[VW]], %{{.+}} : vector<8xi32>
+// CHECK-NEXT: %[[F:.+]] = arith.andi %[[S]], %[[TOP]] : vector<8xi32>
+// CHECK-NEXT: arith.sitofp %[[F]] : vector<8xi32> to vector<8xf32>
+// CHECK-NOT: arith.shrsi
+// CHECK: %[[R:.+]] = math.fma %{{.+}}, %[[SCALE]], %{{.+}} : vector<8xf32>
+// CHECK-NEXT: vector.store %[[R]], %arg2
+tile.kernel @table_fields(%a: memref<?xf32>, %w: memref<?xi32>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %va = tile.global_view %a sizes(%c1, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %vw = tile.global_view %w sizes(%c1, %c16) strides(%c16, %c1) : memref<?xi32> -> !tile.global<?x?xi32>
+  %vy = tile.global_view %y sizes(%c1, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %x = tile.load_global %va[%c0, %c0] {in_bounds} : !tile.global<?x?xf32> -> !tile.reg<1x16xf32, #tile.layout<local(1,16).replicated(8)>>
+  %words = tile.load_global %vw[%c0, %c0] {in_bounds} : !tile.global<?x?xi32> -> !tile.reg<1x16xi32, #tile.layout<local(1,2).spatial(1,8)>>
+  %codes = tile.view %words : !tile.reg<1x16xi32, #tile.layout<local(1,2).spatial(1,8)>> -> !tile.reg<16x8xf4E2M1FN, #tile.layout<local(16,1).spatial(1,8)>>
+  %wf = tile.cast %codes : !tile.reg<16x8xf4E2M1FN, #tile.layout<local(16,1).spatial(1,8)>> -> !tile.reg<16x8xf32, #tile.layout<local(16,1).spatial(1,8)>>
+  %zero = arith.constant 0.0 : f32
+  %acc = tile.splat %zero : !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>
+  %d = tile.dot %x, %wf, %acc : !tile.reg<1x16xf32, #tile.layout<local(1,16).replicated(8)>>, !tile.reg<16x8xf32, #tile.layout<local(16,1).spatial(1,8)>> -> !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>
+  tile.store_global %d, %vy[%c0, %c0] {in_bounds} : !tile.reg<1x8xf32, #tile.layout<local(1,1).spatial(1,8)>>, !tile.global<?x?xf32>
+  tile.return
+}

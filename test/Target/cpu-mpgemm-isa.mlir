@@ -23,10 +23,15 @@
 // AVX2: vfmadd{{[0-9]+}}ps {{.*}}%ymm
 // AVX2-NOT: zmm
 // AVX2-LABEL: gemm:
-// The 4-bit float codes become f32 by two 8-entry vpermps lookups, not by decoding.
+// The 4-bit float codes read by the dot become twice their values as bytes (one vpshufb per
+// 32 codes), each byte moved to the top of its lane and converted exactly, not two 8-entry
+// table lookups per 8 codes.
 // AVX2-LABEL: mpgemm_2:
-// AVX2: {{vpermd|vpermps}} {{.*}}%ymm
+// AVX2-NOT: {{vpermd|vpermps}}
+// AVX2: vpshufb {{.*}}%ymm
+// AVX2: vcvtdq2ps {{.*}}%ymm
 // AVX2: vfmadd{{[0-9]+}}ps {{.*}}%ymm
+// AVX2-NOT: {{vpermd|vpermps}}
 // AVX2-LABEL: mxfp4:
 // AVX2-LABEL: mpgemm_prepack_{{[0-9]+}}:
 // AVX2-LABEL: mxfp4_prepack:
@@ -52,6 +57,7 @@
 // AVX512-LABEL: mpgemm_1:
 // AVX512: vfmadd{{[0-9]+}}ps {{.*}}%zmm
 // AVX512-LABEL: gemm:
+// With 16 lanes one vpermps holds the 16 values of a 4-bit float.
 // AVX512-LABEL: mpgemm_2:
 // AVX512: {{vpermd|vpermps|vpermt2ps|vpermi2ps}} {{.*}}%zmm
 // AVX512: vfmadd{{[0-9]+}}ps {{.*}}%zmm

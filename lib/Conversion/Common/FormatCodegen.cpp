@@ -142,6 +142,50 @@ static Value decodeFloatLayout(OpBuilder &b, Location loc, const FloatLayout &f,
   return value;
 }
 
+bool lowbit::hasFloatFieldDecode(Type format) {
+  std::optional<FloatLayout> f = getFloatLayout(format);
+  // The exponent must not reach the f32 all-ones field (7 bits at most), 2^(127 - bias) must
+  // be a normal f32 and the smallest subnormal must not fall below f32's.
+  return f && f->exponentBits <= 7 && f->bias >= 0 && f->bias <= 253 &&
+         f->bias + int(f->mantissaBits) <= 150;
+}
+
+Value lowbit::emitFloatFieldDecode(OpBuilder &b, Location loc, Type format, Value bits,
+                                   bool specials) {
+  assert(hasFloatFieldDecode(format) && "format without a field decode");
+  FloatLayout f = *getFloatLayout(format);
+  unsigned m = f.mantissaBits;
+  uint32_t exponentField = f.exponentMask() << 23;
+  uint32_t magnitudeField = exponentField | (((1u << m) - 1) << (23 - m));
+  auto andi = [&](Value v, uint32_t mask) {
+    return arith::AndIOp::create(b, loc, v, i32Constant(b, loc, mask)).getResult();
+  };
+  Value v = arith::ShRSIOp::create(b, loc, bits, i32Constant(b, loc, 8 - f.exponentBits));
+  v = andi(v, 0x80000000u | magnitudeField);
+  Value value = arith::MulFOp::create(b, loc, arith::BitcastOp::create(b, loc, b.getF32Type(), v),
+                                      f32Constant(b, loc, std::ldexp(1.0f, 127 - f.bias)));
+  if (!specials)
+    return value;
+  if (f.hasInf) {
+    // All-ones exponent: the f32 all-ones exponent with the same mantissa (Inf or NaN).
+    Value special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          andi(v, exponentField), i32Constant(b, loc, exponentField));
+    Value inf = arith::OrIOp::create(b, loc, v, i32Constant(b, loc, 0x7F800000u));
+    value = arith::SelectOp::create(b, loc, special,
+                                    arith::BitcastOp::create(b, loc, b.getF32Type(), inf), value);
+  } else if (f.hasNaN) {
+    Value isNaN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, andi(v, magnitudeField),
+                                        i32Constant(b, loc, magnitudeField));
+    value = arith::SelectOp::create(b, loc, isNaN, f32FromBits(b, loc, 0x7FC00000u), value);
+  }
+  return value;
+}
+
+bool lowbit::hasOnlyAllOnesNaN8(Type format) {
+  std::optional<FloatLayout> f = getFloatLayout(format);
+  return f && f->width() == 8 && f->hasNaN && !f->hasInf;
+}
+
 /// f8E8M0FNU: 2^(code - 127); 0xFF is NaN; code 0 is 2^-127 (an f32 subnormal).
 static Value decodeE8M0(OpBuilder &b, Location loc, Value code) {
   Value c = codeToI32(b, loc, code);

@@ -27,6 +27,27 @@ mlir::Type getCodeType(mlir::Type elementType);
 /// (`format` f32/f16/bf16: `code` is that value).
 mlir::Value emitDecode(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format, mlir::Value code);
 
+/// Whether emitFloatFieldDecode reads `format`: a sign/exponent/mantissa float of at most 8
+/// bits with at most 7 exponent bits whose values and subnormals are exact in f32 (not E8M0).
+bool hasFloatFieldDecode(mlir::Type format);
+
+/// The f32 value of a code of `format` (hasFloatFieldDecode) held in `bits` (i32) with its sign
+/// bit at bit 31; the bits below the code are ignored. Five operations instead of emitDecode's
+/// field-by-field rebuild: an arithmetic shift right by 8 - E puts the exponent into the low
+/// bits of the f32 exponent field (the sign spreads over the rest, masked off with the bits
+/// below the mantissa), and a multiply by 2^(127 - bias) moves it into place. A code with a
+/// zero exponent is an f32 subnormal before the multiply, so the result is exact unless the
+/// code runs with denormal inputs treated as zero (MXCSR.DAZ, which lowbit never sets).
+/// Infinities and NaNs are selected after, unless `specials` is false: then the caller has
+/// made sure that no code is one or handles them itself (see hasOnlyAllOnesNaN8). For the vector lowerings
+/// (through emitVectorized).
+mlir::Value emitFloatFieldDecode(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
+                                 mlir::Value bits, bool specials = true);
+
+/// Whether `format` is an 8-bit float whose only special codes are NaNs with every magnitude
+/// bit set (FN style, e.g. f8E4M3FN): a code c is NaN exactly when (c | 0x80) == 0xFF.
+bool hasOnlyAllOnesNaN8(mlir::Type format);
+
 /// Code (iN, N = width of `format`) of the f32 value `t`, rounding to nearest even, NaN to the
 /// format's NaN code or 0. Out-of-range values saturate to the largest finite magnitude; with
 /// `saturate = false` they become infinity in formats that have one (the semantics of

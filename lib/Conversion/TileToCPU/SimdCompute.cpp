@@ -3,15 +3,18 @@
 // tile.view, cast, splat, the element-wise ops, reduce and broadcast on vector registers.
 //   - view keeps each lane's bits: the Words of the input are the Words of the result;
 //   - cast and the element-wise ops are the shared scalar emitters (Common/TileCodegen.h)
-//     applied to whole lane vectors, one per local; except that 4-bit float codes become f32
-//     by a table lookup on x86 (vpermps: the 16 values as constants, the code as the index)
-//     instead of decoding their fields;
+//     applied to whole lane vectors, one per local; except that floats of at most 8 bits
+//     become f32 by the field decode (emitFloatFieldDecode: shift, mask, multiply) instead of
+//     rebuilding their fields one by one, and 4-bit floats where 16 lanes hold their 16
+//     values by one table lookup (vpermps on AVX-512: the values as constants, the code as
+//     the index);
 //   - reduce combines the locals each lane holds (a balanced tree), then, when reduced
 //     dimensions are spread over lanes, exchanges partial results between lanes whose worker
 //     indices differ in those digits (butterfly shuffles, log2 of the lane count steps);
 //   - broadcast picks, for every result local, the input local the lane holds.
 //
 //===----------------------------------------------------------------------===//
+#include "Common/FormatCodegen.h"
 #include "SimdKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -149,30 +152,21 @@ Value emitPermuteLookup(OpBuilder &b, Location loc, const SimdKernel &kernel,
   return arith::SelectOp::create(b, loc, upper, high, low);
 }
 
-/// The vpermps tables of the 16 exact f32 values of a 4-bit float format (every 4-bit float is
-/// exact in f32, so the lookup is tile.cast's semantics), or none when the cast or the target
-/// has no such path.
-SmallVector<Value> buildCastTables(OpBuilder &b, Location loc, const SimdKernel &kernel,
-                                   Type from, Type to) {
-  auto floatType = dyn_cast<mlir::FloatType>(from);
-  int64_t count = permuteTableCount(kernel, 16);
-  if (!floatType || floatType.getWidth() != 4 || !to.isF32() || count == 0)
+/// The vpermps table of the 16 exact f32 values of a 4-bit float format (every 4-bit float is
+/// exact in f32, so the lookup is tile.cast's semantics), or null where castsByPermute does
+/// not hold.
+Value buildCastTable(OpBuilder &b, Location loc, const SimdKernel &kernel, Type from, Type to) {
+  if (!castsByPermute(kernel, from, to))
     return {};
   SmallVector<float> table;
   for (uint64_t code = 0; code < 16; ++code) {
-    APFloat value(floatType.getFloatSemantics(), APInt(4, code));
+    APFloat value(cast<mlir::FloatType>(from).getFloatSemantics(), APInt(4, code));
     bool lost = false;
     value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
     table.push_back(value.convertToFloat());
   }
-  int64_t lanes = kernel.getNumWorkers();
-  auto valueType = VectorType::get({lanes}, b.getF32Type());
-  SmallVector<Value> tables;
-  for (int64_t t = 0; t < count; ++t)
-    tables.push_back(arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(valueType, ArrayRef(table).slice(t * lanes, lanes))));
-  return tables;
+  auto valueType = VectorType::get({kernel.getNumWorkers()}, b.getF32Type());
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(valueType, ArrayRef(table)));
 }
 
 /// Whether local t of a table spread over the lanes holds, in lane i, entry t * lanes + i
@@ -356,11 +350,23 @@ void lowerCast(SimdKernel &kernel, CastOp op) {
   Type to = op.getResult().getType().getElementType();
   int64_t lanes = kernel.getNumWorkers();
   SimdReg result;
-  SmallVector<Value> tables = buildCastTables(b, loc, kernel, from, to);
+  // Small floats to f32: one vpermps, or the code moved to the top of its lane and the field
+  // decode.
+  Value table = buildCastTable(b, loc, kernel, from, to);
+  bool fields = !table && to.isF32() && hasFloatFieldDecode(from);
+  int64_t width = getElementBitWidth(from);
   for (Value lane : kernel.get(b, op.getInput(), SimdForm::Lanes).vectors) {
-    if (!tables.empty()) {
+    if (table) {
       result.vectors.push_back(
-          emitPermuteLookup(b, loc, kernel, tables, bitsAsI32(b, loc, lane, lanes)));
+          emitPermuteLookup(b, loc, kernel, table, bitsAsI32(b, loc, lane, lanes)));
+      continue;
+    }
+    if (fields) {
+      Value top = arith::ShLIOp::create(b, loc, bitsAsI32(b, loc, lane, lanes),
+                                        splatI32(b, loc, lanes, 32 - width));
+      result.vectors.push_back(emitVectorized(b, loc, top, [&](OpBuilder &s, ValueRange x) {
+        return emitFloatFieldDecode(s, loc, from, x[0]);
+      }));
       continue;
     }
     result.vectors.push_back(
@@ -543,6 +549,12 @@ void lowerLocalGather(SimdKernel &kernel, Operation *op,
 }
 
 } // namespace
+
+bool lowbit::tile::castsByPermute(const SimdKernel &kernel, Type from, Type to) {
+  auto floatType = dyn_cast<mlir::FloatType>(from);
+  return floatType && floatType.getWidth() == 4 && to.isF32() &&
+         permuteTableCount(kernel, 16) == 1;
+}
 
 void tile::lowerSimdComputeOp(SimdKernel &kernel, Operation *op) {
   TypeSwitch<Operation *>(op)

@@ -35,14 +35,17 @@
 // values: all weights at their maximum code, all activations -128.)
 //
 //===----------------------------------------------------------------------===//
+#include "Common/FormatCodegen.h"
 #include "SimdKernel.h"
 #include "lowbit/LowbitDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace lowbit;
@@ -192,20 +195,75 @@ private:
     return std::max<int64_t>(1, std::min({wanted, steps, int64_t(4)}));
   }
 
-  /// The number of bits of the unsigned integer codes that `b` is cast to f32 from, when the
-  /// dot may read them as masked fields of their words (see lowerLanes); 0 otherwise.
-  int64_t maskedFieldBits() {
+  /// How the dot reads the codes that `b` is cast to f32 from straight out of their words
+  /// (see lowerLanes), when it may.
+  struct FieldRead {
+    /// Bits per code; 0: the codes are not read from their words.
+    int64_t bits = 0;
+    /// Unsigned integer codes: read as masked fields, an accumulator per field class.
+    bool masked = false;
+    /// Float codes: the format, decoded from the top of the shifted word.
+    Type format;
+    /// 4-bit float codes on AVX2: their values times 2^tableShift, integers of at most 8 bits
+    /// (looked up with vpshufb; empty: no table).
+    SmallVector<int8_t> table;
+    int tableShift = 0;
+  };
+
+  /// The values of a 4-bit float format times the smallest power of two that makes them all
+  /// integers in [-128, 127] (f4E2M1FN: twice its values, up to 12), and that power, where
+  /// this target looks them up 32 at a time (vpshufb on AVX2 with 8 lanes).
+  std::optional<std::pair<SmallVector<int8_t>, int>> integerTable(Type codes) {
+    const CpuTarget &target = kernel.getTarget();
+    auto floatType = dyn_cast<mlir::FloatType>(codes);
+    if (!floatType || floatType.getWidth() != 4 || !target.x86 || !target.avx2 || lanes != 8)
+      return std::nullopt;
+    SmallVector<double> values;
+    for (uint64_t code = 0; code < 16; ++code) {
+      APFloat value(floatType.getFloatSemantics(), APInt(4, code));
+      if (!value.isFinite())
+        return std::nullopt;
+      values.push_back(value.convertToDouble());
+    }
+    for (int shift = 0; shift < 8; ++shift) {
+      SmallVector<int8_t> table;
+      for (double value : values) {
+        double scaled = std::ldexp(value, shift);
+        if (scaled != std::floor(scaled) || scaled < -128 || scaled > 127)
+          break;
+        table.push_back(static_cast<int8_t>(scaled));
+      }
+      if (table.size() == values.size())
+        return std::make_pair(std::move(table), shift);
+    }
+    return std::nullopt;
+  }
+
+  FieldRead fieldRead() {
     auto cast = op.getB().getDefiningOp<CastOp>();
     if (!cast || !op.getC().getType().getElementType().isF32() ||
         !cast.getResult().getType().getElementType().isF32())
-      return 0;
-    auto codes = dyn_cast<IntegerType>(cast.getInput().getType().getElementType());
-    if (!codes || !codes.isUnsigned() || 32 % codes.getWidth() != 0 || codes.getWidth() > 4)
-      return 0;
+      return {};
+    Type codes = cast.getInput().getType().getElementType();
+    int64_t bits = getElementBitWidth(codes);
+    if (32 % bits != 0)
+      return {};
+    FieldRead read;
+    read.bits = bits;
+    if (hasFloatFieldDecode(codes)) {
+      if (castsByPermute(kernel, codes, cast.getResult().getType().getElementType()))
+        return {};
+      read.format = codes;
+      if (auto table = integerTable(codes))
+        std::tie(read.table, read.tableShift) = std::move(*table);
+      return read;
+    }
+    auto intType = dyn_cast<IntegerType>(codes);
     // Four accumulators per result local: at most two locals keep them all in registers.
-    if (c.getLocalSize() > 2)
-      return 0;
-    return codes.getWidth();
+    if (!intType || !intType.isUnsigned() || bits > 4 || c.getLocalSize() > 2)
+      return {};
+    read.masked = true;
+    return read;
   }
 
   /// Float and generic integer dots: one multiply-add per (result local, k).
@@ -218,7 +276,85 @@ private:
   /// four are added: per 8 codes of a 4-bit word one shift instead of seven. The scaled
   /// products are exact; the sums round as any other order of the sum would, and they stay
   /// finite while |a * code| < 2^103.
+  ///
+  /// Float codes of 4 or 8 bits cast to f32 are read the same way: the word shifted left so
+  /// that the code's sign bit is bit 31, then the field decode (emitFloatFieldDecode), without
+  /// first unpacking every code into a lane of its own. 4-bit floats whose values are small
+  /// integers times 2^-s (f4E2M1FN: halves up to 6) skip the decode on AVX2: one vpshufb per
+  /// 32 codes (in bytes) gives their values times 2^s as signed bytes; a byte shifted to the
+  /// top of its lane and masked is that integer times 2^24, converted exactly, and the dot's
+  /// sum is scaled by 2^-(24+s) once (exact products; 2 operations per 8 codes before the
+  /// conversion instead of 4).
+  ///
+  /// 8-bit FN float codes (f8E4M3FN) have one special code, NaN (every magnitude bit set),
+  /// which real weights hardly ever hold; selecting it after every decode costs three more
+  /// operations per vector of codes. So the decode leaves NaN out, and the dot marks instead
+  /// every result whose column holds a NaN code in this step: per word vector of codes an OR
+  /// that sets the sign bits and an unsigned byte maximum, per result local one compare and
+  /// select. A NaN weight makes the exact sum NaN whatever else it holds: the same result.
   SmallVector<Value> lowerLanes(ArrayRef<Value> acc) {
+    FieldRead read = fieldRead();
+    bool markNaN = read.format && hasOnlyAllOnesNaN8(read.format);
+    SmallVector<Value> results = lowerLanes(acc, read, /*specials=*/!markNaN);
+    if (!markNaN)
+      return results;
+    // For every result local, its codes' word vectors and the bytes of each that hold them
+    // (one code per byte).
+    int64_t numLocals = c.getLocalSize();
+    SmallVector<SmallVector<std::pair<int64_t, uint32_t>>> owned(numLocals);
+    for (int64_t lc = 0; lc < numLocals; ++lc) {
+      for (int64_t kk = 0; kk < k(); ++kk) {
+        int64_t lb = holder(bl, [&](int64_t w) {
+          return SmallVector<int64_t, 4>{kk, c.getLogicalIndex(w, lc)[1]};
+        });
+        uint32_t byte = uint32_t(0xFF) << (8 * (lb % 4));
+        auto it = llvm::find_if(owned[lc], [&](auto &entry) { return entry.first == lb / 4; });
+        if (it == owned[lc].end())
+          owned[lc].push_back({lb / 4, byte});
+        else
+          it->second |= byte;
+      }
+    }
+    auto bytesType = VectorType::get({lanes * 4}, b.getI8Type());
+    auto asBytes = [&](Value x) { return vector::BitCastOp::create(b, loc, bytesType, x); };
+    ArrayRef<Value> words = kernel.get(b, codesOfCast(), SimdForm::Words).vectors;
+    DenseMap<int64_t, Value> withSigns;
+    Value allOnes = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(bytesType, b.getI8IntegerAttr(-1)));
+    Value nan = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(kernel.laneVectorType(b.getF32Type()),
+                               b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN())));
+    for (int64_t lc = 0; lc < numLocals; ++lc) {
+      Value largest;
+      for (auto [word, mask] : owned[lc]) {
+        Value &withSign = withSigns[word];
+        if (!withSign)
+          withSign = arith::OrIOp::create(b, loc, words[word],
+                                          splatI32(b, loc, lanes, int64_t(0x80808080)));
+        Value x = withSign;
+        if (mask != 0xFFFFFFFFu)
+          x = arith::AndIOp::create(b, loc, x, splatI32(b, loc, lanes, int64_t(mask)));
+        largest = largest ? arith::MaxUIOp::create(b, loc, largest, asBytes(x)).getResult()
+                          : asBytes(x);
+      }
+      // A lane whose largest byte is 0xFF holds a NaN code of this column.
+      Value isNaN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, largest, allOnes);
+      Value laneMask = vector::BitCastOp::create(
+          b, loc, kernel.wordVectorType(), arith::ExtSIOp::create(b, loc, bytesType, isNaN));
+      Value anyNaN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, laneMask,
+                                           splatI32(b, loc, lanes, 0));
+      results[lc] = arith::SelectOp::create(b, loc, anyNaN, nan, results[lc]);
+    }
+    return results;
+  }
+
+  /// The codes `b` is cast from.
+  Value codesOfCast() { return op.getB().getDefiningOp<CastOp>().getInput(); }
+
+  /// The dot of lowerLanes with its field read decided; `specials`: whether float fields
+  /// select their infinities and NaNs.
+  SmallVector<Value> lowerLanes(ArrayRef<Value> acc, const FieldRead &read, bool specials) {
     Type aElement = op.getA().getType().getElementType();
     Type bElement = op.getB().getType().getElementType();
     bool isFloat = isa<mlir::FloatType>(op.getC().getType().getElementType());
@@ -239,22 +375,73 @@ private:
     };
     int64_t steps = k();
     int64_t chains = chainsPerLocal(c.getLocalSize(), steps);
-    int64_t fieldBits = maskedFieldBits();
-    // Masked fields: the words of the codes, the accumulator of b local `lb` (its e / 8), and
+    int64_t fieldBits = read.bits;
+    // Fields: the words of the codes, the accumulator of b local `lb` (masked: its e / 8), and
     // its factor.
     SmallVector<Value> words;
     if (fieldBits != 0) {
-      ArrayRef<Value> held =
-          kernel.get(b, op.getB().getDefiningOp<CastOp>().getInput(), SimdForm::Words).vectors;
+      ArrayRef<Value> held = kernel.get(b, codesOfCast(), SimdForm::Words).vectors;
       words.assign(held.begin(), held.end());
     }
     auto fieldClass = [&](int64_t lb) { return (lb * fieldBits % 32) / 8; };
     DenseMap<std::pair<int64_t, int64_t>, Value> shiftedWords;
+    // Table fields: the codes in bytes and, per byte vector, their looked-up integers.
+    bool tabled = !read.table.empty();
+    SimdReg codeBytes;
+    SmallVector<Value> lookedUp;
+    Value byteTable;
+    if (tabled) {
+      codeBytes = kernel.get(b, codesOfCast(), SimdForm::Bytes);
+      lookedUp.resize(codeBytes.vectors.size());
+      SmallVector<int8_t> repeated;
+      for (int64_t i = 0; i < lanes * 4; ++i)
+        repeated.push_back(read.table[i % 16]);
+      byteTable = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(VectorType::get({lanes * 4}, b.getI8Type()),
+                                 ArrayRef<int8_t>(repeated)));
+    }
+    auto tableField = [&](int64_t lb) {
+      int64_t position = llvm::find(codeBytes.byteLocals, lb) - codeBytes.byteLocals.begin();
+      int64_t u = position / 4, i = position % 4;
+      Value &looked = lookedUp[u];
+      if (!looked) {
+        auto bytesType = VectorType::get({lanes * 4}, b.getI8Type());
+        Value index = vector::BitCastOp::create(b, loc, bytesType, codeBytes.vectors[u]);
+        Value values = LLVM::CallIntrinsicOp::create(b, loc, bytesType,
+                                                     b.getStringAttr("llvm.x86.avx2.pshuf.b"),
+                                                     ValueRange{byteTable, index})
+                           .getResult(0);
+        looked = vector::BitCastOp::create(b, loc, kernel.wordVectorType(), values);
+      }
+      Value top = i == 3 ? looked
+                         : arith::ShLIOp::create(b, loc, looked,
+                                                 splatI32(b, loc, lanes, 24 - 8 * i))
+                               .getResult();
+      top = arith::AndIOp::create(b, loc, top, splatI32(b, loc, lanes, int64_t(0xFF000000)));
+      return arith::SIToFPOp::create(b, loc, kernel.laneVectorType(b.getF32Type()), top)
+          .getResult();
+    };
     auto maskedField = [&](int64_t lb) {
       auto [it, inserted] = bFactors.try_emplace(lb, Value());
       if (!inserted)
         return it->second;
+      if (tabled) {
+        it->second = tableField(lb);
+        return it->second;
+      }
       int64_t offset = lb * fieldBits % 32, word = lb * fieldBits / 32, shift = offset % 8;
+      if (!read.masked) {
+        int64_t up = 32 - fieldBits - offset;
+        Value top = up == 0 ? words[word]
+                            : arith::ShLIOp::create(b, loc, words[word],
+                                                    splatI32(b, loc, lanes, up))
+                                  .getResult();
+        it->second = emitVectorized(b, loc, top, [&](OpBuilder &s, ValueRange x) {
+          return emitFloatFieldDecode(s, loc, read.format, x[0], specials);
+        });
+        return it->second;
+      }
       Value &shifted = shiftedWords[{word, shift}];
       if (!shifted)
         shifted = shift == 0 ? words[word]
@@ -266,14 +453,16 @@ private:
       it->second = arith::SIToFPOp::create(b, loc, kernel.laneVectorType(b.getF32Type()), field);
       return it->second;
     };
-    if (fieldBits != 0)
+    if (read.masked)
       chains = 4;
     // k-major across the result locals: an operand shared by several locals (a broadcast
     // activation) dies right after its last use.
     int64_t numLocals = c.getLocalSize();
     SmallVector<SmallVector<Value>> partial(numLocals, SmallVector<Value>(chains));
-    for (int64_t lc = 0; lc < numLocals; ++lc)
-      partial[lc][0] = acc[lc];
+    // Table fields sum integers times 2^(24+s), added to the accumulator at the end.
+    if (!tabled)
+      for (int64_t lc = 0; lc < numLocals; ++lc)
+        partial[lc][0] = acc[lc];
     for (int64_t kk = 0; kk < steps; ++kk) {
       for (int64_t lc = 0; lc < numLocals; ++lc) {
         int64_t la = holder(a, [&](int64_t w) {
@@ -284,7 +473,7 @@ private:
         });
         Value x = factor(aFactors, aLanes, aElement, la);
         Value y = fieldBits != 0 ? maskedField(lb) : factor(bFactors, bLanes, bElement, lb);
-        Value &chain = partial[lc][fieldBits != 0 ? fieldClass(lb) : kk % chains];
+        Value &chain = partial[lc][read.masked ? fieldClass(lb) : kk % chains];
         if (isFloat) {
           chain = chain ? math::FmaOp::create(b, loc, x, y, chain).getResult()
                         : arith::MulFOp::create(b, loc, x, y).getResult();
@@ -300,7 +489,7 @@ private:
       for (auto [index, chain] : llvm::enumerate(partial[lc])) {
         if (!chain)
           continue;
-        if (fieldBits != 0 && index != 0) {
+        if (read.masked && index != 0) {
           // The accumulator of e = 8 * index: scaled back by 2^-e (exact).
           Value scale = arith::ConstantOp::create(
               b, loc,
@@ -313,6 +502,13 @@ private:
         sum = !sum      ? chain
               : isFloat ? arith::AddFOp::create(b, loc, sum, chain).getResult()
                         : arith::AddIOp::create(b, loc, sum, chain).getResult();
+      }
+      if (tabled) {
+        Value scale = arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(cast<VectorType>(sum.getType()),
+                                   b.getF32FloatAttr(std::ldexp(1.0f, -24 - read.tableShift))));
+        sum = math::FmaOp::create(b, loc, sum, scale, acc[lc]);
       }
       results.push_back(sum);
     }

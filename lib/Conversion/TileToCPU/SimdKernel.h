@@ -176,6 +176,10 @@ enum class Int8DotKind {
 };
 Int8DotKind getInt8DotKind(const CpuTarget &target, int64_t numWorkers);
 
+/// Whether tile.cast takes `from` codes to `to` by one vpermps lookup of their 16 values (4-bit
+/// floats to f32 with 16 lanes on AVX-512), cheaper there than the field decode.
+bool castsByPermute(const SimdKernel &kernel, mlir::Type from, mlir::Type to);
+
 /// vpmaddubsw(u, s): vector<W x i32> operands seen as bytes; result i16 pairs as vector<W x i32>.
 mlir::Value emitMaddUbs(mlir::OpBuilder &b, mlir::Location loc, const CpuTarget &target,
                         mlir::Value u, mlir::Value s);

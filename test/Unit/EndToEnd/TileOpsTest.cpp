@@ -2,7 +2,8 @@
 //
 // The tile ops the GEMMs do not exercise, run through tile-to-cpu and the JIT on random data:
 // reductions and broadcasts across workers, per-worker scalars (tile.worker_index), tile.view
-// between odd widths, and tile.cast through the low-bit formats (bit-exact with lib/Reference).
+// between odd widths, and tile.cast through the low-bit formats (bit-exact with lib/Reference;
+// every code of each small float format).
 //
 //===----------------------------------------------------------------------===//
 #include "TileProgram.h"
@@ -194,6 +195,72 @@ TEST(TileOps, CastsMatchReference) {
       if (std::isinf(want[i]) && got[i] == want[i])
         got[i] = want[i] = 0;
     expectClose(got, want, exact, 256);
+  }
+}
+
+/// Every code of a float format of at most 8 bits, 32 per worker on 8 workers (the SIMD
+/// lowering's lanes), read from their packed bytes and cast to f32.
+const char *kDecodeEveryCode = R"mlir(
+#BYTES = #tile.layout<spatial(1,8).local(1,@BYTES@)>
+#CODES = #tile.layout<spatial(1,8).local(1,32)>
+tile.kernel @k(%x: memref<?xi8>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %cb = arith.constant @ALLBYTES@ : index
+  %c256 = arith.constant 256 : index
+  %vx = tile.global_view %x sizes(%c1, %cb) strides(%cb, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vy = tile.global_view %y sizes(%c1, %c256) strides(%c256, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %bytes = tile.load_global %vx[%c0, %c0] : !tile.global<?x?xi8> -> !tile.reg<1x@ALLBYTES@xi8, #BYTES>
+  %codes = tile.view %bytes : !tile.reg<1x@ALLBYTES@xi8, #BYTES> -> !tile.reg<1x256x@FORMAT@, #CODES>
+  %r = tile.cast %codes : !tile.reg<1x256x@FORMAT@, #CODES> -> !tile.reg<1x256xf32, #CODES>
+  tile.store_global %r, %vy[%c0, %c0] : !tile.reg<1x256xf32, #CODES>, !tile.global<?x?xf32>
+  tile.return
+}
+)mlir";
+
+TEST(TileOps, EveryFloatCodeDecodes) {
+  struct Format {
+    const char *mlir, *reference;
+  };
+  // Subnormals, both zeros, the largest values, infinities and NaNs: element i is code i mod
+  // 2^bits, so every code of each format appears.
+  for (Format f : {Format{"f4E2M1FN", "f4E2M1FN"}, Format{"f6E2M3FN", "f6E2M3FN"},
+                   Format{"f6E3M2FN", "f6E3M2FN"}, Format{"f8E4M3FN", "f8E4M3FN"},
+                   Format{"f8E5M2", "f8E5M2"}, Format{"!lowbit.float<e3m4>", "e3m4"},
+                   Format{"!lowbit.float<e2m2, bias = 0>", "e2m2b0"},
+                   Format{"!lowbit.float<e4m2, bias = 11, nan>", "e4m2b11_nan"},
+                   Format{"!lowbit.float<e5m1, inf, nan>", "e5m1_inf_nan"}}) {
+    SCOPED_TRACE(f.mlir);
+    std::optional<ref::ElementFormat> format = ref::ElementFormat::fromName(f.reference);
+    ASSERT_TRUE(format.has_value());
+    unsigned bits = format->bits();
+    std::vector<uint8_t> packed(256 * bits / 8);
+    for (uint32_t i = 0; i < 256; ++i)
+      for (unsigned bit = 0; bit < bits; ++bit)
+        if ((i >> bit) & 1)
+          packed[(i * bits + bit) / 8] |= uint8_t(1u << ((i * bits + bit) % 8));
+    std::vector<double> bytes(packed.begin(), packed.end());
+    for (double &byte : bytes)
+      byte = static_cast<int8_t>(static_cast<uint8_t>(byte));
+    int64_t count = static_cast<int64_t>(packed.size());
+    std::string source =
+        substitute(kDecodeEveryCode, {{"@FORMAT@", f.mlir},
+                                      {"@ALLBYTES@", std::to_string(count)},
+                                      {"@BYTES@", std::to_string(count / 8)}}) +
+        buildHostFunction({{"x", {1, count}, "i8"}}, {"y", {1, 256}, "f32"}, "k", {});
+    std::vector<double> got = runHost(source, {makeTensor("i8", {1, count}, bytes)});
+    if (got.empty())
+      continue;
+    int wrong = 0;
+    for (uint32_t i = 0; i < 256; ++i) {
+      double want = ref::decode(*format, i % (1u << bits));
+      bool same = std::isnan(want) ? std::isnan(got[i])
+                                   : got[i] == want && std::signbit(got[i]) == std::signbit(want);
+      if (!same && wrong++ < 4)
+        ADD_FAILURE() << "code " << (i % (1u << bits)) << ": reference " << want << ", jit "
+                      << got[i];
+    }
+    EXPECT_EQ(wrong, 0);
   }
 }
 
