@@ -147,8 +147,13 @@ def TileToCPU : Pass<"tile-to-cpu", "mlir::ModuleOp"> {
       addresses across the lanes allow, behind a run-time check that the tile lies inside
       the view (otherwise masked gathers and scatters; no check and no masked path for
       accesses marked `in_bounds`); `tile.view` is free; `tile.cast`
-      and the element-wise ops are the shared scalar emitters applied lane-wide;
-      `tile.dot` becomes FMA chains for floats and, for integers of at most 8 bits, byte dot
+      and the element-wise ops are the shared scalar emitters applied lane-wide, except that
+      floats of at most 8 bits become f32 by their fields (a shift, a mask and a multiply;
+      one `vpermps` for 4-bit floats with 16 lanes);
+      `tile.dot` becomes FMA chains for floats (low-bit codes cast to f32 for the dot read
+      from their words: unsigned 1/2/4-bit integers as masked fields, floats by the field
+      decode, 4-bit floats on AVX2 through a `vpshufb` table of integers; f8E4M3FN NaN codes
+      marked per result column) and, for integers of at most 8 bits, byte dot
       products (`vpdpbusd` with AVX512-VNNI / AVX-VNNI, `vpmaddubsw` chained in i16 as far
       as the operand ranges prove no overflow, then `vpmaddwd`; plain vector arithmetic on
       other targets); `tile.reduce` combines each lane's locals and then butterflies across
