@@ -451,9 +451,11 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // lut: four vectors of columns per block (1 x 32 beat 1 x 8, 16 and 64 by 3-28%; 1-bit
   // weights, si8 activations, lowbit-bench --schedule).
   int64_t columnGroups = gpu ? 1 : lut ? 4 : 2;
-  // Weights decoded by a table (codebooks, 4-bit floats: two vpermps and a blend per vector
-  // of codes on AVX2) pay for more rows per decoded code: 8 rows x 1 vector of columns beat
-  // 4 x 2 by 15-35% at M = 16 and 128 (NF4, MXFP4; 4096 x 4096, lowbit-bench).
+  // Weights decoded by a table (codebooks: two vpermps and a blend per vector of codes on
+  // AVX2; 4-bit floats then too, now a byte table and a conversion) pay for more rows per
+  // decoded code: 8 rows x 1 vector of columns beat 4 x 2 by 15-35% at M = 16 and 128 (NF4,
+  // MXFP4 with the vpermps decode; 4096 x 4096, lowbit-bench). With the byte table MXFP4 at
+  // M = 16 runs alike either way (4.4-5.0 against 4.4 ms, three rounds).
   bool tableDecoded = family == ScheduleFamily::FMA &&
                       (problem.weightScheme.hasCodebook() ||
                        (problem.weightKind == CodeKind::Float && problem.weightBits == 4));
@@ -524,6 +526,17 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   if (problem.hasZero && problem.weightScheme.getZeroPoint() == ZeroPoint::Int)
     zeroAlign = 8 / std::gcd<int64_t>(8, problem.weightBits);
   int64_t scaleGroups = problem.numGroups > 1 ? zeroAlign : 1;
+  // fma decode (M <= 4) with groups shorter than 64 codes: blocks of groups at least 64 codes
+  // long (prefill is unmeasured and keeps the fewest groups), so that
+  // a block's scales (and zero points) are loaded together, a word per lane, not a byte at a
+  // time per group. Measured on Zen3 (one thread, 4096 x 4096, M = 1, f32 activations,
+  // prepacked, lowbit-bench --schedule, three rounds): NVFP4 (groups of 16, E4M3 scales)
+  // 2.20 -> 1.58 ms with 4 groups per block (8: 1.5-2.4); ui4 in groups of 16 with f16
+  // scales and zero points 1.67-1.73 -> 1.46-1.49 ms (4 against 2); MXFP4 (groups of 32)
+  // 1.16-1.18 -> 1.15 (2 against 1).
+  if (!gpu && family == ScheduleFamily::FMA && problem.m <= 4 && problem.numGroups > 1)
+    while (scaleGroups * problem.groupSize < 64 && 2 * scaleGroups <= problem.numGroups)
+      scaleGroups *= 2;
   // Results too narrow to give every thread a block (a few columns, e.g. a router's, over a
   // long K): K is split into parts of whole blocks of groups, one per idle thread, whose f32
   // partial results a second kernel sums.

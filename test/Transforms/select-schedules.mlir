@@ -183,12 +183,13 @@ func.func @small_calls(%a: tensor<1x64xf32>, %w: tensor<64x64xui4>, %s: tensor<6
 
 // Constant weights are re-laid-out at compile time (packing = prepacked) when a step of K is
 // whole 32-bit words: 32 x 4 bits is; 16 x 3 bits (groups of 16) is not, so that weight stays
-// interchange.
+// interchange. At decode, groups of 16 come in blocks of 4 (64 codes: a word of scales per
+// lane at a time).
 // CHECK-LABEL: func.func @constant_weights(
 // AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 8, 32], packing = prepacked, scale_groups = 1,
-// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 8, 16], packing = interchange, scale_groups = 1,
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 8, 16], packing = interchange, scale_groups = 4,
 // AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 32], packing = prepacked, scale_groups = 1,
-// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 16], packing = interchange, scale_groups = 1,
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [4, 16, 16], packing = interchange, scale_groups = 4,
 func.func @constant_weights(%a: tensor<4x64xf32>, %s: tensor<32xf32>, %s3: tensor<32x4xf32>)
     -> (tensor<4x32xf32>, tensor<4x32xf32>) {
   %w = arith.constant dense<5> : tensor<32x64xui4>
