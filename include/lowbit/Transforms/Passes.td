@@ -74,7 +74,8 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       dot, so that no activation bytes need shuffling (prepacked ones are laid out so;
       interchange ones need 8-bit activation codes, which lowbit-to-tile permutes to match,
       and K a multiple of 32 / bits);
-    - `scale_groups`: 1, or as many as make whole bytes of integer zero points;
+    - `scale_groups`: 1, or as many as make whole bytes of integer zero points; for `fma` at
+      decode (M <= 4) groups shorter than 64 codes in blocks of at least 64 codes;
     - `prefetch` (CPU): the steps that make 1 KiB ahead in prepacked weights, 128 bytes ahead
       in each row of interchange ones.
     An op that already has a schedule keeps it: the schedule is checked against the op, and a
