@@ -168,8 +168,8 @@ Value lowbit::emitFloatFieldDecode(OpBuilder &b, Location loc, Type format, Valu
     return value;
   if (f.hasInf) {
     // All-ones exponent: the f32 all-ones exponent with the same mantissa (Inf or NaN).
-    Value special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                          andi(v, exponentField), i32Constant(b, loc, exponentField));
+    Value special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, andi(v, exponentField),
+                                          i32Constant(b, loc, exponentField));
     Value inf = arith::OrIOp::create(b, loc, v, i32Constant(b, loc, 0x7F800000u));
     value = arith::SelectOp::create(b, loc, special,
                                     arith::BitcastOp::create(b, loc, b.getF32Type(), inf), value);

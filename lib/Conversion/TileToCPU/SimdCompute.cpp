@@ -16,6 +16,8 @@
 //===----------------------------------------------------------------------===//
 #include "Common/FormatCodegen.h"
 #include "SimdKernel.h"
+#include "lowbit/Reference/Formats.h"
+#include "lowbit/Support/HostTensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -159,12 +161,8 @@ Value buildCastTable(OpBuilder &b, Location loc, const SimdKernel &kernel, Type 
   if (!castsByPermute(kernel, from, to))
     return {};
   SmallVector<float> table;
-  for (uint64_t code = 0; code < 16; ++code) {
-    APFloat value(cast<mlir::FloatType>(from).getFloatSemantics(), APInt(4, code));
-    bool lost = false;
-    value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-    table.push_back(value.convertToFloat());
-  }
+  for (double value : getCodeValues(from))
+    table.push_back(static_cast<float>(value));
   auto valueType = VectorType::get({kernel.getNumWorkers()}, b.getF32Type());
   return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(valueType, ArrayRef(table)));
 }
@@ -549,6 +547,14 @@ void lowerLocalGather(SimdKernel &kernel, Operation *op,
 }
 
 } // namespace
+
+SmallVector<double> lowbit::tile::getCodeValues(Type format) {
+  ref::ElementFormat reference = llvm::cantFail(getReferenceFormat(format));
+  SmallVector<double> values;
+  for (uint32_t code = 0; code < (uint32_t(1) << reference.bits()); ++code)
+    values.push_back(ref::decode(reference, code));
+  return values;
+}
 
 bool lowbit::tile::castsByPermute(const SimdKernel &kernel, Type from, Type to) {
   auto floatType = dyn_cast<mlir::FloatType>(from);

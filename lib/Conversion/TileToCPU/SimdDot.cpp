@@ -218,13 +218,9 @@ private:
     auto floatType = dyn_cast<mlir::FloatType>(codes);
     if (!floatType || floatType.getWidth() != 4 || !target.x86 || !target.avx2 || lanes != 8)
       return std::nullopt;
-    SmallVector<double> values;
-    for (uint64_t code = 0; code < 16; ++code) {
-      APFloat value(floatType.getFloatSemantics(), APInt(4, code));
-      if (!value.isFinite())
-        return std::nullopt;
-      values.push_back(value.convertToDouble());
-    }
+    SmallVector<double> values = getCodeValues(codes);
+    if (!llvm::all_of(values, [](double value) { return std::isfinite(value); }))
+      return std::nullopt;
     for (int shift = 0; shift < 8; ++shift) {
       SmallVector<int8_t> table;
       for (double value : values) {

@@ -176,6 +176,9 @@ enum class Int8DotKind {
 };
 Int8DotKind getInt8DotKind(const CpuTarget &target, int64_t numWorkers);
 
+/// The value of every code of a low-bit element type (lib/Reference's decoding), code order.
+llvm::SmallVector<double> getCodeValues(mlir::Type format);
+
 /// Whether tile.cast takes `from` codes to `to` by one vpermps lookup of their 16 values (4-bit
 /// floats to f32 with 16 lanes on AVX-512), cheaper there than the field decode.
 bool castsByPermute(const SimdKernel &kernel, mlir::Type from, mlir::Type to);
