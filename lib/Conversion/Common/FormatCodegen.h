@@ -35,9 +35,10 @@ bool hasFloatFieldDecode(mlir::Type format);
 /// bit at bit 31; the bits below the code are ignored. A shift, a mask and a multiply instead
 /// of emitDecode's field-by-field rebuild: an arithmetic shift right by 8 - E puts the exponent
 /// into the low bits of the f32 exponent field (the sign spreads over the rest, masked off
-/// with the bits below the mantissa), and a multiply by 2^(127 - bias) moves it into place. A code with a
-/// zero exponent is an f32 subnormal before the multiply, so the result is exact unless the
-/// code runs with denormal inputs treated as zero (MXCSR.DAZ, which lowbit never sets).
+/// with the bits below the mantissa), and a multiply by 2^(127 - bias) moves it into place. A
+/// code with a zero exponent is an f32 subnormal before the multiply, so the result is exact
+/// unless the code runs with denormal inputs treated as zero (MXCSR.DAZ, which lowbit never
+/// sets).
 /// Infinities and NaNs are selected after, unless `specials` is false: then the caller has
 /// made sure that no code is one or handles them itself (see hasOnlyAllOnesNaN8). For the
 /// vector lowerings (through emitVectorized).
