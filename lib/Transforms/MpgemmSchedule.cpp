@@ -27,11 +27,10 @@ bool MpgemmProblem::int8TableWeights() const {
 bool MpgemmProblem::allowsInt8Dot() const {
   bool integerWeights =
       (weightKind != CodeKind::Float && !weightScheme.hasCodebook()) || int8TableWeights();
-  // 8-bit codes may be unsigned and have zero points (folded out through the weights' sums);
-  // narrower ones are signed without.
-  bool integerActivations =
-      !realActivations && ((actBits == 8 && actKind != CodeKind::Float) ||
-                           (actKind == CodeKind::Signed && actBits < 8 && !actHasZero));
+  // Signed or unsigned codes of up to 8 bits, with or without zero points (folded out through
+  // the weights' sums).
+  bool integerActivations = !realActivations && (actKind == CodeKind::Signed ||
+                                                  actKind == CodeKind::Unsigned);
   return integerWeights && integerActivations;
 }
 
@@ -107,26 +106,19 @@ std::optional<MpgemmProblem> lowbit::analyzeMpgemm(MpgemmOp op, std::string &why
     problem.actBits = getLowbitWidth(problem.actType);
     problem.actKind = codeKindOf(problem.actType);
     problem.actHasZero = act.hasZero();
-    if (problem.actHasZero && (act.getZeroPoint() != ZeroPoint::Int || problem.actBits != 8))
-      return fail("activation zero points other than integer ones of 8-bit codes take the "
-                  "reference lowering");
     if (act.getGranularity() == Granularity::PerChannel && act.getAxis() == 0 &&
         aType.getRank() == 2) {
       problem.actPerToken = true;
     } else if (act.getGranularity() == Granularity::Group && act.getAxis() == 1 &&
-               aType.getRank() == 2 && !problem.actHasZero) {
-      // Groups along K of each token: one scale per group of weights (or several).
-      if (act.getGroupSize() % problem.groupSize != 0 &&
-          problem.groupSize % act.getGroupSize() != 0)
-        return fail("activation groups of " + Twine(act.getGroupSize()) +
-                    " that are neither a multiple nor a divisor of the weights' groups of " +
-                    Twine(problem.groupSize) + " take the reference lowering");
+               aType.getRank() == 2) {
+      // Groups along K of each token, of any size: the kernels sum products over the pieces
+      // of K that lie in one weight group and one activation group (sumGroupSize).
       problem.actPerToken = true;
       problem.actGroupSize = act.getGroupSize();
     } else if (act.getGranularity() != Granularity::PerTensor) {
       return fail("activation schemes other than per tensor, per token (per_channel(axis = 0) "
-                  "of a 2-D activation) or per token and group along K (group(axis = 1) "
-                  "without zero points) take the reference lowering");
+                  "of a 2-D activation) or per token and group along K (group(axis = 1) of "
+                  "a 2-D activation) take the reference lowering");
     }
   } else if (!isRealElementType(problem.actType)) {
     // Low-bit activations without a scheme read as their decoded values.
@@ -266,9 +258,11 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
           << "): a step of K stays inside one group";
     return why;
   }
-  if (problem.actSubGroups() > 1 && problem.actGroupSize % tileK != 0) {
-    error << "tile K (" << tileK << ") must divide the activation groups ("
-          << problem.actGroupSize << "): a step of K stays inside one activation scale";
+  if (problem.actSubGroups() > 1 && problem.sumGroupSize() % tileK != 0) {
+    error << "tile K (" << tileK << ") must divide the pieces of K that lie in one group of "
+          << "weights and one of activations (" << problem.sumGroupSize()
+          << " codes; activation groups of " << problem.actGroupSize
+          << "): a step of K stays inside one activation scale";
     return why;
   }
   if (!problem.realActivations && (tileK * problem.actBits) % 8) {
@@ -307,9 +301,10 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
     }
   }
   if (problem.actSubGroups() > 1) {
-    // The steps of each activation group inside a weight group, the last partial one's too.
-    int64_t subSteps = problem.actGroupSize / tileK;
-    int64_t lastSubSteps = (problem.k % problem.actGroupSize + tileK - 1) / tileK;
+    // The steps of each piece of a weight group in one activation group, the last partial
+    // one's too.
+    int64_t subSteps = problem.sumGroupSize() / tileK;
+    int64_t lastSubSteps = (problem.k % problem.sumGroupSize() + tileK - 1) / tileK;
     for (int64_t count : {subSteps, lastSubSteps})
       if (count % schedule.getUnroll()) {
         error << "unroll (" << schedule.getUnroll()
@@ -330,8 +325,8 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
     }
   }
   if (schedule.getFamily() == ScheduleFamily::Int8Dot && !problem.allowsInt8Dot()) {
-    error << "family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer "
-             "activations, or signed ones of fewer bits without zero points (this op has "
+    error << "family int8_dot needs integer (or f4E2M1FN) weights and integer activations "
+             "(this op has "
           << problem.weightType << " weights and " << problem.actType << " activations)";
     return why;
   }
@@ -486,8 +481,8 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   int64_t tileN = columnGroups * workers;
 
   // K steps: 32 codes per step (a 4-bit step is one 16-byte run per row), dividing the group.
-  // (Activation groups inside the weights' groups bound the step instead.)
-  int64_t stepGroup = problem.actSubGroups() > 1 ? problem.actGroupSize
+  // (Activation groups that cut the weights' groups bound the step instead.)
+  int64_t stepGroup = problem.actSubGroups() > 1 ? problem.sumGroupSize()
                       : problem.numGroups > 1    ? problem.groupSize
                                                  : 0;
   int64_t tileK = 32;

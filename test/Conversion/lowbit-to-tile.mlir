@@ -561,8 +561,8 @@ func.func @prepacked_per_call(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: t
 // CHECK-SAME: %[[TA:[^:]+]]: tensor<2x3x64xbf16>, %{{[^:]+}}: tensor<24x64xui8>, %{{[^:]+}}: tensor<24xf32>, %[[TZ:[^:]+]]: tensor<24xui8>
 // CHECK: memref.collapse_shape %{{.+}} {{\[\[}}0, 1, 2]] : memref<2x3x64xbf16> into memref<384xbf16>
 // CHECK: tile.launch @mpgemm_widen_0(
-// CHECK: %[[ONES:.+]] = arith.constant dense<1.000000e+00> : tensor<24xf32>
-// CHECK: %[[ZV:.+]] = lowbit.dequantize %[[TZ]] scale(%[[ONES]]) {scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>} : (tensor<24xui8>, tensor<24xf32>) -> tensor<24xf32>
+// CHECK: %[[ONE:.+]] = arith.constant dense<1.000000e+00> : tensor<f32>
+// CHECK: %[[ZV:.+]] = lowbit.dequantize %[[TZ]] scale(%[[ONE]]) {scheme = #lowbit.scheme<per_tensor, scale = f32>} : (tensor<24xui8>, tensor<f32>) -> tensor<24xf32>
 // CHECK: bufferization.to_buffer %[[ZV]] read_only
 // CHECK: %[[MO:.+]] = memref.alloc() : memref<2x3x24xf16>
 // CHECK: memref.collapse_shape %[[MO]] {{\[\[}}0, 1, 2]] : memref<2x3x24xf16> into memref<144xf16>

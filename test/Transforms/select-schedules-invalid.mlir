@@ -114,7 +114,7 @@ func.func @prepacked_step_not_words(%a: tensor<4x64xf32>, %s: tensor<16xf32>) {
 // values are small integers)...
 func.func @int8_dot_float_weights(%a: tensor<4x64xsi8>, %as: tensor<f32>,
                                   %w: tensor<16x64xf8E4M3FN>, %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer activations, or signed ones of fewer bits without zero points (this op has f8E4M3FN weights and si8 activations)}}
+  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and integer activations (this op has f8E4M3FN weights and si8 activations)}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
@@ -129,7 +129,7 @@ func.func @int8_dot_float_weights(%a: tensor<4x64xsi8>, %as: tensor<f32>,
 // ...nor real activations...
 func.func @int8_dot_real_activations(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>,
                                      %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer activations, or signed ones of fewer bits without zero points (this op has ui4 weights and f16 activations)}}
+  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and integer activations (this op has ui4 weights and f16 activations)}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
@@ -139,15 +139,15 @@ func.func @int8_dot_real_activations(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>
 
 // -----
 
-// ...nor unsigned activations of fewer than 8 bits.
-func.func @int8_dot_unsigned_activations(%a: tensor<4x64xui4>, %as: tensor<f32>,
-                                         %w: tensor<16x64xsi4>, %s: tensor<16xf32>) {
-  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and 8-bit integer activations, or signed ones of fewer bits without zero points (this op has si4 weights and ui4 activations)}}
+// ...nor float activation codes.
+func.func @int8_dot_float_activations(%a: tensor<4x64xf8E4M3FN>, %as: tensor<f32>,
+                                      %w: tensor<16x64xsi4>, %s: tensor<16xf32>) {
+  // expected-error @+1 {{does not fit: family int8_dot needs integer (or f4E2M1FN) weights and integer activations (this op has si4 weights and f8E4M3FN activations)}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
           act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
-         : (tensor<4x64xui4>, tensor<16x64xsi4>, tensor<16xf32>, tensor<f32>) -> tensor<4x16xf32>
+         : (tensor<4x64xf8E4M3FN>, tensor<16x64xsi4>, tensor<16xf32>, tensor<f32>) -> tensor<4x16xf32>
   return
 }
 
@@ -307,24 +307,9 @@ func.func @no_fast_path_blocks(%a: tensor<4x64xf16>, %w: tensor<16x64xui4>, %s: 
 
 // -----
 
-func.func @no_fast_path_activation_zero_points(%a: tensor<4x64xui4>, %as: tensor<f32>,
-                                               %az: tensor<ui4>, %w: tensor<16x64xui4>,
-                                               %s: tensor<16xf16>) {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation zero points other than integer ones of 8-bit codes take the reference lowering}}
-  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as) act_zero(%az)
-         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
-          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
-          act_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
-         : (tensor<4x64xui4>, tensor<16x64xui4>, tensor<16xf16>, tensor<f32>, tensor<ui4>)
-           -> tensor<4x16xf32>
-  return
-}
-
-// -----
-
 func.func @no_fast_path_activation_rows(%a: tensor<4x64xsi8>, %as: tensor<2x64xf32>,
                                         %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation schemes other than per tensor, per token (per_channel(axis = 0) of a 2-D activation) or per token and group along K (group(axis = 1) without zero points) take the reference lowering}}
+  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation schemes other than per tensor, per token (per_channel(axis = 0) of a 2-D activation) or per token and group along K (group(axis = 1) of a 2-D activation) take the reference lowering}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
@@ -336,16 +321,16 @@ func.func @no_fast_path_activation_rows(%a: tensor<4x64xsi8>, %as: tensor<2x64xf
 
 // -----
 
-// Activation groups along K must cover whole groups of weights or divide them (32 does
-// neither with groups of 48).
-func.func @no_fast_path_activation_groups(%a: tensor<4x96xsi8>, %as: tensor<4x3xf32>,
-                                          %w: tensor<16x96xui4>, %s: tensor<16x2xf16>) {
-  // expected-error @+1 {{'lowbit.mpgemm' op has a schedule but no fast path: activation groups of 32 that are neither a multiple nor a divisor of the weights' groups of 48 take the reference lowering}}
+// Activation groups that cut the weights' groups bound the steps of K by the pieces in one
+// group of each (groups of 96 against groups of 64: pieces of 32).
+func.func @step_across_activation_pieces(%a: tensor<4x192xsi8>, %as: tensor<4x2xf32>,
+                                         %w: tensor<16x192xui4>, %s: tensor<16x3xf16>) {
+  // expected-error @+1 {{does not fit: tile K (64) must divide the pieces of K that lie in one group of weights and one of activations (32 codes; activation groups of 96): a step of K stays inside one activation scale}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
-         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 16]>,
-          weight_scheme = #lowbit.scheme<group(axis = 1, size = 48), scale = f16>,
-          act_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f32>}
-         : (tensor<4x96xsi8>, tensor<16x96xui4>, tensor<16x2xf16>, tensor<4x3xf32>)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [4, 16, 64]>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 64), scale = f16>,
+          act_scheme = #lowbit.scheme<group(axis = 1, size = 96), scale = f32>}
+         : (tensor<4x192xsi8>, tensor<16x192xui4>, tensor<16x3xf16>, tensor<4x2xf32>)
          -> tensor<4x16xf32>
   return
 }
@@ -356,7 +341,7 @@ func.func @no_fast_path_activation_groups(%a: tensor<4x96xsi8>, %as: tensor<4x3x
 // cross a scale of the groups of 16.
 func.func @step_across_activation_groups(%a: tensor<4x64xsi8>, %as: tensor<4x4xf32>,
                                          %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+1 {{does not fit: tile K (32) must divide the activation groups (16): a step of K stays inside one activation scale}}
+  // expected-error @+1 {{does not fit: tile K (32) must divide the pieces of K that lie in one group of weights and one of activations (16 codes; activation groups of 16): a step of K stays inside one activation scale}}
   %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [4, 16, 32]>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,

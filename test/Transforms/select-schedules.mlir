@@ -287,7 +287,7 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 }
 
 // Ops the fast path does not take stay without schedule (on the reference lowering):
-// dynamic shapes, zero points of 4-bit activations, groups along N.
+// dynamic shapes, ternary activations, groups along N.
 // CHECK-LABEL: func.func @not_taken(
 // CHECK-NOT: schedule
 // CHECK: return
@@ -298,15 +298,15 @@ func.func @group_sizes(%a: tensor<8x96xf16>, %b: tensor<8x120xf16>, %c: tensor<8
 // CUDA-NOT: schedule
 // CUDA: return
 func.func @not_taken(%a: tensor<4x64xf16>, %w: tensor<32x64xui4>, %s: tensor<32xf16>,
-                     %d: tensor<?x64xf16>, %ai: tensor<4x64xui4>, %as: tensor<f32>,
-                     %az: tensor<ui4>, %sn: tensor<4x64xf16>) {
+                     %d: tensor<?x64xf16>, %ai: tensor<4x64x!lowbit.ternary>, %as: tensor<f32>,
+                     %sn: tensor<4x64xf16>) {
   %1 = lowbit.mpgemm %d, %w scale(%s)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
          : (tensor<?x64xf16>, tensor<32x64xui4>, tensor<32xf16>) -> tensor<?x32xf32>
-  %2 = lowbit.mpgemm %ai, %w scale(%s) act_scale(%as) act_zero(%az)
+  %2 = lowbit.mpgemm %ai, %w scale(%s) act_scale(%as)
          {weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>,
-          act_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
-         : (tensor<4x64xui4>, tensor<32x64xui4>, tensor<32xf16>, tensor<f32>, tensor<ui4>)
+          act_scheme = #lowbit.scheme<per_tensor, scale = f32>}
+         : (tensor<4x64x!lowbit.ternary>, tensor<32x64xui4>, tensor<32xf16>, tensor<f32>)
          -> tensor<4x32xf32>
   %3 = lowbit.mpgemm %a, %w scale(%sn)
          {weight_scheme = #lowbit.scheme<group(axis = 0, size = 8), scale = f16>}

@@ -90,16 +90,18 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     codes, once per call, before the launch. Zero points, and those offsets, need the sums of
     the activations over each group: a second kernel (grid [M, groups]) writes them first.
     Activation zero points: `int8_dot` also sums each group's weight codes per column (a second
-    `tile.dot`, of ones) and folds them out; `fma` subtracts them from the activations.
+    `tile.dot`, of ones) and folds them out; `fma` subtracts them from the activations. They
+    reach the kernel as bytes (8-bit codes), f32 values (narrower codes: a `lowbit.dequantize`
+    with a scale of 1 before the launch) or in their float type (`zero = float`).
     f16 and bf16 activations of `fma` schedules are widened to f32 once per call, by a kernel
     of their own (grid [M, K / (16 W)]), so that no block converts them again.
     `split_k = S` adds a third grid dimension: block (., ., s) covers part s of the blocks of
     groups, adds the bias only for s = 0 and stores its f32 partial result to a scratch buffer
     of S parts; a last kernel (grid [M, N / (8 W)]) sums the parts into the result.
     Activation scales per token and group along K scale each group's partial sum (groups as
-    large as the weights' or larger), or each activation group's partial sum inside the
-    weight group (groups that divide the weights'; the activation sums are then taken per
-    activation group).
+    large as the weights' or larger), or the partial sum of each piece of a weight group in
+    one activation group (activation groups that divide the weights', or cut them elsewhere:
+    pieces of their greatest common divisor; the activation sums are then taken per piece).
 
     Weight arguments marked `lowbit.prepack` get a generated entry point: a function with such
     arguments gets a companion `@<function>_prepack` taking them (in order) and returning what

@@ -16,6 +16,7 @@
 #include "lowbit/LowbitDialect.h"
 #include "lowbit/Target/CpuTarget.h"
 
+#include <numeric>
 #include <optional>
 #include <string>
 
@@ -46,8 +47,7 @@ struct MpgemmProblem {
   SchemeAttr actScheme;
   bool actPerToken = false, actHasZero = false;
   /// Activation scales per token and group of actGroupSize codes along K (scales
-  /// [M, ceil(K / actGroupSize)]; a multiple or a divisor of the weights' group size); 0
-  /// otherwise.
+  /// [M, ceil(K / actGroupSize)]; any size); 0 otherwise.
   int64_t actGroupSize = 0;
   unsigned actBits = 0;
   CodeKind actKind = CodeKind::Float;
@@ -57,22 +57,26 @@ struct MpgemmProblem {
   /// re-lays it out at run time, once; see getPrepackArgument).
   mlir::BlockArgument prepackArgument;
 
-  /// Activation groups inside each group of weights (activation groups that divide the
-  /// weights' groups: the kernel scales the partial sum of each); 1 otherwise.
-  int64_t actSubGroups() const {
-    return actGroupSize && actGroupSize < groupSize ? groupSize / actGroupSize : 1;
+  /// The codes of K over which the kernels sum products before they meet one weight scale
+  /// and one activation scale: a weight group, cut where activation groups that do not
+  /// contain it begin (their greatest common divisor; with a single weight group along K,
+  /// the activation groups themselves).
+  int64_t sumGroupSize() const {
+    if (!actGroupSize || actGroupSize % groupSize == 0 ||
+        (numGroups == 1 && actGroupSize >= groupSize))
+      return groupSize;
+    return numGroups > 1 ? std::gcd(actGroupSize, groupSize) : actGroupSize;
   }
-  /// The codes of K over which the kernels sum activations and a step's partial sums meet
-  /// one scale: an activation group inside a weight group, else a weight group.
-  int64_t sumGroupSize() const { return actSubGroups() > 1 ? actGroupSize : groupSize; }
+  /// The sum groups (above) of each group of weights: 1 unless activation groups cut them.
+  int64_t actSubGroups() const { return (groupSize + sumGroupSize() - 1) / sumGroupSize(); }
   int64_t numSumGroups() const { return (k + sumGroupSize() - 1) / sumGroupSize(); }
 
   /// Whether the weights can be re-laid-out into the order the kernel loads (prepacked).
   bool prepackableWeights() const { return constantWeights || prepackArgument; }
 
   /// Whether the int8_dot family applies: integer (or ternary) weights, or weights it reads
-  /// through a byte table (int8TableWeights), and 8-bit integer activations (signed or not,
-  /// with or without integer zero points) or signed ones of fewer bits without zero points.
+  /// through a byte table (int8TableWeights), and integer activations of up to 8 bits (signed
+  /// or not, with or without zero points).
   bool allowsInt8Dot() const;
   /// 4-bit float weights (f4E2M1FN, without a codebook) whose values, doubled, are the
   /// integers -12..12: int8_dot reads them through a byte table (mpgemmInt8WeightTable).

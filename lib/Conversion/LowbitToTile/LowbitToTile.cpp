@@ -52,6 +52,19 @@ Value interchangeBytes(OpBuilder &b, Location loc, Value value) {
   return PackOp::create(b, loc, bytes, value);
 }
 
+/// The values of the integer codes `codes` (any shape) as f32: their lowbit.dequantize with
+/// a scale of 1.
+Value codeValuesAsF32(OpBuilder &b, Location loc, Value codes) {
+  auto type = cast<RankedTensorType>(codes.getType());
+  Type f32 = b.getF32Type();
+  Value one = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({}, f32), b.getF32FloatAttr(1.0f)));
+  SchemeAttr unit = SchemeAttr::get(b.getContext(), Granularity::PerTensor, 0, 0, 0, 0, f32,
+                                    ZeroPoint::None, false, Codebook::None, {});
+  return DequantizeOp::create(b, loc, RankedTensorType::get(type.getShape(), f32), codes, one,
+                              Value(), Value(), Value(), unit);
+}
+
 /// A statically shaped tensor as the flat buffer a kernel argument takes.
 Value flatBuffer(OpBuilder &b, Location loc, Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
@@ -469,20 +482,8 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     if (Value zero = op.getZero()) {
       SchemeAttr scheme = problem->weightScheme;
       if (scheme.getZeroPoint() == ZeroPoint::Int && problem->numGroups == 1) {
-        auto zeroType = cast<RankedTensorType>(zero.getType());
-        auto f32Type = RankedTensorType::get(zeroType.getShape(), b.getF32Type());
-        Value ones = arith::ConstantOp::create(
-            b, loc, DenseElementsAttr::get(f32Type, b.getF32FloatAttr(1.0f)));
-        SchemeAttr unit =
-            zeroType.getRank() == 0
-                ? SchemeAttr::get(b.getContext(), Granularity::PerTensor, 0, 0, 0, 0,
-                                  b.getF32Type(), ZeroPoint::None, false, Codebook::None, {})
-                : SchemeAttr::get(b.getContext(), Granularity::PerChannel, 0, 0, 0, 0,
-                                  b.getF32Type(), ZeroPoint::None, false, Codebook::None, {});
-        Value values =
-            DequantizeOp::create(b, loc, f32Type, zero, ones, Value(), Value(), Value(), unit);
         signature.zeros = b.getF32Type();
-        args.push_back(flatBuffer(b, loc, values));
+        args.push_back(flatBuffer(b, loc, codeValuesAsF32(b, loc, zero)));
       } else if (scheme.getZeroPoint() == ZeroPoint::Int) {
         signature.zeros = b.getI8Type();
         args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, zero)));
@@ -508,9 +509,19 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     if (Value actScale = op.getActScale())
       args.push_back(scaleLikeBuffer(b, loc, actScale, signature.actScale));
     if (Value actZero = op.getActZero()) {
-      // Integer zero points of 8-bit activation codes: their bytes.
-      signature.actZero = b.getI8Type();
-      args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, actZero)));
+      if (problem->actScheme.getZeroPoint() == ZeroPoint::Float) {
+        // Float zero points (the scale type) as they are.
+        signature.actZero = cast<RankedTensorType>(actZero.getType()).getElementType();
+        args.push_back(flatBuffer(b, loc, actZero));
+      } else if (problem->actBits == 8) {
+        // Integer zero points of 8-bit codes: their bytes.
+        signature.actZero = b.getI8Type();
+        args.push_back(flatBuffer(b, loc, interchangeBytes(b, loc, actZero)));
+      } else {
+        // Narrower codes: their values in f32.
+        signature.actZero = b.getF32Type();
+        args.push_back(flatBuffer(b, loc, codeValuesAsF32(b, loc, actZero)));
+      }
     }
     if (Value bias = op.getBias()) {
       signature.bias = cast<RankedTensorType>(bias.getType()).getElementType();

@@ -171,17 +171,13 @@ private:
     // The rows' activation zero points as f32, over the block's [TM, TN] (the group
     // epilogue's corrections), and for fma spread over the step's [TM, TK] (subtracted from
     // the activations; int8_dot folds them out of its sums instead).
+    // (Zero points per activation group: loaded per group or piece, in groupBody.)
     blockActZero = rowActZero = Value();
-    if (actZero) {
-      Value raw = p.actPerToken ? h.load(actZeroView, m0, h.index(0),
-                                         h.reg({TM, 1}, sig.actZero, mpgemmRowLayout(s)), interior)
-                                : loadScalar(actZeroView, sig.actZero);
-      raw = h.castTo(h.viewAs(raw, h.withElement(raw, p.actType)), b.getF32Type());
-      rowActZero = h.broadcast(raw, accType);
-      if (!int8)
-        blockActZero =
-            h.broadcast(raw, h.reg({TM, TK}, b.getF32Type(), mpgemmActivationLayout(s)));
-    }
+    if (actZero && !p.actGroupSize)
+      setActZero(p.actPerToken ? h.load(actZeroView, m0, h.index(0),
+                                        h.reg({TM, 1}, sig.actZero, mpgemmRowLayout(s)), interior)
+                               : loadScalar(actZeroView, sig.actZero),
+                 accType);
     Value acc = h.splat(b.getF32FloatAttr(0), accType);
     int64_t numBlocks = (p.numGroups + GB - 1) / GB;
     // Split K: part `split` covers the blocks of groups [split * C, (split + 1) * C).
@@ -271,8 +267,12 @@ private:
     } else if (actScale) {
       actScaleView = p.actPerToken ? h.view(actScale, m, 1, 1, 1) : h.view(actScale, 1, 1, 1, 1);
     }
-    if (actZero)
+    if (actZero && p.actGroupSize) {
+      int64_t groups = (p.k + p.actGroupSize - 1) / p.actGroupSize;
+      actZeroView = h.view(actZero, m, groups, groups, 1);
+    } else if (actZero) {
       actZeroView = p.actPerToken ? h.view(actZero, m, 1, 1, 1) : h.view(actZero, 1, 1, 1, 1);
+    }
     if (bias)
       biasView = h.view(bias, 1, n, n, 1);
     if (tensorScale)
@@ -343,6 +343,19 @@ private:
     return values;
   }
 
+  /// Sets rowActZero and blockActZero from the raw zero points `raw` ([TM, 1] or [1, 1]).
+  void setActZero(Value raw, RegType accType) {
+    Type f32 = h.b.getF32Type();
+    // Bytes of 8-bit codes read as their type; other zero points come as f32 values or in
+    // the scale type.
+    if (sig.actZero.isInteger(8))
+      raw = h.viewAs(raw, h.withElement(raw, p.actType));
+    raw = h.castTo(raw, f32);
+    rowActZero = h.broadcast(raw, accType);
+    blockActZero =
+        int8 ? Value() : h.broadcast(raw, h.reg({TM, TK}, f32, mpgemmActivationLayout(s)));
+  }
+
   /// acc + the products of group `group` (index gi in its block), scaled.
   Value groupBody(Value acc, const GroupValues &values, int64_t gi, Value group, Value m0,
                   Value n0) {
@@ -365,7 +378,8 @@ private:
       stepEnd = arith::MinUIOp::create(b, h.loc, stepEnd, stepsLeft);
     }
     // int8_dot with activation zero points also sums the group's weight codes per column.
-    bool sumWeights = int8 && rowActZero;
+    bool groupedActZero = actZero && p.actGroupSize;
+    bool sumWeights = int8 && (rowActZero || groupedActZero);
     RegType columnSumsType = h.reg({1, TN}, i32, mpgemmColumnLayout(s));
     // The partial sum of steps [begin, end) of the group (and, with sumWeights, the codes
     // summed per column).
@@ -429,49 +443,23 @@ private:
       return h.broadcast(h.castTo(rowScales, f32), accType);
     };
 
-    Value x;
-    scf::ForOp stepLoop;
-    if (int64_t subGroups = p.actSubGroups(); subGroups > 1) {
-      // Activation groups inside the group: each one's partial sum, less its zero points'
-      // share, times its rows' activation scales; the activation groups that start inside K.
-      int64_t subSteps = p.actGroupSize / TK;
-      zeroPoint = groupZeroPoint();
-      Value count = arith::DivUIOp::create(b, h.loc, h.add(stepEnd, subSteps - 1),
-                                           h.index(subSteps));
-      auto subLoop = scf::ForOp::create(
-          b, h.loc, h.index(0), count, h.index(1), ValueRange{h.splat(b.getF32FloatAttr(0),
-                                                                     accType)},
-          [&](OpBuilder &nested, Location, Value sub, ValueRange args) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-            Value begin = h.mul(sub, subSteps);
-            Value end = arith::MinUIOp::create(b, h.loc, h.add(begin, subSteps), stepEnd);
-            Value actGroup = h.add(h.mul(group, subGroups), sub);
-            Value part = withoutZeroPoints(stepRange(begin, end).getResult(0), actGroup);
-            part = MulOp::create(b, h.loc, part, rowActScales(actGroup));
-            scf::YieldOp::create(b, h.loc, AddOp::create(b, h.loc, args[0], part).getResult());
-          });
-      x = subLoop.getResult(0);
-    } else {
-      stepLoop = stepRange(h.index(0), stepEnd);
-      x = h.castTo(stepLoop.getResult(0), f32);
-      zeroPoint = groupZeroPoint();
-      x = withoutZeroPoints(x, group);
-    }
     // Activation zero points za. int8_dot: with codes c = value + d (d: the weight zero point
-    // plus the code offset) over the group's n real elements of K and codes c = offset in the
+    // plus the code offset) over the range's n real elements of K and codes c = offset in the
     // padding past K, sum (a - za) * value = [the above] - za * sum c + za * (d * n + offset *
     // padding). fma subtracts za from the activations, so [the above] subtracted d * sum a
-    // where it needed d * sum (a - za): + za * d * n. (Activation zero points come without
-    // activation groups.)
-    if (rowActZero && (sumWeights || zeroPoint)) {
-      if (sumWeights) {
-        Value columnSums = h.broadcast(h.castTo(stepLoop.getResult(1), f32), accType);
-        x = SubOp::create(b, h.loc, x, MulOp::create(b, h.loc, rowActZero, columnSums));
+    // where it needed d * sum (a - za): + za * d * n. The range: the steps [begin, end) of
+    // the group, `codes` long from code `start`; `columnSums` its codes summed per column.
+    auto foldActZero = [&](Value x, Value columnSums, Value start, int64_t codes, Value begin,
+                           Value end) -> Value {
+      if (!rowActZero || !(columnSums || zeroPoint))
+        return x;
+      if (columnSums) {
+        Value sums = h.broadcast(h.castTo(columnSums, f32), accType);
+        x = SubOp::create(b, h.loc, x, MulOp::create(b, h.loc, rowActZero, sums));
       }
       Value real = arith::MinUIOp::create(
-          b, h.loc, h.index(groupSize), arith::SubIOp::create(b, h.loc, h.index(p.k), k0));
-      Value covered = h.mul(stepEnd, TK);
+          b, h.loc, h.index(codes), arith::SubIOp::create(b, h.loc, h.index(p.k), start));
+      Value covered = h.mul(arith::SubIOp::create(b, h.loc, end, begin), TK);
       Value padding = arith::SubIOp::create(b, h.loc, covered, real);
       auto asF32 = [&](Value index) -> Value {
         Value wide = arith::IndexCastUIOp::create(b, h.loc, b.getI64Type(), index);
@@ -491,7 +479,63 @@ private:
       }
       if (constant)
         x = AddOp::create(b, h.loc, x, MulOp::create(b, h.loc, rowActZero, constant));
+      return x;
+    };
+    // Zero points per activation group: the rows' zero points of activation group `actGroup`
+    // for the steps built next.
+    auto useGroupActZero = [&](Value actGroup) {
+      setActZero(h.load(actZeroView, m0, actGroup,
+                        h.reg({TM, 1}, sig.actZero, mpgemmRowLayout(s)), interior),
+                 accType);
+    };
+
+    Value x;
+    if (int64_t subGroups = p.actSubGroups(); subGroups > 1) {
+      // The group's pieces in one activation group each (sumGroupSize): each one's partial
+      // sum, less its zero points' shares, times its rows' activation scales; the pieces that
+      // start inside K.
+      int64_t pieceSize = p.sumGroupSize();
+      int64_t subSteps = pieceSize / TK;
+      zeroPoint = groupZeroPoint();
+      Value count = arith::DivUIOp::create(b, h.loc, h.add(stepEnd, subSteps - 1),
+                                           h.index(subSteps));
+      auto subLoop = scf::ForOp::create(
+          b, h.loc, h.index(0), count, h.index(1), ValueRange{h.splat(b.getF32FloatAttr(0),
+                                                                     accType)},
+          [&](OpBuilder &nested, Location, Value sub, ValueRange args) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+            Value begin = h.mul(sub, subSteps);
+            Value end = arith::MinUIOp::create(b, h.loc, h.add(begin, subSteps), stepEnd);
+            Value piece = h.add(h.mul(group, subGroups), sub);
+            Value actGroup = piece;
+            if (pieceSize != p.actGroupSize)
+              actGroup = arith::DivUIOp::create(b, h.loc, h.mul(piece, pieceSize),
+                                                h.index(p.actGroupSize));
+            if (groupedActZero)
+              useGroupActZero(actGroup);
+            scf::ForOp range = stepRange(begin, end);
+            Value part = withoutZeroPoints(range.getResult(0), piece);
+            part = foldActZero(part, sumWeights ? range.getResult(1) : Value(),
+                               h.add(k0, h.mul(begin, TK)), pieceSize, begin, end);
+            part = MulOp::create(b, h.loc, part, rowActScales(actGroup));
+            scf::YieldOp::create(b, h.loc, AddOp::create(b, h.loc, args[0], part).getResult());
+          });
+      x = subLoop.getResult(0);
+    } else {
+      if (groupedActZero)
+        useGroupActZero(arith::DivUIOp::create(b, h.loc, h.mul(group, p.groupSize),
+                                               h.index(p.actGroupSize)));
+      scf::ForOp stepLoop = stepRange(h.index(0), stepEnd);
+      x = h.castTo(stepLoop.getResult(0), f32);
+      zeroPoint = groupZeroPoint();
+      x = withoutZeroPoints(x, group);
+      x = foldActZero(x, sumWeights ? stepLoop.getResult(1) : Value(), k0, groupSize,
+                      h.index(0), stepEnd);
     }
+    // Values made inside this group's loops are not for the next group.
+    if (groupedActZero)
+      rowActZero = blockActZero = Value();
     if (values.scales) {
       Value scale =
           h.broadcast(ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),

@@ -16,9 +16,9 @@
 //   scales   [N, G]        per group (G = 1 per channel; a single value per tensor)
 //   zeros    [N, ZB] bytes / [N, G]   integer zero points (packed along groups) / float ones
 //   sums     [M, G] f32    sum of the activations of each row over each group (zero points;
-//                          [M, K / GA] over activation groups of GA inside the groups)
-//   act_scale [M] or [1] or [M, K / GA] (groups along K), act_zero [M] or [1] (integer
-//                          activation zero points, as bytes),
+//                          over the pieces of groups that activation groups cut instead)
+//   act_scale, act_zero    [M] or [1] or [M, K / GA] (groups along K); zero points as bytes
+//                          of 8-bit codes, f32 values of narrower ones, or float ones,
 //   bias [N], tensor_scale [1]
 //   codebook [2^b]         the table codebook weights index (f32, or the operand's f16/bf16);
 //                          for the lut family instead: its tables [M, 16 * slices] f32; for
@@ -59,8 +59,8 @@
 // With split_k = S, part s of K covers the blocks of groups [s C, (s + 1) C), C =
 // ceil(blocks / S), adds the bias only when s = 0, and stores its f32 partial result.
 //
-// The sums kernel (when zero points need them): grid [M, G] (or [M, K / GA]), one group of one
-// row per block, reduced across the lanes.
+// The sums kernel (when zero points need them): grid [M, G] (or [M, pieces of K]), one group
+// of one row per block, reduced across the lanes.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_CONVERSION_LOWBITTOTILE_MPGEMMKERNEL_H
