@@ -12,8 +12,11 @@ packages=(
   cmake ninja-build ccache
   # unit tests
   libgtest-dev
-  # test helpers run with /usr/bin/python3 (lit itself and the .npy generators)
-  python3 python3-numpy
+  # ONNX import: libonnx's protobuf classes and text parser (its package does not pull in
+  # protobuf's headers)
+  libonnx-dev libprotobuf-dev
+  # test helpers run with /usr/bin/python3 (lit itself, the .npy and ONNX model generators)
+  python3 python3-numpy python3-onnx
   # AArch64 code run under emulation: qemu-user and a static AArch64 C runtime to link against
   qemu-user libc6-dev-arm64-cross libgcc-12-dev-arm64-cross
 )

@@ -17,8 +17,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=True)
 
-tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-layout", "lowbit-bench", "lowbit-bench-tile-gemm",
-         "mlir-runner"]
+tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-import-onnx", "lowbit-layout",
+         "lowbit-bench", "lowbit-bench-tile-gemm", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.lowbit_tools_dir, config.llvm_tools_dir])
 
 # Numeric tests draw random data from %seed: fresh on every lit run, printed so that a failure

@@ -1,7 +1,10 @@
 //===- lowbit-run.cpp - Compile an MLIR function and run it on host tensors --===//
 //
 //   lowbit-run model.mlir --function=f --input=@a.npy --input="4xf32=1 2 3 4" --output=@y.npy
+//   lowbit-run model.onnx --input=@x.npy --output=@y.npy
 //
+// ONNX models (.onnx, .onnxtext) are imported first (lowbit/Import/OnnxImport.h): inputs in the
+// graph's input order, outputs in its output order.
 // Inputs are .npy files or literals (see lowbit/Execution/Arguments.h); outputs are printed ("-",
 // the default) or written as .npy files, all or none, after every result was computed.
 // --engine=jit compiles through lowbit-pipeline-llvm for this CPU (the fast path: generated
@@ -13,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "lowbit/Execution/Arguments.h"
 #include "lowbit/Execution/ReferenceInterpreter.h"
+#include "lowbit/Import/OnnxImport.h"
 #include "lowbit/InitAll.h"
 #include "lowbit/Support/Npy.h"
 #include "lowbit/Target/Jit.h"
@@ -146,7 +150,10 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // ONNX models (.onnx, .onnxtext) through the importer; MLIR otherwise.
+  OwningOpRef<ModuleOp> module = lowbit::isOnnxPath(inputFile)
+                                     ? lowbit::importOnnxFile(inputFile, &context)
+                                     : parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
 

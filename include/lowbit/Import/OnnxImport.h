@@ -1,0 +1,39 @@
+//===- OnnxImport.h - ONNX models as lowbit and upstream IR -------*- C++ -*-===//
+//
+// Reads an ONNX model (a binary `.onnx` protobuf or the `.onnxtext` syntax) and builds a module
+// with one function, @main_graph: its arguments are the graph's inputs (those that are not
+// initializers), its results the graph's outputs, in order. Quantized ops become lowbit ops
+// (com.microsoft.MatMulNBits -> lowbit.mpgemm); float ops become upstream linalg, tensor and
+// arith ops. docs/onnx.md lists every op taken, with its domain and opset range.
+//
+// Anything the importer does not take (an op, an attribute value, an element type, a dynamic
+// dimension, a malformed file) is an error at the model's file naming the node, op, domain and
+// opset where there is one; no partial module is returned.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_IMPORT_ONNXIMPORT_H
+#define LOWBIT_IMPORT_ONNXIMPORT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include "llvm/ADT/StringRef.h"
+
+namespace lowbit {
+
+/// Whether `path` names an ONNX model by its extension (.onnx or .onnxtext).
+bool isOnnxPath(llvm::StringRef path);
+
+/// The module of the model at `path`, or null after an error has been emitted to the context's
+/// diagnostic handlers. The context must have the lowbit dialect and the upstream dialects the
+/// importer builds (func, arith, tensor, linalg) loaded or registered.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path, mlir::MLIRContext *context);
+
+/// The same for a model already in memory (`bytes`: a binary protobuf, or the text syntax when
+/// `text` is set); `name` is the file name diagnostics are located at.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(llvm::StringRef bytes, bool text,
+                                                  llvm::StringRef name, mlir::MLIRContext *context);
+
+} // namespace lowbit
+
+#endif // LOWBIT_IMPORT_ONNXIMPORT_H

@@ -1,0 +1,149 @@
+//===- Importer.h - The ONNX importer's graph walk, shared by its op files -*- C++ -*-===//
+//
+// GraphImporter walks one ONNX graph in node order and keeps the MLIR value of every ONNX name
+// defined so far (graph inputs, initializers, node outputs). Each op the importer takes has a
+// handler (OpEntry) that reads its node's inputs and attributes through the importer and
+// defines its outputs; a handler that meets anything it does not take reports it with
+// GraphImporter::error, which names the node, op, domain and opset.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_LIB_IMPORT_ONNX_IMPORTER_H
+#define LOWBIT_LIB_IMPORT_ONNX_IMPORTER_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace lowbit::onnx_import {
+
+/// TensorProto.DataType, with the numbers newer than Debian's onnx 1.12 knows.
+enum DataType : int32_t {
+  kFloat = 1,
+  kUint8 = 2,
+  kInt8 = 3,
+  kUint16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUint32 = 12,
+  kUint64 = 13,
+  kBFloat16 = 16,
+  kFloat8E4M3FN = 17,
+  kFloat8E4M3FNUZ = 18,
+  kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20,
+  kUint4 = 21,
+  kInt4 = 22,
+  kFloat4E2M1 = 23,
+};
+
+/// The data type's name as ONNX spells it (FLOAT, UINT4, ...), or its number.
+std::string dataTypeName(int32_t type);
+
+/// The bytes of a tensor's elements, little-endian, as raw_data holds them (sub-byte types
+/// packed two per byte, the first in the low bits), from raw_data or the typed fields; or the
+/// reason it cannot be read (`why`).
+std::optional<std::vector<uint8_t>> readTensorBytes(const onnx::TensorProto &tensor,
+                                                    std::string &why);
+
+/// The number of elements of `dims`, or -1 when negative or too large to hold in memory.
+int64_t elementCount(llvm::ArrayRef<int64_t> dims);
+
+class GraphImporter {
+public:
+  /// One node being imported: the node, its position in the graph, its op's domain (empty
+  /// for the default one), the opset version of that domain the model imports (-1: none), and
+  /// its location.
+  struct Node {
+    const onnx::NodeProto &proto;
+    int index;
+    llvm::StringRef domain;
+    int64_t opset;
+    mlir::Location loc;
+  };
+
+  GraphImporter(mlir::MLIRContext *context, llvm::StringRef fileName,
+                const onnx::ModelProto &model);
+
+  /// Builds the module; null after an error.
+  mlir::OwningOpRef<mlir::ModuleOp> run();
+
+  // --- For the op handlers ----------------------------------------------------------------
+
+  mlir::OpBuilder &builder() { return b; }
+  mlir::MLIRContext *context() { return b.getContext(); }
+
+  /// Emits "node 'N' (domain.Op, opset V): <message>" at the node (an unnamed node: "node #I
+  /// (output 'Y')") and returns failure.
+  mlir::LogicalResult error(const Node &node, const llvm::Twine &message);
+
+  /// Whether input `index` is given (present and not the empty name of an omitted input).
+  bool hasInput(const Node &node, unsigned index) const;
+  /// The value of input `index` (an error when it is missing).
+  mlir::FailureOr<mlir::Value> input(const Node &node, unsigned index);
+  /// The initializer (or Constant node's tensor) that input `index` names, or null when it is
+  /// computed by the graph or given at run time.
+  const onnx::TensorProto *constantInput(const Node &node, unsigned index) const;
+
+  /// An attribute of the node, or null.
+  const onnx::AttributeProto *attribute(const Node &node, llvm::StringRef name) const;
+  /// An integer attribute (`fallback` when absent; an error when of another type).
+  mlir::FailureOr<int64_t> intAttribute(const Node &node, llvm::StringRef name,
+                                        std::optional<int64_t> fallback);
+
+  /// Defines output `index` of the node (an error when the node names fewer outputs).
+  mlir::LogicalResult defineOutput(const Node &node, unsigned index, mlir::Value value);
+
+  /// The MLIR element type of an ONNX data type the importer computes with, or null.
+  mlir::Type elementType(int32_t dataType) const;
+
+private:
+  mlir::LogicalResult importInputs(mlir::func::FuncOp &func);
+  mlir::LogicalResult importInitializers();
+  mlir::LogicalResult importNode(const onnx::NodeProto &node, int index);
+  mlir::LogicalResult fileError(const llvm::Twine &message);
+  mlir::FailureOr<mlir::RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
+                                                        llvm::StringRef what);
+  mlir::FailureOr<mlir::Value> constantValue(const onnx::TensorProto &tensor, llvm::StringRef what);
+
+  mlir::OpBuilder b;
+  std::string fileName;
+  const onnx::ModelProto &model;
+  mlir::Location fileLoc;
+  llvm::StringMap<int64_t> opsets;
+  llvm::StringMap<mlir::Value> values;
+  llvm::StringMap<const onnx::TensorProto *> constants;
+  /// Tensors of Constant nodes (kept for constantInput).
+  std::vector<std::unique_ptr<onnx::TensorProto>> constantNodeTensors;
+};
+
+using OpHandler = mlir::LogicalResult (*)(GraphImporter &, const GraphImporter::Node &);
+
+/// An op the importer takes: its domain ("" for the default one), type, the opset versions it
+/// is taken at, and its handler.
+struct OpEntry {
+  llvm::StringRef domain, opType;
+  int64_t minOpset, maxOpset;
+  OpHandler handler;
+};
+
+/// Every op the importer takes (docs/onnx.md lists them).
+llvm::ArrayRef<OpEntry> getOpTable();
+
+} // namespace lowbit::onnx_import
+
+#endif // LOWBIT_LIB_IMPORT_ONNX_IMPORTER_H

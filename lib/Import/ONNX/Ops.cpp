@@ -1,0 +1,338 @@
+//===- Ops.cpp - The ONNX ops the importer takes --------------------------===//
+//
+// Float ops become upstream linalg / tensor / arith ops (elementwise ops with ONNX's
+// multidirectional broadcasting as one linalg.generic; MatMul as linalg.matmul accumulating in
+// f32). com.microsoft.MatMulNBits becomes lowbit.mpgemm with its weights decoded from their
+// blocks at import time.
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include "lowbit/LowbitDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+
+#include <functional>
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::onnx_import;
+
+using Node = GraphImporter::Node;
+
+namespace {
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  return text + "]";
+}
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+Type elementOf(Value value) { return cast<RankedTensorType>(value.getType()).getElementType(); }
+
+/// An elementwise linalg.generic over `inputs` broadcast (ONNX's multidirectional rules) to
+/// `shape`, of result element type `element`.
+Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,
+                       Type element, function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = shape.size();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    ArrayRef<int64_t> inShape = shapeOf(input);
+    int64_t offset = rank - static_cast<int64_t>(inShape.size());
+    SmallVector<AffineExpr> exprs;
+    for (auto [j, d] : llvm::enumerate(inShape))
+      exprs.push_back(d == 1 && shape[offset + j] != 1 ? b.getAffineConstantExpr(0)
+                                                       : b.getAffineDimExpr(offset + j));
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, shape, element);
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+/// `value` with its elements converted to the float type `element`.
+Value castFloat(OpBuilder &b, Location loc, Value value, Type element) {
+  Type from = elementOf(value);
+  if (from == element)
+    return value;
+  return buildElementwise(b, loc, value, shapeOf(value), element,
+                          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                            if (element.getIntOrFloatBitWidth() > from.getIntOrFloatBitWidth())
+                              return arith::ExtFOp::create(nb, nl, element, args[0]);
+                            return arith::TruncFOp::create(nb, nl, element, args[0]);
+                          });
+}
+
+// --- Add, Sub, Mul, Div ----------------------------------------------------------------------
+
+template <typename FloatOp> LogicalResult importBinary(GraphImporter &g, const Node &node) {
+  FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (elementOf(*lhs) != elementOf(*rhs))
+    return g.error(node, "its inputs have different element types");
+  ArrayRef<int64_t> a = shapeOf(*lhs), c = shapeOf(*rhs);
+  int64_t rank = std::max(a.size(), c.size());
+  SmallVector<int64_t> shape(rank);
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t x = i < rank - static_cast<int64_t>(a.size()) ? 1 : a[i - (rank - a.size())];
+    int64_t y = i < rank - static_cast<int64_t>(c.size()) ? 1 : c[i - (rank - c.size())];
+    if (x != y && x != 1 && y != 1)
+      return g.error(node,
+                     "shapes " + shapeString(a) + " and " + shapeString(c) + " do not broadcast");
+    shape[i] = x == 1 ? y : x;
+  }
+  OpBuilder &b = g.builder();
+  Value result = buildElementwise(b, node.loc, ValueRange{*lhs, *rhs}, shape, elementOf(*lhs),
+                                  [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                    return FloatOp::create(nb, nl, args[0], args[1]);
+                                  });
+  return g.defineOutput(node, 0, result);
+}
+
+// --- Identity ---------------------------------------------------------------------------------
+
+LogicalResult importIdentity(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  return g.defineOutput(node, 0, *x);
+}
+
+// --- MatMul -----------------------------------------------------------------------------------
+
+/// [.., M, K] x [K, N] -> [.., M, N], accumulated in f32 (linalg.matmul) and rounded to the
+/// inputs' element type.
+LogicalResult importMatMul(GraphImporter &g, const Node &node) {
+  FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (elementOf(*lhs) != elementOf(*rhs))
+    return g.error(node, "its inputs have different element types");
+  ArrayRef<int64_t> a = shapeOf(*lhs), w = shapeOf(*rhs);
+  if (a.size() < 2 || w.size() != 2)
+    return g.error(node, "the importer takes MatMul of a [.., M, K] by a [K, N] operand; this "
+                         "one has shapes " +
+                             shapeString(a) + " and " + shapeString(w));
+  if (a.back() != w[0])
+    return g.error(node,
+                   "shapes " + shapeString(a) + " and " + shapeString(w) + " do not match in K");
+  OpBuilder &b = g.builder();
+  Location loc = node.loc;
+  Type f32 = b.getF32Type(), element = elementOf(*lhs);
+  int64_t rows = elementCount(a.drop_back());
+  Value matrix = *lhs;
+  SmallVector<ReassociationIndices> leading;
+  if (a.size() > 2) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d + 1 < static_cast<int64_t>(a.size()); ++d)
+      all.push_back(d);
+    leading = {all, {static_cast<int64_t>(a.size()) - 1}};
+    matrix = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({rows, a.back()}, element), matrix, leading);
+  }
+  Value zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
+  Value init = linalg::FillOp::create(
+                   b, loc, zero,
+                   ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, w[1]}, f32)})
+                   .getResult(0);
+  Value product =
+      linalg::MatmulOp::create(b, loc, ValueRange{matrix, *rhs}, ValueRange{init}).getResult(0);
+  product = castFloat(b, loc, product, element);
+  if (a.size() > 2) {
+    SmallVector<int64_t> shape(a.drop_back());
+    shape.push_back(w[1]);
+    product = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(shape, element), product,
+                                            leading);
+  }
+  return g.defineOutput(node, 0, product);
+}
+
+// --- com.microsoft.MatMulNBits ----------------------------------------------------------------
+
+/// Y = A x W^T (+ bias), W[n, k] = (q[n, k] - zp[n, b]) * scale[n, b] for k in block b.
+/// B is uint8 [N, k_blocks, blob_size]: each block's codes packed along K, the first in the low
+/// bits; zero points (optional, default 2^(bits - 1)) uint8 [N, ceil(k_blocks * bits / 8)]
+/// packed alike. The codes become a constant [N, K] of ui<bits> with the zero points, or of
+/// si<bits> (q - 2^(bits - 1)) without: the same values, and signed weights need no zero point.
+LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
+  FailureOr<int64_t> k = g.intAttribute(node, "K", std::nullopt);
+  FailureOr<int64_t> n = g.intAttribute(node, "N", std::nullopt);
+  FailureOr<int64_t> bits = g.intAttribute(node, "bits", 4);
+  FailureOr<int64_t> blockSize = g.intAttribute(node, "block_size", std::nullopt);
+  FailureOr<int64_t> accuracy = g.intAttribute(node, "accuracy_level", 0);
+  FailureOr<int64_t> prepacked = g.intAttribute(node, "weight_prepacked", 0);
+  if (failed(k) || failed(n) || failed(bits) || failed(blockSize) || failed(accuracy) ||
+      failed(prepacked))
+    return failure();
+  if (*bits < 2 || *bits > 8)
+    return g.error(node, "bits = " + Twine(*bits) + ": the importer takes 2 to 8");
+  if (*blockSize < 16 || (*blockSize & (*blockSize - 1)))
+    return g.error(node, "block_size = " + Twine(*blockSize) +
+                             ": it must be a power of 2 of at least 16");
+  if (*k <= 0 || *n <= 0 || *k > (int64_t(1) << 31) || *n > (int64_t(1) << 31))
+    return g.error(node, "K = " + Twine(*k) + " and N = " + Twine(*n) + " must be positive");
+  if (*accuracy < 0 || *accuracy > 4)
+    return g.error(node, "accuracy_level = " + Twine(*accuracy) + ": it must be 0 to 4");
+  if (*prepacked != 0)
+    return g.error(node, "weight_prepacked = " + Twine(*prepacked) +
+                             ": only weights in the plain layout (0) are taken");
+  if (g.hasInput(node, 4))
+    return g.error(node, "g_idx (input 4) is not taken");
+  int64_t blocks = (*k + *blockSize - 1) / *blockSize;
+  int64_t blob = *blockSize * *bits / 8;
+
+  FailureOr<Value> a = g.input(node, 0);
+  if (failed(a))
+    return failure();
+  Type element = elementOf(*a);
+  ArrayRef<int64_t> aShape = shapeOf(*a);
+  if (aShape.size() < 2 || aShape.back() != *k)
+    return g.error(node, "input A has shape " + shapeString(aShape) +
+                             ": the importer takes [.., M, K] with K = " + Twine(*k));
+
+  // The codes.
+  const onnx::TensorProto *bTensor = g.constantInput(node, 1);
+  if (!bTensor)
+    return g.error(node, "B (input 1) must be an initializer: weights given at run time are "
+                         "not taken");
+  if (bTensor->data_type() != kUint8)
+    return g.error(node, "B has element type " + dataTypeName(bTensor->data_type()) +
+                             " where UINT8 is required");
+  SmallVector<int64_t> bDims(bTensor->dims().begin(), bTensor->dims().end());
+  if (elementCount(bDims) != *n * blocks * blob)
+    return g.error(node, "B has shape " + shapeString(bDims) + " where [" + Twine(*n) + ", " +
+                             Twine(blocks) + ", " + Twine(blob) + "] is required");
+  std::string why;
+  std::optional<std::vector<uint8_t>> bBytes = readTensorBytes(*bTensor, why);
+  if (!bBytes)
+    return g.error(node, "B cannot be read: " + why);
+
+  // Zero points: packed uint8 codes, or absent.
+  std::optional<std::vector<uint8_t>> zeroCodes;
+  if (g.hasInput(node, 3)) {
+    const onnx::TensorProto *zTensor = g.constantInput(node, 3);
+    if (!zTensor)
+      return g.error(node, "zero_points (input 3) must be an initializer");
+    if (zTensor->data_type() != kUint8)
+      return g.error(node, "zero_points of element type " + dataTypeName(zTensor->data_type()) +
+                               " are not taken yet (packed UINT8 ones are)");
+    int64_t rowBytes = (blocks * *bits + 7) / 8;
+    SmallVector<int64_t> zDims(zTensor->dims().begin(), zTensor->dims().end());
+    if (elementCount(zDims) != *n * rowBytes)
+      return g.error(node, "zero_points have shape " + shapeString(zDims) + " where [" + Twine(*n) +
+                               ", " + Twine(rowBytes) + "] is required");
+    std::optional<std::vector<uint8_t>> zBytes = readTensorBytes(*zTensor, why);
+    if (!zBytes)
+      return g.error(node, "zero_points cannot be read: " + why);
+    zeroCodes.emplace(*n * blocks);
+    for (int64_t row = 0; row < *n; ++row)
+      for (int64_t blk = 0; blk < blocks; ++blk) {
+        int64_t bit = blk * *bits;
+        const uint8_t *rowData = zBytes->data() + row * rowBytes;
+        uint32_t window = rowData[bit / 8];
+        if (bit / 8 + 1 < rowBytes)
+          window |= uint32_t(rowData[bit / 8 + 1]) << 8;
+        (*zeroCodes)[row * blocks + blk] = (window >> (bit % 8)) & ((1u << *bits) - 1);
+      }
+  }
+  // One code per byte (the storage of sub-byte integers in a DenseElementsAttr).
+  std::vector<uint8_t> codes(*n * *k);
+  uint32_t half = 1u << (*bits - 1), mask = (1u << *bits) - 1;
+  int64_t rowBytes = blocks * blob;
+  for (int64_t row = 0; row < *n; ++row) {
+    const uint8_t *rowData = bBytes->data() + row * rowBytes;
+    for (int64_t col = 0; col < *k; ++col) {
+      int64_t bit = col * *bits;
+      uint32_t window = rowData[bit / 8];
+      if (bit / 8 + 1 < rowBytes)
+        window |= uint32_t(rowData[bit / 8 + 1]) << 8;
+      uint32_t code = (window >> (bit % 8)) & mask;
+      codes[row * *k + col] = static_cast<uint8_t>(zeroCodes ? code : code ^ half);
+    }
+  }
+  OpBuilder &b = g.builder();
+  MLIRContext *ctx = g.context();
+  Location loc = node.loc;
+  auto codeType =
+      IntegerType::get(ctx, *bits, zeroCodes ? IntegerType::Unsigned : IntegerType::Signed);
+  auto weightType = RankedTensorType::get({*n, *k}, codeType);
+  Value weights = arith::ConstantOp::create(
+      b, loc, weightType,
+      DenseElementsAttr::getFromRawBuffer(
+          weightType, ArrayRef<char>(reinterpret_cast<const char *>(codes.data()), codes.size())));
+  Value zero;
+  if (zeroCodes) {
+    auto zeroType = RankedTensorType::get({*n, blocks}, codeType);
+    zero = arith::ConstantOp::create(
+        b, loc, zeroType,
+        DenseElementsAttr::getFromRawBuffer(
+            zeroType,
+            ArrayRef<char>(reinterpret_cast<const char *>(zeroCodes->data()), zeroCodes->size())));
+  }
+
+  // Scales [N, k_blocks] (or the legacy [N * k_blocks]) and the bias [N], of A's type.
+  FailureOr<Value> scales = g.input(node, 2);
+  if (failed(scales))
+    return failure();
+  if (elementOf(*scales) != element)
+    return g.error(node, "scales must have A's element type");
+  ArrayRef<int64_t> sShape = shapeOf(*scales);
+  auto scaleType = RankedTensorType::get({*n, blocks}, element);
+  if (sShape.size() == 1 && sShape[0] == *n * blocks)
+    *scales = tensor::ExpandShapeOp::create(b, loc, scaleType, *scales,
+                                            ArrayRef<ReassociationIndices>{{0, 1}});
+  else if (sShape != scaleType.getShape())
+    return g.error(node, "scales have shape " + shapeString(sShape) + " where [" + Twine(*n) +
+                             ", " + Twine(blocks) + "] is required");
+  Value bias;
+  if (g.hasInput(node, 5)) {
+    FailureOr<Value> given = g.input(node, 5);
+    if (failed(given))
+      return failure();
+    if (elementOf(*given) != element || shapeOf(*given) != ArrayRef<int64_t>{*n})
+      return g.error(node, "bias must be [" + Twine(*n) + "] of A's element type");
+    bias = *given;
+  }
+  auto scheme =
+      SchemeAttr::get(ctx, Granularity::Group, /*axis=*/1, *blockSize, 0, 0, element,
+                      zeroCodes ? ZeroPoint::Int : ZeroPoint::None, false, Codebook::None, {});
+  SmallVector<int64_t> resultShape(aShape.drop_back());
+  resultShape.push_back(*n);
+  // accuracy_level gives the least accuracy the model accepts: the activations are never
+  // quantized (every level computes with A as it is, in f32).
+  Value result = MpgemmOp::create(b, loc, RankedTensorType::get(resultShape, element), *a, weights,
+                                  *scales, zero, Value(), Value(), Value(), Value(), bias, scheme,
+                                  SchemeAttr(), ScheduleAttr(), UnitAttr());
+  return g.defineOutput(node, 0, result);
+}
+
+} // namespace
+
+ArrayRef<OpEntry> onnx_import::getOpTable() {
+  static const OpEntry table[] = {
+      {"", "Add", 7, 23, importBinary<arith::AddFOp>},
+      {"", "Sub", 7, 23, importBinary<arith::SubFOp>},
+      {"", "Mul", 7, 23, importBinary<arith::MulFOp>},
+      {"", "Div", 7, 23, importBinary<arith::DivFOp>},
+      {"", "Identity", 1, 23, importIdentity},
+      {"", "MatMul", 1, 23, importMatMul},
+      {"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits},
+  };
+  return table;
+}
