@@ -3,8 +3,9 @@
 // Reads an ONNX model (a binary `.onnx` protobuf or the `.onnxtext` syntax) and builds a module
 // with one function, @main_graph: its arguments are the graph's inputs (those that are not
 // initializers), its results the graph's outputs, in order. Quantized ops become lowbit ops
-// (com.microsoft.MatMulNBits -> lowbit.mpgemm); float ops become upstream linalg, tensor and
-// arith ops. docs/onnx.md lists every op taken, with its domain and opset range.
+// (com.microsoft.MatMulNBits, DequantizeLinear of weights feeding MatMul -> lowbit.mpgemm);
+// float ops become upstream linalg, tensor and arith ops. docs/onnx.md lists every op taken,
+// with its domain and opset range.
 //
 // Anything the importer does not take (an op, an attribute value, an element type, a dynamic
 // dimension, a malformed file) is an error at the model's file naming the node, op, domain and

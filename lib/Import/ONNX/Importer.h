@@ -111,6 +111,23 @@ public:
   /// The MLIR element type of an ONNX data type the importer computes with, or null.
   mlir::Type elementType(int32_t dataType) const;
 
+  /// An initializer of a float type as an arith.constant, at the top of the function.
+  mlir::FailureOr<mlir::Value> constantValue(const onnx::TensorProto &tensor, llvm::StringRef what);
+
+  /// A DequantizeLinear of constant codes, left undone until a node reads it: MatMul takes it
+  /// whole as its weights (lowbit.mpgemm), any other reader gets its lowbit.dequantize.
+  struct DequantizedConstant {
+    const onnx::TensorProto *codes, *scale, *zero; // zero: null when absent
+    /// The axis the scales run along (rank >= 1 scales), and the block size along it (0: one
+    /// scale per index of the axis, or per tensor).
+    int64_t axis, blockSize;
+    mlir::Location loc;
+  };
+  /// The deferred DequantizeLinear input `index` names, or null.
+  const DequantizedConstant *dequantizedInput(const Node &node, unsigned index) const;
+  /// Defines output 0 of the node as a deferred DequantizeLinear.
+  mlir::LogicalResult defineDequantized(const Node &node, const DequantizedConstant &value);
+
 private:
   mlir::LogicalResult importInputs(mlir::func::FuncOp &func);
   mlir::LogicalResult importInitializers();
@@ -118,7 +135,6 @@ private:
   mlir::LogicalResult fileError(const llvm::Twine &message);
   mlir::FailureOr<mlir::RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
                                                         llvm::StringRef what);
-  mlir::FailureOr<mlir::Value> constantValue(const onnx::TensorProto &tensor, llvm::StringRef what);
 
   mlir::OpBuilder b;
   std::string fileName;
@@ -127,9 +143,23 @@ private:
   llvm::StringMap<int64_t> opsets;
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<const onnx::TensorProto *> constants;
+  llvm::StringMap<DequantizedConstant> dequantized;
   /// Tensors of Constant nodes (kept for constantInput).
   std::vector<std::unique_ptr<onnx::TensorProto>> constantNodeTensors;
 };
+
+/// The lowbit.dequantize of a deferred DequantizeLinear (QdqOps.cpp).
+mlir::FailureOr<mlir::Value> buildDequantize(GraphImporter &importer,
+                                             const GraphImporter::DequantizedConstant &value);
+
+/// ai.onnx.DequantizeLinear (QdqOps.cpp): of constant codes only, deferred.
+mlir::LogicalResult importDequantizeLinear(GraphImporter &importer,
+                                           const GraphImporter::Node &node);
+/// MatMul of activations by a deferred DequantizeLinear of [K, N] codes, as lowbit.mpgemm
+/// (QdqOps.cpp).
+mlir::LogicalResult importDequantizedMatMul(GraphImporter &importer,
+                                            const GraphImporter::Node &node,
+                                            const GraphImporter::DequantizedConstant &weights);
 
 using OpHandler = mlir::LogicalResult (*)(GraphImporter &, const GraphImporter::Node &);
 

@@ -142,6 +142,13 @@ FailureOr<Value> GraphImporter::input(const Node &node, unsigned index) {
   const std::string &name = node.proto.input(index);
   if (Value value = values.lookup(name))
     return value;
+  if (auto deferred = dequantized.find(name); deferred != dequantized.end()) {
+    FailureOr<Value> value = buildDequantize(*this, deferred->second);
+    if (failed(value))
+      return failure();
+    values[name] = *value;
+    return *value;
+  }
   if (const onnx::TensorProto *tensor = constants.lookup(name)) {
     // Initializers become constants where a node first reads them as values, at the top of
     // the function.
@@ -157,6 +164,24 @@ FailureOr<Value> GraphImporter::input(const Node &node, unsigned index) {
                          "' is neither a graph input, an initializer nor the output of an "
                          "earlier node (a missing initializer, or nodes out of order or in a "
                          "cycle)");
+}
+
+const GraphImporter::DequantizedConstant *GraphImporter::dequantizedInput(const Node &node,
+                                                                          unsigned index) const {
+  if (!hasInput(node, index))
+    return nullptr;
+  auto it = dequantized.find(node.proto.input(index));
+  return it == dequantized.end() ? nullptr : &it->second;
+}
+
+LogicalResult GraphImporter::defineDequantized(const Node &node, const DequantizedConstant &value) {
+  if (node.proto.output_size() < 1 || node.proto.output(0).empty())
+    return error(node, "has no output");
+  const std::string &name = node.proto.output(0);
+  if (values.count(name) || constants.count(name) || dequantized.count(name))
+    return error(node, "output '" + name + "' is already defined");
+  dequantized.try_emplace(name, value);
+  return success();
 }
 
 const onnx::AttributeProto *GraphImporter::attribute(const Node &node, StringRef name) const {
@@ -183,7 +208,7 @@ LogicalResult GraphImporter::defineOutput(const Node &node, unsigned index, Valu
   if (static_cast<int>(index) >= node.proto.output_size() || node.proto.output(index).empty())
     return index == 0 ? error(node, "has no output") : success();
   const std::string &name = node.proto.output(index);
-  if (values.count(name) || constants.count(name))
+  if (values.count(name) || constants.count(name) || dequantized.count(name))
     return error(node, "output '" + name + "' is already defined");
   values[name] = value;
   return success();
@@ -205,7 +230,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &proto, int index)
     if (proto.output_size() != 1 || proto.output(0).empty())
       return error(node, "has no output");
     const std::string &name = proto.output(0);
-    if (values.count(name) || constants.count(name))
+    if (values.count(name) || constants.count(name) || dequantized.count(name))
       return error(node, "output '" + name + "' is already defined");
     constantNodeTensors.push_back(std::make_unique<onnx::TensorProto>(value->t()));
     constantNodeTensors.back()->set_name(name);

@@ -119,6 +119,9 @@ LogicalResult importIdentity(GraphImporter &g, const Node &node) {
 /// [.., M, K] x [K, N] -> [.., M, N], accumulated in f32 (linalg.matmul) and rounded to the
 /// inputs' element type.
 LogicalResult importMatMul(GraphImporter &g, const Node &node) {
+  // Weights dequantized from constant codes: lowbit.mpgemm.
+  if (const GraphImporter::DequantizedConstant *weights = g.dequantizedInput(node, 1))
+    return importDequantizedMatMul(g, node, *weights);
   FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
   if (failed(lhs) || failed(rhs))
     return failure();
@@ -330,6 +333,7 @@ ArrayRef<OpEntry> onnx_import::getOpTable() {
       {"", "Sub", 7, 23, importBinary<arith::SubFOp>},
       {"", "Mul", 7, 23, importBinary<arith::MulFOp>},
       {"", "Div", 7, 23, importBinary<arith::DivFOp>},
+      {"", "DequantizeLinear", 10, 23, importDequantizeLinear},
       {"", "Identity", 1, 23, importIdentity},
       {"", "MatMul", 1, 23, importMatMul},
       {"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits},
