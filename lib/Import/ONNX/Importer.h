@@ -173,6 +173,11 @@ struct OpEntry {
 
 /// Every op the importer takes (docs/onnx.md lists them).
 llvm::ArrayRef<OpEntry> getOpTable();
+/// The float ops (FloatOps.cpp).
+llvm::ArrayRef<OpEntry> getFloatOpTable();
+
+/// A shape as "[2, 3]", for diagnostics.
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
 
 } // namespace lowbit::onnx_import
 

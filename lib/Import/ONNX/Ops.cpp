@@ -1,9 +1,8 @@
-//===- Ops.cpp - The ONNX ops the importer takes --------------------------===//
+//===- Ops.cpp - com.microsoft.MatMulNBits, and the table of ops ----------===//
 //
-// Float ops become upstream linalg / tensor / arith ops (elementwise ops with ONNX's
-// multidirectional broadcasting as one linalg.generic; MatMul as linalg.matmul accumulating in
-// f32). com.microsoft.MatMulNBits becomes lowbit.mpgemm with its weights decoded from their
-// blocks at import time.
+// com.microsoft.MatMulNBits becomes lowbit.mpgemm with its weights decoded from their blocks
+// at import time. getOpTable gathers every op the importer takes (the float ops are in
+// FloatOps.cpp, DequantizeLinear in QdqOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
@@ -11,11 +10,9 @@
 #include "lowbit/LowbitDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/AffineMap.h"
 
-#include <functional>
+#include <vector>
 
 using namespace mlir;
 using namespace lowbit;
@@ -25,154 +22,12 @@ using Node = GraphImporter::Node;
 
 namespace {
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? ", " : "") + std::to_string(d);
-  return text + "]";
-}
-
 ArrayRef<int64_t> shapeOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape();
 }
 
 Type elementOf(Value value) { return cast<RankedTensorType>(value.getType()).getElementType(); }
 
-/// An elementwise linalg.generic over `inputs` broadcast (ONNX's multidirectional rules) to
-/// `shape`, of result element type `element`.
-Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,
-                       Type element, function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  int64_t rank = shape.size();
-  SmallVector<AffineMap> maps;
-  for (Value input : inputs) {
-    ArrayRef<int64_t> inShape = shapeOf(input);
-    int64_t offset = rank - static_cast<int64_t>(inShape.size());
-    SmallVector<AffineExpr> exprs;
-    for (auto [j, d] : llvm::enumerate(inShape))
-      exprs.push_back(d == 1 && shape[offset + j] != 1 ? b.getAffineConstantExpr(0)
-                                                       : b.getAffineDimExpr(offset + j));
-    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
-  }
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  Value init = tensor::EmptyOp::create(b, loc, shape, element);
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value result = body(nested, nestedLoc, args.drop_back());
-        linalg::YieldOp::create(nested, nestedLoc, result);
-      });
-  return generic.getResult(0);
-}
-
-/// `value` with its elements converted to the float type `element`.
-Value castFloat(OpBuilder &b, Location loc, Value value, Type element) {
-  Type from = elementOf(value);
-  if (from == element)
-    return value;
-  return buildElementwise(b, loc, value, shapeOf(value), element,
-                          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                            if (element.getIntOrFloatBitWidth() > from.getIntOrFloatBitWidth())
-                              return arith::ExtFOp::create(nb, nl, element, args[0]);
-                            return arith::TruncFOp::create(nb, nl, element, args[0]);
-                          });
-}
-
-// --- Add, Sub, Mul, Div ----------------------------------------------------------------------
-
-template <typename FloatOp> LogicalResult importBinary(GraphImporter &g, const Node &node) {
-  FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
-  if (failed(lhs) || failed(rhs))
-    return failure();
-  if (elementOf(*lhs) != elementOf(*rhs))
-    return g.error(node, "its inputs have different element types");
-  ArrayRef<int64_t> a = shapeOf(*lhs), c = shapeOf(*rhs);
-  int64_t rank = std::max(a.size(), c.size());
-  SmallVector<int64_t> shape(rank);
-  for (int64_t i = 0; i < rank; ++i) {
-    int64_t x = i < rank - static_cast<int64_t>(a.size()) ? 1 : a[i - (rank - a.size())];
-    int64_t y = i < rank - static_cast<int64_t>(c.size()) ? 1 : c[i - (rank - c.size())];
-    if (x != y && x != 1 && y != 1)
-      return g.error(node,
-                     "shapes " + shapeString(a) + " and " + shapeString(c) + " do not broadcast");
-    shape[i] = x == 1 ? y : x;
-  }
-  OpBuilder &b = g.builder();
-  Value result = buildElementwise(b, node.loc, ValueRange{*lhs, *rhs}, shape, elementOf(*lhs),
-                                  [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                                    return FloatOp::create(nb, nl, args[0], args[1]);
-                                  });
-  return g.defineOutput(node, 0, result);
-}
-
-// --- Identity ---------------------------------------------------------------------------------
-
-LogicalResult importIdentity(GraphImporter &g, const Node &node) {
-  FailureOr<Value> x = g.input(node, 0);
-  if (failed(x))
-    return failure();
-  return g.defineOutput(node, 0, *x);
-}
-
-// --- MatMul -----------------------------------------------------------------------------------
-
-/// [.., M, K] x [K, N] -> [.., M, N], accumulated in f32 (linalg.matmul) and rounded to the
-/// inputs' element type.
-LogicalResult importMatMul(GraphImporter &g, const Node &node) {
-  // Weights dequantized from constant codes: lowbit.mpgemm.
-  if (const GraphImporter::DequantizedConstant *weights = g.dequantizedInput(node, 1))
-    return importDequantizedMatMul(g, node, *weights);
-  FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
-  if (failed(lhs) || failed(rhs))
-    return failure();
-  if (elementOf(*lhs) != elementOf(*rhs))
-    return g.error(node, "its inputs have different element types");
-  ArrayRef<int64_t> a = shapeOf(*lhs), w = shapeOf(*rhs);
-  if (a.size() < 2 || w.size() != 2)
-    return g.error(node, "the importer takes MatMul of a [.., M, K] by a [K, N] operand; this "
-                         "one has shapes " +
-                             shapeString(a) + " and " + shapeString(w));
-  if (a.back() != w[0])
-    return g.error(node,
-                   "shapes " + shapeString(a) + " and " + shapeString(w) + " do not match in K");
-  OpBuilder &b = g.builder();
-  Location loc = node.loc;
-  Type f32 = b.getF32Type(), element = elementOf(*lhs);
-  int64_t rows = elementCount(a.drop_back());
-  Value matrix = *lhs;
-  SmallVector<ReassociationIndices> leading;
-  if (a.size() > 2) {
-    ReassociationIndices all;
-    for (int64_t d = 0; d + 1 < static_cast<int64_t>(a.size()); ++d)
-      all.push_back(d);
-    leading = {all, {static_cast<int64_t>(a.size()) - 1}};
-    matrix = tensor::CollapseShapeOp::create(
-        b, loc, RankedTensorType::get({rows, a.back()}, element), matrix, leading);
-  }
-  Value zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
-  Value init = linalg::FillOp::create(
-                   b, loc, zero,
-                   ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, w[1]}, f32)})
-                   .getResult(0);
-  Value product =
-      linalg::MatmulOp::create(b, loc, ValueRange{matrix, *rhs}, ValueRange{init}).getResult(0);
-  product = castFloat(b, loc, product, element);
-  if (a.size() > 2) {
-    SmallVector<int64_t> shape(a.drop_back());
-    shape.push_back(w[1]);
-    product = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(shape, element), product,
-                                            leading);
-  }
-  return g.defineOutput(node, 0, product);
-}
-
-// --- com.microsoft.MatMulNBits ----------------------------------------------------------------
-
-/// Y = A x W^T (+ bias), W[n, k] = (q[n, k] - zp[n, b]) * scale[n, b] for k in block b.
-/// B is uint8 [N, k_blocks, blob_size]: each block's codes packed along K, the first in the low
-/// bits; zero points (optional, default 2^(bits - 1)) uint8 [N, ceil(k_blocks * bits / 8)]
-/// packed alike. The codes become a constant [N, K] of ui<bits> with the zero points, or of
-/// si<bits> (q - 2^(bits - 1)) without: the same values, and signed weights need no zero point.
 LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   FailureOr<int64_t> k = g.intAttribute(node, "K", std::nullopt);
   FailureOr<int64_t> n = g.intAttribute(node, "N", std::nullopt);
@@ -328,15 +183,11 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
 } // namespace
 
 ArrayRef<OpEntry> onnx_import::getOpTable() {
-  static const OpEntry table[] = {
-      {"", "Add", 7, 23, importBinary<arith::AddFOp>},
-      {"", "Sub", 7, 23, importBinary<arith::SubFOp>},
-      {"", "Mul", 7, 23, importBinary<arith::MulFOp>},
-      {"", "Div", 7, 23, importBinary<arith::DivFOp>},
-      {"", "DequantizeLinear", 10, 23, importDequantizeLinear},
-      {"", "Identity", 1, 23, importIdentity},
-      {"", "MatMul", 1, 23, importMatMul},
-      {"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits},
-  };
+  static const std::vector<OpEntry> table = [] {
+    std::vector<OpEntry> all(getFloatOpTable().begin(), getFloatOpTable().end());
+    all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear});
+    all.push_back({"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits});
+    return all;
+  }();
   return table;
 }

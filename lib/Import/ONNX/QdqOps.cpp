@@ -26,13 +26,6 @@ using DequantizedConstant = GraphImporter::DequantizedConstant;
 
 namespace {
 
-std::string shapeString(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  for (auto [i, d] : llvm::enumerate(shape))
-    text += (i ? ", " : "") + std::to_string(d);
-  return text + "]";
-}
-
 SmallVector<int64_t> dimsOf(const onnx::TensorProto &tensor) {
   return SmallVector<int64_t>(tensor.dims().begin(), tensor.dims().end());
 }

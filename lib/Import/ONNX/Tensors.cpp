@@ -197,3 +197,10 @@ std::optional<std::vector<uint8_t>> onnx_import::readTensorBytes(const onnx::Ten
   }
   }
 }
+
+std::string onnx_import::shapeString(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  return text + "]";
+}

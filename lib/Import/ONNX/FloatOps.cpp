@@ -1,0 +1,664 @@
+//===- FloatOps.cpp - The float ops of ONNX graphs ------------------------===//
+//
+// Float ops become upstream linalg / tensor / arith / math ops: elementwise ops with ONNX's
+// multidirectional broadcasting as one linalg.generic (math functions computed in f32 and
+// rounded to f16 / bf16), reductions and Softmax as linalg.generic reductions, shape ops as
+// tensor reshapes and linalg.transpose, MatMul as linalg.matmul accumulating in f32 (or, by
+// a dequantized constant, lowbit.mpgemm: QdqOps.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AffineMap.h"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::onnx_import;
+
+using Node = GraphImporter::Node;
+
+namespace {
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+Type elementOf(Value value) { return cast<RankedTensorType>(value.getType()).getElementType(); }
+
+/// An elementwise linalg.generic over `inputs` broadcast (ONNX's multidirectional rules) to
+/// `shape`, of result element type `element`.
+Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,
+                       Type element, function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = shape.size();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    ArrayRef<int64_t> inShape = shapeOf(input);
+    int64_t offset = rank - static_cast<int64_t>(inShape.size());
+    SmallVector<AffineExpr> exprs;
+    for (auto [j, d] : llvm::enumerate(inShape))
+      exprs.push_back(d == 1 && shape[offset + j] != 1 ? b.getAffineConstantExpr(0)
+                                                       : b.getAffineDimExpr(offset + j));
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, shape, element);
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+/// `value` with its elements converted to the float type `element`.
+Value castFloat(OpBuilder &b, Location loc, Value value, Type element) {
+  Type from = elementOf(value);
+  if (from == element)
+    return value;
+  return buildElementwise(b, loc, value, shapeOf(value), element,
+                          [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                            if (element.getIntOrFloatBitWidth() > from.getIntOrFloatBitWidth())
+                              return arith::ExtFOp::create(nb, nl, element, args[0]);
+                            return arith::TruncFOp::create(nb, nl, element, args[0]);
+                          });
+}
+
+// --- Add, Sub, Mul, Div ----------------------------------------------------------------------
+
+/// The broadcast shape of two operands, or an error at the node.
+FailureOr<SmallVector<int64_t>> broadcastShape(GraphImporter &g, const Node &node,
+                                               ArrayRef<int64_t> a, ArrayRef<int64_t> c) {
+  int64_t rank = std::max(a.size(), c.size());
+  SmallVector<int64_t> shape(rank);
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t x = i < rank - static_cast<int64_t>(a.size()) ? 1 : a[i - (rank - a.size())];
+    int64_t y = i < rank - static_cast<int64_t>(c.size()) ? 1 : c[i - (rank - c.size())];
+    if (x != y && x != 1 && y != 1)
+      return g.error(node,
+                     "shapes " + shapeString(a) + " and " + shapeString(c) + " do not broadcast");
+    shape[i] = x == 1 ? y : x;
+  }
+  return shape;
+}
+
+template <typename FloatOp> LogicalResult importBinary(GraphImporter &g, const Node &node) {
+  FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (elementOf(*lhs) != elementOf(*rhs))
+    return g.error(node, "its inputs have different element types");
+  FailureOr<SmallVector<int64_t>> shape = broadcastShape(g, node, shapeOf(*lhs), shapeOf(*rhs));
+  if (failed(shape))
+    return failure();
+  OpBuilder &b = g.builder();
+  Value result = buildElementwise(b, node.loc, ValueRange{*lhs, *rhs}, *shape, elementOf(*lhs),
+                                  [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                    return FloatOp::create(nb, nl, args[0], args[1]);
+                                  });
+  return g.defineOutput(node, 0, result);
+}
+
+// --- Identity ---------------------------------------------------------------------------------
+
+LogicalResult importIdentity(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  return g.defineOutput(node, 0, *x);
+}
+
+// --- MatMul -----------------------------------------------------------------------------------
+
+/// [.., M, K] x [K, N] -> [.., M, N], accumulated in f32 (linalg.matmul) and rounded to the
+/// inputs' element type.
+LogicalResult importMatMul(GraphImporter &g, const Node &node) {
+  // Weights dequantized from constant codes: lowbit.mpgemm.
+  if (const GraphImporter::DequantizedConstant *weights = g.dequantizedInput(node, 1))
+    return importDequantizedMatMul(g, node, *weights);
+  FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  if (elementOf(*lhs) != elementOf(*rhs))
+    return g.error(node, "its inputs have different element types");
+  ArrayRef<int64_t> a = shapeOf(*lhs), w = shapeOf(*rhs);
+  if (a.size() < 2 || w.size() != 2)
+    return g.error(node, "the importer takes MatMul of a [.., M, K] by a [K, N] operand; this "
+                         "one has shapes " +
+                             shapeString(a) + " and " + shapeString(w));
+  if (a.back() != w[0])
+    return g.error(node,
+                   "shapes " + shapeString(a) + " and " + shapeString(w) + " do not match in K");
+  OpBuilder &b = g.builder();
+  Location loc = node.loc;
+  Type f32 = b.getF32Type(), element = elementOf(*lhs);
+  int64_t rows = elementCount(a.drop_back());
+  Value matrix = *lhs;
+  SmallVector<ReassociationIndices> leading;
+  if (a.size() > 2) {
+    ReassociationIndices all;
+    for (int64_t d = 0; d + 1 < static_cast<int64_t>(a.size()); ++d)
+      all.push_back(d);
+    leading = {all, {static_cast<int64_t>(a.size()) - 1}};
+    matrix = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({rows, a.back()}, element), matrix, leading);
+  }
+  Value zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
+  Value init = linalg::FillOp::create(
+                   b, loc, zero,
+                   ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, w[1]}, f32)})
+                   .getResult(0);
+  Value product =
+      linalg::MatmulOp::create(b, loc, ValueRange{matrix, *rhs}, ValueRange{init}).getResult(0);
+  product = castFloat(b, loc, product, element);
+  if (a.size() > 2) {
+    SmallVector<int64_t> shape(a.drop_back());
+    shape.push_back(w[1]);
+    product = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(shape, element), product,
+                                            leading);
+  }
+  return g.defineOutput(node, 0, product);
+}
+
+// --- com.microsoft.MatMulNBits ----------------------------------------------------------------
+
+/// Y = A x W^T (+ bias), W[n, k] = (q[n, k] - zp[n, b]) * scale[n, b] for k in block b.
+/// B is uint8 [N, k_blocks, blob_size]: each block's codes packed along K, the first in the low
+/// bits; zero points (optional, default 2^(bits - 1)) uint8 [N, ceil(k_blocks * bits / 8)]
+/// packed alike. The codes become a constant [N, K] of ui<bits> with the zero points, or of
+/// si<bits> (q - 2^(bits - 1)) without: the same values, and signed weights need no zero point.
+// --- Unary math, Pow, Cast ------------------------------------------------------------------
+
+/// `fn` applied elementwise in f32 (inputs extended, the result rounded back).
+using ScalarFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+
+Value elementwiseInF32(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,
+                       Type element, ScalarFn fn) {
+  Type f32 = b.getF32Type();
+  return buildElementwise(
+      b, loc, inputs, shape, element, [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+        SmallVector<Value> wide;
+        for (Value arg : args)
+          wide.push_back(arg.getType() == f32 ? arg : arith::ExtFOp::create(nb, nl, f32, arg));
+        Value result = fn(nb, nl, wide);
+        if (element == f32)
+          return result;
+        return arith::TruncFOp::create(nb, nl, element, result);
+      });
+}
+
+Value f32Constant(OpBuilder &b, Location loc, double value) {
+  return arith::ConstantOp::create(b, loc, b.getF32Type(),
+                                   b.getF32FloatAttr(static_cast<float>(value)));
+}
+
+/// 0.5 x (1 + erf(x / sqrt(2))).
+Value exactGelu(OpBuilder &b, Location loc, Value x) {
+  Value scaled = arith::MulFOp::create(b, loc, x, f32Constant(b, loc, M_SQRT1_2));
+  Value erf = math::ErfOp::create(b, loc, scaled);
+  Value onePlus = arith::AddFOp::create(b, loc, erf, f32Constant(b, loc, 1.0));
+  return arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, onePlus),
+                               f32Constant(b, loc, 0.5));
+}
+
+/// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+Value tanhGelu(OpBuilder &b, Location loc, Value x) {
+  Value cube = arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x), x);
+  Value inner = arith::AddFOp::create(
+      b, loc, x, arith::MulFOp::create(b, loc, cube, f32Constant(b, loc, 0.044715)));
+  Value t = math::TanhOp::create(
+      b, loc, arith::MulFOp::create(b, loc, inner, f32Constant(b, loc, std::sqrt(2.0 / M_PI))));
+  Value onePlus = arith::AddFOp::create(b, loc, t, f32Constant(b, loc, 1.0));
+  return arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, onePlus),
+                               f32Constant(b, loc, 0.5));
+}
+
+enum class Unary { Neg, Exp, Log, Tanh, Sqrt, Reciprocal, Relu, Sigmoid, Erf };
+
+template <Unary kind> LogicalResult importUnary(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  Value result = elementwiseInF32(
+      g.builder(), node.loc, *x, shapeOf(*x), elementOf(*x),
+      [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value v = args[0];
+        switch (kind) {
+        case Unary::Neg:
+          return arith::NegFOp::create(b, loc, v);
+        case Unary::Exp:
+          return math::ExpOp::create(b, loc, v);
+        case Unary::Log:
+          return math::LogOp::create(b, loc, v);
+        case Unary::Tanh:
+          return math::TanhOp::create(b, loc, v);
+        case Unary::Sqrt:
+          return math::SqrtOp::create(b, loc, v);
+        case Unary::Reciprocal:
+          return arith::DivFOp::create(b, loc, f32Constant(b, loc, 1.0), v);
+        case Unary::Relu:
+          return arith::MaximumFOp::create(b, loc, v, f32Constant(b, loc, 0.0));
+        case Unary::Sigmoid: {
+          Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+          return arith::DivFOp::create(b, loc, f32Constant(b, loc, 1.0),
+                                       arith::AddFOp::create(b, loc, e, f32Constant(b, loc, 1.0)));
+        }
+        case Unary::Erf:
+          return math::ErfOp::create(b, loc, v);
+        }
+        llvm_unreachable("unary op");
+      });
+  return g.defineOutput(node, 0, result);
+}
+
+/// Gelu (opset 20): approximate = "none" (erf) or "tanh".
+LogicalResult importGelu(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  std::string approximate = "none";
+  if (const onnx::AttributeProto *attr = g.attribute(node, "approximate")) {
+    if (attr->type() != onnx::AttributeProto::STRING)
+      return g.error(node, "attribute 'approximate' must be a string");
+    approximate = attr->s();
+  }
+  if (approximate != "none" && approximate != "tanh")
+    return g.error(node, "approximate = '" + approximate + "': it must be 'none' or 'tanh'");
+  bool useTanh = approximate == "tanh";
+  Value result =
+      elementwiseInF32(g.builder(), node.loc, *x, shapeOf(*x), elementOf(*x),
+                       [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                         return useTanh ? tanhGelu(b, loc, args[0]) : exactGelu(b, loc, args[0]);
+                       });
+  return g.defineOutput(node, 0, result);
+}
+
+/// Pow of float operands (the exponent of the base's type), computed in f32.
+LogicalResult importPow(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0), y = g.input(node, 1);
+  if (failed(x) || failed(y))
+    return failure();
+  if (elementOf(*x) != elementOf(*y))
+    return g.error(node, "an exponent of another type than the base's is not taken");
+  FailureOr<SmallVector<int64_t>> shape = broadcastShape(g, node, shapeOf(*x), shapeOf(*y));
+  if (failed(shape))
+    return failure();
+  Value result = elementwiseInF32(g.builder(), node.loc, ValueRange{*x, *y}, *shape, elementOf(*x),
+                                  [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                                    return math::PowFOp::create(b, loc, args[0], args[1]);
+                                  });
+  return g.defineOutput(node, 0, result);
+}
+
+/// Cast between float types (f32, f16, bf16).
+LogicalResult importCast(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  FailureOr<int64_t> to = g.intAttribute(node, "to", std::nullopt);
+  if (failed(x) || failed(to))
+    return failure();
+  Type element = g.elementType(static_cast<int32_t>(*to));
+  if (!element)
+    return g.error(node, "a cast to " + dataTypeName(static_cast<int32_t>(*to)) +
+                             " is not taken (FLOAT, FLOAT16, BFLOAT16 are)");
+  return g.defineOutput(node, 0, castFloat(g.builder(), node.loc, *x, element));
+}
+
+// --- Shapes -----------------------------------------------------------------------------------
+
+/// `value` reshaped to `shape` (same element count): collapsed to one dimension, expanded.
+Value reshapeTo(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  auto flatType = RankedTensorType::get({type.getNumElements()}, type.getElementType());
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  Value flat = value;
+  if (type.getRank() != 1)
+    flat = type.getRank() == 0 ? tensor::ExpandShapeOp::create(b, loc, flatType, value,
+                                                               ArrayRef<ReassociationIndices>{})
+                                     .getResult()
+                               : tensor::CollapseShapeOp::create(
+                                     b, loc, flatType, value, ArrayRef<ReassociationIndices>{all})
+                                     .getResult();
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  if (shape.size() == 1)
+    return flat;
+  if (shape.empty())
+    return tensor::CollapseShapeOp::create(b, loc, resultType, flat,
+                                           ArrayRef<ReassociationIndices>{});
+  ReassociationIndices out;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
+    out.push_back(d);
+  return tensor::ExpandShapeOp::create(b, loc, resultType, flat,
+                                       ArrayRef<ReassociationIndices>{out});
+}
+
+/// The values of a constant INT64 input (shapes, axes), or an error naming it.
+FailureOr<SmallVector<int64_t>> constantInts(GraphImporter &g, const Node &node, unsigned index,
+                                             StringRef what) {
+  const onnx::TensorProto *tensor = g.constantInput(node, index);
+  if (!tensor)
+    return g.error(node, what + " (input " + Twine(index) +
+                             ") must be an initializer or a Constant: shapes computed at run "
+                             "time are not taken");
+  if (tensor->data_type() != kInt64 || tensor->dims_size() > 1)
+    return g.error(node, what + " must be a 1-D INT64 tensor");
+  std::string why;
+  std::optional<std::vector<uint8_t>> bytes = readTensorBytes(*tensor, why);
+  if (!bytes)
+    return g.error(node, what + " cannot be read: " + why);
+  SmallVector<int64_t> values(bytes->size() / 8);
+  std::memcpy(values.data(), bytes->data(), bytes->size());
+  return values;
+}
+
+LogicalResult importReshape(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  FailureOr<SmallVector<int64_t>> requested = constantInts(g, node, 1, "shape");
+  FailureOr<int64_t> allowZero = g.intAttribute(node, "allowzero", 0);
+  if (failed(requested) || failed(allowZero))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  SmallVector<int64_t> shape;
+  int64_t known = 1, inferred = -1;
+  for (auto [i, d] : llvm::enumerate(*requested)) {
+    if (d == 0 && !*allowZero) {
+      if (i >= in.size())
+        return g.error(node, "shape " + shapeString(*requested) + " copies dimension " + Twine(i) +
+                                 " of an input of rank " + Twine(in.size()));
+      d = in[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0)
+        return g.error(node, "shape " + shapeString(*requested) + " has two -1 dimensions");
+      inferred = i;
+      shape.push_back(1);
+      continue;
+    }
+    if (d < 0)
+      return g.error(node, "shape " + shapeString(*requested) + " has a negative dimension");
+    shape.push_back(d);
+    known *= d;
+  }
+  int64_t count = elementCount(in);
+  if (inferred >= 0) {
+    if (known == 0 || count % known)
+      return g.error(node, "shape " + shapeString(*requested) + " does not fit " + shapeString(in));
+    shape[inferred] = count / known;
+  }
+  if (elementCount(shape) != count)
+    return g.error(node, "shape " + shapeString(*requested) + " does not fit " + shapeString(in));
+  return g.defineOutput(node, 0, reshapeTo(g.builder(), node.loc, *x, shape));
+}
+
+/// The axes of Squeeze / Unsqueeze / reductions: input 1 from `inputSince` on, the `axes`
+/// attribute before; normalized against `rank`, each once.
+FailureOr<SmallVector<int64_t>> readAxes(GraphImporter &g, const Node &node, int64_t inputSince,
+                                         int64_t rank, bool &given) {
+  SmallVector<int64_t> axes;
+  given = false;
+  if (node.opset >= inputSince) {
+    if (g.hasInput(node, 1)) {
+      FailureOr<SmallVector<int64_t>> values = constantInts(g, node, 1, "axes");
+      if (failed(values))
+        return failure();
+      axes = *values;
+      given = true;
+    }
+  } else if (const onnx::AttributeProto *attr = g.attribute(node, "axes")) {
+    if (attr->type() != onnx::AttributeProto::INTS)
+      return g.error(node, "attribute 'axes' must be a list of integers");
+    axes.assign(attr->ints().begin(), attr->ints().end());
+    given = true;
+  }
+  for (int64_t &axis : axes) {
+    if (axis < -rank || axis >= rank)
+      return g.error(node, "axis " + Twine(axis) + " is outside rank " + Twine(rank));
+    if (axis < 0)
+      axis += rank;
+  }
+  llvm::sort(axes);
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return g.error(node, "an axis is given twice");
+  return axes;
+}
+
+LogicalResult importSqueeze(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  bool given;
+  FailureOr<SmallVector<int64_t>> axes = readAxes(g, node, 13, in.size(), given);
+  if (failed(axes))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (auto [i, d] : llvm::enumerate(in)) {
+    bool listed = llvm::is_contained(*axes, static_cast<int64_t>(i));
+    if (listed && d != 1)
+      return g.error(node, "axis " + Twine(i) + " of " + shapeString(in) + " is not 1");
+    if (!(given ? listed : d == 1))
+      shape.push_back(d);
+  }
+  return g.defineOutput(node, 0, reshapeTo(g.builder(), node.loc, *x, shape));
+}
+
+LogicalResult importUnsqueeze(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  bool given;
+  int64_t outRank = in.size();
+  // The axes refer to the output's rank: read them against it.
+  if (node.opset >= 13) {
+    FailureOr<SmallVector<int64_t>> raw = constantInts(g, node, 1, "axes");
+    if (failed(raw))
+      return failure();
+    outRank += raw->size();
+  } else if (const onnx::AttributeProto *attr = g.attribute(node, "axes")) {
+    outRank += attr->ints_size();
+  }
+  FailureOr<SmallVector<int64_t>> axes = readAxes(g, node, 13, outRank, given);
+  if (failed(axes))
+    return failure();
+  if (!given || axes->empty())
+    return g.error(node, "axes are required");
+  SmallVector<int64_t> shape;
+  unsigned next = 0;
+  for (int64_t i = 0; i < outRank; ++i)
+    shape.push_back(llvm::is_contained(*axes, i) ? 1 : in[next++]);
+  return g.defineOutput(node, 0, reshapeTo(g.builder(), node.loc, *x, shape));
+}
+
+LogicalResult importTranspose(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  int64_t rank = in.size();
+  SmallVector<int64_t> perm;
+  if (const onnx::AttributeProto *attr = g.attribute(node, "perm")) {
+    if (attr->type() != onnx::AttributeProto::INTS)
+      return g.error(node, "attribute 'perm' must be a list of integers");
+    perm.assign(attr->ints().begin(), attr->ints().end());
+  } else {
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+  }
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  for (int64_t d = 0; d < rank; ++d)
+    if (static_cast<int64_t>(sorted.size()) != rank || sorted[d] != d)
+      return g.error(node, "perm " + shapeString(perm) + " is not a permutation of " + Twine(rank) +
+                               " axes");
+  SmallVector<int64_t> shape;
+  for (int64_t d : perm)
+    shape.push_back(in[d]);
+  OpBuilder &b = g.builder();
+  Value init = tensor::EmptyOp::create(b, node.loc, shape, elementOf(*x));
+  Value result = linalg::TransposeOp::create(b, node.loc, *x, init, perm).getResult()[0];
+  return g.defineOutput(node, 0, result);
+}
+
+// --- Reductions and Softmax -------------------------------------------------------------------
+
+enum class Reduction { Sum, Mean, Max };
+
+/// `value` reduced over `axes` (sorted) in f32, keeping them as 1s; the result [.., 1, ..] f32.
+Value reduceKeepingDims(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> axes,
+                        Reduction kind) {
+  ArrayRef<int64_t> in = shapeOf(value);
+  int64_t rank = in.size();
+  Type f32 = b.getF32Type();
+  SmallVector<int64_t> shape(in);
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    if (reduced)
+      shape[d] = 1;
+    outExprs.push_back(reduced ? b.getAffineConstantExpr(0) : b.getAffineDimExpr(d));
+    iterators.push_back(reduced ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+  }
+  double initial = kind == Reduction::Max ? -std::numeric_limits<double>::infinity() : 0.0;
+  Value init = linalg::FillOp::create(b, loc, f32Constant(b, loc, initial),
+                                      ValueRange{tensor::EmptyOp::create(b, loc, shape, f32)})
+                   .getResult(0);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, outExprs, b.getContext())};
+  Value reduced =
+      linalg::GenericOp::create(b, loc, TypeRange{init.getType()}, value, init, maps, iterators,
+                                [&](OpBuilder &nb, Location nl, ValueRange args) {
+                                  Value x = args[0].getType() == f32
+                                                ? args[0]
+                                                : arith::ExtFOp::create(nb, nl, f32, args[0]);
+                                  Value r;
+                                  if (kind == Reduction::Max)
+                                    r = arith::MaximumFOp::create(nb, nl, args[1], x);
+                                  else
+                                    r = arith::AddFOp::create(nb, nl, args[1], x);
+                                  linalg::YieldOp::create(nb, nl, r);
+                                })
+          .getResult(0);
+  if (kind == Reduction::Mean) {
+    int64_t count = 1;
+    for (int64_t axis : axes)
+      count *= in[axis];
+    double inverse = 1.0 / static_cast<double>(count);
+    reduced = buildElementwise(
+        b, loc, reduced, shape, f32, [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          return arith::MulFOp::create(nb, nl, args[0], f32Constant(nb, nl, inverse));
+        });
+  }
+  return reduced;
+}
+
+template <Reduction kind> LogicalResult importReduce(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  FailureOr<int64_t> keepDims = g.intAttribute(node, "keepdims", 1);
+  FailureOr<int64_t> noopEmpty = g.intAttribute(node, "noop_with_empty_axes", 0);
+  if (failed(x) || failed(keepDims) || failed(noopEmpty))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  bool given;
+  // ReduceSum takes its axes as an input from opset 13, the others from opset 18.
+  FailureOr<SmallVector<int64_t>> axes =
+      readAxes(g, node, kind == Reduction::Sum ? 13 : 18, in.size(), given);
+  if (failed(axes))
+    return failure();
+  if (axes->empty()) {
+    if (*noopEmpty)
+      return g.defineOutput(node, 0, *x);
+    for (int64_t d = 0; d < static_cast<int64_t>(in.size()); ++d)
+      axes->push_back(d);
+  }
+  OpBuilder &b = g.builder();
+  Value reduced = reduceKeepingDims(b, node.loc, *x, *axes, kind);
+  reduced = castFloat(b, node.loc, reduced, elementOf(*x));
+  if (!*keepDims) {
+    SmallVector<int64_t> shape;
+    for (auto [d, extent] : llvm::enumerate(in))
+      if (!llvm::is_contained(*axes, static_cast<int64_t>(d)))
+        shape.push_back(extent);
+    reduced = reshapeTo(b, node.loc, reduced, shape);
+  }
+  return g.defineOutput(node, 0, reduced);
+}
+
+/// Softmax along one axis (opset 13 on; earlier opsets flatten, which is not taken), in f32:
+/// exp(x - max) / sum exp(x - max).
+LogicalResult importSoftmax(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  FailureOr<int64_t> axis = g.intAttribute(node, "axis", -1);
+  if (failed(x) || failed(axis))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  int64_t rank = in.size();
+  if (*axis < -rank || *axis >= rank)
+    return g.error(node, "axis " + Twine(*axis) + " is outside rank " + Twine(rank));
+  if (*axis < 0)
+    *axis += rank;
+  OpBuilder &b = g.builder();
+  Location loc = node.loc;
+  Type f32 = b.getF32Type(), element = elementOf(*x);
+  Value max = reduceKeepingDims(b, loc, *x, {*axis}, Reduction::Max);
+  Value exps = elementwiseInF32(b, loc, ValueRange{*x, max}, in, f32,
+                                [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                  return math::ExpOp::create(
+                                      nb, nl, arith::SubFOp::create(nb, nl, args[0], args[1]));
+                                });
+  Value sum = reduceKeepingDims(b, loc, exps, {*axis}, Reduction::Sum);
+  Value result = elementwiseInF32(b, loc, ValueRange{exps, sum}, in, element,
+                                  [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                    return arith::DivFOp::create(nb, nl, args[0], args[1]);
+                                  });
+  return g.defineOutput(node, 0, result);
+}
+
+} // namespace
+
+ArrayRef<OpEntry> onnx_import::getFloatOpTable() {
+  static const OpEntry table[] = {
+      {"", "Add", 7, 23, importBinary<arith::AddFOp>},
+      {"", "Sub", 7, 23, importBinary<arith::SubFOp>},
+      {"", "Mul", 7, 23, importBinary<arith::MulFOp>},
+      {"", "Div", 7, 23, importBinary<arith::DivFOp>},
+      {"", "Pow", 7, 23, importPow},
+      {"", "Neg", 6, 23, importUnary<Unary::Neg>},
+      {"", "Exp", 6, 23, importUnary<Unary::Exp>},
+      {"", "Log", 6, 23, importUnary<Unary::Log>},
+      {"", "Tanh", 6, 23, importUnary<Unary::Tanh>},
+      {"", "Sqrt", 6, 23, importUnary<Unary::Sqrt>},
+      {"", "Reciprocal", 6, 23, importUnary<Unary::Reciprocal>},
+      {"", "Relu", 6, 23, importUnary<Unary::Relu>},
+      {"", "Sigmoid", 6, 23, importUnary<Unary::Sigmoid>},
+      {"", "Erf", 9, 23, importUnary<Unary::Erf>},
+      {"", "Gelu", 20, 23, importGelu},
+      {"", "Cast", 6, 23, importCast},
+      {"", "Identity", 1, 23, importIdentity},
+      {"", "Reshape", 5, 23, importReshape},
+      {"", "Squeeze", 1, 23, importSqueeze},
+      {"", "Unsqueeze", 1, 23, importUnsqueeze},
+      {"", "Transpose", 1, 23, importTranspose},
+      {"", "ReduceSum", 1, 23, importReduce<Reduction::Sum>},
+      {"", "ReduceMean", 1, 23, importReduce<Reduction::Mean>},
+      {"", "ReduceMax", 1, 23, importReduce<Reduction::Max>},
+      {"", "Softmax", 13, 23, importSoftmax},
+      {"", "MatMul", 1, 23, importMatMul},
+  };
+  return table;
+}
