@@ -181,8 +181,10 @@ JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(options.optLevel);
-  // Parallel launches call the OpenMP runtime.
-  llvm::SmallVector<llvm::StringRef, 1> libraries = {LOWBIT_LIBOMP_PATH};
+  // Parallel launches call the OpenMP runtime; copies between strided views (slices,
+  // concatenations) call MLIR's memrefCopy.
+  llvm::SmallVector<llvm::StringRef, 2> libraries = {LOWBIT_LIBOMP_PATH,
+                                                     LOWBIT_MLIR_C_RUNNER_UTILS_PATH};
   engineOptions.sharedLibPaths = libraries;
   auto created = ExecutionEngine::create(module, engineOptions);
   if (!created)

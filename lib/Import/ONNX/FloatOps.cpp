@@ -119,12 +119,33 @@ LogicalResult importIdentity(GraphImporter &g, const Node &node) {
 
 // --- MatMul -----------------------------------------------------------------------------------
 
+/// [M, K] x [K, N] accumulated in f32 (linalg.matmul), rounded to the operands' type.
+Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  Type f32 = b.getF32Type();
+  int64_t rows = shapeOf(lhs)[0], cols = shapeOf(rhs)[1];
+  Value zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
+  Value init = linalg::FillOp::create(
+                   b, loc, zero,
+                   ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, cols}, f32)})
+                   .getResult(0);
+  Value product =
+      linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs}, ValueRange{init}).getResult(0);
+  return castFloat(b, loc, product, elementOf(lhs));
+}
+
 /// [.., M, K] x [K, N] -> [.., M, N], accumulated in f32 (linalg.matmul) and rounded to the
 /// inputs' element type.
 LogicalResult importMatMul(GraphImporter &g, const Node &node) {
   // Weights dequantized from constant codes: lowbit.mpgemm.
-  if (const GraphImporter::DequantizedConstant *weights = g.dequantizedInput(node, 1))
-    return importDequantizedMatMul(g, node, *weights);
+  if (const GraphImporter::DequantizedConstant *weights = g.dequantizedInput(node, 1)) {
+    FailureOr<Value> a = g.input(node, 0);
+    if (failed(a))
+      return failure();
+    FailureOr<Value> product = buildDequantizedProduct(g, node, *a, *weights, false);
+    if (failed(product))
+      return failure();
+    return g.defineOutput(node, 0, *product);
+  }
   FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
   if (failed(lhs) || failed(rhs))
     return failure();
@@ -140,7 +161,7 @@ LogicalResult importMatMul(GraphImporter &g, const Node &node) {
                    "shapes " + shapeString(a) + " and " + shapeString(w) + " do not match in K");
   OpBuilder &b = g.builder();
   Location loc = node.loc;
-  Type f32 = b.getF32Type(), element = elementOf(*lhs);
+  Type element = elementOf(*lhs);
   int64_t rows = elementCount(a.drop_back());
   Value matrix = *lhs;
   SmallVector<ReassociationIndices> leading;
@@ -152,14 +173,7 @@ LogicalResult importMatMul(GraphImporter &g, const Node &node) {
     matrix = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({rows, a.back()}, element), matrix, leading);
   }
-  Value zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
-  Value init = linalg::FillOp::create(
-                   b, loc, zero,
-                   ValueRange{tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{rows, w[1]}, f32)})
-                   .getResult(0);
-  Value product =
-      linalg::MatmulOp::create(b, loc, ValueRange{matrix, *rhs}, ValueRange{init}).getResult(0);
-  product = castFloat(b, loc, product, element);
+  Value product = buildMatmul(b, loc, matrix, *rhs);
   if (a.size() > 2) {
     SmallVector<int64_t> shape(a.drop_back());
     shape.push_back(w[1]);
@@ -168,15 +182,6 @@ LogicalResult importMatMul(GraphImporter &g, const Node &node) {
   }
   return g.defineOutput(node, 0, product);
 }
-
-// --- com.microsoft.MatMulNBits ----------------------------------------------------------------
-
-/// Y = A x W^T (+ bias), W[n, k] = (q[n, k] - zp[n, b]) * scale[n, b] for k in block b.
-/// B is uint8 [N, k_blocks, blob_size]: each block's codes packed along K, the first in the low
-/// bits; zero points (optional, default 2^(bits - 1)) uint8 [N, ceil(k_blocks * bits / 8)]
-/// packed alike. The codes become a constant [N, K] of ui<bits> with the zero points, or of
-/// si<bits> (q - 2^(bits - 1)) without: the same values, and signed weights need no zero point.
-// --- Unary math, Pow, Cast ------------------------------------------------------------------
 
 /// `fn` applied elementwise in f32 (inputs extended, the result rounded back).
 using ScalarFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
@@ -629,6 +634,315 @@ LogicalResult importSoftmax(GraphImporter &g, const Node &node) {
   return g.defineOutput(node, 0, result);
 }
 
+// --- Normalizations ---------------------------------------------------------------------------
+
+/// The normalized axes [axis, rank) of a layer norm's input, or an error.
+FailureOr<SmallVector<int64_t>> normalizedAxes(GraphImporter &g, const Node &node, Value x) {
+  FailureOr<int64_t> axis = g.intAttribute(node, "axis", -1);
+  if (failed(axis))
+    return failure();
+  int64_t rank = shapeOf(x).size();
+  if (*axis < -rank || *axis >= rank)
+    return g.error(node, "axis " + Twine(*axis) + " is outside rank " + Twine(rank));
+  if (*axis < 0)
+    *axis += rank;
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  return axes;
+}
+
+/// An optional input that must broadcast to the normalized dimensions of `x`.
+FailureOr<Value> normParameter(GraphImporter &g, const Node &node, unsigned index, Value x,
+                               ArrayRef<int64_t> axes, StringRef what) {
+  FailureOr<Value> value = g.input(node, index);
+  if (failed(value))
+    return failure();
+  ArrayRef<int64_t> shape = shapeOf(*value), in = shapeOf(x);
+  if (shape.size() > axes.size() || elementOf(*value) != elementOf(x))
+    return g.error(node, what + " must be of x's type and broadcast to its normalized "
+                                "dimensions");
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    int64_t want = in[in.size() - shape.size() + i];
+    if (d != want && d != 1)
+      return g.error(node, what + " of shape " + shapeString(shape) + " does not broadcast to " +
+                               shapeString(in));
+  }
+  return *value;
+}
+
+/// y = x / sqrt(mean(x^2) + eps) * scale over `axes` (or, `centered`, with x - mean(x) and
+/// its variance; + bias when given), in f32, rounded to x's type.
+Value buildNorm(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, double epsilon,
+                Value scale, Value bias, bool centered) {
+  Type f32 = b.getF32Type();
+  ArrayRef<int64_t> shape = shapeOf(x);
+  Value centeredX = x;
+  if (centered) {
+    Value mean = reduceKeepingDims(b, loc, x, axes, Reduction::Mean);
+    centeredX = elementwiseInF32(b, loc, ValueRange{x, mean}, shape, f32,
+                                 [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                   return arith::SubFOp::create(nb, nl, args[0], args[1]);
+                                 });
+  }
+  Value squares = elementwiseInF32(b, loc, centeredX, shape, f32,
+                                   [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                     return arith::MulFOp::create(nb, nl, args[0], args[0]);
+                                   });
+  Value meanSquare = reduceKeepingDims(b, loc, squares, axes, Reduction::Mean);
+  SmallVector<Value> inputs = {centeredX, meanSquare, scale};
+  if (bias)
+    inputs.push_back(bias);
+  return elementwiseInF32(
+      b, loc, inputs, shape, elementOf(x),
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+        Value denominator = math::SqrtOp::create(
+            nb, nl, arith::AddFOp::create(nb, nl, args[1], f32Constant(nb, nl, epsilon)));
+        Value y = arith::MulFOp::create(nb, nl, arith::DivFOp::create(nb, nl, args[0], denominator),
+                                        args[2]);
+        return args.size() > 3 ? arith::AddFOp::create(nb, nl, y, args[3]).getResult() : y;
+      });
+}
+
+/// Whether output `index` of the node is requested (named).
+bool wantsOutput(const Node &node, int index) {
+  return node.proto.output_size() > index && !node.proto.output(index).empty();
+}
+
+/// LayerNormalization (opset 17) and SimplifiedLayerNormalization (RMS norm, as onnxruntime
+/// exports it in the default domain).
+template <bool centered> LogicalResult importLayerNorm(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  FailureOr<SmallVector<int64_t>> axes = normalizedAxes(g, node, *x);
+  FailureOr<float> epsilon = g.floatAttribute(node, "epsilon", 1e-5f);
+  FailureOr<int64_t> stash = g.intAttribute(node, "stash_type", 1);
+  if (failed(axes) || failed(epsilon) || failed(stash))
+    return failure();
+  if (*stash != 1)
+    return g.error(node, "stash_type = " + Twine(*stash) + ": only 1 (f32) is taken");
+  if (wantsOutput(node, 1) || wantsOutput(node, 2))
+    return g.error(node, "the mean and inverse standard deviation outputs are not taken");
+  FailureOr<Value> scale = normParameter(g, node, 1, *x, *axes, "scale");
+  if (failed(scale))
+    return failure();
+  Value bias;
+  if (centered && g.hasInput(node, 2)) {
+    FailureOr<Value> given = normParameter(g, node, 2, *x, *axes, "bias");
+    if (failed(given))
+      return failure();
+    bias = *given;
+  }
+  return g.defineOutput(
+      node, 0, buildNorm(g.builder(), node.loc, *x, *axes, *epsilon, *scale, bias, centered));
+}
+
+/// com.microsoft.SkipSimplifiedLayerNormalization: s = input + skip (+ bias), output =
+/// RMSNorm(s) * gamma over the last axis; output 3 is s.
+LogicalResult importSkipSimplifiedLayerNorm(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0), skip = g.input(node, 1);
+  FailureOr<float> epsilon = g.floatAttribute(node, "epsilon", 1e-5f);
+  if (failed(x) || failed(skip) || failed(epsilon))
+    return failure();
+  if (elementOf(*x) != elementOf(*skip))
+    return g.error(node, "input and skip must have the same element type");
+  if (wantsOutput(node, 1) || wantsOutput(node, 2))
+    return g.error(node, "the mean and inverse standard deviation outputs are not taken");
+  ArrayRef<int64_t> shape = shapeOf(*x);
+  FailureOr<SmallVector<int64_t>> sumShape = broadcastShape(g, node, shape, shapeOf(*skip));
+  if (failed(sumShape))
+    return failure();
+  if (ArrayRef<int64_t>(*sumShape) != shape)
+    return g.error(node, "skip of shape " + shapeString(shapeOf(*skip)) +
+                             " does not broadcast to the input's " + shapeString(shape));
+  OpBuilder &b = g.builder();
+  SmallVector<Value> terms = {*x, *skip};
+  SmallVector<int64_t> axes = {static_cast<int64_t>(shape.size()) - 1};
+  if (g.hasInput(node, 3)) {
+    FailureOr<Value> bias = normParameter(g, node, 3, *x, axes, "bias");
+    if (failed(bias))
+      return failure();
+    terms.push_back(*bias);
+  }
+  FailureOr<Value> gamma = normParameter(g, node, 2, *x, axes, "gamma");
+  if (failed(gamma))
+    return failure();
+  Value sum = buildElementwise(b, node.loc, terms, shape, elementOf(*x),
+                               [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                 Value s = arith::AddFOp::create(nb, nl, args[0], args[1]);
+                                 if (args.size() > 2)
+                                   s = arith::AddFOp::create(nb, nl, s, args[2]);
+                                 return s;
+                               });
+  Value normed = buildNorm(b, node.loc, sum, axes, *epsilon, *gamma, Value(), false);
+  if (failed(g.defineOutput(node, 0, normed)))
+    return failure();
+  return g.defineOutput(node, 3, sum);
+}
+
+// --- Gemm, Concat, Slice ----------------------------------------------------------------------
+
+/// Gemm: alpha * A' x B' + beta * C (A' = A or A^T, B' = B or B^T; C broadcast to [M, N]).
+/// Weights dequantized from constant codes take lowbit.mpgemm.
+LogicalResult importGemm(GraphImporter &g, const Node &node) {
+  FailureOr<int64_t> transA = g.intAttribute(node, "transA", 0);
+  FailureOr<int64_t> transB = g.intAttribute(node, "transB", 0);
+  FailureOr<float> alpha = g.floatAttribute(node, "alpha", 1.0f);
+  FailureOr<float> beta = g.floatAttribute(node, "beta", 1.0f);
+  FailureOr<Value> a = g.input(node, 0);
+  if (failed(transA) || failed(transB) || failed(alpha) || failed(beta) || failed(a))
+    return failure();
+  OpBuilder &b = g.builder();
+  Location loc = node.loc;
+  if (shapeOf(*a).size() != 2)
+    return g.error(node, "A must be 2-D, not " + shapeString(shapeOf(*a)));
+  auto transpose = [&](Value v) -> Value {
+    ArrayRef<int64_t> in = shapeOf(v);
+    Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{in[1], in[0]}, elementOf(v));
+    return linalg::TransposeOp::create(b, loc, v, init, ArrayRef<int64_t>{1, 0}).getResult()[0];
+  };
+  Value lhs = *transA ? transpose(*a) : *a;
+  Value product;
+  if (const GraphImporter::DequantizedConstant *weights = g.dequantizedInput(node, 1)) {
+    FailureOr<Value> result = buildDequantizedProduct(g, node, lhs, *weights, *transB != 0);
+    if (failed(result))
+      return failure();
+    product = *result;
+  } else {
+    FailureOr<Value> w = g.input(node, 1);
+    if (failed(w))
+      return failure();
+    if (shapeOf(*w).size() != 2 || elementOf(*w) != elementOf(lhs))
+      return g.error(node, "B must be 2-D of A's element type");
+    Value rhs = *transB ? transpose(*w) : *w;
+    if (shapeOf(lhs)[1] != shapeOf(rhs)[0])
+      return g.error(node, "shapes " + shapeString(shapeOf(lhs)) + " and " +
+                               shapeString(shapeOf(rhs)) + " do not match in K");
+    product = buildMatmul(b, loc, lhs, rhs);
+  }
+  SmallVector<int64_t> shape(shapeOf(product));
+  SmallVector<Value> inputs = {product};
+  if (g.hasInput(node, 2)) {
+    FailureOr<Value> c = g.input(node, 2);
+    if (failed(c))
+      return failure();
+    FailureOr<SmallVector<int64_t>> both = broadcastShape(g, node, shape, shapeOf(*c));
+    if (failed(both))
+      return failure();
+    if (ArrayRef<int64_t>(*both) != ArrayRef<int64_t>(shape) || elementOf(*c) != elementOf(lhs))
+      return g.error(node, "C of shape " + shapeString(shapeOf(*c)) + " does not broadcast to " +
+                               shapeString(shape));
+    inputs.push_back(*c);
+  }
+  if (inputs.size() == 1 && *alpha == 1.0f)
+    return g.defineOutput(node, 0, product);
+  double alphaValue = *alpha, betaValue = *beta;
+  Value result = elementwiseInF32(
+      b, loc, inputs, shape, elementOf(lhs),
+      [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+        Value y = arith::MulFOp::create(nb, nl, args[0], f32Constant(nb, nl, alphaValue));
+        if (args.size() > 1)
+          y = arith::AddFOp::create(
+              nb, nl, y, arith::MulFOp::create(nb, nl, args[1], f32Constant(nb, nl, betaValue)));
+        return y;
+      });
+  return g.defineOutput(node, 0, result);
+}
+
+LogicalResult importConcat(GraphImporter &g, const Node &node) {
+  FailureOr<int64_t> axis = g.intAttribute(node, "axis", std::nullopt);
+  if (failed(axis))
+    return failure();
+  SmallVector<Value> inputs;
+  for (int i = 0; i < node.proto.input_size(); ++i) {
+    FailureOr<Value> v = g.input(node, i);
+    if (failed(v))
+      return failure();
+    inputs.push_back(*v);
+  }
+  if (inputs.empty())
+    return g.error(node, "has no inputs");
+  ArrayRef<int64_t> first = shapeOf(inputs[0]);
+  int64_t rank = first.size();
+  if (*axis < -rank || *axis >= rank)
+    return g.error(node, "axis " + Twine(*axis) + " is outside rank " + Twine(rank));
+  if (*axis < 0)
+    *axis += rank;
+  for (Value v : inputs) {
+    ArrayRef<int64_t> shape = shapeOf(v);
+    bool fits = shape.size() == first.size() && elementOf(v) == elementOf(inputs[0]);
+    for (int64_t d = 0; fits && d < rank; ++d)
+      fits = d == *axis || shape[d] == first[d];
+    if (!fits)
+      return g.error(node, "inputs of shapes " + shapeString(first) + " and " + shapeString(shape) +
+                               " do not concatenate along axis " + Twine(*axis));
+  }
+  if (inputs.size() == 1)
+    return g.defineOutput(node, 0, inputs[0]);
+  Value result = tensor::ConcatOp::create(g.builder(), node.loc, *axis, inputs);
+  return g.defineOutput(node, 0, result);
+}
+
+/// Slice (opset 10 on) with constant starts, ends, axes and positive steps.
+LogicalResult importSlice(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  int64_t rank = in.size();
+  FailureOr<SmallVector<int64_t>> starts = constantInts(g, node, 1, "starts");
+  FailureOr<SmallVector<int64_t>> ends = constantInts(g, node, 2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  if (starts->size() != ends->size())
+    return g.error(node, "starts and ends differ in length");
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  if (g.hasInput(node, 3)) {
+    FailureOr<SmallVector<int64_t>> given = constantInts(g, node, 3, "axes");
+    if (failed(given))
+      return failure();
+    axes = *given;
+  } else {
+    for (int64_t i = 0; i < static_cast<int64_t>(starts->size()); ++i)
+      axes.push_back(i);
+  }
+  if (g.hasInput(node, 4)) {
+    FailureOr<SmallVector<int64_t>> given = constantInts(g, node, 4, "steps");
+    if (failed(given))
+      return failure();
+    steps = *given;
+  }
+  if (axes.size() != starts->size() || steps.size() != starts->size())
+    return g.error(node, "starts, ends, axes and steps differ in length");
+  SmallVector<int64_t> offsets(rank, 0), sizes(in), strides(rank, 1);
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (axis < 0 || axis >= rank || seen[axis])
+      return g.error(node, "axis " + Twine(axes[i]) + " is outside rank " + Twine(rank) +
+                               " or given twice");
+    seen[axis] = true;
+    if (steps[i] <= 0)
+      return g.error(node, "step " + Twine(steps[i]) + ": only positive steps are taken");
+    int64_t extent = in[axis];
+    auto clampIndex = [&](int64_t v) {
+      if (v < 0)
+        v += extent;
+      return std::clamp<int64_t>(v, 0, extent);
+    };
+    int64_t start = clampIndex((*starts)[i]), end = clampIndex((*ends)[i]);
+    offsets[axis] = start;
+    strides[axis] = steps[i];
+    sizes[axis] = end > start ? (end - start + steps[i] - 1) / steps[i] : 0;
+  }
+  auto resultType = RankedTensorType::get(sizes, elementOf(*x));
+  Value result =
+      tensor::ExtractSliceOp::create(g.builder(), node.loc, resultType, *x, ValueRange{},
+                                     ValueRange{}, ValueRange{}, offsets, sizes, strides);
+  return g.defineOutput(node, 0, result);
+}
+
 } // namespace
 
 ArrayRef<OpEntry> onnx_import::getFloatOpTable() {
@@ -659,6 +973,12 @@ ArrayRef<OpEntry> onnx_import::getFloatOpTable() {
       {"", "ReduceMax", 1, 23, importReduce<Reduction::Max>},
       {"", "Softmax", 13, 23, importSoftmax},
       {"", "MatMul", 1, 23, importMatMul},
+      {"", "Gemm", 7, 23, importGemm},
+      {"", "Concat", 4, 23, importConcat},
+      {"", "Slice", 10, 23, importSlice},
+      {"", "LayerNormalization", 17, 23, importLayerNorm<true>},
+      {"", "SimplifiedLayerNormalization", 1, 23, importLayerNorm<false>},
+      {"com.microsoft", "SkipSimplifiedLayerNormalization", 1, 1, importSkipSimplifiedLayerNorm},
   };
   return table;
 }

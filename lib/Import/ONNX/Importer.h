@@ -105,6 +105,9 @@ public:
   mlir::FailureOr<int64_t> intAttribute(const Node &node, llvm::StringRef name,
                                         std::optional<int64_t> fallback);
 
+  /// A float attribute (`fallback` when absent; an error when of another type).
+  mlir::FailureOr<float> floatAttribute(const Node &node, llvm::StringRef name, float fallback);
+
   /// Defines output `index` of the node (an error when the node names fewer outputs).
   mlir::LogicalResult defineOutput(const Node &node, unsigned index, mlir::Value value);
 
@@ -155,11 +158,11 @@ mlir::FailureOr<mlir::Value> buildDequantize(GraphImporter &importer,
 /// ai.onnx.DequantizeLinear (QdqOps.cpp): of constant codes only, deferred.
 mlir::LogicalResult importDequantizeLinear(GraphImporter &importer,
                                            const GraphImporter::Node &node);
-/// MatMul of activations by a deferred DequantizeLinear of [K, N] codes, as lowbit.mpgemm
-/// (QdqOps.cpp).
-mlir::LogicalResult importDequantizedMatMul(GraphImporter &importer,
-                                            const GraphImporter::Node &node,
-                                            const GraphImporter::DequantizedConstant &weights);
+/// a x W for a deferred DequantizeLinear W of [K, N] codes (of [N, K] codes with
+/// `transposedWeights`, as Gemm's transB reads them), as lowbit.mpgemm (QdqOps.cpp).
+mlir::FailureOr<mlir::Value>
+buildDequantizedProduct(GraphImporter &importer, const GraphImporter::Node &node, mlir::Value a,
+                        const GraphImporter::DequantizedConstant &weights, bool transposedWeights);
 
 using OpHandler = mlir::LogicalResult (*)(GraphImporter &, const GraphImporter::Node &);
 

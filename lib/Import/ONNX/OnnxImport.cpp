@@ -204,6 +204,15 @@ FailureOr<int64_t> GraphImporter::intAttribute(const Node &node, StringRef name,
   return attr->i();
 }
 
+FailureOr<float> GraphImporter::floatAttribute(const Node &node, StringRef name, float fallback) {
+  const onnx::AttributeProto *attr = attribute(node, name);
+  if (!attr)
+    return fallback;
+  if (attr->type() != onnx::AttributeProto::FLOAT)
+    return error(node, "attribute '" + name + "' must be a float");
+  return attr->f();
+}
+
 LogicalResult GraphImporter::defineOutput(const Node &node, unsigned index, Value value) {
   if (static_cast<int>(index) >= node.proto.output_size() || node.proto.output(index).empty())
     return index == 0 ? error(node, "has no output") : success();

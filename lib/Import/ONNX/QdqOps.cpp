@@ -179,50 +179,52 @@ FailureOr<Value> onnx_import::buildDequantize(GraphImporter &g, const Dequantize
       .getResult();
 }
 
-LogicalResult onnx_import::importDequantizedMatMul(GraphImporter &g, const Node &node,
-                                                   const DequantizedConstant &weights) {
-  FailureOr<Value> a = g.input(node, 0);
-  if (failed(a))
-    return failure();
-  auto aType = cast<RankedTensorType>(a->getType());
+FailureOr<Value> onnx_import::buildDequantizedProduct(GraphImporter &g, const Node &node, Value a,
+                                                      const DequantizedConstant &weights,
+                                                      bool transposedWeights) {
+  auto aType = cast<RankedTensorType>(a.getType());
   Type scaleType = g.elementType(weights.scale->data_type());
   if (aType.getElementType() != scaleType)
     return g.error(node, "its inputs have different element types");
   SmallVector<int64_t> wDims = dimsOf(*weights.codes);
-  if (aType.getRank() < 2 || wDims.size() != 2 || aType.getShape().back() != wDims[0])
-    return g.error(node, "the importer takes MatMul of a [.., M, K] by a [K, N] operand; this "
-                         "one has shapes " +
-                             shapeString(aType.getShape()) + " and " + shapeString(wDims));
-  int64_t k = wDims[0], n = wDims[1];
+  int64_t kDim = transposedWeights ? 1 : 0;
+  if (aType.getRank() < 2 || wDims.size() != 2 || aType.getShape().back() != wDims[kDim])
+    return g.error(node, "the importer takes products of a [.., M, K] operand by " +
+                             Twine(transposedWeights ? "[N, K]" : "[K, N]") +
+                             " weights; these have shapes " + shapeString(aType.getShape()) +
+                             " and " + shapeString(wDims));
+  int64_t k = wDims[kDim], n = wDims[1 - kDim];
   OpBuilder &b = g.builder();
   MLIRContext *ctx = g.context();
   Location loc = node.loc;
   Type codeType = codeElementType(ctx, weights.codes->data_type());
-  // lowbit.mpgemm's weights are [N, K]: the codes transposed, and with them blocked scales and
-  // zero points (per-tensor and per-axis ones keep their shape; the axis swaps).
+  // lowbit.mpgemm's weights are [N, K]: [K, N] codes are transposed, and with them blocked
+  // scales and zero points (per-tensor and per-axis ones keep their shape; the axis swaps).
   auto codesType = RankedTensorType::get({n, k}, codeType);
-  Value codes = constantOf(b, loc, codesType, transposed(unpackedCodes(*weights.codes), k, n, 1));
-  int64_t axis = 1 - weights.axis;
-  auto transposedParameter = [&](const onnx::TensorProto &tensor, Type element,
-                                 ArrayRef<uint8_t> bytes, int64_t size) -> Value {
+  std::vector<uint8_t> codeBytes = unpackedCodes(*weights.codes);
+  Value codes =
+      constantOf(b, loc, codesType, transposedWeights ? codeBytes : transposed(codeBytes, k, n, 1));
+  int64_t axis = transposedWeights ? weights.axis : 1 - weights.axis;
+  auto parameter = [&](const onnx::TensorProto &tensor, Type element, ArrayRef<uint8_t> bytes,
+                       int64_t size) -> Value {
     SmallVector<int64_t> dims = dimsOf(tensor);
-    if (dims.size() == 2)
+    if (dims.size() == 2 && !transposedWeights)
       return constantOf(b, loc, RankedTensorType::get({dims[1], dims[0]}, element),
                         transposed(bytes, dims[0], dims[1], size));
     return constantOf(b, loc, RankedTensorType::get(dims, element), bytes);
   };
   std::string why;
   std::vector<uint8_t> scaleBytes = *readTensorBytes(*weights.scale, why);
-  Value scale = transposedParameter(*weights.scale, scaleType, scaleBytes,
-                                    scaleType.getIntOrFloatBitWidth() / 8);
+  Value scale =
+      parameter(*weights.scale, scaleType, scaleBytes, scaleType.getIntOrFloatBitWidth() / 8);
   Value zero;
   if (weights.zero)
-    zero = transposedParameter(*weights.zero, codeType, unpackedCodes(*weights.zero), 1);
+    zero = parameter(*weights.zero, codeType, unpackedCodes(*weights.zero), 1);
   SmallVector<int64_t> resultShape(aType.getShape().drop_back());
   resultShape.push_back(n);
-  Value result = MpgemmOp::create(b, loc, RankedTensorType::get(resultShape, scaleType), *a, codes,
-                                  scale, zero, Value(), Value(), Value(), Value(), Value(),
-                                  schemeOf(ctx, weights, axis, scaleType), SchemeAttr(),
-                                  ScheduleAttr(), UnitAttr());
-  return g.defineOutput(node, 0, result);
+  return MpgemmOp::create(b, loc, RankedTensorType::get(resultShape, scaleType), a, codes, scale,
+                          zero, Value(), Value(), Value(), Value(), Value(),
+                          schemeOf(ctx, weights, axis, scaleType), SchemeAttr(), ScheduleAttr(),
+                          UnitAttr())
+      .getResult();
 }

@@ -2,10 +2,11 @@
 
   qdq.py OUT_DIR --seed=S --m=M --k=K --n=N --codes=int4|uint4|int8|uint8
          --quant=tensor|axis0|axis1|block0|block1 [--block=B] [--zero] [--dtype=float32|float16]
-         [--dequantized-output]
+         [--dequantized-output] [--gemm]
 
 The graph: W = DequantizeLinear(codes [K, N], scale, zero point) of initializers, Y = MatMul(A,
-W); with --dequantized-output also W itself as a second output (through Identity). `quant`
+W) (with --gemm: codes [N, K] and Gemm(A, W, transB = 1)); with --dequantized-output also W
+itself as a second output (through Identity). `quant`
 gives the scale's form: one per tensor, one per index of axis 0 (K) or 1 (N), or one per
 block of B along axis 0 or 1 (opset 21's blocked form). 4-bit codes are written by hand
 (data types 21 and 22, packed two per byte, the first in the low bits; ir_version 10), which
@@ -54,40 +55,43 @@ def main():
     p.add_argument("--zero", action="store_true")
     p.add_argument("--dtype", default="float32")
     p.add_argument("--dequantized-output", action="store_true")
+    p.add_argument("--gemm", action="store_true")
     a = p.parse_args()
     rng = np.random.default_rng(a.seed % (2**32))
     dtype = np.dtype(a.dtype)
     ftype = TensorProto.FLOAT if dtype == np.float32 else TensorProto.FLOAT16
     _, low, high = TYPES[a.codes]
-    codes = rng.integers(low, high + 1, size=(a.k, a.n))
+    # W is [K, N] for MatMul, [N, K] for Gemm with transB = 1.
+    rows, cols = (a.n, a.k) if a.gemm else (a.k, a.n)
+    codes = rng.integers(low, high + 1, size=(rows, cols))
 
     attrs = {}
     if a.quant == "tensor":
         shape = []
     elif a.quant in ("axis0", "axis1"):
         axis = int(a.quant[-1])
-        shape = [(a.k, a.n)[axis]]
+        shape = [(rows, cols)[axis]]
         attrs["axis"] = axis
     else:
         axis = int(a.quant[-1])
-        shape = [a.k, a.n]
+        shape = [rows, cols]
         shape[axis] = (shape[axis] + a.block - 1) // a.block
         attrs.update(axis=axis, block_size=a.block)
     scale = rng.uniform(0.01, 0.1, size=shape).astype(dtype)
     zero = rng.integers(low, high + 1, size=shape) if a.zero else None
 
     def expand(v):
-        """v broadcast to [K, N] as DequantizeLinear reads it."""
+        """v broadcast to W's shape as DequantizeLinear reads it."""
         v = np.asarray(v, dtype=np.float64)
         if a.quant == "tensor":
-            return np.full((a.k, a.n), v)
+            return np.full((rows, cols), v)
         if a.quant in ("axis0", "axis1"):
-            return v[:, None] * np.ones((1, a.n)) if axis == 0 else np.ones((a.k, 1)) * v[None]
-        return np.repeat(v, a.block, axis=axis)[:a.k, :a.n]
+            return v[:, None] * np.ones((1, cols)) if axis == 0 else np.ones((rows, 1)) * v[None]
+        return np.repeat(v, a.block, axis=axis)[:rows, :cols]
 
     w = (codes - (expand(zero) if a.zero else 0)) * expand(scale)
     act = rng.standard_normal(size=(a.m, a.k)).astype(dtype)
-    expected = act.astype(np.float64) @ w
+    expected = act.astype(np.float64) @ (w.T if a.gemm else w)
 
     inits = [code_tensor("wq", codes, a.codes),
              helper.make_tensor("ws", ftype, scale.shape, scale.tobytes(), raw=True)]
@@ -96,11 +100,12 @@ def main():
         inits.append(code_tensor("wz", zero.reshape(shape), a.codes))
         dq_inputs.append("wz")
     nodes = [helper.make_node("DequantizeLinear", dq_inputs, ["w"], name="dq", **attrs),
+             helper.make_node("Gemm", ["a", "w"], ["y"], name="mm", transB=1) if a.gemm else
              helper.make_node("MatMul", ["a", "w"], ["y"], name="mm")]
     outputs = [helper.make_tensor_value_info("y", ftype, [a.m, a.n])]
     if a.dequantized_output:
         nodes.append(helper.make_node("Identity", ["w"], ["w_out"], name="id"))
-        outputs.append(helper.make_tensor_value_info("w_out", ftype, [a.k, a.n]))
+        outputs.append(helper.make_tensor_value_info("w_out", ftype, [rows, cols]))
     graph = helper.make_graph(nodes, "qdq", [helper.make_tensor_value_info("a", ftype,
                                                                            [a.m, a.k])],
                               outputs, inits)
