@@ -27,12 +27,6 @@ using Node = GraphImporter::Node;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
-Type elementOf(Value value) { return cast<RankedTensorType>(value.getType()).getElementType(); }
-
 /// An elementwise linalg.generic over `inputs` broadcast (ONNX's multidirectional rules) to
 /// `shape`, of result element type `element`.
 Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,

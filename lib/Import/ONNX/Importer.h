@@ -182,6 +182,14 @@ llvm::ArrayRef<OpEntry> getFloatOpTable();
 /// A shape as "[2, 3]", for diagnostics.
 std::string shapeString(llvm::ArrayRef<int64_t> shape);
 
+/// The shape and element type of a ranked tensor value (every value the importer makes).
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value value) {
+  return mlir::cast<mlir::RankedTensorType>(value.getType()).getShape();
+}
+inline mlir::Type elementOf(mlir::Value value) {
+  return mlir::cast<mlir::RankedTensorType>(value.getType()).getElementType();
+}
+
 } // namespace lowbit::onnx_import
 
 #endif // LOWBIT_LIB_IMPORT_ONNX_IMPORTER_H

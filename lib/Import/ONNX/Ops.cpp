@@ -22,12 +22,6 @@ using Node = GraphImporter::Node;
 
 namespace {
 
-ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
-Type elementOf(Value value) { return cast<RankedTensorType>(value.getType()).getElementType(); }
-
 LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   FailureOr<int64_t> k = g.intAttribute(node, "K", std::nullopt);
   FailureOr<int64_t> n = g.intAttribute(node, "N", std::nullopt);
