@@ -53,16 +53,16 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
   let description = [{
     For every `lowbit.mpgemm` without a `schedule` attribute that the fast path can compute
     (static shapes; weights of any low-bit format, codebooks included; scales per tensor, per
-    output channel or in groups along K; real activations, or low-bit activations with a
-    scheme per tensor, per token, or per token and group along K where those groups are
-    multiples of the weights' groups), the cost model picks one for the target:
+    output channel or in groups along K; real activations, or low-bit activations (not
+    ternary or E8M0) with a scheme per tensor, per token, or per token and group along K of
+    any size, with or without zero points), the cost model picks one for the target:
     - the workers of a block are the target's vector lanes (8 with AVX2, 16 with AVX-512,
       4 with NEON) or, for `target=cuda`, `gpu-threads` threads;
     - `lut` for 1-bit integer weights with float activations at M = 1 on x86 with AVX2 (one
       row per block, 4 vectors of columns); `int8_dot` when the weights are integers (or
-      4-bit floats) and the activations 8-bit integer codes (signed or not, per-tensor or
-      per-token scales and zero points) or signed codes of fewer bits without zero points, on
-      x86 with AVX2; `fma` otherwise (docs/cpu-backend.md has the measurements);
+      4-bit floats) and the activations integer codes of up to 8 bits (signed or not, with or
+      without zero points), on x86 with AVX2; `fma` otherwise (docs/cpu-backend.md has the
+      measurements);
     - the tile: all rows of a small M (at most 4: decode), 4 rows otherwise, with 2 vectors
       of columns per block (1 while there would be fewer than 4 blocks per thread); K in steps
       of 32 codes (fewer when the group size needs it; 1-bit weights in interchange packing:
