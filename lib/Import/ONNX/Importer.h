@@ -176,8 +176,23 @@ struct OpEntry {
 
 /// Every op the importer takes (docs/onnx.md lists them).
 llvm::ArrayRef<OpEntry> getOpTable();
-/// The float ops (FloatOps.cpp).
+/// The float ops (FloatOps.cpp) and the shape ops (ShapeOps.cpp).
 llvm::ArrayRef<OpEntry> getFloatOpTable();
+llvm::ArrayRef<OpEntry> getShapeOpTable();
+
+/// `value` reshaped to `shape` (same element count): collapsed to one dimension, expanded.
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      llvm::ArrayRef<int64_t> shape);
+/// The values of a constant INT64 input `index` (shapes, axes), or an error naming it.
+mlir::FailureOr<llvm::SmallVector<int64_t>> constantInts(GraphImporter &importer,
+                                                         const GraphImporter::Node &node,
+                                                         unsigned index, llvm::StringRef what);
+/// The axes of Squeeze / Unsqueeze / reductions: input 1 from opset `inputSince` on, the
+/// `axes` attribute before; normalized against `rank`, sorted, each once; `given` says whether
+/// there were any.
+mlir::FailureOr<llvm::SmallVector<int64_t>> readAxes(GraphImporter &importer,
+                                                     const GraphImporter::Node &node,
+                                                     int64_t inputSince, int64_t rank, bool &given);
 
 /// A shape as "[2, 3]", for diagnostics.
 std::string shapeString(llvm::ArrayRef<int64_t> shape);

@@ -2,7 +2,7 @@
 //
 // com.microsoft.MatMulNBits becomes lowbit.mpgemm with its weights decoded from their blocks
 // at import time. getOpTable gathers every op the importer takes (the float ops are in
-// FloatOps.cpp, DequantizeLinear in QdqOps.cpp).
+// FloatOps.cpp, the shape ops in ShapeOps.cpp, DequantizeLinear in QdqOps.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
@@ -21,6 +21,16 @@ using namespace lowbit::onnx_import;
 using Node = GraphImporter::Node;
 
 namespace {
+
+/// Code `index` of a row of `rowBytes` bytes packed `bits` bits per code, the first in the low
+/// bits (a code of up to 8 bits spans at most two bytes).
+uint32_t packedCode(const uint8_t *row, int64_t rowBytes, int64_t index, int64_t bits) {
+  int64_t bit = index * bits;
+  uint32_t window = row[bit / 8];
+  if (bit / 8 + 1 < rowBytes)
+    window |= uint32_t(row[bit / 8 + 1]) << 8;
+  return (window >> (bit % 8)) & ((1u << bits) - 1);
+}
 
 LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   FailureOr<int64_t> k = g.intAttribute(node, "K", std::nullopt);
@@ -95,26 +105,18 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
     zeroCodes.emplace(*n * blocks);
     for (int64_t row = 0; row < *n; ++row)
       for (int64_t blk = 0; blk < blocks; ++blk) {
-        int64_t bit = blk * *bits;
-        const uint8_t *rowData = zBytes->data() + row * rowBytes;
-        uint32_t window = rowData[bit / 8];
-        if (bit / 8 + 1 < rowBytes)
-          window |= uint32_t(rowData[bit / 8 + 1]) << 8;
-        (*zeroCodes)[row * blocks + blk] = (window >> (bit % 8)) & ((1u << *bits) - 1);
+        (*zeroCodes)[row * blocks + blk] =
+            packedCode(zBytes->data() + row * rowBytes, rowBytes, blk, *bits);
       }
   }
   // One code per byte (the storage of sub-byte integers in a DenseElementsAttr).
   std::vector<uint8_t> codes(*n * *k);
-  uint32_t half = 1u << (*bits - 1), mask = (1u << *bits) - 1;
+  uint32_t half = 1u << (*bits - 1);
   int64_t rowBytes = blocks * blob;
   for (int64_t row = 0; row < *n; ++row) {
     const uint8_t *rowData = bBytes->data() + row * rowBytes;
     for (int64_t col = 0; col < *k; ++col) {
-      int64_t bit = col * *bits;
-      uint32_t window = rowData[bit / 8];
-      if (bit / 8 + 1 < rowBytes)
-        window |= uint32_t(rowData[bit / 8 + 1]) << 8;
-      uint32_t code = (window >> (bit % 8)) & mask;
+      uint32_t code = packedCode(rowData, rowBytes, col, *bits);
       codes[row * *k + col] = static_cast<uint8_t>(zeroCodes ? code : code ^ half);
     }
   }
@@ -179,6 +181,7 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
 ArrayRef<OpEntry> onnx_import::getOpTable() {
   static const std::vector<OpEntry> table = [] {
     std::vector<OpEntry> all(getFloatOpTable().begin(), getFloatOpTable().end());
+    all.insert(all.end(), getShapeOpTable().begin(), getShapeOpTable().end());
     all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear});
     all.push_back({"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits});
     return all;
