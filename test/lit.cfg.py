@@ -17,8 +17,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.lowbit_tools_dir, append_path=True)
 
-tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-import-onnx", "lowbit-layout",
-         "lowbit-bench", "lowbit-bench-tile-gemm", "mlir-runner"]
+tools = ["lowbit-opt", "lowbit-run", "lowbit-npy", "lowbit-import-onnx", "lowbit-compile",
+         "lowbit-layout", "lowbit-bench", "lowbit-bench-tile-gemm", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, [config.lowbit_tools_dir, config.llvm_tools_dir])
 
 # Numeric tests draw random data from %seed: fresh on every lit run, printed so that a failure
@@ -28,6 +28,13 @@ lit_config.note("lowbit test seed: " + seed + " (set LOWBIT_TEST_SEED to repeat)
 config.substitutions.append(("%seed", seed))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+# C programs that link libraries lowbit-compile writes (clang 22, warnings as errors).
+config.substitutions.append(
+    ("%cc", os.path.join(config.llvm_tools_dir, "clang") +
+     " -std=c11 -O2 -Wall -Wextra -Werror"))
+# Where the OpenMP runtime (libomp, Debian's libomp-22-dev) is, for static libraries.
+config.substitutions.append(
+    ("%libomp_dir", os.path.normpath(os.path.join(config.llvm_tools_dir, "..", "lib"))))
 config.substitutions.append(("%lowbit_src_root", config.lowbit_src_root))
 config.substitutions.append(("%lowbit_obj_root", config.lowbit_obj_root))
 

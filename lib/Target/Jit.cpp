@@ -2,17 +2,13 @@
 #include "lowbit/Target/Jit.h"
 
 #include "lowbit/Runtime/Threads.h"
+#include "lowbit/Target/Lowering.h"
 #include "lowbit/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
-#include "llvm/ADT/SmallPtrSet.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
@@ -37,34 +33,6 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-static std::string locationText(Location loc) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (auto fileLoc = dyn_cast<FileLineColLoc>(loc))
-    os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
-       << fileLoc.getColumn();
-  else
-    os << loc;
-  return text;
-}
-
-/// Checks that a signature type can cross the JIT boundary.
-static llvm::Error checkBoundaryType(Type type, Location loc, const llvm::Twine &what) {
-  if (auto tensor = dyn_cast<RankedTensorType>(type)) {
-    if (!tensor.hasStaticShape())
-      return makeError(locationText(loc) + ": error: " + what +
-                       " has a dynamic shape; lowbit-run needs static shapes");
-    if (auto size = storageSize(tensor.getElementType(), tensor.getShape()); !size)
-      return makeError(locationText(loc) + ": error: " + what + ": " +
-                       llvm::toString(size.takeError()));
-    return llvm::Error::success();
-  }
-  if (isa<IntegerType, mlir::FloatType>(type) && !isa<UnrankedTensorType>(type))
-    return llvm::Error::success();
-  return makeError(locationText(loc) + ": error: " + what + " has type " + typeToString(type) +
-                   "; only ranked tensors and integer/float scalars can be passed");
-}
-
 llvm::Expected<std::unique_ptr<JitFunction>>
 JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &options) {
   llvm::Expected<std::vector<std::unique_ptr<JitFunction>>> all =
@@ -77,103 +45,26 @@ JitFunction::compile(ModuleOp module, llvm::StringRef name, const JitOptions &op
 llvm::Expected<std::vector<std::unique_ptr<JitFunction>>>
 JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
                         const JitOptions &options) {
+  llvm::Expected<std::vector<LoweredFunction>> lowered =
+      lowerFunctionsToLLVM(module, names, options.pipeline);
+  if (!lowered)
+    return lowered.takeError();
   std::vector<std::unique_ptr<JitFunction>> results;
-  SmallVector<Operation *> worklist;
-  for (llvm::StringRef name : names) {
-    auto func = module.lookupSymbol<func::FuncOp>(name);
-    if (!func || func.isExternal())
-      return makeError("no function @" + name + " with a body in the module");
+  for (LoweredFunction &function : *lowered) {
     std::unique_ptr<JitFunction> result(new JitFunction());
-    result->name = name.str();
-    FunctionType type = func.getFunctionType();
-    for (auto [index, argType] : llvm::enumerate(type.getInputs()))
-      if (llvm::Error error = checkBoundaryType(argType, func.getArgument(index).getLoc(),
-                                                "argument #" + llvm::Twine(index)))
-        return std::move(error);
-    for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
-      if (!isa<RankedTensorType>(resultType))
-        return makeError(locationText(func.getLoc()) + ": error: result #" + llvm::Twine(index) +
-                         " must be a tensor");
-      if (llvm::Error error = checkBoundaryType(resultType, func.getLoc(),
-                                                "result #" + llvm::Twine(index)))
-        return std::move(error);
+    result->name = function.name;
+    result->argumentTypes = function.argumentTypes;
+    result->resultTypes = function.resultTypes;
+    result->prepackedArguments.assign(function.prepackedArguments.begin(),
+                                      function.prepackedArguments.end());
+    if (!function.prepackedArguments.empty()) {
+      result->prepack.reset(new JitFunction());
+      result->prepack->name = function.prepackName();
+      result->prepack->argumentTypes = function.prepackArgumentTypes;
+      result->prepack->resultTypes = function.prepackResultTypes;
     }
-    result->argumentTypes.assign(type.getInputs().begin(), type.getInputs().end());
-    result->resultTypes.assign(type.getResults().begin(), type.getResults().end());
-    for (unsigned index = 0; index < func.getNumArguments(); ++index)
-      if (func.getArgAttr(index, "lowbit.prepack"))
-        result->prepackedArguments.push_back(index);
     results.push_back(std::move(result));
-    worklist.push_back(func);
   }
-  // Only the functions and what they call or launch (tile kernels) are compiled: a sibling
-  // that cannot be lowered (a dynamic shape, an op the pipeline lacks, a kernel without
-  // layouts) does not stop them.
-  llvm::SmallPtrSet<Operation *, 8> reachable;
-  while (!worklist.empty()) {
-    Operation *current = worklist.pop_back_val();
-    if (!reachable.insert(current).second)
-      continue;
-    if (auto uses = SymbolTable::getSymbolUses(current))
-      for (const SymbolTable::SymbolUse &use : *uses)
-        if (Operation *callee = module.lookupSymbol(use.getSymbolRef().getLeafReference());
-            isa_and_nonnull<FunctionOpInterface>(callee))
-          worklist.push_back(callee);
-  }
-  for (auto other : llvm::make_early_inc_range(module.getOps<FunctionOpInterface>()))
-    if (!reachable.contains(other))
-      other.erase();
-
-  // Lower, collecting the diagnostics into the error.
-  std::string diagnostics;
-  {
-    llvm::raw_string_ostream os(diagnostics);
-    ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
-      os << locationText(diag.getLocation()) << ": error: " << diag << "\n";
-      for (Diagnostic &note : diag.getNotes())
-        os << locationText(note.getLocation()) << ": note: " << note << "\n";
-      return success();
-    });
-    // The linalg half first: it generates the prepack entry points and gives the functions
-    // their final argument types.
-    PassManager front(module.getContext());
-    buildLowbitToLinalgPipeline(front, options.pipeline);
-    if (failed(front.run(module)))
-      return makeError(diagnostics.empty() ? "lowering failed" : llvm::StringRef(diagnostics).rtrim());
-    for (std::unique_ptr<JitFunction> &result : results) {
-      if (result->prepackedArguments.empty())
-        continue;
-      auto func = module.lookupSymbol<func::FuncOp>(result->name);
-      std::string entryName = result->name + "_prepack";
-      auto entry = module.lookupSymbol<func::FuncOp>(entryName);
-      if (!func || !entry)
-        return makeError("@" + result->name + ": no generated @" + entryName);
-      std::unique_ptr<JitFunction> prepack(new JitFunction());
-      prepack->name = entryName;
-      for (unsigned index : result->prepackedArguments) {
-        prepack->argumentTypes.push_back(result->argumentTypes[index]);
-        result->argumentTypes[index] = func.getArgumentTypes()[index];
-      }
-      FunctionType entryType = entry.getFunctionType();
-      prepack->resultTypes.assign(entryType.getResults().begin(), entryType.getResults().end());
-      result->prepack = std::move(prepack);
-    }
-    PassManager back(module.getContext());
-    buildLinalgToLLVMPipeline(back, options.pipeline);
-    if (failed(back.run(module)))
-      return makeError(diagnostics.empty() ? "lowering failed" : llvm::StringRef(diagnostics).rtrim());
-  }
-
-  // The calling convention relies on every result having become an out-parameter.
-  for (std::unique_ptr<JitFunction> &result : results)
-    for (JitFunction *function : {result.get(), result->prepack.get()}) {
-      if (!function)
-        continue;
-      auto lowered = module.lookupSymbol<LLVM::LLVMFuncOp>(function->name);
-      if (!lowered || !isa<LLVM::LLVMVoidType>(lowered.getFunctionType().getReturnType()))
-        return makeError("@" + function->name +
-                         ": lowering left results that are not out-parameters");
-    }
 
   // The options hold a function_ref: the transformer must outlive the engine's creation.
   std::function<llvm::Error(llvm::Module *)> transformer =

@@ -20,6 +20,7 @@
 #include "lowbit/InitAll.h"
 #include "lowbit/Support/Npy.h"
 #include "lowbit/Target/Jit.h"
+#include "lowbit/Target/Lowering.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -27,7 +28,6 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -102,32 +102,6 @@ static std::string plural(size_t count, llvm::StringRef word) {
   return std::to_string(count) + " " + word.str() + (count == 1 ? "" : "s");
 }
 
-static func::FuncOp findFunction(ModuleOp module, std::string &error) {
-  if (!functionName.empty()) {
-    if (auto func = module.lookupSymbol<func::FuncOp>(functionName); func && !func.isExternal())
-      return func;
-    error = "no function @" + functionName + " with a body in " + inputFile;
-  } else {
-    if (auto main = module.lookupSymbol<func::FuncOp>("main"); main && !main.isExternal())
-      return main;
-    SmallVector<func::FuncOp> candidates;
-    for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isExternal())
-        candidates.push_back(func);
-    if (candidates.size() == 1)
-      return candidates.front();
-    error = candidates.empty() ? "no function with a body in " + inputFile
-                               : "several functions in " + inputFile + ": choose one with --function";
-  }
-  std::vector<std::string> names;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (!func.isExternal())
-      names.push_back("@" + func.getSymName().str());
-  if (!names.empty())
-    error += " (functions: " + llvm::join(names, ", ") + ")";
-  return nullptr;
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions(runCategory);
@@ -157,7 +131,7 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  func::FuncOp func = findFunction(*module, errorMessage);
+  func::FuncOp func = findEntryFunction(*module, functionName, inputFile, errorMessage);
   if (!func)
     return fail(errorMessage);
   FunctionType type = func.getFunctionType();
