@@ -15,6 +15,8 @@ packages=(
   # ONNX import: libonnx's protobuf classes and text parser (its package does not pull in
   # protobuf's headers)
   libonnx-dev libprotobuf-dev
+  # the ONNX project's node tests (model + inputs + outputs), run by the conformance test
+  libonnx-testdata
   # test helpers run with /usr/bin/python3 (lit itself, the .npy and ONNX model generators)
   python3 python3-numpy python3-onnx
   # AArch64 code run under emulation: qemu-user and a static AArch64 C runtime to link against

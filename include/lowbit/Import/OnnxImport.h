@@ -20,6 +20,8 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <vector>
+
 namespace lowbit {
 
 /// Whether `path` names an ONNX model by its extension (.onnx or .onnxtext).
@@ -34,6 +36,14 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path, mlir::MLI
 /// `text` is set); `name` is the file name diagnostics are located at.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(llvm::StringRef bytes, bool text,
                                                   llvm::StringRef name, mlir::MLIRContext *context);
+
+/// An op the importer takes: its domain ("" for ai.onnx), type and opset versions.
+struct OnnxOpSupport {
+  llvm::StringRef domain, opType;
+  int64_t minOpset, maxOpset;
+};
+/// Every op the importer takes, sorted by domain and type (docs/onnx.md describes each).
+std::vector<OnnxOpSupport> getSupportedOnnxOps();
 
 } // namespace lowbit
 

@@ -127,8 +127,67 @@ Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   return castFloat(b, loc, product, elementOf(lhs));
 }
 
-/// [.., M, K] x [K, N] -> [.., M, N], accumulated in f32 (linalg.matmul) and rounded to the
+/// [.., M, K] x [.., K, N] -> [.., M, N] with the leading axes broadcast as numpy does: one
+/// linalg.generic over the batch axes, M, N and K, accumulated in f32 and rounded to the
 /// inputs' element type.
+LogicalResult importBatchMatMul(GraphImporter &g, const Node &node, Value lhs, Value rhs) {
+  ArrayRef<int64_t> a = shapeOf(lhs), w = shapeOf(rhs);
+  if (a.back() != w[w.size() - 2])
+    return g.error(node,
+                   "shapes " + shapeString(a) + " and " + shapeString(w) + " do not match in K");
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcastShape(g, node, a.drop_back(2), w.drop_back(2));
+  if (failed(batch))
+    return failure();
+  OpBuilder &b = g.builder();
+  Location loc = node.loc;
+  Type f32 = b.getF32Type();
+  int64_t batchRank = batch->size(), m = a[a.size() - 2], n = w.back();
+  // Iteration space: batch axes, M, N, K.
+  int64_t loops = batchRank + 3;
+  auto operandMap = [&](ArrayRef<int64_t> shape, int64_t row, int64_t col) {
+    SmallVector<AffineExpr> exprs;
+    int64_t leading = shape.size() - 2;
+    for (int64_t d = 0; d < leading; ++d) {
+      int64_t axis = batchRank - leading + d;
+      exprs.push_back(shape[d] == 1 && (*batch)[axis] != 1 ? b.getAffineConstantExpr(0)
+                                                            : b.getAffineDimExpr(axis));
+    }
+    exprs.push_back(b.getAffineDimExpr(row));
+    exprs.push_back(b.getAffineDimExpr(col));
+    return AffineMap::get(loops, 0, exprs, b.getContext());
+  };
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0; d < batchRank + 2; ++d)
+    outExprs.push_back(b.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps = {operandMap(a, batchRank, batchRank + 2),
+                                 operandMap(w, batchRank + 2, batchRank + 1),
+                                 AffineMap::get(loops, 0, outExprs, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(loops - 1, utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  SmallVector<int64_t> shape(*batch);
+  shape.append({m, n});
+  Value zero = arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0));
+  Value init =
+      linalg::FillOp::create(b, loc, zero, ValueRange{tensor::EmptyOp::create(b, loc, shape, f32)})
+          .getResult(0);
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, init, maps, iterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            auto wide = [&](Value v) -> Value {
+              return v.getType() == f32 ? v : arith::ExtFOp::create(nb, nl, f32, v).getResult();
+            };
+            Value sum = arith::AddFOp::create(
+                nb, nl, args[2], arith::MulFOp::create(nb, nl, wide(args[0]), wide(args[1])));
+            linalg::YieldOp::create(nb, nl, sum);
+          })
+          .getResult(0);
+  return g.defineOutput(node, 0, castFloat(b, loc, product, elementOf(lhs)));
+}
+
+/// [.., M, K] x [K, N] -> [.., M, N], accumulated in f32 (linalg.matmul) and rounded to the
+/// inputs' element type; a right operand of rank 3 or more takes importBatchMatMul.
 LogicalResult importMatMul(GraphImporter &g, const Node &node) {
   // Weights dequantized from constant codes: lowbit.mpgemm.
   if (const GraphImporter::DequantizedConstant *weights = g.dequantizedInput(node, 1)) {
@@ -146,9 +205,11 @@ LogicalResult importMatMul(GraphImporter &g, const Node &node) {
   if (elementOf(*lhs) != elementOf(*rhs))
     return g.error(node, "its inputs have different element types");
   ArrayRef<int64_t> a = shapeOf(*lhs), w = shapeOf(*rhs);
+  if (a.size() >= 2 && w.size() > 2)
+    return importBatchMatMul(g, node, *lhs, *rhs);
   if (a.size() < 2 || w.size() != 2)
-    return g.error(node, "the importer takes MatMul of a [.., M, K] by a [K, N] operand; this "
-                         "one has shapes " +
+    return g.error(node, "the importer takes MatMul of operands of rank 2 or more; this one "
+                         "has shapes " +
                              shapeString(a) + " and " + shapeString(w));
   if (a.back() != w[0])
     return g.error(node,
@@ -465,13 +526,19 @@ FailureOr<Value> normParameter(GraphImporter &g, const Node &node, unsigned inde
 
 /// y = x / sqrt(mean(x^2) + eps) * scale over `axes` (or, `centered`, with x - mean(x) and
 /// its variance; + bias when given), in f32, rounded to x's type.
+/// The normalization of x over `axes` (centered: LayerNormalization; else RMS), times scale
+/// plus bias. When given, *meanOut and *invStdOut receive the f32 mean (centered only) and
+/// 1 / sqrt(variance + epsilon), with the reduced axes kept as 1.
 Value buildNorm(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, double epsilon,
-                Value scale, Value bias, bool centered) {
+                Value scale, Value bias, bool centered, Value *meanOut = nullptr,
+                Value *invStdOut = nullptr) {
   Type f32 = b.getF32Type();
   ArrayRef<int64_t> shape = shapeOf(x);
   Value centeredX = x;
   if (centered) {
     Value mean = reduceKeepingDims(b, loc, x, axes, Reduction::Mean);
+    if (meanOut)
+      *meanOut = mean;
     centeredX = elementwiseInF32(b, loc, ValueRange{x, mean}, shape, f32,
                                  [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                                    return arith::SubFOp::create(nb, nl, args[0], args[1]);
@@ -482,6 +549,14 @@ Value buildNorm(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, dou
                                      return arith::MulFOp::create(nb, nl, args[0], args[0]);
                                    });
   Value meanSquare = reduceKeepingDims(b, loc, squares, axes, Reduction::Mean);
+  if (invStdOut)
+    *invStdOut = elementwiseInF32(
+        b, loc, meanSquare, shapeOf(meanSquare), f32,
+        [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+          Value root = math::SqrtOp::create(
+              nb, nl, arith::AddFOp::create(nb, nl, args[0], f32Constant(nb, nl, epsilon)));
+          return arith::DivFOp::create(nb, nl, f32Constant(nb, nl, 1.0), root);
+        });
   SmallVector<Value> inputs = {centeredX, meanSquare, scale};
   if (bias)
     inputs.push_back(bias);
@@ -514,8 +589,8 @@ template <bool centered> LogicalResult importLayerNorm(GraphImporter &g, const N
     return failure();
   if (*stash != 1)
     return g.error(node, "stash_type = " + Twine(*stash) + ": only 1 (f32) is taken");
-  if (wantsOutput(node, 1) || wantsOutput(node, 2))
-    return g.error(node, "the mean and inverse standard deviation outputs are not taken");
+  if (!centered && (wantsOutput(node, 1) || wantsOutput(node, 2)))
+    return g.error(node, "the inverse standard deviation output is not taken");
   FailureOr<Value> scale = normParameter(g, node, 1, *x, *axes, "scale");
   if (failed(scale))
     return failure();
@@ -526,8 +601,16 @@ template <bool centered> LogicalResult importLayerNorm(GraphImporter &g, const N
       return failure();
     bias = *given;
   }
-  return g.defineOutput(
-      node, 0, buildNorm(g.builder(), node.loc, *x, *axes, *epsilon, *scale, bias, centered));
+  Value mean, invStd;
+  Value y = buildNorm(g.builder(), node.loc, *x, *axes, *epsilon, *scale, bias, centered, &mean,
+                      &invStd);
+  if (failed(g.defineOutput(node, 0, y)))
+    return failure();
+  if (centered && wantsOutput(node, 1) && failed(g.defineOutput(node, 1, mean)))
+    return failure();
+  if (centered && wantsOutput(node, 2) && failed(g.defineOutput(node, 2, invStd)))
+    return failure();
+  return success();
 }
 
 /// com.microsoft.SkipSimplifiedLayerNormalization: s = input + skip (+ bias), output =

@@ -27,6 +27,17 @@ bool lowbit::isOnnxPath(StringRef path) {
   return path.ends_with(".onnx") || path.ends_with(".onnxtext");
 }
 
+std::vector<OnnxOpSupport> lowbit::getSupportedOnnxOps() {
+  // Constant nodes are read by the graph walk itself (GraphImporter::importNode).
+  std::vector<OnnxOpSupport> ops = {{"", "Constant", 1, 23}};
+  for (const OpEntry &entry : getOpTable())
+    ops.push_back({entry.domain, entry.opType, entry.minOpset, entry.maxOpset});
+  llvm::sort(ops, [](const OnnxOpSupport &a, const OnnxOpSupport &b) {
+    return std::make_pair(a.domain, a.opType) < std::make_pair(b.domain, b.opType);
+  });
+  return ops;
+}
+
 // --- The graph walk ---------------------------------------------------------------------------
 
 GraphImporter::GraphImporter(MLIRContext *context, StringRef fileName,
@@ -309,12 +320,23 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   SmallVector<Value> results;
   for (auto [i, info] : llvm::enumerate(graph.output())) {
     Value value = values.lookup(info.name());
+    // An output that is an initializer, a Constant node or a deferred DequantizeLinear is
+    // materialized here.
     if (!value) {
-      if (constants.count(info.name()))
-        return (void)fileError("output '" + info.name() +
-                               "' is an initializer: the importer takes computed outputs only"),
+      if (auto deferred = dequantized.find(info.name()); deferred != dequantized.end()) {
+        FailureOr<Value> built = buildDequantize(*this, deferred->second);
+        if (failed(built))
+          return nullptr;
+        value = *built;
+      } else if (const onnx::TensorProto *tensor = constants.lookup(info.name())) {
+        FailureOr<Value> built = constantValue(*tensor, "output");
+        if (failed(built))
+          return nullptr;
+        value = *built;
+      } else {
+        return (void)fileError("output '" + info.name() + "' is not computed by any node"),
                nullptr;
-      return (void)fileError("output '" + info.name() + "' is not computed by any node"), nullptr;
+      }
     }
     if (value.getType() != outputTypes[i]) {
       std::string have, want;

@@ -307,6 +307,9 @@ LogicalResult importSlice(GraphImporter &g, const Node &node) {
     offsets[axis] = start;
     strides[axis] = steps[i];
     sizes[axis] = end > start ? (end - start + steps[i] - 1) / steps[i] : 0;
+    // An empty range reads nothing: its offset need only be in bounds.
+    if (sizes[axis] == 0)
+      offsets[axis] = 0;
   }
   auto resultType = RankedTensorType::get(sizes, elementOf(*x));
   Value result =
