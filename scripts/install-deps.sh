@@ -32,12 +32,25 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# onnxruntime as a test oracle and benchmark peer: onnxruntime-node (pinned by
+# bench/peers/package.json) with npm, when node and npm are present and the registry can be
+# reached; without it the tests that need it are reported unsupported.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -f "$root/bench/peers/node_modules/onnxruntime-node/package.json" ]; then
+  if command -v npm >/dev/null && command -v node >/dev/null; then
+    echo "install-deps: npm install onnxruntime-node (bench/peers)"
+    (cd "$root/bench/peers" && timeout 300 npm install --ignore-scripts --no-audit --no-fund \
+       >/dev/null 2>&1) || echo "install-deps: npm install failed; onnxruntime tests are skipped"
+  else
+    echo "install-deps: no node/npm; onnxruntime tests are skipped"
+  fi
+fi

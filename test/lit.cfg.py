@@ -39,6 +39,16 @@ config.substitutions.append(("%lowbit_src_root", config.lowbit_src_root))
 config.substitutions.append(("%lowbit_obj_root", config.lowbit_obj_root))
 
 import shutil
+# onnxruntime as an oracle: onnxruntime-node as bench/peers installs it (scripts/install-deps.sh
+# runs npm there when node and the network are available). %ort_run MODEL --input=a.npy
+# --write=y.npy writes onnxruntime's outputs (CPU EP, graph optimizations disabled).
+ort_package = os.path.join(config.lowbit_src_root, "bench", "peers", "node_modules",
+                           "onnxruntime-node", "package.json")
+if shutil.which("node") and os.path.exists(ort_package):
+    config.available_features.add("onnxruntime")
+    config.substitutions.append(
+        ("%ort_run", "node " + os.path.join(config.lowbit_src_root, "bench", "onnx",
+                                            "ort_time.mjs") + " --runs=1 --optimize=disabled"))
 # AArch64: with qemu-user and the cross C runtime (scripts/install-deps.sh installs both),
 # tests with `REQUIRES: qemu-aarch64` link NEON code into a static AArch64 program and run it.
 qemu = shutil.which("qemu-aarch64")

@@ -6,9 +6,10 @@
  *   ./run_model                         (prints the model's inputs and outputs)
  *
  * MODEL is the library's name (lowbit-compile --name, default the model file's stem). The
- * program checks each .npy against the input's size, runs the model once per --repeat and
- * writes each output as .npy (NumPy's dtype for f32, f16, f64 and 8/16/32/64-bit integers,
- * else the raw bytes as uint8). Exit status 0 on success, 1 with a message otherwise.
+ * program checks each .npy against the input's size, runs the model --repeat times (printing
+ * the median and best time of a call to stderr when more than once) and writes each output
+ * as .npy (NumPy's dtype for f32, f16, f64 and 8/16/32/64-bit integers, else the raw bytes
+ * as uint8). Exit status 0 on success, 1 with a message otherwise.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -136,6 +137,11 @@ static int write_npy(const char *path, int output, const void *data) {
   return 0;
 }
 
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
 int main(int argc, char **argv) {
   int inputs = API(num_inputs)(), outputs = API(num_outputs)();
   int repeat = 1, first = 1;
@@ -169,20 +175,26 @@ int main(int argc, char **argv) {
     fprintf(stderr, "run_model: cannot create a context\n");
     goto done;
   }
-  struct timespec start, stop;
-  double best = 1e30;
+  double *times = calloc((size_t)repeat, sizeof(double));
+  if (!times)
+    goto done;
   for (int r = 0; r < repeat; ++r) {
+    struct timespec start, stop;
     clock_gettime(CLOCK_MONOTONIC, &start);
     if (API(run)(context, in, out) != 0) {
       fprintf(stderr, "run_model: %s\n", API(error)(context));
+      free(times);
       goto done;
     }
     clock_gettime(CLOCK_MONOTONIC, &stop);
-    double ms = (stop.tv_sec - start.tv_sec) * 1e3 + (stop.tv_nsec - start.tv_nsec) * 1e-6;
-    best = ms < best ? ms : best;
+    times[r] = (stop.tv_sec - start.tv_sec) * 1e3 + (stop.tv_nsec - start.tv_nsec) * 1e-6;
   }
-  if (repeat > 1)
-    fprintf(stderr, "run_model: best of %d runs: %.4f ms\n", repeat, best);
+  if (repeat > 1) {
+    qsort(times, (size_t)repeat, sizeof(double), compare_doubles);
+    fprintf(stderr, "run_model: %d runs: median %.4f ms, best %.4f ms\n", repeat, times[repeat / 2],
+            times[0]);
+  }
+  free(times);
   status = 0;
   for (int i = 0; i < outputs && !status; ++i)
     status = write_npy(argv[separator + 1 + i], i, out[i]);

@@ -135,8 +135,7 @@ LogicalResult importBatchMatMul(GraphImporter &g, const Node &node, Value lhs, V
   if (a.back() != w[w.size() - 2])
     return g.error(node,
                    "shapes " + shapeString(a) + " and " + shapeString(w) + " do not match in K");
-  FailureOr<SmallVector<int64_t>> batch =
-      broadcastShape(g, node, a.drop_back(2), w.drop_back(2));
+  FailureOr<SmallVector<int64_t>> batch = broadcastShape(g, node, a.drop_back(2), w.drop_back(2));
   if (failed(batch))
     return failure();
   OpBuilder &b = g.builder();
@@ -151,7 +150,7 @@ LogicalResult importBatchMatMul(GraphImporter &g, const Node &node, Value lhs, V
     for (int64_t d = 0; d < leading; ++d) {
       int64_t axis = batchRank - leading + d;
       exprs.push_back(shape[d] == 1 && (*batch)[axis] != 1 ? b.getAffineConstantExpr(0)
-                                                            : b.getAffineDimExpr(axis));
+                                                           : b.getAffineDimExpr(axis));
     }
     exprs.push_back(b.getAffineDimExpr(row));
     exprs.push_back(b.getAffineDimExpr(col));
@@ -602,8 +601,8 @@ template <bool centered> LogicalResult importLayerNorm(GraphImporter &g, const N
     bias = *given;
   }
   Value mean, invStd;
-  Value y = buildNorm(g.builder(), node.loc, *x, *axes, *epsilon, *scale, bias, centered, &mean,
-                      &invStd);
+  Value y =
+      buildNorm(g.builder(), node.loc, *x, *axes, *epsilon, *scale, bias, centered, &mean, &invStd);
   if (failed(g.defineOutput(node, 0, y)))
     return failure();
   if (centered && wantsOutput(node, 1) && failed(g.defineOutput(node, 1, mean)))

@@ -334,8 +334,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
           return nullptr;
         value = *built;
       } else {
-        return (void)fileError("output '" + info.name() + "' is not computed by any node"),
-               nullptr;
+        return (void)fileError("output '" + info.name() + "' is not computed by any node"), nullptr;
       }
     }
     if (value.getType() != outputTypes[i]) {

@@ -168,8 +168,21 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
                       zeroCodes ? ZeroPoint::Int : ZeroPoint::None, false, Codebook::None, {});
   SmallVector<int64_t> resultShape(aShape.drop_back());
   resultShape.push_back(*n);
-  // accuracy_level gives the least accuracy the model accepts: the activations are never
-  // quantized (every level computes with A as it is, in f32).
+  // accuracy_level gives the least accuracy the model accepts. Level 4 (int8 compute) lets the
+  // activations be quantized to int8 per token (quantize_activations, which takes rank 2: the
+  // leading axes are collapsed around it) so that the weights take the integer dot; levels 0
+  // to 3 compute with A as it is, accumulating in f32.
+  if (*accuracy == 4) {
+    int64_t rows = 1;
+    for (int64_t size : aShape.drop_back())
+      rows *= size;
+    bool batched = aShape.size() > 2;
+    Value matrix = batched ? reshapeTo(b, loc, *a, {rows, aShape.back()}) : *a;
+    Value product = MpgemmOp::create(b, loc, RankedTensorType::get({rows, *n}, element), matrix,
+                                     weights, *scales, zero, Value(), Value(), Value(), Value(),
+                                     bias, scheme, SchemeAttr(), ScheduleAttr(), b.getUnitAttr());
+    return g.defineOutput(node, 0, batched ? reshapeTo(b, loc, product, resultShape) : product);
+  }
   Value result = MpgemmOp::create(b, loc, RankedTensorType::get(resultShape, element), *a, weights,
                                   *scales, zero, Value(), Value(), Value(), Value(), bias, scheme,
                                   SchemeAttr(), ScheduleAttr(), UnitAttr());

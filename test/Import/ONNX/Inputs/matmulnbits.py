@@ -1,7 +1,7 @@
 """Writes a com.microsoft.MatMulNBits model, random activations and the expected output.
 
   matmulnbits.py OUT_DIR --seed=S --m=M --k=K --n=N --bits=B --block=BS [--zero] [--bias]
-                 [--batch=D] [--dtype=float32|float16] [--legacy-scales]
+                 [--batch=D] [--dtype=float32|float16] [--legacy-scales] [--accuracy-level=L]
 
 OUT_DIR gets model.onnx, a.npy (A: [M, K], or [D, M, K] with --batch) and expected.npy, the
 product computed in float64 from onnxruntime's definition of the op: W[n, k] = (q[n, k] -
@@ -45,6 +45,7 @@ def main():
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--dtype", default="float32")
     p.add_argument("--legacy-scales", action="store_true")
+    p.add_argument("--accuracy-level", type=int, default=0)
     a = p.parse_args()
     rng = np.random.default_rng(a.seed % (2**32))
     dtype = np.dtype(a.dtype)
@@ -83,7 +84,8 @@ def main():
         inputs += [""] * (5 - len(inputs)) + ["bias"]
         inits.append(helper.make_tensor("bias", onnx_type, bias.shape, bias.tobytes(), raw=True))
     node = helper.make_node("MatMulNBits", inputs, ["Y"], name="proj", domain="com.microsoft",
-                            K=a.k, N=a.n, bits=a.bits, block_size=a.block)
+                            K=a.k, N=a.n, bits=a.bits, block_size=a.block,
+                            accuracy_level=a.accuracy_level)
     out_shape = shape[:-1] + [a.n]
     graph = helper.make_graph([node], "matmulnbits",
                               [helper.make_tensor_value_info("A", onnx_type, shape)],
