@@ -141,9 +141,11 @@ def main():
                     "weight_bytes": weight_bytes,
                     "lowbit_gbps": round(weight_bytes / lowbit_ms / 1e6, 2),
                     "bw_fraction": round(weight_bytes / lowbit_ms / 1e6 / limits["read_gbps"], 3),
-                    "gflops": round(2.0 * m * k * n / lowbit_ms / 1e6, 1),
-                    "fma_fraction": round(2.0 * m * k * n / lowbit_ms / 1e6 /
-                                          limits["fma_gflops"], 3),
+                    "gops": round(2.0 * m * k * n / lowbit_ms / 1e6, 1),
+                    # int8 activations (level 4) against the int8 dot peak, f32 against FMA.
+                    "peak_fraction": round(2.0 * m * k * n / lowbit_ms / 1e6 /
+                                           (limits["int8_gops"] if level == 4
+                                            else limits["fma_gflops"]), 3),
                     "lowbit_max_rel_error": lowbit_error, "ort_max_rel_error": ort_error,
                     "compile_s": round(compile_s, 2), "ort_version": ort["ort_version"],
                 }
@@ -153,13 +155,13 @@ def main():
             for record in lines:
                 f.write(json.dumps(record) + "\n")
     if a.markdown:
-        write_markdown(a.markdown, lines, " ".join(sys.argv[1:]))
+        write_markdown(a.markdown, lines)
 
 
-def write_markdown(path, lines, arguments):
+def write_markdown(path, lines):
     limits, cases = lines[0], lines[1:]
     rows = ["| M | K x N | bits | accuracy level | lowbit ms | onnxruntime ms | speedup | share of "
-            "read bandwidth | share of FMA peak | library / kernel | compile s | max rel error "
+            "read bandwidth | share of peak | library / kernel | compile s | max rel error "
             "(lowbit, ort) |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for c in cases:
@@ -167,25 +169,26 @@ def write_markdown(path, lines, arguments):
                     "%.1e, %.1e |" % (
                         c["m"], c["k"], c["n"], c["bits"], c["accuracy_level"], c["lowbit_ms"],
                         c["ort_ms"],
-                        c["speedup"], c["bw_fraction"], c["fma_fraction"],
+                        c["speedup"], c["bw_fraction"], c["peak_fraction"],
                         c["library_vs_kernel"], c["compile_s"], c["lowbit_max_rel_error"],
                         c["ort_max_rel_error"]))
     text = """# ONNX models: compiled libraries against onnxruntime
 
 `com.microsoft.MatMulNBits` models (zero points, blocks of 128, f32 activations, static M;
 accuracy level 0, and 4 for 4 bits: int8 activations, which lowbit quantizes per token and
-onnxruntime per block of K) compiled by `lowbit-compile` into a library and run through its C API
-(`examples/c/run_model.c`), against onnxruntime %s (onnxruntime-node, CPU execution provider,
-all graph optimizations) on the same `.onnx` file, both on %d threads, in one run
-(`bench/onnx/bench_onnx.py %s`). Times are medians of a call, the median of alternating
-rounds; both run the same model over and over, so the weights stay wherever the caches put
-them for both (a 4096 x 4096 4-bit layer fits this machine's 32 MB last-level cache).
+onnxruntime per block of K) compiled by `lowbit-compile` into a library and run through its
+C API (`examples/c/run_model.c`), against onnxruntime %s (onnxruntime-node, CPU execution
+provider, all graph optimizations) on the same `.onnx` file, both on %d threads, in one run
+(`bench/onnx/run.sh`). Times are medians of a call, the median of alternating rounds; both
+run the same model over and over, so the weights stay wherever the caches put them for both
+(a 4096 x 4096 4-bit layer fits this machine's 32 MB last-level cache).
 "library / kernel" compares with `lowbit-bench` timing the same shape as a kernel with
-constant weights in cache. Limits measured in the same run: DRAM read %.1f GB/s, FMA %.1f
-GFLOP/s, int8 %.1f GOP/s (%s, %d threads).
+constant weights in cache. "share of peak" is against the FMA peak for f32 activations and
+the int8 dot peak for int8 ones (accuracy level 4). Limits measured in the same run: DRAM
+read %.1f GB/s, FMA %.1f GFLOP/s, int8 %.1f GOP/s (%s, %d threads).
 
 %s
-""" % (cases[0]["ort_version"] if cases else "?", limits["threads"], arguments,
+""" % (cases[0]["ort_version"] if cases else "?", limits["threads"],
        limits["read_gbps"], limits["fma_gflops"], limits["int8_gops"], limits["isa"],
        limits["threads"], "\n".join(rows))
     with open(path, "w") as f:

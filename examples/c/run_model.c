@@ -172,7 +172,7 @@ int main(int argc, char **argv) {
     if (!(out[i] = malloc(API(output_size)(i) ? API(output_size)(i) : 1)))
       goto done;
   if (API(create)(&context) != 0) {
-    fprintf(stderr, "run_model: cannot create a context\n");
+    fprintf(stderr, "run_model: cannot create a context: %s\n", API(error)(NULL));
     goto done;
   }
   double *times = calloc((size_t)repeat, sizeof(double));

@@ -9,6 +9,11 @@
  *                          per memref descriptor field or scalar, in order; results last)
  *   lowbit_model_prepack_invoke   the same for the generated prepack entry point (a no-op
  *                          when no argument is prepacked)
+ *   lowbit_model_weights   int64: the number of weights kept in a weights file, the file's
+ *                          size after its header, its fingerprint, then each weight's offset
+ *                          and size (lib/Target/AotWeights.cpp); zero weights when embedded
+ *   lowbit_model_weight_slots   where each weight's address goes once the file is mapped
+ *   lowbit_model_weights_file   the file's name, found next to the library by default
  *
  * Afterwards every lowbit_model_<api> function here is renamed <NAME>_<api>, and every other
  * symbol becomes internal: several models link into one program without clashes.
@@ -39,8 +44,26 @@ int sched_getaffinity(int pid, size_t size, void *mask);
 
 extern const i64 lowbit_model_table[];
 extern const char lowbit_model_strings[];
+extern const i64 lowbit_model_weights[];
+extern void **const lowbit_model_weight_slots[];
+extern const char lowbit_model_weights_file[];
 void lowbit_model_invoke(void **arguments);
 void lowbit_model_prepack_invoke(void **arguments);
+
+/* Files and mappings (Linux; the same numbers on x86-64 and AArch64). */
+typedef struct {
+  const char *dli_fname;
+  void *dli_fbase;
+  const char *dli_sname;
+  void *dli_saddr;
+} DlInfo;
+int dladdr(const void *address, DlInfo *info);
+int open(const char *path, int flags, ...);
+long read(int fd, void *buffer, size_t size);
+long lseek(int fd, long offset, int whence);
+int close(int fd);
+void *mmap(void *address, size_t length, int protection, int flags, int fd, long offset);
+enum { kReadOnly = 0, kCloseOnExec = 02000000, kSeekEnd = 2, kProtRead = 1, kMapPrivate = 2 };
 
 enum { kTableVersion = 1, kKindTensor = 0, kKindScalar = 1 };
 enum { kFieldKind, kFieldInput, kFieldName, kFieldType, kFieldBytes, kFieldRank, kFieldShape };
@@ -186,14 +209,18 @@ static int isLive(const lowbit_model_context *context) {
   return found;
 }
 
-/* error = a + b + c (each may be null), truncated to the capacity. */
-static void setError(lowbit_model_context *context, const char *a, const char *b, const char *c) {
+/* out = a + b + c (each may be null), truncated to the capacity. */
+static void compose(char out[kErrorCapacity], const char *a, const char *b, const char *c) {
   const char *parts[3] = {a, b, c};
   int length = 0;
   for (int p = 0; p < 3; ++p)
     for (const char *s = parts[p]; s && *s && length < kErrorCapacity - 1; ++s)
-      context->error[length++] = *s;
-  context->error[length] = '\0';
+      out[length++] = *s;
+  out[length] = '\0';
+}
+
+static void setError(lowbit_model_context *context, const char *a, const char *b, const char *c) {
+  compose(context->error, a, b, c);
 }
 
 static const char *decimal(i64 value, char buffer[24]) {
@@ -259,15 +286,98 @@ static void release(lowbit_model_context *context) {
   free(context);
 }
 
-int lowbit_model_create(lowbit_model_context **result) {
-  if (!result)
+/*--- Weights kept in a file -----------------------------------------------------*/
+
+/* The message of the last failed create (lowbit_model_error(NULL)). */
+static char createError[kErrorCapacity];
+static int weightsMapped;
+
+/* Maps the weights file at `path` (NULL: lowbit_model_weights_file next to the file holding
+ * this code) and points every slot into it; once per process. Called under the live lock. */
+static int mapWeights(const char *path) {
+  i64 count = lowbit_model_weights[0];
+  if (count == 0 || weightsMapped)
+    return 0;
+  char buffer[4096];
+  if (!path) {
+    DlInfo info = {0, 0, 0, 0};
+    const char *self =
+        dladdr((const void *)&mapWeights, &info) && info.dli_fname ? info.dli_fname : "";
+    size_t length = 0, slash = 0;
+    for (; self[length]; ++length)
+      if (self[length] == '/')
+        slash = length + 1;
+    size_t name = 0;
+    while (lowbit_model_weights_file[name])
+      ++name;
+    if (slash + name + 1 > sizeof(buffer)) {
+      compose(createError, "the path of the weights file is too long", 0, 0);
+      return 1;
+    }
+    memcpy(buffer, self, slash);
+    memcpy(buffer + slash, lowbit_model_weights_file, name + 1);
+    path = buffer;
+  }
+  int fd = open(path, kReadOnly | kCloseOnExec);
+  if (fd < 0) {
+    compose(createError, "cannot open the weights file ", path, 0);
     return 1;
+  }
+  unsigned char header[64];
+  i64 size = lseek(fd, 0, kSeekEnd);
+  const char *problem = 0;
+  if (size < 64 || lseek(fd, 0, 0) != 0 || read(fd, header, 64) != 64) {
+    problem = " is too short to be a weights file";
+  } else {
+    i64 fingerprint = 0, bytes = 0;
+    for (int b = 7; b >= 0; --b) {
+      fingerprint = (i64)((unsigned long long)fingerprint << 8 | header[8 + b]);
+      bytes = (i64)((unsigned long long)bytes << 8 | header[16 + b]);
+    }
+    if (__builtin_memcmp(header, "LOWBITW1", 8) != 0)
+      problem = " is not a lowbit weights file";
+    else if (fingerprint != lowbit_model_weights[2] || bytes != lowbit_model_weights[1])
+      problem = " belongs to another build of the library";
+    else if (size - 64 < bytes)
+      problem = " is truncated";
+  }
+  if (problem) {
+    close(fd);
+    compose(createError, "the weights file ", path, problem);
+    return 1;
+  }
+  char *base = mmap(0, (size_t)size, kProtRead, kMapPrivate, fd, 0);
+  close(fd);
+  if (base == (char *)-1) {
+    compose(createError, "cannot map the weights file ", path, 0);
+    return 1;
+  }
+  for (i64 w = 0; w < count; ++w)
+    *lowbit_model_weight_slots[w] = base + 64 + lowbit_model_weights[3 + 2 * w];
+  weightsMapped = 1;
+  return 0;
+}
+
+int lowbit_model_create_from(lowbit_model_context **result, const char *weights) {
+  if (!result) {
+    compose(createError, "the context pointer is null", 0, 0);
+    return 1;
+  }
   *result = 0;
-  if (lowbit_model_table[0] != kTableVersion)
+  if (lowbit_model_table[0] != kTableVersion) {
+    compose(createError, "the library's tables have an unknown version", 0, 0);
+    return 1;
+  }
+  lockLive();
+  int failed = mapWeights(weights);
+  unlockLive();
+  if (failed)
     return 1;
   lowbit_model_context *context = calloc(1, sizeof(lowbit_model_context));
-  if (!context)
+  if (!context) {
+    compose(createError, "out of memory", 0, 0);
     return 1;
+  }
   i64 inputs = numInputs(), outputs = numOutputs(), prepacked = numPrepacked();
   i64 fieldCount = 0;
   for (i64 i = 0; i < inputs + outputs + prepacked; ++i)
@@ -286,6 +396,7 @@ int lowbit_model_create(lowbit_model_context **result) {
   if (!context->fields || !context->arguments || !context->prepackArguments ||
       !context->prepacked) {
     release(context);
+    compose(createError, "out of memory", 0, 0);
     return 1;
   }
   for (i64 p = 0; p < prepacked; ++p) {
@@ -293,6 +404,7 @@ int lowbit_model_create(lowbit_model_context **result) {
     context->prepacked[p] = malloc((size_t)(buffer[kFieldBytes] > 0 ? buffer[kFieldBytes] : 1));
     if (!context->prepacked[p]) {
       release(context);
+      compose(createError, "out of memory", 0, 0);
       return 1;
     }
   }
@@ -333,6 +445,10 @@ int lowbit_model_create(lowbit_model_context **result) {
   return 0;
 }
 
+int lowbit_model_create(lowbit_model_context **result) {
+  return lowbit_model_create_from(result, 0);
+}
+
 void lowbit_model_destroy(lowbit_model_context *context) {
   if (!context)
     return;
@@ -351,7 +467,7 @@ void lowbit_model_destroy(lowbit_model_context *context) {
 
 const char *lowbit_model_error(const lowbit_model_context *context) {
   if (!context)
-    return "null context";
+    return createError;
   if (!isLive(context))
     return "not a live context (destroyed, or never created)";
   return context->error;

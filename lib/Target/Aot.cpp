@@ -1,6 +1,8 @@
 //===- Aot.cpp - Compile a function ahead of time into a C library ----------===//
 #include "lowbit/Target/Aot.h"
 
+#include "AotWeights.h"
+
 #include "lowbit/Support/HostTensor.h"
 #include "lowbit/Target/CpuTarget.h"
 #include "lowbit/Target/Lowering.h"
@@ -163,10 +165,10 @@ static llvm::Error addModelInterface(llvm::Module &module, const LoweredFunction
   return llvm::Error::success();
 }
 
-/// Links the C API for `triple` into `module`, renames its functions NAME_<api> and makes
-/// every other definition internal.
+/// Links the C API for `triple` into `module`, renames its functions NAME_<api> (and
+/// NAME_create_from when the weights are in a file) and makes every other definition internal.
 static llvm::Error linkRuntime(llvm::Module &module, const llvm::Triple &triple,
-                               llvm::StringRef name) {
+                               llvm::StringRef name, bool externalWeights) {
   llvm::StringRef bitcode;
   if (triple.getArch() == llvm::Triple::x86_64)
     bitcode = llvm::StringRef(reinterpret_cast<const char *>(kAotRuntimeX86_64),
@@ -193,7 +195,10 @@ static llvm::Error linkRuntime(llvm::Module &module, const llvm::Triple &triple,
   if (llvm::Linker::linkModules(module, std::move(*runtime)))
     return makeError("cannot link the library runtime into the model");
   llvm::StringSet<> exported;
-  for (llvm::StringRef api : kApi) {
+  SmallVector<llvm::StringRef> apis(std::begin(kApi), std::end(kApi));
+  if (externalWeights)
+    apis.push_back("create_from");
+  for (llvm::StringRef api : apis) {
     llvm::Function *function = module.getFunction(("lowbit_model_" + api).str());
     if (!function || function->isDeclaration())
       return makeError("the library runtime lacks lowbit_model_" + api);
@@ -222,7 +227,7 @@ static std::string shapeComment(Type type) {
 
 /// The C header of the library.
 static std::string headerText(llvm::StringRef name, const std::vector<Boundary> &boundaries,
-                              size_t numInputs, size_t numOutputs) {
+                              size_t numInputs, size_t numOutputs, bool externalWeights) {
   std::string upper = name.upper();
   std::string tensors;
   for (size_t i = 0; i < numInputs + numOutputs; ++i) {
@@ -288,9 +293,10 @@ extern "C" {
 typedef struct @NAME@_context @NAME@_context;
 
 /* Creates a context in *ctx. Returns 0 on success, nonzero (and *ctx = NULL) when ctx is
- * NULL or memory runs out. */
+ * NULL or memory runs out@CREATE_WEIGHTS@; @NAME@_error(NULL) then says why. */
 int @NAME@_create(@NAME@_context **ctx);
 
+@WEIGHTS@
 /* Destroys a context made by @NAME@_create; NULL and contexts already destroyed are
  * ignored. */
 void @NAME@_destroy(@NAME@_context *ctx);
@@ -302,7 +308,7 @@ void @NAME@_destroy(@NAME@_context *ctx);
 int @NAME@_run(@NAME@_context *ctx, const void *const *inputs, void *const *outputs);
 
 /* The message of the last failed call on ctx ("" after a success); owned by ctx, valid until
- * the next call on it. Never NULL. */
+ * the next call on it. With ctx NULL: the message of the last failed create. Never NULL. */
 const char *@NAME@_error(const @NAME@_context *ctx);
 
 int @NAME@_num_inputs(void);
@@ -333,6 +339,18 @@ size_t @NAME@_output_size(int i);
          at = text.find(from.str(), at + to.size()))
       text.replace(at, from.size(), to);
   };
+  replaceAll("@WEIGHTS@",
+             externalWeights
+                 ? "/* The weights are in @NAME@.weights (written next to the library): "
+                   "@NAME@_create maps it from\n"
+                   " * the folder of the shared library, or of the program a static one is "
+                   "linked into; this\n"
+                   " * names the file. The mapping is made once per process and shared by "
+                   "every context. */\n"
+                   "int @NAME@_create_from(@NAME@_context **ctx, const char *weights_path);\n"
+                 : "");
+  replaceAll("@CREATE_WEIGHTS@",
+             externalWeights ? ", or the weights file is missing or does not match" : "");
   replaceAll("@TENSORS@", tensors);
   replaceAll("@NAME@", name.str());
   replaceAll("@UPPER@", upper);
@@ -550,8 +568,18 @@ llvm::Expected<std::vector<std::string>> lowbit::compileLibrary(ModuleOp module,
   llvmModule->setDataLayout((*machine)->createDataLayout());
   if (llvm::Error error = addModelInterface(*llvmModule, signature, boundaries, numInputs))
     return std::move(error);
-  if (llvm::Error error = linkRuntime(*llvmModule, (*machine)->getTargetTriple(), name))
+  std::string weights = externalizeWeights(*llvmModule, options.externalWeights);
+  std::string weightsName = name + ".weights";
+  auto *weightsFile = llvm::ConstantDataArray::getString(llvmContext, weightsName);
+  new llvm::GlobalVariable(*llvmModule, weightsFile->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, weightsFile,
+                           "lowbit_model_weights_file");
+  if (llvm::Error error =
+          linkRuntime(*llvmModule, (*machine)->getTargetTriple(), name, !weights.empty()))
     return std::move(error);
+  if (!weights.empty())
+    if (llvm::Error error = staging.write(weightsName, weights))
+      return std::move(error);
 
   stage("optimizing");
   if (llvm::Error error =
@@ -576,7 +604,7 @@ llvm::Expected<std::vector<std::string>> lowbit::compileLibrary(ModuleOp module,
     passes.run(*llvmModule);
   }
   llvm::StringRef objectBytes(object.data(), object.size());
-  std::string header = headerText(name, boundaries, numInputs, numOutputs);
+  std::string header = headerText(name, boundaries, numInputs, numOutputs, !weights.empty());
   if (llvm::Error error = staging.write(name + ".h", header))
     return std::move(error);
   if (options.emit == AotEmit::Obj) {

@@ -67,6 +67,14 @@ static cl::opt<AotEmit> emit(
                clEnumValN(AotEmit::Obj, "obj", "NAME.o and NAME.h"),
                clEnumValN(AotEmit::Lib, "lib", "libNAME.so, libNAME.a and NAME.h (default)")),
     cl::cat(category));
+enum class Weights { Embed, External };
+static cl::opt<Weights> weights(
+    "weights", cl::desc("Where the weights go"), cl::init(Weights::Embed),
+    cl::values(clEnumValN(Weights::Embed, "embed", "into the library (default)"),
+               clEnumValN(Weights::External, "external",
+                          "constants of 64 KiB or more into NAME.weights, mapped by the library "
+                          "at its first create")),
+    cl::cat(category));
 static cl::opt<bool> fastPath("fast-path",
                               cl::desc("Generated tile kernels for the lowbit ops the fast path "
                                        "takes (default); false: the reference lowering"),
@@ -141,15 +149,12 @@ int main(int argc, char **argv) {
 
   report(lowbit::isOnnxPath(inputFile) ? "importing the model" : "parsing");
   std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(inputFile, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = lowbit::isOnnxPath(inputFile)
-                                     ? lowbit::importOnnxFile(inputFile, &context)
-                                     : parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // ONNX models (.onnx, .onnxtext) through the importer; MLIR otherwise.
+  OwningOpRef<ModuleOp> module = readProgramFile(inputFile, &context, sourceMgr, errorMessage);
+  if (!module && !errorMessage.empty())
+    return fail(errorMessage);
   if (!module)
     return 1;
   func::FuncOp func = findEntryFunction(*module, functionName, inputFile, errorMessage);
@@ -159,6 +164,7 @@ int main(int argc, char **argv) {
   AotOptions options;
   options.name = name;
   options.emit = emit;
+  options.externalWeights = weights == Weights::External;
   options.optLevel = optLevel;
   options.pipeline.targetCpu = targetCpu;
   options.pipeline.fastPath = fastPath;

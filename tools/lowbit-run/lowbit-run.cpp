@@ -50,35 +50,37 @@ static cl::opt<std::string>
     functionName("function",
                  cl::desc("Function to run (default: @main, or the only function with a body)"),
                  cl::value_desc("name"), cl::cat(runCategory));
-static cl::list<std::string>
-    inputs("input", cl::desc("An argument: @file.npy, or SHAPExTYPE=VALUES such as "
-                             "--input=\"2x3xf32=1 2 3 4 5 6\" or --input=f32=0.5"),
-           cl::value_desc("spec"), cl::cat(runCategory));
-static cl::list<std::string>
-    outputs("output", cl::desc("Where result #i goes: @file.npy, or - to print it "
-                               "(default: print every result)"),
-            cl::value_desc("@file.npy|-"), cl::cat(runCategory));
+static cl::list<std::string> inputs("input",
+                                    cl::desc("An argument: @file.npy, or SHAPExTYPE=VALUES such as "
+                                             "--input=\"2x3xf32=1 2 3 4 5 6\" or --input=f32=0.5"),
+                                    cl::value_desc("spec"), cl::cat(runCategory));
+static cl::list<std::string> outputs("output",
+                                     cl::desc("Where result #i goes: @file.npy, or - to print it "
+                                              "(default: print every result)"),
+                                     cl::value_desc("@file.npy|-"), cl::cat(runCategory));
 enum class Engine { Jit, Reference };
 static cl::opt<Engine> engineChoice(
     "engine", cl::desc("How to execute"), cl::init(Engine::Jit),
     cl::values(clEnumValN(Engine::Jit, "jit", "compile for this CPU (lowbit-pipeline-llvm)"),
                clEnumValN(Engine::Reference, "reference",
-                          "interpret with the scalar reference (lib/Reference)")), cl::cat(runCategory));
+                          "interpret with the scalar reference (lib/Reference)")),
+    cl::cat(runCategory));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("Run this many times and report the median time "
                                          "(with --time)"),
                                 cl::init(1), cl::cat(runCategory));
-static cl::opt<bool> printTime("time", cl::desc("Print compile and run times to stderr"), cl::cat(runCategory));
+static cl::opt<bool> printTime("time", cl::desc("Print compile and run times to stderr"),
+                               cl::cat(runCategory));
 static cl::opt<bool> fastPath(
     "fast-path",
     cl::desc("Compile the lowbit ops the fast path takes to generated tile kernels (vector code "
              "on all cores); --fast-path=false uses the reference lowering for every op"),
     cl::init(true), cl::cat(runCategory));
-static cl::opt<std::string> simd(
-    "simd",
-    cl::desc("How tile kernels are lowered: auto (vector code where the kernel allows, SIMT "
-             "emulation otherwise), never (always emulate), always"),
-    cl::init("auto"), cl::cat(runCategory));
+static cl::opt<std::string>
+    simd("simd",
+         cl::desc("How tile kernels are lowered: auto (vector code where the kernel allows, SIMT "
+                  "emulation otherwise), never (always emulate), always"),
+         cl::init("auto"), cl::cat(runCategory));
 static cl::opt<unsigned> threadWorkUs(
     "thread-work-us",
     cl::desc("Estimated one-core microseconds of a call per thread it gets (default 20); 0 runs "
@@ -118,16 +120,12 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
 
   std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(inputFile, &errorMessage);
-  if (!file)
-    return fail(errorMessage);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   // ONNX models (.onnx, .onnxtext) through the importer; MLIR otherwise.
-  OwningOpRef<ModuleOp> module = lowbit::isOnnxPath(inputFile)
-                                     ? lowbit::importOnnxFile(inputFile, &context)
-                                     : parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = readProgramFile(inputFile, &context, sourceMgr, errorMessage);
+  if (!module && !errorMessage.empty())
+    return fail(errorMessage);
   if (!module)
     return 1;
 
@@ -138,14 +136,14 @@ int main(int argc, char **argv) {
   // Located at the function, without dumping it (mlir::emitError adds no op note).
   if (inputs.size() != type.getNumInputs()) {
     emitError(func.getLoc()) << "@" << func.getSymName() << " takes "
-                             << plural(type.getNumInputs(), "argument") << ", "
-                             << inputs.size() << " --input given";
+                             << plural(type.getNumInputs(), "argument") << ", " << inputs.size()
+                             << " --input given";
     return 1;
   }
   if (!outputs.empty() && outputs.size() != type.getNumResults()) {
     emitError(func.getLoc()) << "@" << func.getSymName() << " has "
-                             << plural(type.getNumResults(), "result") << ", "
-                             << outputs.size() << " --output given";
+                             << plural(type.getNumResults(), "result") << ", " << outputs.size()
+                             << " --output given";
     return 1;
   }
   for (const std::string &output : outputs)
@@ -167,9 +165,8 @@ int main(int argc, char **argv) {
     }
     llvm::Expected<HostTensor> bound = bindArgument(type.getInput(index), std::move(*tensor));
     if (!bound) {
-      emitError(func.getArgument(index).getLoc())
-          << "argument #" << index << " (--input=" << spec << ") "
-          << llvm::toString(bound.takeError());
+      emitError(func.getArgument(index).getLoc()) << "argument #" << index << " (--input=" << spec
+                                                  << ") " << llvm::toString(bound.takeError());
       return 1;
     }
     arguments.push_back(std::move(*bound));
@@ -243,7 +240,8 @@ int main(int argc, char **argv) {
       continue;
     }
     std::string destination = target.drop_front().str();
-    std::string temporary = destination + ".tmp." + std::to_string(llvm::sys::Process::getProcessId());
+    std::string temporary =
+        destination + ".tmp." + std::to_string(llvm::sys::Process::getProcessId());
     std::error_code ec;
     llvm::raw_fd_ostream os(temporary, ec);
     if (!ec) {

@@ -20,7 +20,13 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <string>
+
 #include <vector>
+
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
 
 namespace lowbit {
 
@@ -33,9 +39,20 @@ bool isOnnxPath(llvm::StringRef path);
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path, mlir::MLIRContext *context);
 
 /// The same for a model already in memory (`bytes`: a binary protobuf, or the text syntax when
-/// `text` is set); `name` is the file name diagnostics are located at.
+/// `text` is set); `name` is the file name diagnostics are located at. Tensors kept in external
+/// files (data_location = EXTERNAL) are read from `folder`, the model's folder; with none
+/// they are an error.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(llvm::StringRef bytes, bool text,
-                                                  llvm::StringRef name, mlir::MLIRContext *context);
+                                                  llvm::StringRef name, mlir::MLIRContext *context,
+                                                  llvm::StringRef folder = "");
+
+/// The program of a tool's input file: an ONNX model (.onnx, .onnxtext) imported, anything
+/// else parsed as MLIR into `sourceMgr` (which the caller's diagnostic handler reads). Null
+/// with `openError` set when the file cannot be opened; null with it empty after an error has
+/// been emitted to the context's diagnostic handlers.
+mlir::OwningOpRef<mlir::ModuleOp> readProgramFile(llvm::StringRef path, mlir::MLIRContext *context,
+                                                  llvm::SourceMgr &sourceMgr,
+                                                  std::string &openError);
 
 /// An op the importer takes: its domain ("" for ai.onnx), type and opset versions.
 struct OnnxOpSupport {

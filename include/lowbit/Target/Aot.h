@@ -9,6 +9,7 @@
 //   llvm   NAME.ll          the optimized LLVM IR of the library (model and C API)
 //   obj    NAME.o, NAME.h   one relocatable object (PIC) and its C header
 //   lib    libNAME.so, libNAME.a, NAME.h
+// and, at the last three with externalWeights, NAME.weights.
 //
 // Every symbol of the library but the NAME_* functions of the header is internal, so that
 // several libraries link into one program. docs/aot.md describes the C API.
@@ -40,6 +41,9 @@ struct AotOptions {
   /// The C identifier the library's functions start with.
   std::string name;
   AotEmit emit = AotEmit::Lib;
+  /// Constants of at least 64 KiB (the weights, prepacked) go into NAME.weights, which the
+  /// library maps at its first create, instead of into the library's read-only data.
+  bool externalWeights = false;
   /// Called as each stage starts ("lowering to tile kernels", "generating code", ...).
   std::function<void(llvm::StringRef stage)> progress;
 };

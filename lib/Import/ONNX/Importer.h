@@ -62,6 +62,14 @@ std::optional<std::vector<uint8_t>> readTensorBytes(const onnx::TensorProto &ten
 
 /// The number of elements of `dims`, or -1 when negative or too large to hold in memory.
 int64_t elementCount(llvm::ArrayRef<int64_t> dims);
+/// Bits per element of the data types tensors are read in (0 for the others).
+int64_t elementBits(int32_t type);
+
+/// Reads every tensor of the model that keeps its data in an external file (initializers,
+/// Constant nodes) into its raw_data. `folder` is the model's folder (locations are relative
+/// to it; empty for a model not read from a file: such tensors are then an error).
+mlir::LogicalResult resolveExternalData(onnx::ModelProto &model, llvm::StringRef folder,
+                                        mlir::Location loc);
 
 class GraphImporter {
 public:

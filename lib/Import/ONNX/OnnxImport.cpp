@@ -8,6 +8,11 @@
 #include "lowbit/Import/OnnxImport.h"
 #include "Importer.h"
 
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -355,7 +360,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 // --- Entry points -----------------------------------------------------------------------------
 
 OwningOpRef<ModuleOp> lowbit::importOnnxModel(StringRef bytes, bool text, StringRef name,
-                                              MLIRContext *context) {
+                                              MLIRContext *context, StringRef folder) {
   Location loc = FileLineColLoc::get(context, name, 0, 0);
   onnx::ModelProto model;
   if (text) {
@@ -375,6 +380,8 @@ OwningOpRef<ModuleOp> lowbit::importOnnxModel(StringRef bytes, bool text, String
     emitError(loc) << "the ONNX model has no graph";
     return nullptr;
   }
+  if (failed(resolveExternalData(model, folder, loc)))
+    return nullptr;
   context->getOrLoadDialect<func::FuncDialect>();
   GraphImporter importer(context, name, model);
   return importer.run();
@@ -388,5 +395,21 @@ OwningOpRef<ModuleOp> lowbit::importOnnxFile(StringRef path, MLIRContext *contex
         << "cannot read the model: " << file.getError().message();
     return nullptr;
   }
-  return importOnnxModel((*file)->getBuffer(), path.ends_with(".onnxtext"), path, context);
+  llvm::SmallString<256> folder(path);
+  llvm::sys::path::remove_filename(folder);
+  if (folder.empty())
+    folder = ".";
+  return importOnnxModel((*file)->getBuffer(), path.ends_with(".onnxtext"), path, context, folder);
+}
+
+OwningOpRef<ModuleOp> lowbit::readProgramFile(StringRef path, MLIRContext *context,
+                                              llvm::SourceMgr &sourceMgr, std::string &openError) {
+  openError.clear();
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &openError);
+  if (!file)
+    return nullptr;
+  if (isOnnxPath(path))
+    return importOnnxFile(path, context);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, context);
 }

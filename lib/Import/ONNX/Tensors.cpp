@@ -72,9 +72,7 @@ int64_t onnx_import::elementCount(ArrayRef<int64_t> dims) {
   return count;
 }
 
-namespace {
-/// Bits per element of the data types tensors are read in.
-int64_t bitsOf(int32_t type) {
+int64_t onnx_import::elementBits(int32_t type) {
   switch (type) {
   case kUint4:
   case kInt4:
@@ -105,18 +103,18 @@ int64_t bitsOf(int32_t type) {
     return 0;
   }
 }
-} // namespace
 
 std::optional<std::vector<uint8_t>> onnx_import::readTensorBytes(const onnx::TensorProto &t,
                                                                  std::string &why) {
   int32_t type = t.data_type();
-  int64_t bits = bitsOf(type);
+  int64_t bits = elementBits(type);
   if (!bits) {
     why = "its element type " + dataTypeName(type) + " is not supported";
     return std::nullopt;
   }
+  // resolveExternalData has read external tensors into raw_data before the graph walk.
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    why = "it keeps its data in an external file, which the importer does not read yet";
+    why = "it keeps its data in an external file that was not read";
     return std::nullopt;
   }
   std::vector<int64_t> dims(t.dims().begin(), t.dims().end());

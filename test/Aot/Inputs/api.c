@@ -50,7 +50,7 @@ static void *worker(void *argument) {
 
 int main(void) {
   CHECK(API(num_inputs)() == 1 && API(num_outputs)() == 1, "one input, one output");
-  CHECK(API(create)(NULL) != 0, "create(NULL) fails");
+  CHECK(API(create)(NULL) != 0, "create(NULL) fails: %s", API(error)(NULL));
   CHECK(API(input_name)(-1) == NULL && API(input_name)(1) == NULL && API(output_type)(1) == NULL &&
             API(input_rank)(5) == -1 && API(output_shape)(-3) == NULL && API(input_size)(1) == 0,
         "indexes out of range give NULL, -1, 0");

@@ -2,13 +2,15 @@
 
   matmulnbits.py OUT_DIR --seed=S --m=M --k=K --n=N --bits=B --block=BS [--zero] [--bias]
                  [--batch=D] [--dtype=float32|float16] [--legacy-scales] [--accuracy-level=L]
+                 [--external]
 
 OUT_DIR gets model.onnx, a.npy (A: [M, K], or [D, M, K] with --batch) and expected.npy, the
 product computed in float64 from onnxruntime's definition of the op: W[n, k] = (q[n, k] -
 zp[n, k / BS]) * scale[n, k / BS] (zp = 2^(B - 1) without --zero), Y = A @ W^T (+ bias).
 Codes are packed as the op's spec says: per row and block of BS codes, the first in the low
-bits; zero points per row likewise, rows padded to whole bytes. Runs with Debian's
-/usr/bin/python3 (onnx 1.12, numpy).
+bits; zero points per row likewise, rows padded to whole bytes. --accuracy-level sets the
+node's attribute; --external keeps every initializer in OUT_DIR/weights.bin (onnx's external
+data). Runs with Debian's /usr/bin/python3 (onnx 1.12, numpy).
 """
 import argparse
 import os
@@ -46,6 +48,7 @@ def main():
     p.add_argument("--dtype", default="float32")
     p.add_argument("--legacy-scales", action="store_true")
     p.add_argument("--accuracy-level", type=int, default=0)
+    p.add_argument("--external", action="store_true")
     a = p.parse_args()
     rng = np.random.default_rng(a.seed % (2**32))
     dtype = np.dtype(a.dtype)
@@ -93,7 +96,12 @@ def main():
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
                                                     helper.make_opsetid("com.microsoft", 1)])
     os.makedirs(a.out, exist_ok=True)
-    onnx.save(model, os.path.join(a.out, "model.onnx"))
+    if a.external:
+        # Every initializer in weights.bin next to the model (onnx's external data).
+        onnx.save(model, os.path.join(a.out, "model.onnx"), save_as_external_data=True,
+                  all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
+    else:
+        onnx.save(model, os.path.join(a.out, "model.onnx"))
     np.save(os.path.join(a.out, "a.npy"), act)
     np.save(os.path.join(a.out, "expected.npy"), expected.astype(dtype))
 
