@@ -175,7 +175,8 @@ tile::KernelOp buildPrepackKernel(mlir::OpBuilder &builder, mlir::Location loc,
 /// Prepacked words of constant weight codes (`codes[n * K + k]`, zero-extended, each stored as
 /// transform(code)) for `schedule`: row nb * KT + kt holds, at column word * W + w, word
 /// `word` of worker w's bits of the step's weight tile in the schedule's weight layout
-/// (local l at bits [l * bits, (l + 1) * bits)). Row-major [NB * KT, R * J * W].
+/// (local l at bits [l * bits, (l + 1) * bits)); codes outside N and K are transform(0), as the
+/// prepack kernel stores them. Row-major [NB * KT, R * J * W].
 std::vector<int32_t> prepackWeights(llvm::ArrayRef<uint8_t> codes, const MpgemmProblem &problem,
                                     ScheduleAttr schedule,
                                     llvm::function_ref<uint32_t(uint32_t)> transform);

@@ -20,7 +20,7 @@ using namespace lowbit;
 using namespace lowbit::tile;
 
 KernelOp tile::createKernel(OpBuilder &builder, Location loc, StringRef name, TypeRange arguments,
-                      ArrayRef<int64_t> grid, int64_t workers) {
+                            ArrayRef<int64_t> grid, int64_t workers) {
   MLIRContext *ctx = builder.getContext();
   auto kernel = KernelOp::create(builder, loc, builder.getStringAttr(name),
                                  TypeAttr::get(FunctionType::get(ctx, arguments, {})),
@@ -66,7 +66,7 @@ int64_t lowbit::prepackCodeOffset(const MpgemmProblem &problem, ScheduleAttr sch
 }
 
 KernelOp lowbit::buildPrepackKernel(OpBuilder &builder, Location loc, StringRef name,
-                                   const MpgemmProblem &problem, ScheduleAttr schedule) {
+                                    const MpgemmProblem &problem, ScheduleAttr schedule) {
   OpBuilder::InsertionGuard guard(builder);
   MLIRContext *ctx = builder.getContext();
   auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
@@ -86,16 +86,15 @@ KernelOp lowbit::buildPrepackKernel(OpBuilder &builder, Location loc, StringRef 
   // The step's codes as interchange loads read them: worker w holds columns r * W + w, codes
   // along K. Out of N and K they read as zero bytes.
   layout::RegisterLayout natural = mpgemmColumnWeightLayout(TK, TN, W);
-  Value bytes = h.load(h.view(entry.getArgument(0), N, rowBytes, rowBytes, 1), h.mul(nb, TN),
-                       h.mul(kt, stepBytes),
-                       h.reg({TN, stepBytes}, i8,
-                             layout::local({R, 1}).spatial({W, 1}).local({1, stepBytes})));
+  Value bytes = h.load(
+      h.view(entry.getArgument(0), N, rowBytes, rowBytes, 1), h.mul(nb, TN), h.mul(kt, stepBytes),
+      h.reg({TN, stepBytes}, i8, layout::local({R, 1}).spatial({W, 1}).local({1, stepBytes})));
   Value codes = h.viewAs(bytes, h.reg({TK, TN}, problem.weightType, natural));
   if (offset) {
     Value values = h.castTo(codes, i32);
-    values = AddOp::create(
-        builder, loc, values,
-        h.splat(builder.getI32IntegerAttr(offset), cast<RegType>(values.getType())));
+    values =
+        AddOp::create(builder, loc, values,
+                      h.splat(builder.getI32IntegerAttr(offset), cast<RegType>(values.getType())));
     codes = h.castTo(values, code);
   } else {
     // Unsigned codes, or the bits of float codes.
@@ -106,9 +105,9 @@ KernelOp lowbit::buildPrepackKernel(OpBuilder &builder, Location loc, StringRef 
   codes = h.broadcast(codes, h.reg({TK, TN}, code, mpgemmWeightLayout(schedule)));
   // The workers' registers as they are: word j of worker w at column j * W + w of the row.
   int64_t perWorker = wordsShape[1] / W;
-  Value words = h.viewAs(
-      codes, h.reg({1, wordsShape[1]}, i32, layout::local({1, perWorker}).spatial({1, W})),
-      mpgemmWeightPlanes(problem, schedule));
+  Value words =
+      h.viewAs(codes, h.reg({1, wordsShape[1]}, i32, layout::local({1, perWorker}).spatial({1, W})),
+               mpgemmWeightPlanes(problem, schedule));
   auto store = StoreGlobalOp::create(
       builder, loc, words,
       h.view(entry.getArgument(1), wordsShape[0], wordsShape[1], wordsShape[1], 1),
@@ -138,9 +137,12 @@ std::vector<int32_t> lowbit::prepackWeights(ArrayRef<uint8_t> codes, const Mpgem
         for (int64_t l = 0; l < locals; ++l) {
           SmallVector<int64_t, 4> index = weightLayout.getLogicalIndex(w, l);
           int64_t k = kt * TK + index[0], n = nb * TN + index[1];
-          if (k >= problem.k || n >= problem.n)
+          // Past K and N: the code of the value 0 (the offset, where there is one), as the
+          // run-time prepack kernel stores it and the kernel's zero-point folding expects.
+          bool inside = k < problem.k && n < problem.n;
+          uint32_t code = transform(inside ? codes[n * problem.k + k] : 0) & mask;
+          if (!code)
             continue;
-          uint32_t code = transform(codes[n * problem.k + k]) & mask;
           uint32_t *row = &words[(nb * steps + kt) * wordsPerLane * W];
           if (!planes.empty()) {
             for (const tile::PlanarPiece &piece : tile::getPlanarPieces(planes, locals, l))

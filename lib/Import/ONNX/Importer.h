@@ -166,6 +166,9 @@ mlir::FailureOr<mlir::Value> buildDequantize(GraphImporter &importer,
 /// ai.onnx.DequantizeLinear (QdqOps.cpp): of constant codes only, deferred.
 mlir::LogicalResult importDequantizeLinear(GraphImporter &importer,
                                            const GraphImporter::Node &node);
+/// DequantizeLinear of codes computed at run time, and QuantizeLinear (QdqOps.cpp).
+mlir::LogicalResult importDequantizeValue(GraphImporter &importer, const GraphImporter::Node &node);
+mlir::LogicalResult importQuantizeLinear(GraphImporter &importer, const GraphImporter::Node &node);
 /// a x W for a deferred DequantizeLinear W of [K, N] codes (of [N, K] codes with
 /// `transposedWeights`, as Gemm's transB reads them), as lowbit.mpgemm (QdqOps.cpp).
 mlir::FailureOr<mlir::Value>

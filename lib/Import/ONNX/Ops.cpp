@@ -196,6 +196,7 @@ ArrayRef<OpEntry> onnx_import::getOpTable() {
     std::vector<OpEntry> all(getFloatOpTable().begin(), getFloatOpTable().end());
     all.insert(all.end(), getShapeOpTable().begin(), getShapeOpTable().end());
     all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear});
+    all.push_back({"", "QuantizeLinear", 10, 23, importQuantizeLinear});
     all.push_back({"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits});
     return all;
   }();

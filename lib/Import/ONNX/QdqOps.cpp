@@ -1,9 +1,11 @@
-//===- QdqOps.cpp - DequantizeLinear of weights, and MatMul over it -------===//
+//===- QdqOps.cpp - QuantizeLinear, DequantizeLinear, and MatMul over weights ----===//
 //
 // The QDQ form of a weight-quantized layer: DequantizeLinear(W codes, scale, zero point) of an
 // initializer feeding MatMul's weight operand. The importer defers the DequantizeLinear
 // (GraphImporter::DequantizedConstant); MatMul takes it whole and becomes lowbit.mpgemm over
-// the codes transposed to [N, K], and any other reader gets a lowbit.dequantize.
+// the codes transposed to [N, K], and any other reader gets a lowbit.dequantize. Activations
+// quantized at run time (QuantizeLinear, then DequantizeLinear of its codes: static QDQ
+// models) become lowbit.quantize and lowbit.dequantize.
 //
 // y = (x - zero) * scale, with one scale per tensor (scalar scale), per index of `axis` (1-D
 // scale), or per block of `block_size` indices along `axis` (scale of x's rank; opset 21).
@@ -75,44 +77,49 @@ Value constantOf(OpBuilder &b, Location loc, RankedTensorType type, ArrayRef<uin
   return arith::ConstantOp::create(b, loc, type, DenseElementsAttr::getFromRawBuffer(type, raw));
 }
 
-/// The scheme of a DequantizeLinear as lowbit spells it, with the scale axis `axis` of a
-/// tensor of the given rank.
-SchemeAttr schemeOf(MLIRContext *ctx, const DequantizedConstant &value, int64_t axis,
-                    Type scaleType) {
-  ZeroPoint zero = value.zero ? ZeroPoint::Int : ZeroPoint::None;
-  if (value.scale->dims_size() == 0)
+/// The scheme of a QuantizeLinear or DequantizeLinear as lowbit spells it: scales per tensor
+/// (scalar), per index of `axis`, or per block of `blockSize` along it.
+SchemeAttr schemeOf(MLIRContext *ctx, bool scalarScale, bool hasZero, int64_t axis,
+                    int64_t blockSize, Type scaleType) {
+  ZeroPoint zero = hasZero ? ZeroPoint::Int : ZeroPoint::None;
+  if (scalarScale)
     return SchemeAttr::get(ctx, Granularity::PerTensor, 0, 0, 0, 0, scaleType, zero, false,
                            Codebook::None, {});
-  if (!value.blockSize)
+  if (!blockSize)
     return SchemeAttr::get(ctx, Granularity::PerChannel, axis, 0, 0, 0, scaleType, zero, false,
                            Codebook::None, {});
-  return SchemeAttr::get(ctx, Granularity::Group, axis, value.blockSize, 0, 0, scaleType, zero,
-                         false, Codebook::None, {});
+  return SchemeAttr::get(ctx, Granularity::Group, axis, blockSize, 0, 0, scaleType, zero, false,
+                         Codebook::None, {});
 }
 
-} // namespace
+SchemeAttr schemeOf(MLIRContext *ctx, const DequantizedConstant &value, int64_t axis,
+                    Type scaleType) {
+  return schemeOf(ctx, value.scale->dims_size() == 0, value.zero != nullptr, axis, value.blockSize,
+                  scaleType);
+}
 
-LogicalResult onnx_import::importDequantizeLinear(GraphImporter &g, const Node &node) {
-  const onnx::TensorProto *x = g.constantInput(node, 0);
-  if (!x)
-    return g.error(node, "DequantizeLinear of a tensor computed at run time is not taken yet "
-                         "(of initializers, quantized weights, it is)");
-  if (!codeElementType(g.context(), x->data_type()))
-    return g.error(node, "codes of element type " + dataTypeName(x->data_type()) +
-                             " are not taken (INT8, UINT8, INT4, UINT4 are)");
+/// The scale and zero point of a QuantizeLinear or DequantizeLinear (inputs 1 and 2, named
+/// `scaleName` and `zeroName`) and its axis and block size, checked against the quantized
+/// tensor's dimensions `dims`.
+struct QuantParameters {
+  const onnx::TensorProto *scale, *zero;
+  int64_t axis, blockSize;
+};
+
+FailureOr<QuantParameters> readQuantParameters(GraphImporter &g, const Node &node,
+                                               ArrayRef<int64_t> xDims, StringRef scaleName,
+                                               StringRef zeroName) {
   const onnx::TensorProto *scale = g.constantInput(node, 1);
   if (!scale)
-    return g.error(node, "x_scale must be an initializer");
+    return g.error(node, scaleName + " must be an initializer");
   if (!g.elementType(scale->data_type()))
-    return g.error(node, "x_scale of element type " + dataTypeName(scale->data_type()) +
+    return g.error(node, scaleName + " of element type " + dataTypeName(scale->data_type()) +
                              " is not taken (FLOAT, FLOAT16, BFLOAT16 are)");
   const onnx::TensorProto *zero = nullptr;
   if (g.hasInput(node, 2)) {
     zero = g.constantInput(node, 2);
     if (!zero)
-      return g.error(node, "x_zero_point must be an initializer");
-    if (zero->data_type() != x->data_type())
-      return g.error(node, "x_zero_point must have x's element type");
+      return g.error(node, zeroName + " must be an initializer");
   }
   FailureOr<int64_t> axis = g.intAttribute(node, "axis", 1);
   FailureOr<int64_t> blockSize = g.intAttribute(node, "block_size", 0);
@@ -120,7 +127,7 @@ LogicalResult onnx_import::importDequantizeLinear(GraphImporter &g, const Node &
     return failure();
   if (g.attribute(node, "output_dtype"))
     return g.error(node, "attribute 'output_dtype' is not taken");
-  SmallVector<int64_t> xDims = dimsOf(*x), sDims = dimsOf(*scale);
+  SmallVector<int64_t> sDims = dimsOf(*scale);
   int64_t rank = xDims.size();
   if (*axis < -rank || *axis >= std::max<int64_t>(rank, 1))
     return g.error(node, "axis = " + Twine(*axis) + " is outside x's rank " + Twine(rank));
@@ -131,32 +138,131 @@ LogicalResult onnx_import::importDequantizeLinear(GraphImporter &g, const Node &
       return g.error(node, "a scalar scale takes no block_size");
   } else if (sDims.size() == 1 && !*blockSize) {
     if (sDims[0] != xDims[*axis])
-      return g.error(node, "x_scale has shape " + shapeString(sDims) + " where [" +
+      return g.error(node, scaleName + " has shape " + shapeString(sDims) + " where [" +
                                Twine(xDims[*axis]) + "] (x's axis " + Twine(*axis) +
                                ") is required");
   } else if (static_cast<int64_t>(sDims.size()) == rank && *blockSize > 0) {
     for (int64_t d = 0; d < rank; ++d) {
       int64_t want = d == *axis ? (xDims[d] + *blockSize - 1) / *blockSize : xDims[d];
       if (sDims[d] != want)
-        return g.error(node, "x_scale has shape " + shapeString(sDims) + ": blocks of " +
+        return g.error(node, scaleName + " has shape " + shapeString(sDims) + ": blocks of " +
                                  Twine(*blockSize) + " along axis " + Twine(*axis) + " of " +
                                  shapeString(xDims) + " need " + Twine(want) + " in dimension " +
                                  Twine(d));
     }
   } else {
     return g.error(
-        node, "x_scale of shape " + shapeString(sDims) +
+        node, scaleName + " of shape " + shapeString(sDims) +
                   (*blockSize ? " with block_size " + std::to_string(*blockSize) : std::string()) +
                   " fits neither per-tensor, per-axis nor blocked quantization of " +
                   shapeString(xDims));
   }
   if (zero && dimsOf(*zero) != sDims)
-    return g.error(node, "x_zero_point must have x_scale's shape");
+    return g.error(node, zeroName + " must have " + scaleName + "'s shape");
   std::string why;
-  for (const onnx::TensorProto *t : {x, scale, zero})
+  for (const onnx::TensorProto *t : {scale, zero})
     if (t && !readTensorBytes(*t, why))
       return g.error(node, "initializer '" + t->name() + "' cannot be read: " + why);
-  return g.defineDequantized(node, {x, scale, zero, *axis, *blockSize, node.loc});
+  return QuantParameters{scale, zero, *axis, *blockSize};
+}
+
+/// The zero point of `params` as a constant of `codeType`, or null.
+Value zeroConstant(OpBuilder &b, Location loc, const QuantParameters &params, Type codeType) {
+  if (!params.zero)
+    return Value();
+  return constantOf(b, loc, RankedTensorType::get(dimsOf(*params.zero), codeType),
+                    unpackedCodes(*params.zero));
+}
+
+} // namespace
+
+LogicalResult onnx_import::importDequantizeLinear(GraphImporter &g, const Node &node) {
+  const onnx::TensorProto *x = g.constantInput(node, 0);
+  if (!x)
+    return importDequantizeValue(g, node);
+  if (!codeElementType(g.context(), x->data_type()))
+    return g.error(node, "codes of element type " + dataTypeName(x->data_type()) +
+                             " are not taken (INT8, UINT8, INT4, UINT4 are)");
+  FailureOr<QuantParameters> params =
+      readQuantParameters(g, node, dimsOf(*x), "x_scale", "x_zero_point");
+  if (failed(params))
+    return failure();
+  if (params->zero && params->zero->data_type() != x->data_type())
+    return g.error(node, "x_zero_point must have x's element type");
+  std::string why;
+  if (!readTensorBytes(*x, why))
+    return g.error(node, "initializer '" + x->name() + "' cannot be read: " + why);
+  return g.defineDequantized(
+      node, {x, params->scale, params->zero, params->axis, params->blockSize, node.loc});
+}
+
+/// DequantizeLinear of codes computed at run time (a QuantizeLinear's output): lowbit.dequantize.
+LogicalResult onnx_import::importDequantizeValue(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  auto codeType = dyn_cast<IntegerType>(elementOf(*x));
+  if (!codeType || codeType.isSignless() ||
+      (codeType.getWidth() != 8 && codeType.getWidth() != 4)) {
+    std::string type;
+    llvm::raw_string_ostream(type) << elementOf(*x);
+    return g.error(node,
+                   "x of element type " + type + " is not taken (8- and 4-bit integer codes are)");
+  }
+  FailureOr<QuantParameters> params =
+      readQuantParameters(g, node, shapeOf(*x), "x_scale", "x_zero_point");
+  if (failed(params))
+    return failure();
+  if (params->zero && codeElementType(g.context(), params->zero->data_type()) != codeType)
+    return g.error(node, "x_zero_point must have x's element type");
+  OpBuilder &b = g.builder();
+  Type scaleType = g.elementType(params->scale->data_type());
+  FailureOr<Value> scale = g.constantValue(*params->scale, "x_scale");
+  if (failed(scale))
+    return failure();
+  Value zero = zeroConstant(b, node.loc, *params, codeType);
+  Value result = DequantizeOp::create(b, node.loc, RankedTensorType::get(shapeOf(*x), scaleType),
+                                      *x, *scale, zero, Value(), Value(),
+                                      schemeOf(g.context(), params->scale->dims_size() == 0,
+                                               params->zero != nullptr, params->axis,
+                                               params->blockSize, scaleType))
+                     .getResult();
+  return g.defineOutput(node, 0, result);
+}
+
+/// QuantizeLinear: y = saturate(roundeven(x / y_scale) + y_zero_point), codes of the zero
+/// point's type (UINT8 without one): lowbit.quantize.
+LogicalResult onnx_import::importQuantizeLinear(GraphImporter &g, const Node &node) {
+  FailureOr<Value> x = g.input(node, 0);
+  if (failed(x))
+    return failure();
+  FailureOr<QuantParameters> params =
+      readQuantParameters(g, node, shapeOf(*x), "y_scale", "y_zero_point");
+  if (failed(params))
+    return failure();
+  int32_t codeDataType = params->zero ? params->zero->data_type() : kUint8;
+  Type codeType = codeElementType(g.context(), codeDataType);
+  if (!codeType)
+    return g.error(node, "codes of element type " + dataTypeName(codeDataType) +
+                             " are not taken (INT8, UINT8, INT4, UINT4 are)");
+  Type scaleType = g.elementType(params->scale->data_type());
+  if (scaleType != elementOf(*x))
+    return g.error(node, "y_scale must have x's element type");
+  FailureOr<int64_t> saturate = g.intAttribute(node, "saturate", 1);
+  if (failed(saturate))
+    return failure();
+  OpBuilder &b = g.builder();
+  FailureOr<Value> scale = g.constantValue(*params->scale, "y_scale");
+  if (failed(scale))
+    return failure();
+  Value zero = zeroConstant(b, node.loc, *params, codeType);
+  Value result = QuantizeOp::create(b, node.loc, RankedTensorType::get(shapeOf(*x), codeType), *x,
+                                    *scale, zero, Value(), Value(),
+                                    schemeOf(g.context(), params->scale->dims_size() == 0,
+                                             params->zero != nullptr, params->axis,
+                                             params->blockSize, scaleType))
+                     .getResult();
+  return g.defineOutput(node, 0, result);
 }
 
 FailureOr<Value> onnx_import::buildDequantize(GraphImporter &g, const DequantizedConstant &value) {
@@ -222,9 +328,20 @@ FailureOr<Value> onnx_import::buildDequantizedProduct(GraphImporter &g, const No
     zero = parameter(*weights.zero, codeType, unpackedCodes(*weights.zero), 1);
   SmallVector<int64_t> resultShape(aType.getShape().drop_back());
   resultShape.push_back(n);
+  // Activations that are the DequantizeLinear of run-time codes (static QDQ) enter as those
+  // codes with their scale and zero point, so that integer weights take the integer dot.
+  Value actScale, actZero;
+  SchemeAttr actScheme;
+  if (auto dequantized = a.getDefiningOp<DequantizeOp>();
+      dequantized && !dequantized.getTensorScale() && !dequantized.getCodebook()) {
+    a = dequantized.getInput();
+    actScale = dequantized.getScale();
+    actZero = dequantized.getZero();
+    actScheme = dequantized.getScheme();
+  }
   return MpgemmOp::create(b, loc, RankedTensorType::get(resultShape, scaleType), a, codes, scale,
-                          zero, Value(), Value(), Value(), Value(), Value(),
-                          schemeOf(ctx, weights, axis, scaleType), SchemeAttr(), ScheduleAttr(),
+                          zero, Value(), Value(), actScale, actZero, Value(),
+                          schemeOf(ctx, weights, axis, scaleType), actScheme, ScheduleAttr(),
                           UnitAttr())
       .getResult();
 }

@@ -2,11 +2,13 @@
 
   qdq.py OUT_DIR --seed=S --m=M --k=K --n=N --codes=int4|uint4|int8|uint8
          --quant=tensor|axis0|axis1|block0|block1 [--block=B] [--zero] [--dtype=float32|float16]
-         [--dequantized-output] [--gemm]
+         [--dequantized-output] [--gemm] [--activations=uint8|int8]
 
 The graph: W = DequantizeLinear(codes [K, N], scale, zero point) of initializers, Y = MatMul(A,
 W) (with --gemm: codes [N, K] and Gemm(A, W, transB = 1)); with --dequantized-output also W
-itself as a second output (through Identity). `quant`
+itself as a second output (through Identity); with --activations, A first goes through
+QuantizeLinear and DequantizeLinear (one scale and zero point of that type: static QDQ
+activations). `quant`
 gives the scale's form: one per tensor, one per index of axis 0 (K) or 1 (N), or one per
 block of B along axis 0 or 1 (opset 21's blocked form). 4-bit codes are written by hand
 (data types 21 and 22, packed two per byte, the first in the low bits; ir_version 10), which
@@ -56,6 +58,7 @@ def main():
     p.add_argument("--dtype", default="float32")
     p.add_argument("--dequantized-output", action="store_true")
     p.add_argument("--gemm", action="store_true")
+    p.add_argument("--activations", choices=["", "uint8", "int8"], default="")
     a = p.parse_args()
     rng = np.random.default_rng(a.seed % (2**32))
     dtype = np.dtype(a.dtype)
@@ -91,7 +94,17 @@ def main():
 
     w = (codes - (expand(zero) if a.zero else 0)) * expand(scale)
     act = rng.standard_normal(size=(a.m, a.k)).astype(dtype)
-    expected = act.astype(np.float64) @ (w.T if a.gemm else w)
+    used = act.astype(np.float64)
+    if a.activations:
+        # Static QDQ activations: one scale and zero point for the tensor; the codes are
+        # roundeven(x / s) + z saturated (computed in f32 as the op does), read back as
+        # (q - z) * s.
+        a_low, a_high = (0, 255) if a.activations == "uint8" else (-128, 127)
+        a_scale = np.float32(rng.uniform(0.01, 0.03))
+        a_zero = int(rng.integers(a_low // 2, a_high // 2 + 1))
+        q = np.clip(np.rint(act.astype(np.float32) / a_scale) + a_zero, a_low, a_high)
+        used = (q - a_zero) * np.float64(a_scale)
+    expected = used @ (w.T if a.gemm else w)
 
     inits = [code_tensor("wq", codes, a.codes),
              helper.make_tensor("ws", ftype, scale.shape, scale.tobytes(), raw=True)]
@@ -99,9 +112,19 @@ def main():
     if a.zero:
         inits.append(code_tensor("wz", zero.reshape(shape), a.codes))
         dq_inputs.append("wz")
-    nodes = [helper.make_node("DequantizeLinear", dq_inputs, ["w"], name="dq", **attrs),
-             helper.make_node("Gemm", ["a", "w"], ["y"], name="mm", transB=1) if a.gemm else
-             helper.make_node("MatMul", ["a", "w"], ["y"], name="mm")]
+    a_in = "a"
+    nodes = []
+    if a.activations:
+        a_type = TensorProto.UINT8 if a.activations == "uint8" else TensorProto.INT8
+        inits += [helper.make_tensor("as", ftype, [], np.array(a_scale, dtype).tobytes(),
+                                     raw=True),
+                  helper.make_tensor("az", a_type, [], [a_zero])]
+        nodes += [helper.make_node("QuantizeLinear", ["a", "as", "az"], ["aq"], name="qa"),
+                  helper.make_node("DequantizeLinear", ["aq", "as", "az"], ["ad"], name="dqa")]
+        a_in = "ad"
+    nodes += [helper.make_node("DequantizeLinear", dq_inputs, ["w"], name="dq", **attrs),
+              helper.make_node("Gemm", [a_in, "w"], ["y"], name="mm", transB=1) if a.gemm else
+              helper.make_node("MatMul", [a_in, "w"], ["y"], name="mm")]
     outputs = [helper.make_tensor_value_info("y", ftype, [a.m, a.n])]
     if a.dequantized_output:
         nodes.append(helper.make_node("Identity", ["w"], ["w_out"], name="id"))
