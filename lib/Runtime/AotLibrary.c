@@ -189,7 +189,17 @@ typedef struct lowbit_model_context {
   void **arguments, **prepackArguments; /* packed argument lists */
   i64 *fields;                          /* descriptor fields they point to */
   void **prepacked;                     /* the prepacked buffers, owned */
+  /* Where each caller's buffer goes, bound once by create: the inputs (at = null for a
+   * prepacked one, which the model reads from its buffer), the outputs, and the prepack entry
+   * point's inputs (the prepacked inputs as given). */
+  struct Binding *bindings;
 } lowbit_model_context;
+
+struct Binding {
+  const i64 *record; /* of the memref or scalar */
+  void **at;         /* its first slot in a packed argument list */
+  i64 buffer;        /* the input or output whose pointer goes there */
+};
 
 static lowbit_model_context *liveContexts;
 static int liveLock;
@@ -280,6 +290,7 @@ static void release(lowbit_model_context *context) {
     for (i64 p = 0; p < numPrepacked(); ++p)
       free(context->prepacked[p]);
   free(context->prepacked);
+  free(context->bindings);
   free(context->arguments);
   free(context->prepackArguments);
   free(context->fields);
@@ -393,8 +404,9 @@ int lowbit_model_create_from(lowbit_model_context **result, const char *weights)
   context->arguments = calloc((size_t)(fieldCount + 1), sizeof(void *));
   context->prepackArguments = calloc((size_t)(prepackFields + 1), sizeof(void *));
   context->prepacked = calloc((size_t)(prepacked + 1), sizeof(void *));
+  context->bindings = calloc((size_t)(inputs + outputs + prepacked + 1), sizeof(struct Binding));
   if (!context->fields || !context->arguments || !context->prepackArguments ||
-      !context->prepacked) {
+      !context->prepacked || !context->bindings) {
     release(context);
     compose(createError, "out of memory", 0, 0);
     return 1;
@@ -410,23 +422,30 @@ int lowbit_model_create_from(lowbit_model_context **result, const char *weights)
   }
   i64 *fields = context->fields;
   void **arguments = context->arguments;
-  for (i64 i = 0; i < inputs; ++i) {
+  struct Binding *binding = context->bindings;
+  for (i64 i = 0; i < inputs; ++i, ++binding) {
     i64 p = prepackedIndex(i);
     const i64 *r = p < 0 ? record(i) : record(inputs + outputs + p);
     i64 used = bindRecord(r, fields, arguments);
+    *binding = (struct Binding){r, p < 0 ? arguments : 0, i};
     if (p >= 0)
       setData(r, arguments, context->prepacked[p]);
     fields += used;
     arguments += used;
   }
-  for (i64 o = 0; o < outputs; ++o) {
-    i64 used = bindRecord(record(inputs + o), fields, arguments);
+  for (i64 o = 0; o < outputs; ++o, ++binding) {
+    const i64 *r = record(inputs + o);
+    i64 used = bindRecord(r, fields, arguments);
+    *binding = (struct Binding){r, arguments, o};
     fields += used;
     arguments += used;
   }
   arguments = context->prepackArguments;
-  for (i64 p = 0; p < prepacked; ++p) {
-    i64 used = bindRecord(record(record(inputs + outputs + p)[kFieldInput]), fields, arguments);
+  for (i64 p = 0; p < prepacked; ++p, ++binding) {
+    i64 input = record(inputs + outputs + p)[kFieldInput];
+    const i64 *r = record(input);
+    i64 used = bindRecord(r, fields, arguments);
+    *binding = (struct Binding){r, arguments, input};
     fields += used;
     arguments += used;
   }
@@ -506,28 +525,16 @@ int lowbit_model_run(lowbit_model_context *context, const void *const *inputs,
     return status;
   }
   /* Point the descriptors at the caller's buffers. */
-  void **arguments = context->arguments;
-  for (i64 i = 0; i < count; ++i) {
-    i64 p = prepackedIndex(i);
-    const i64 *r = p < 0 ? record(i) : record(count + results + p);
-    if (p < 0)
-      setData(r, arguments, inputs[i]);
-    arguments += descriptorFields(r);
-  }
-  for (i64 o = 0; o < results; ++o) {
-    const i64 *r = record(count + o);
-    setData(r, arguments, outputs[o]);
-    arguments += descriptorFields(r);
-  }
-  if (prepacked) {
-    void **prepackArguments = context->prepackArguments;
-    for (i64 p = 0; p < prepacked; ++p) {
-      const i64 *r = record(record(count + results + p)[kFieldInput]);
-      setData(r, prepackArguments, inputs[record(count + results + p)[kFieldInput]]);
-      prepackArguments += descriptorFields(r);
-    }
+  const struct Binding *binding = context->bindings;
+  for (i64 i = 0; i < count; ++i, ++binding)
+    if (binding->at)
+      setData(binding->record, binding->at, inputs[i]);
+  for (i64 o = 0; o < results; ++o, ++binding)
+    setData(binding->record, binding->at, outputs[o]);
+  for (i64 p = 0; p < prepacked; ++p, ++binding)
+    setData(binding->record, binding->at, inputs[binding->buffer]);
+  if (prepacked)
     lowbit_model_prepack_invoke(context->prepackArguments);
-  }
   lowbit_model_invoke(context->arguments);
   context->error[0] = '\0';
   __atomic_store_n(&context->busy, 0, __ATOMIC_RELEASE);

@@ -166,12 +166,30 @@ FailureOr<QuantParameters> readQuantParameters(GraphImporter &g, const Node &nod
   return QuantParameters{scale, zero, *axis, *blockSize};
 }
 
-/// The zero point of `params` as a constant of `codeType`, or null.
-Value zeroConstant(OpBuilder &b, Location loc, const QuantParameters &params, Type codeType) {
-  if (!params.zero)
+/// A zero-point initializer as a constant of `codeType`, or null without one.
+Value zeroConstant(OpBuilder &b, Location loc, const onnx::TensorProto *zero, Type codeType) {
+  if (!zero)
     return Value();
-  return constantOf(b, loc, RankedTensorType::get(dimsOf(*params.zero), codeType),
-                    unpackedCodes(*params.zero));
+  return constantOf(b, loc, RankedTensorType::get(dimsOf(*zero), codeType), unpackedCodes(*zero));
+}
+
+/// The operands and scheme a lowbit.quantize or lowbit.dequantize of codes of `codeType`
+/// takes for `params`.
+struct QuantOperands {
+  Value scale, zero;
+  SchemeAttr scheme;
+};
+
+FailureOr<QuantOperands> quantOperands(GraphImporter &g, const Node &node,
+                                       const QuantParameters &params, Type codeType,
+                                       StringRef scaleName) {
+  FailureOr<Value> scale = g.constantValue(*params.scale, scaleName);
+  if (failed(scale))
+    return failure();
+  Type scaleType = g.elementType(params.scale->data_type());
+  return QuantOperands{*scale, zeroConstant(g.builder(), node.loc, params.zero, codeType),
+                       schemeOf(g.context(), params.scale->dims_size() == 0, params.zero != nullptr,
+                                params.axis, params.blockSize, scaleType)};
 }
 
 } // namespace
@@ -215,18 +233,14 @@ LogicalResult onnx_import::importDequantizeValue(GraphImporter &g, const Node &n
     return failure();
   if (params->zero && codeElementType(g.context(), params->zero->data_type()) != codeType)
     return g.error(node, "x_zero_point must have x's element type");
-  OpBuilder &b = g.builder();
-  Type scaleType = g.elementType(params->scale->data_type());
-  FailureOr<Value> scale = g.constantValue(*params->scale, "x_scale");
-  if (failed(scale))
+  FailureOr<QuantOperands> operands = quantOperands(g, node, *params, codeType, "x_scale");
+  if (failed(operands))
     return failure();
-  Value zero = zeroConstant(b, node.loc, *params, codeType);
-  Value result = DequantizeOp::create(b, node.loc, RankedTensorType::get(shapeOf(*x), scaleType),
-                                      *x, *scale, zero, Value(), Value(),
-                                      schemeOf(g.context(), params->scale->dims_size() == 0,
-                                               params->zero != nullptr, params->axis,
-                                               params->blockSize, scaleType))
-                     .getResult();
+  Type scaleType = g.elementType(params->scale->data_type());
+  Value result =
+      DequantizeOp::create(g.builder(), node.loc, RankedTensorType::get(shapeOf(*x), scaleType), *x,
+                           operands->scale, operands->zero, Value(), Value(), operands->scheme)
+          .getResult();
   return g.defineOutput(node, 0, result);
 }
 
@@ -251,17 +265,13 @@ LogicalResult onnx_import::importQuantizeLinear(GraphImporter &g, const Node &no
   FailureOr<int64_t> saturate = g.intAttribute(node, "saturate", 1);
   if (failed(saturate))
     return failure();
-  OpBuilder &b = g.builder();
-  FailureOr<Value> scale = g.constantValue(*params->scale, "y_scale");
-  if (failed(scale))
+  FailureOr<QuantOperands> operands = quantOperands(g, node, *params, codeType, "y_scale");
+  if (failed(operands))
     return failure();
-  Value zero = zeroConstant(b, node.loc, *params, codeType);
-  Value result = QuantizeOp::create(b, node.loc, RankedTensorType::get(shapeOf(*x), codeType), *x,
-                                    *scale, zero, Value(), Value(),
-                                    schemeOf(g.context(), params->scale->dims_size() == 0,
-                                             params->zero != nullptr, params->axis,
-                                             params->blockSize, scaleType))
-                     .getResult();
+  Value result =
+      QuantizeOp::create(g.builder(), node.loc, RankedTensorType::get(shapeOf(*x), codeType), *x,
+                         operands->scale, operands->zero, Value(), Value(), operands->scheme)
+          .getResult();
   return g.defineOutput(node, 0, result);
 }
 
@@ -275,10 +285,7 @@ FailureOr<Value> onnx_import::buildDequantize(GraphImporter &g, const Dequantize
   FailureOr<Value> scale = g.constantValue(*value.scale, "x_scale");
   if (failed(scale))
     return failure();
-  Value zero;
-  if (value.zero)
-    zero = constantOf(b, value.loc, RankedTensorType::get(dimsOf(*value.zero), codeType),
-                      unpackedCodes(*value.zero));
+  Value zero = zeroConstant(b, value.loc, value.zero, codeType);
   return DequantizeOp::create(b, value.loc, RankedTensorType::get(codesType.getShape(), scaleType),
                               codes, *scale, zero, Value(), Value(),
                               schemeOf(ctx, value, value.axis, scaleType))
