@@ -21,7 +21,8 @@ def Lowbit_QuantizeOp : Lowbit_Op<"quantize", [Pure, AttrSizedOperandSegments]> 
     ```
     s = scale[g(i)]                       (s = s * tensor_scale when present)
     t = x[i] / s
-    integer result:   q = clamp(roundeven(t + zero[g(i)]), min, max)   // NaN -> zero point
+    integer result:   q = clamp(roundeven(t) + zero[g(i)], min, max)   // NaN -> zero point
+                      (zero = float: q = clamp(roundeven(t + zero[g(i)]), min, max))
     float result:     q = encode(t)       // round to nearest even, saturate to max finite
     codebook:         q = argmin_j |t - codebook[j]|                 // ties: lower j
     ```

@@ -45,6 +45,7 @@ llvm::Expected<ref::QuantScheme> adaptScheme(SchemeAttr attr, const ref::Shape &
   scheme.blockRows = attr.getBlockRows();
   scheme.blockCols = attr.getBlockCols();
   scheme.hasZero = attr.hasZero();
+  scheme.integerZero = attr.getZeroPoint() != ZeroPoint::Float;
   scheme.hasTensorScale = attr.getTensorScale();
   int64_t rank = int64_t(shape.size());
   switch (scheme.granularity) {

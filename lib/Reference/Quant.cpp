@@ -228,8 +228,10 @@ CodeTensor quantize(const ElementFormat &format, const QuantScheme &scheme, cons
     float t = x.data[size_t(i)] / s;
     float zero = params.zero ? params.zero->data[si] : 0.0f;
     float u = t;
+    // Integer zero points shift the rounded value (so that ties round as without them);
+    // float ones are added before rounding.
     if (params.zero)
-      u = t + zero;
+      u = isInt && scheme.integerZero ? std::nearbyint(t) + zero : t + zero;
     uint32_t code;
     if (useCodebook)
       code = nearestCodebookIndex(params.codebook, u);

@@ -84,11 +84,12 @@ func.func @dequantize_nf4(%q: tensor<2x8xui4>, %s: tensor<2x1xbf16>) -> tensor<2
 
 // -----
 
-// Integer quantization: divide by the scale, add the zero point, round half to even, clamp to
-// [0, 15] (ui4), NaN treated as 0, and truncate to the 4-bit code.
+// Integer quantization: divide by the scale, round half to even, add the (integer) zero point,
+// clamp to [0, 15] (ui4), NaN treated as 0, and truncate to the 4-bit code.
 // CHECK-LABEL: func.func @quantize_ui4
 // CHECK-SAME: -> tensor<8x64xi4>
-// CHECK: %[[T:.+]] = arith.divf
+// CHECK: %[[D:.+]] = arith.divf
+// CHECK: %[[T:.+]] = math.roundeven %[[D]] : f32
 // CHECK: arith.cmpf uno, %[[T]], %[[T]] : f32
 // CHECK: %[[U:.+]] = arith.addf
 // CHECK: %[[R:.+]] = math.roundeven %[[U]] : f32

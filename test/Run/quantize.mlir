@@ -155,3 +155,18 @@ func.func @literal_e2m1(%x: tensor<1x8xf32>, %s: tensor<1x1xf8E8M0FNU>) -> tenso
          : (tensor<1x8xf32>, tensor<1x1xf8E8M0FNU>) -> tensor<1x8xf4E2M1FN>
   return %q : tensor<1x8xf4E2M1FN>
 }
+
+// Ties with an odd integer zero point: the zero point shifts the rounded value, as ONNX's
+// QuantizeLinear defines it (t = 0.5 rounds to 0, then + 153 = 153; 1.5 to 2, 155), where
+// rounding after adding it would give 154 and 154. Float zero points are added first.
+// RUN: lowbit-run %s --function=ties_int_zero --input='4xf32=0.25 0.75 -0.25 1.25' | FileCheck %s --check-prefix=TIES
+// RUN: lowbit-run %s --function=ties_int_zero --engine=reference --input='4xf32=0.25 0.75 -0.25 1.25' | FileCheck %s --check-prefix=TIES
+// TIES: [153, 155, 153, 155]
+func.func @ties_int_zero(%x: tensor<4xf32>) -> tensor<4xui8> {
+  %s = arith.constant dense<0.5> : tensor<f32>
+  %z = arith.constant dense<153> : tensor<ui8>
+  %q = lowbit.quantize %x scale(%s) zero(%z)
+         {scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
+         : (tensor<4xf32>, tensor<f32>, tensor<ui8>) -> tensor<4xui8>
+  return %q : tensor<4xui8>
+}

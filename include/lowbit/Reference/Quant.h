@@ -17,7 +17,8 @@
 //                r = v * scale            (then r = r * tensorScale when present)
 //   quantize:    s = scale                (s = scale * tensorScale when present)
 //                t = x / s
-//                integer formats:  c = roundeven(t + zero), clamped to the format's range;
+//                integer formats:  c = roundeven(t) + zero (integer zero points; float ones:
+//                                  roundeven(t + zero)), clamped to the format's range;
 //                                  NaN gives the zero point (0 without one)
 //                float formats:    encode(t) (round to nearest even, saturating)
 //                codebook:         the index of the entry nearest to t, ties to the lower index
@@ -53,6 +54,9 @@ struct QuantScheme {
   int64_t blockRows = 1;  // Block
   int64_t blockCols = 1;  // Block
   bool hasZero = false;
+  /// Zero points are integers (`zero = int`): quantize rounds t and then adds the zero point;
+  /// float zero points (`zero = float`) are added before rounding.
+  bool integerZero = true;
   bool hasTensorScale = false;
 };
 

@@ -57,7 +57,8 @@ bool hasOnlyAllOnesNaN8(mlir::Type format);
 mlir::Value emitEncodeFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
                             mlir::Value t, bool saturate = true);
 
-/// Integer quantization: clamp(roundeven(t + zero)) in the format's range, NaN as t = 0; returns
+/// Integer quantization: clamp(roundeven(t + zero)) in the format's range (callers with integer
+/// zero points round t first), NaN as t = 0; returns
 /// the iN code. `zero` may be null.
 mlir::Value emitQuantizeInteger(mlir::OpBuilder &b, mlir::Location loc, mlir::Type format,
                                 mlir::Value t, mlir::Value zero);

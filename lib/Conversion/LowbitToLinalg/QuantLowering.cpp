@@ -129,8 +129,13 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
           Value t = arith::DivFOp::create(b, nloc, x, s);
           if (codebook)
             return emitNearestEntry(b, nloc, codebook, format, t);
-          if (isa<IntegerType, TernaryType>(format))
+          if (isa<IntegerType, TernaryType>(format)) {
+            // Integer zero points shift the rounded value (exactly: adding it and rounding
+            // again changes nothing); float ones are added before rounding.
+            if (zero && scheme.getZeroPoint() == ZeroPoint::Int)
+              t = math::RoundEvenOp::create(b, nloc, t);
             return emitQuantizeInteger(b, nloc, format, t, zero);
+          }
           if (zero)
             t = arith::AddFOp::create(b, nloc, t, zero);
           return emitEncodeFloat(b, nloc, format, t);

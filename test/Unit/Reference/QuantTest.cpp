@@ -244,7 +244,12 @@ TEST(QuantTest, QuantizeIntegerTiesSaturationAndNaN) {
   p.zero = FloatTensor{{}, {3.0f}};
   ElementFormat u4 = ElementFormat::unsignedInt(4);
   c = quantize(u4, z, FloatTensor{{4}, {NAN, -100.0f, 100.0f, 0.25f}}, p);
-  EXPECT_EQ(c.codes, (std::vector<uint32_t>{3, 0, 15, 4})); // 0.5 + 3 = 3.5 -> 4
+  // An integer zero point shifts the rounded value: 0.5 -> 0, + 3 = 3 (as ONNX's
+  // QuantizeLinear); a float one is added first: 0.5 + 3 = 3.5 -> 4.
+  EXPECT_EQ(c.codes, (std::vector<uint32_t>{3, 0, 15, 3}));
+  z.integerZero = false;
+  c = quantize(u4, z, FloatTensor{{4}, {NAN, -100.0f, 100.0f, 0.25f}}, p);
+  EXPECT_EQ(c.codes, (std::vector<uint32_t>{3, 0, 15, 4}));
 
   ElementFormat t = ElementFormat::ternary();
   c = quantize(t, perTensor(), FloatTensor{{5}, {0.3f, -0.3f, 0.2f, -5.0f, NAN}},
