@@ -9,7 +9,7 @@
 // Prints one JSON line: {"median_ms", "best_ms", "runs", "max_rel_error", "ort_version"}
 // (max_rel_error: max |y - expected| / max |expected| over the outputs). --write saves the
 // outputs of the first call as .npy files (onnxruntime as an oracle; --runs=1 skips the
-// timing). Only float32 inputs and outputs. onnxruntime-node comes from bench/peers (npm
+// timing). Inputs and outputs of float32, uint8, int8, int32 and int64. onnxruntime-node comes from bench/peers (npm
 // install --ignore-scripts there).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +31,13 @@ for (const a of process.argv.slice(2)) {
   else { console.error(`ort_time: bad argument ${a}`); process.exit(2); }
 }
 
-// A little-endian float32 .npy file as {shape, data}.
+// The .npy descriptors read and written, with onnxruntime's tensor types.
+const TYPES = {
+  '<f4': ['float32', Float32Array], '|u1': ['uint8', Uint8Array], '|i1': ['int8', Int8Array],
+  '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array],
+};
+
+// A little-endian .npy file as {type, shape, data} (float32, uint8, int8, int32, int64).
 function readNpy(file) {
   const bytes = fs.readFileSync(file);
   if (bytes.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error(`${file}: not a .npy file`);
@@ -39,19 +45,23 @@ function readNpy(file) {
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
   const start = (major === 1 ? 10 : 12) + headerLength;
   const header = bytes.toString('latin1', major === 1 ? 10 : 12, start);
-  if (!/'descr': '<f4'/.test(header) || /'fortran_order': True/.test(header))
-    throw new Error(`${file}: only C-order float32 arrays are read`);
+  const descr = /'descr': '([^']*)'/.exec(header);
+  if (!descr || !(descr[1] in TYPES) || /'fortran_order': True/.test(header))
+    throw new Error(`${file}: only C-order float32, uint8, int8, int32 and int64 arrays are read`);
+  const [type, Array] = TYPES[descr[1]];
   const shape = /'shape': \(([^)]*)\)/.exec(header)[1].split(',').filter((s) => s.trim() !== '')
     .map(Number);
-  const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start,
-                                                   bytes.byteOffset + bytes.length));
-  return { shape, data };
+  const data = new Array(bytes.buffer.slice(bytes.byteOffset + start,
+                                            bytes.byteOffset + bytes.length));
+  return { type, shape, data };
 }
 
-// The .npy bytes of a float32 array.
-function npyBytes(shape, data) {
+// The .npy bytes of a tensor of one of TYPES.
+function npyBytes(type, shape, data) {
+  const descr = Object.keys(TYPES).find((d) => TYPES[d][0] === type);
+  if (!descr) throw new Error(`outputs of type ${type} are not written`);
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
   const total = Math.ceil((10 + header.length + 1) / 64) * 64;
   header = header.padEnd(total - 10 - 1, ' ') + '\n';
   const prefix = Buffer.alloc(10);
@@ -70,14 +80,13 @@ const session = await ort.InferenceSession.create(model, {
 });
 const feeds = {};
 args.input.split(',').filter((s) => s).forEach((file, i) => {
-  const { shape, data } = readNpy(file);
-  feeds[session.inputNames[i]] = new ort.Tensor('float32', data, shape);
+  const { type, shape, data } = readNpy(file);
+  feeds[session.inputNames[i]] = new ort.Tensor(type, data, shape);
 });
 let outputs = await session.run(feeds);
 args.write.split(',').filter((s) => s).forEach((file, i) => {
   const tensor = outputs[session.outputNames[i]];
-  if (tensor.type !== 'float32') throw new Error(`output ${i} is ${tensor.type}, not float32`);
-  fs.writeFileSync(file, npyBytes(tensor.dims, tensor.data));
+  fs.writeFileSync(file, npyBytes(tensor.type, tensor.dims, tensor.data));
 });
 let maxError = 0;
 args.expected.split(',').filter((s) => s).forEach((file, i) => {
@@ -85,8 +94,8 @@ args.expected.split(',').filter((s) => s).forEach((file, i) => {
   const actual = outputs[session.outputNames[i]].data;
   let scale = 0, error = 0;
   for (let j = 0; j < expected.length; j++) {
-    scale = Math.max(scale, Math.abs(expected[j]));
-    error = Math.max(error, Math.abs(actual[j] - expected[j]));
+    scale = Math.max(scale, Math.abs(Number(expected[j])));
+    error = Math.max(error, Math.abs(Number(actual[j]) - Number(expected[j])));
   }
   maxError = Math.max(maxError, error / (scale || 1));
 });

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 
 using namespace mlir;
 using namespace lowbit;
@@ -25,12 +26,9 @@ using namespace lowbit::onnx_import;
 
 using Node = GraphImporter::Node;
 
-namespace {
-
-/// An elementwise linalg.generic over `inputs` broadcast (ONNX's multidirectional rules) to
-/// `shape`, of result element type `element`.
-Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> shape,
-                       Type element, function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+Value onnx_import::buildElementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                                    ArrayRef<int64_t> shape, Type element,
+                                    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   int64_t rank = shape.size();
   SmallVector<AffineMap> maps;
   for (Value input : inputs) {
@@ -53,6 +51,8 @@ Value buildElementwise(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<i
       });
   return generic.getResult(0);
 }
+
+namespace {
 
 /// `value` with its elements converted to the float type `element`.
 Value castFloat(OpBuilder &b, Location loc, Value value, Type element) {
@@ -85,19 +85,51 @@ FailureOr<SmallVector<int64_t>> broadcastShape(GraphImporter &g, const Node &nod
   return shape;
 }
 
-template <typename FloatOp> LogicalResult importBinary(GraphImporter &g, const Node &node) {
+/// x / y of signless integers, rounded toward zero; y = 0 gives x, and INT_MIN / -1 wraps
+/// (the hardware division would trap on both).
+Value safeDivide(OpBuilder &b, Location loc, Value x, Value y) {
+  Type type = x.getType();
+  auto constant = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, type, b.getIntegerAttr(type, v));
+  };
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, constant(0));
+  Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, constant(-1));
+  Value divisor = arith::SelectOp::create(b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne),
+                                          constant(1), y);
+  Value quotient = arith::DivSIOp::create(b, loc, x, divisor);
+  Value negated = arith::SubIOp::create(b, loc, constant(0), x);
+  return arith::SelectOp::create(b, loc, isMinusOne, negated, quotient);
+}
+
+/// Add, Sub, Mul, Div of float tensors, and of INT32 / INT64 ones (wrapping; Div rounds toward
+/// zero, safeDivide).
+template <typename FloatOp, typename IntOp>
+LogicalResult importBinary(GraphImporter &g, const Node &node) {
   FailureOr<Value> lhs = g.input(node, 0), rhs = g.input(node, 1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  if (elementOf(*lhs) != elementOf(*rhs))
+  Type type = elementOf(*lhs);
+  if (type != elementOf(*rhs))
     return g.error(node, "its inputs have different element types");
+  bool isFloat = isa<FloatType>(type);
+  if (!isFloat && !type.isSignlessInteger(32) && !type.isSignlessInteger(64)) {
+    std::string text;
+    llvm::raw_string_ostream(text) << type;
+    return g.error(node,
+                   "arithmetic on " + text + " is not taken (float tensors, INT32 and INT64 are)");
+  }
   FailureOr<SmallVector<int64_t>> shape = broadcastShape(g, node, shapeOf(*lhs), shapeOf(*rhs));
   if (failed(shape))
     return failure();
   OpBuilder &b = g.builder();
-  Value result = buildElementwise(b, node.loc, ValueRange{*lhs, *rhs}, *shape, elementOf(*lhs),
-                                  [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                                    return FloatOp::create(nb, nl, args[0], args[1]);
+  Value result = buildElementwise(b, node.loc, ValueRange{*lhs, *rhs}, *shape, type,
+                                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                    if (isFloat)
+                                      return FloatOp::create(nb, nl, args[0], args[1]);
+                                    if constexpr (std::is_same_v<IntOp, arith::DivSIOp>)
+                                      return safeDivide(nb, nl, args[0], args[1]);
+                                    else
+                                      return IntOp::create(nb, nl, args[0], args[1]);
                                   });
   return g.defineOutput(node, 0, result);
 }
@@ -358,16 +390,19 @@ LogicalResult importPow(GraphImporter &g, const Node &node) {
   return g.defineOutput(node, 0, result);
 }
 
-/// Cast between float types (f32, f16, bf16).
+/// Cast between float types (f32, f16, bf16); to and from integer types: IntegerOps.cpp.
 LogicalResult importCast(GraphImporter &g, const Node &node) {
   FailureOr<Value> x = g.input(node, 0);
   FailureOr<int64_t> to = g.intAttribute(node, "to", std::nullopt);
   if (failed(x) || failed(to))
     return failure();
-  Type element = g.elementType(static_cast<int32_t>(*to));
+  Type element = g.valueType(static_cast<int32_t>(*to));
   if (!element)
     return g.error(node, "a cast to " + dataTypeName(static_cast<int32_t>(*to)) +
-                             " is not taken (FLOAT, FLOAT16, BFLOAT16 are)");
+                             " is not taken (FLOAT, FLOAT16, BFLOAT16, UINT8, INT8, INT32, INT64, "
+                             "BOOL are)");
+  if (!isa<FloatType>(element) || !isa<FloatType>(elementOf(*x)))
+    return importIntegerCast(g, node, *x, element);
   return g.defineOutput(node, 0, castFloat(g.builder(), node.loc, *x, element));
 }
 
@@ -728,10 +763,10 @@ LogicalResult importGemm(GraphImporter &g, const Node &node) {
 
 ArrayRef<OpEntry> onnx_import::getFloatOpTable() {
   static const OpEntry table[] = {
-      {"", "Add", 7, 23, importBinary<arith::AddFOp>},
-      {"", "Sub", 7, 23, importBinary<arith::SubFOp>},
-      {"", "Mul", 7, 23, importBinary<arith::MulFOp>},
-      {"", "Div", 7, 23, importBinary<arith::DivFOp>},
+      {"", "Add", 7, 23, importBinary<arith::AddFOp, arith::AddIOp>, /*integers=*/true},
+      {"", "Sub", 7, 23, importBinary<arith::SubFOp, arith::SubIOp>, /*integers=*/true},
+      {"", "Mul", 7, 23, importBinary<arith::MulFOp, arith::MulIOp>, /*integers=*/true},
+      {"", "Div", 7, 23, importBinary<arith::DivFOp, arith::DivSIOp>, /*integers=*/true},
       {"", "Pow", 7, 23, importPow},
       {"", "Neg", 6, 23, importUnary<Unary::Neg>},
       {"", "Exp", 6, 23, importUnary<Unary::Exp>},
@@ -743,8 +778,8 @@ ArrayRef<OpEntry> onnx_import::getFloatOpTable() {
       {"", "Sigmoid", 6, 23, importUnary<Unary::Sigmoid>},
       {"", "Erf", 9, 23, importUnary<Unary::Erf>},
       {"", "Gelu", 20, 23, importGelu},
-      {"", "Cast", 6, 23, importCast},
-      {"", "Identity", 1, 23, importIdentity},
+      {"", "Cast", 6, 23, importCast, /*integers=*/true},
+      {"", "Identity", 1, 23, importIdentity, /*integers=*/true},
       {"", "ReduceSum", 1, 23, importReduce<Reduction::Sum>},
       {"", "ReduceMean", 1, 23, importReduce<Reduction::Mean>},
       {"", "ReduceMax", 1, 23, importReduce<Reduction::Max>},

@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <onnx/onnx_pb.h>
@@ -82,6 +83,8 @@ public:
     llvm::StringRef domain;
     int64_t opset;
     mlir::Location loc;
+    /// Whether the op takes integer tensors (input() refuses them for the others).
+    bool integers = false;
   };
 
   GraphImporter(mlir::MLIRContext *context, llvm::StringRef fileName,
@@ -119,8 +122,29 @@ public:
   /// Defines output `index` of the node (an error when the node names fewer outputs).
   mlir::LogicalResult defineOutput(const Node &node, unsigned index, mlir::Value value);
 
-  /// The MLIR element type of an ONNX data type the importer computes with, or null.
+  /// The MLIR float type of an ONNX float data type the importer computes with (FLOAT,
+  /// FLOAT16, BFLOAT16), or null.
   mlir::Type elementType(int32_t dataType) const;
+  /// The MLIR element type of an ONNX data type that graph inputs, outputs, initializers and
+  /// node outputs may have: the float types, and UINT8 (ui8), INT8 (si8), INT32 (i32), INT64
+  /// (i64) and BOOL (i1), as lowbit's .npy files spell them; or null.
+  mlir::Type valueType(int32_t dataType) const;
+
+  /// The integer matrix product (MatMulInteger) a value of i32 products is, by constant
+  /// weights: Cast to a float type takes it as lowbit.mpgemm.
+  struct IntegerProduct {
+    mlir::Value a, aZero;       // codes [.., M, K] (ui8 / si8), zero point ([] or [M]) or null
+    const onnx::TensorProto *b; // [K, N] codes
+    mlir::Value bZero;          // [] or [N], or null
+    mlir::Operation *product;   // the exact product, erased when nothing else reads it
+  };
+  void defineIntegerProduct(mlir::Value value, const IntegerProduct &product) {
+    integerProducts[value] = product;
+  }
+  const IntegerProduct *integerProduct(mlir::Value value) const {
+    auto it = integerProducts.find(value);
+    return it == integerProducts.end() ? nullptr : &it->second;
+  }
 
   /// An initializer of a float type as an arith.constant, at the top of the function.
   mlir::FailureOr<mlir::Value> constantValue(const onnx::TensorProto &tensor, llvm::StringRef what);
@@ -136,6 +160,9 @@ public:
   };
   /// The deferred DequantizeLinear input `index` names, or null.
   const DequantizedConstant *dequantizedInput(const Node &node, unsigned index) const;
+  /// Defines the node's output `tensor` names as a constant (a folded computation).
+  mlir::LogicalResult defineConstant(const Node &node, std::unique_ptr<onnx::TensorProto> tensor);
+
   /// Defines output 0 of the node as a deferred DequantizeLinear.
   mlir::LogicalResult defineDequantized(const Node &node, const DequantizedConstant &value);
 
@@ -143,6 +170,7 @@ private:
   mlir::LogicalResult importInputs(mlir::func::FuncOp &func);
   mlir::LogicalResult importInitializers();
   mlir::LogicalResult importNode(const onnx::NodeProto &node, int index);
+  mlir::FailureOr<mlir::Value> lookupInput(const Node &node, const std::string &name);
   mlir::LogicalResult fileError(const llvm::Twine &message);
   mlir::FailureOr<mlir::RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
                                                         llvm::StringRef what);
@@ -155,6 +183,7 @@ private:
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<const onnx::TensorProto *> constants;
   llvm::StringMap<DequantizedConstant> dequantized;
+  llvm::DenseMap<mlir::Value, IntegerProduct> integerProducts;
   /// Tensors of Constant nodes (kept for constantInput).
   std::vector<std::unique_ptr<onnx::TensorProto>> constantNodeTensors;
 };
@@ -169,6 +198,14 @@ mlir::LogicalResult importDequantizeLinear(GraphImporter &importer,
 /// DequantizeLinear of codes computed at run time, and QuantizeLinear (QdqOps.cpp).
 mlir::LogicalResult importDequantizeValue(GraphImporter &importer, const GraphImporter::Node &node);
 mlir::LogicalResult importQuantizeLinear(GraphImporter &importer, const GraphImporter::Node &node);
+/// The lowbit element type of the integer codes of an ONNX data type (INT8 si8, UINT8 ui8, INT4
+/// si4, UINT4 ui4), or null (QdqOps.cpp).
+mlir::Type codeElementType(mlir::MLIRContext *ctx, int32_t dataType);
+/// The constant [N, K] codes of `tensor`, [K, N] codes transposed unless `transposed` says they
+/// are [N, K] already (QdqOps.cpp; the tensor was checked readable).
+mlir::Value weightCodes(mlir::OpBuilder &b, mlir::Location loc, const onnx::TensorProto &tensor,
+                        bool transposed);
+
 /// a x W for a deferred DequantizeLinear W of [K, N] codes (of [N, K] codes with
 /// `transposedWeights`, as Gemm's transB reads them), as lowbit.mpgemm (QdqOps.cpp).
 mlir::FailureOr<mlir::Value>
@@ -183,13 +220,40 @@ struct OpEntry {
   llvm::StringRef domain, opType;
   int64_t minOpset, maxOpset;
   OpHandler handler;
+  /// Whether the op takes integer tensors (Node::integers).
+  bool integers = false;
 };
 
 /// Every op the importer takes (docs/onnx.md lists them).
 llvm::ArrayRef<OpEntry> getOpTable();
-/// The float ops (FloatOps.cpp) and the shape ops (ShapeOps.cpp).
+/// The float ops (FloatOps.cpp), the shape ops (ShapeOps.cpp) and the integer ops
+/// (IntegerOps.cpp).
 llvm::ArrayRef<OpEntry> getFloatOpTable();
 llvm::ArrayRef<OpEntry> getShapeOpTable();
+llvm::ArrayRef<OpEntry> getIntegerOpTable();
+
+/// Evaluates the node at import time when its inputs are small constants (and Shape always),
+/// defining its outputs as constants; false when it is left to its handler (Folding.cpp).
+mlir::FailureOr<bool> foldNode(GraphImporter &importer, const GraphImporter::Node &node);
+/// The shape and index ops (TensorOps.cpp).
+llvm::ArrayRef<OpEntry> getTensorOpTable();
+
+/// Cast of a tensor to or from an integer type (IntegerOps.cpp).
+mlir::LogicalResult importIntegerCast(GraphImporter &importer, const GraphImporter::Node &node,
+                                      mlir::Value x, mlir::Type to);
+
+/// An elementwise linalg.generic over `inputs` broadcast (ONNX's multidirectional rules) to
+/// `shape`, of result element type `element` (FloatOps.cpp).
+mlir::Value buildElementwise(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs, llvm::ArrayRef<int64_t> shape,
+    mlir::Type element,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)> body);
+/// `value` with the element type `element` of the same width (tensor.bitcast; ui8 <-> i8):
+/// arith and linalg bodies compute on signless integers, lowbit ops and the graph's
+/// boundary keep the sign in the type.
+mlir::Value retyped(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value, mlir::Type element);
+/// `value` with its integer elements signless (others as they are).
+mlir::Value signless(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
 
 /// `value` reshaped to `shape` (same element count): collapsed to one dimension, expanded.
 mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,

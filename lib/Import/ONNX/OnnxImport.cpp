@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -86,16 +87,35 @@ Type GraphImporter::elementType(int32_t dataType) const {
   }
 }
 
+Type GraphImporter::valueType(int32_t dataType) const {
+  MLIRContext *ctx = b.getContext();
+  switch (dataType) {
+  case kUint8:
+    return IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  case kInt8:
+    return IntegerType::get(ctx, 8, IntegerType::Signed);
+  case kInt32:
+    return IntegerType::get(ctx, 32);
+  case kInt64:
+    return IntegerType::get(ctx, 64);
+  case kBool:
+    return IntegerType::get(ctx, 1);
+  default:
+    return elementType(dataType);
+  }
+}
+
 FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoProto &info,
                                                          StringRef what) {
   if (!info.has_type() || !info.type().has_tensor_type())
     return fileError(what + " '" + info.name() + "' is not a tensor");
   const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
-  Type element = elementType(tensor.elem_type());
+  Type element = valueType(tensor.elem_type());
   if (!element)
-    return fileError(what + " '" + info.name() + "' has element type " +
-                     dataTypeName(tensor.elem_type()) +
-                     ", which the importer does not take (FLOAT, FLOAT16, BFLOAT16)");
+    return fileError(
+        what + " '" + info.name() + "' has element type " + dataTypeName(tensor.elem_type()) +
+        ", which the importer does not take (FLOAT, FLOAT16, BFLOAT16, UINT8, INT8, INT32, INT64, "
+        "BOOL)");
   if (!tensor.has_shape())
     return fileError(what + " '" + info.name() + "' has no shape");
   SmallVector<int64_t> shape;
@@ -112,7 +132,7 @@ FailureOr<RankedTensorType> GraphImporter::valueInfoType(const onnx::ValueInfoPr
 }
 
 FailureOr<Value> GraphImporter::constantValue(const onnx::TensorProto &tensor, StringRef what) {
-  Type element = elementType(tensor.data_type());
+  Type element = valueType(tensor.data_type());
   if (!element)
     return fileError(what + " '" + tensor.name() + "' of element type " +
                      dataTypeName(tensor.data_type()) +
@@ -123,8 +143,15 @@ FailureOr<Value> GraphImporter::constantValue(const onnx::TensorProto &tensor, S
     return fileError(what + " '" + tensor.name() + "' cannot be read: " + why);
   SmallVector<int64_t> dims(tensor.dims().begin(), tensor.dims().end());
   auto type = RankedTensorType::get(dims, element);
-  ArrayRef<char> raw(reinterpret_cast<const char *>(bytes->data()), bytes->size());
-  auto attr = DenseElementsAttr::getFromRawBuffer(type, raw);
+  DenseElementsAttr attr;
+  if (element.isInteger(1)) {
+    // One byte per BOOL; DenseElementsAttr takes them as bools.
+    SmallVector<bool> bools(bytes->begin(), bytes->end());
+    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bools));
+  } else {
+    ArrayRef<char> raw(reinterpret_cast<const char *>(bytes->data()), bytes->size());
+    attr = DenseElementsAttr::getFromRawBuffer(type, raw);
+  }
   return arith::ConstantOp::create(b, fileLoc, type, attr).getResult();
 }
 
@@ -156,6 +183,16 @@ FailureOr<Value> GraphImporter::input(const Node &node, unsigned index) {
   if (!hasInput(node, index))
     return error(node, "input " + Twine(index) + " is missing");
   const std::string &name = node.proto.input(index);
+  FailureOr<Value> value = lookupInput(node, name);
+  if (failed(value) || node.integers || isa<FloatType>(elementOf(*value)))
+    return value;
+  std::string type;
+  llvm::raw_string_ostream(type) << elementOf(*value);
+  return error(node, "input '" + name + "' has element type " + type +
+                         ": the op takes float tensors (f32, f16, bf16) only");
+}
+
+FailureOr<Value> GraphImporter::lookupInput(const Node &node, const std::string &name) {
   if (Value value = values.lookup(name))
     return value;
   if (auto deferred = dequantized.find(name); deferred != dequantized.end()) {
@@ -229,6 +266,16 @@ FailureOr<float> GraphImporter::floatAttribute(const Node &node, StringRef name,
   return attr->f();
 }
 
+LogicalResult GraphImporter::defineConstant(const Node &node,
+                                            std::unique_ptr<onnx::TensorProto> tensor) {
+  const std::string &name = tensor->name();
+  if (values.count(name) || constants.count(name) || dequantized.count(name))
+    return error(node, "output '" + name + "' is already defined");
+  constantNodeTensors.push_back(std::move(tensor));
+  constants[name] = constantNodeTensors.back().get();
+  return success();
+}
+
 LogicalResult GraphImporter::defineOutput(const Node &node, unsigned index, Value value) {
   if (static_cast<int>(index) >= node.proto.output_size() || node.proto.output(index).empty())
     return index == 0 ? error(node, "has no output") : success();
@@ -271,6 +318,12 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &proto, int index)
     if (node.opset < entry.minOpset || node.opset > entry.maxOpset)
       return error(node, "the importer takes this op at opsets " + Twine(entry.minOpset) + " to " +
                              Twine(entry.maxOpset));
+    node.integers = entry.integers;
+    FailureOr<bool> folded = foldNode(*this, node);
+    if (failed(folded))
+      return failure();
+    if (*folded)
+      return success();
     return entry.handler(*this, node);
   }
   return error(node, "the importer does not take this op (docs/onnx.md lists those it does)");
@@ -354,6 +407,17 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     results.push_back(value);
   }
   func::ReturnOp::create(b, fileLoc, results);
+  // Exact integer products that a Cast took as lowbit.mpgemm, and nothing else reads.
+  bool erased = false;
+  for (auto &[value, product] : integerProducts)
+    if (product.product->use_empty()) {
+      product.product->erase();
+      erased = true;
+    }
+  if (erased)
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+      if (isOpTriviallyDead(&op))
+        op.erase();
   return module;
 }
 

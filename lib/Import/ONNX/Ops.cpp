@@ -195,7 +195,9 @@ ArrayRef<OpEntry> onnx_import::getOpTable() {
   static const std::vector<OpEntry> table = [] {
     std::vector<OpEntry> all(getFloatOpTable().begin(), getFloatOpTable().end());
     all.insert(all.end(), getShapeOpTable().begin(), getShapeOpTable().end());
-    all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear});
+    all.insert(all.end(), getIntegerOpTable().begin(), getIntegerOpTable().end());
+    all.insert(all.end(), getTensorOpTable().begin(), getTensorOpTable().end());
+    all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear, /*integers=*/true});
     all.push_back({"", "QuantizeLinear", 10, 23, importQuantizeLinear});
     all.push_back({"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits});
     return all;

@@ -32,22 +32,6 @@ SmallVector<int64_t> dimsOf(const onnx::TensorProto &tensor) {
   return SmallVector<int64_t>(tensor.dims().begin(), tensor.dims().end());
 }
 
-/// The lowbit element type of the integer codes DequantizeLinear takes, or null.
-Type codeElementType(MLIRContext *ctx, int32_t dataType) {
-  switch (dataType) {
-  case kInt8:
-    return IntegerType::get(ctx, 8, IntegerType::Signed);
-  case kUint8:
-    return IntegerType::get(ctx, 8, IntegerType::Unsigned);
-  case kInt4:
-    return IntegerType::get(ctx, 4, IntegerType::Signed);
-  case kUint4:
-    return IntegerType::get(ctx, 4, IntegerType::Unsigned);
-  default:
-    return {};
-  }
-}
-
 /// The codes of `tensor`, one byte each (4-bit codes from their packed pairs, the first in the
 /// low bits), as DenseElementsAttr stores integers of up to 8 bits. Read before (the handler
 /// checked the tensor).
@@ -194,6 +178,30 @@ FailureOr<QuantOperands> quantOperands(GraphImporter &g, const Node &node,
 
 } // namespace
 
+Type onnx_import::codeElementType(MLIRContext *ctx, int32_t dataType) {
+  switch (dataType) {
+  case kInt8:
+    return IntegerType::get(ctx, 8, IntegerType::Signed);
+  case kUint8:
+    return IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  case kInt4:
+    return IntegerType::get(ctx, 4, IntegerType::Signed);
+  case kUint4:
+    return IntegerType::get(ctx, 4, IntegerType::Unsigned);
+  default:
+    return {};
+  }
+}
+
+Value onnx_import::weightCodes(OpBuilder &b, Location loc, const onnx::TensorProto &tensor,
+                               bool transposedCodes) {
+  SmallVector<int64_t> dims = dimsOf(tensor);
+  int64_t n = transposedCodes ? dims[0] : dims[1], k = transposedCodes ? dims[1] : dims[0];
+  auto type = RankedTensorType::get({n, k}, codeElementType(b.getContext(), tensor.data_type()));
+  std::vector<uint8_t> codes = unpackedCodes(tensor);
+  return constantOf(b, loc, type, transposedCodes ? codes : transposed(codes, k, n, 1));
+}
+
 LogicalResult onnx_import::importDequantizeLinear(GraphImporter &g, const Node &node) {
   const onnx::TensorProto *x = g.constantInput(node, 0);
   if (!x)
@@ -306,17 +314,14 @@ FailureOr<Value> onnx_import::buildDequantizedProduct(GraphImporter &g, const No
                              Twine(transposedWeights ? "[N, K]" : "[K, N]") +
                              " weights; these have shapes " + shapeString(aType.getShape()) +
                              " and " + shapeString(wDims));
-  int64_t k = wDims[kDim], n = wDims[1 - kDim];
+  int64_t n = wDims[1 - kDim];
   OpBuilder &b = g.builder();
   MLIRContext *ctx = g.context();
   Location loc = node.loc;
   Type codeType = codeElementType(ctx, weights.codes->data_type());
   // lowbit.mpgemm's weights are [N, K]: [K, N] codes are transposed, and with them blocked
   // scales and zero points (per-tensor and per-axis ones keep their shape; the axis swaps).
-  auto codesType = RankedTensorType::get({n, k}, codeType);
-  std::vector<uint8_t> codeBytes = unpackedCodes(*weights.codes);
-  Value codes =
-      constantOf(b, loc, codesType, transposedWeights ? codeBytes : transposed(codeBytes, k, n, 1));
+  Value codes = weightCodes(b, loc, *weights.codes, transposedWeights);
   int64_t axis = transposedWeights ? weights.axis : 1 - weights.axis;
   auto parameter = [&](const onnx::TensorProto &tensor, Type element, ArrayRef<uint8_t> bytes,
                        int64_t size) -> Value {

@@ -49,6 +49,19 @@ Value onnx_import::reshapeTo(OpBuilder &b, Location loc, Value value, ArrayRef<i
                                        ArrayRef<ReassociationIndices>{out});
 }
 
+Value onnx_import::retyped(OpBuilder &b, Location loc, Value value, Type element) {
+  if (elementOf(value) == element)
+    return value;
+  return tensor::BitcastOp::create(b, loc, RankedTensorType::get(shapeOf(value), element), value);
+}
+
+Value onnx_import::signless(OpBuilder &b, Location loc, Value value) {
+  auto integer = dyn_cast<IntegerType>(elementOf(value));
+  if (!integer || integer.isSignless())
+    return value;
+  return retyped(b, loc, value, IntegerType::get(b.getContext(), integer.getWidth()));
+}
+
 /// The values of a constant INT64 input (shapes, axes), or an error naming it.
 FailureOr<SmallVector<int64_t>> onnx_import::constantInts(GraphImporter &g, const Node &node,
                                                           unsigned index, StringRef what) {
@@ -217,9 +230,10 @@ LogicalResult importTranspose(GraphImporter &g, const Node &node) {
   for (int64_t d : perm)
     shape.push_back(in[d]);
   OpBuilder &b = g.builder();
-  Value init = tensor::EmptyOp::create(b, node.loc, shape, elementOf(*x));
-  Value result = linalg::TransposeOp::create(b, node.loc, *x, init, perm).getResult()[0];
-  return g.defineOutput(node, 0, result);
+  Value input = signless(b, node.loc, *x);
+  Value init = tensor::EmptyOp::create(b, node.loc, shape, elementOf(input));
+  Value result = linalg::TransposeOp::create(b, node.loc, input, init, perm).getResult()[0];
+  return g.defineOutput(node, 0, retyped(b, node.loc, result, elementOf(*x)));
 }
 
 LogicalResult importConcat(GraphImporter &g, const Node &node) {
@@ -322,9 +336,13 @@ LogicalResult importSlice(GraphImporter &g, const Node &node) {
 
 ArrayRef<OpEntry> onnx_import::getShapeOpTable() {
   static const OpEntry table[] = {
-      {"", "Reshape", 5, 23, importReshape},     {"", "Squeeze", 1, 23, importSqueeze},
-      {"", "Unsqueeze", 1, 23, importUnsqueeze}, {"", "Transpose", 1, 23, importTranspose},
-      {"", "Concat", 4, 23, importConcat},       {"", "Slice", 10, 23, importSlice},
+      // Each moves elements of any type.
+      {"", "Reshape", 5, 23, importReshape, true},
+      {"", "Squeeze", 1, 23, importSqueeze, true},
+      {"", "Unsqueeze", 1, 23, importUnsqueeze, true},
+      {"", "Transpose", 1, 23, importTranspose, true},
+      {"", "Concat", 4, 23, importConcat, true},
+      {"", "Slice", 10, 23, importSlice, true},
   };
   return table;
 }
