@@ -201,6 +201,9 @@ mlir::LogicalResult importQuantizeLinear(GraphImporter &importer, const GraphImp
 /// The lowbit element type of the integer codes of an ONNX data type (INT8 si8, UINT8 ui8, INT4
 /// si4, UINT4 ui4), or null (QdqOps.cpp).
 mlir::Type codeElementType(mlir::MLIRContext *ctx, int32_t dataType);
+/// A constant of `type` from its elements' bytes (integers of up to 8 bits: one per byte).
+mlir::Value bytesConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+                          llvm::ArrayRef<uint8_t> bytes);
 /// The constant [N, K] codes of `tensor`, [K, N] codes transposed unless `transposed` says they
 /// are [N, K] already (QdqOps.cpp; the tensor was checked readable).
 mlir::Value weightCodes(mlir::OpBuilder &b, mlir::Location loc, const onnx::TensorProto &tensor,
@@ -237,6 +240,11 @@ llvm::ArrayRef<OpEntry> getIntegerOpTable();
 mlir::FailureOr<bool> foldNode(GraphImporter &importer, const GraphImporter::Node &node);
 /// The shape and index ops (TensorOps.cpp).
 llvm::ArrayRef<OpEntry> getTensorOpTable();
+
+/// Gather of `data` along `axis` at the INT32 / INT64 `indices` (negative ones from the end,
+/// out-of-range ones clamped into the axis; TensorOps.cpp).
+mlir::Value buildGather(mlir::OpBuilder &b, mlir::Location loc, mlir::Value data,
+                        mlir::Value indices, int64_t axis);
 
 /// Cast of a tensor to or from an integer type (IntegerOps.cpp).
 mlir::LogicalResult importIntegerCast(GraphImporter &importer, const GraphImporter::Node &node,

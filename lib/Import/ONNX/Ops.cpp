@@ -126,19 +126,10 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   auto codeType =
       IntegerType::get(ctx, *bits, zeroCodes ? IntegerType::Unsigned : IntegerType::Signed);
   auto weightType = RankedTensorType::get({*n, *k}, codeType);
-  Value weights = arith::ConstantOp::create(
-      b, loc, weightType,
-      DenseElementsAttr::getFromRawBuffer(
-          weightType, ArrayRef<char>(reinterpret_cast<const char *>(codes.data()), codes.size())));
+  Value weights = bytesConstant(b, loc, weightType, codes);
   Value zero;
-  if (zeroCodes) {
-    auto zeroType = RankedTensorType::get({*n, blocks}, codeType);
-    zero = arith::ConstantOp::create(
-        b, loc, zeroType,
-        DenseElementsAttr::getFromRawBuffer(
-            zeroType,
-            ArrayRef<char>(reinterpret_cast<const char *>(zeroCodes->data()), zeroCodes->size())));
-  }
+  if (zeroCodes)
+    zero = bytesConstant(b, loc, RankedTensorType::get({*n, blocks}, codeType), *zeroCodes);
 
   // Scales [N, k_blocks] (or the legacy [N * k_blocks]) and the bias [N], of A's type.
   FailureOr<Value> scales = g.input(node, 2);
@@ -189,6 +180,119 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   return g.defineOutput(node, 0, result);
 }
 
+/// Code `index` of a tensor of INT4 / UINT4 elements stored two per byte, the first in the low
+/// bits.
+uint8_t nibble(ArrayRef<uint8_t> bytes, int64_t index) {
+  return (bytes[index / 2] >> (4 * (index % 2))) & 0xF;
+}
+
+/// com.microsoft.GatherBlockQuantized: rows of a block-quantized 2-D table (an embedding) at
+/// the indices, dequantized: the codes, scales and zero points of the rows are gathered
+/// (buildGather), then one lowbit.dequantize of groups along the row; the table is never
+/// dequantized whole.
+LogicalResult importGatherBlockQuantized(GraphImporter &g, const Node &node) {
+  FailureOr<int64_t> bits = g.intAttribute(node, "bits", 4);
+  FailureOr<int64_t> blockSize = g.intAttribute(node, "block_size", 128);
+  FailureOr<int64_t> gatherAxis = g.intAttribute(node, "gather_axis", 0);
+  FailureOr<int64_t> quantizeAxis = g.intAttribute(node, "quantize_axis", 1);
+  if (failed(bits) || failed(blockSize) || failed(gatherAxis) || failed(quantizeAxis))
+    return failure();
+  const onnx::TensorProto *data = g.constantInput(node, 0);
+  if (!data)
+    return g.error(node, "data (input 0) must be an initializer");
+  int32_t type = data->data_type();
+  if (type != kUint8 && type != kInt4 && type != kUint4)
+    return g.error(node, "data of element type " + dataTypeName(type) +
+                             " is not taken (UINT8, INT4, UINT4 are)");
+  SmallVector<int64_t> dims(data->dims().begin(), data->dims().end());
+  if (dims.size() != 2)
+    return g.error(node, "data has shape " + shapeString(dims) + ": the importer takes 2-D tables");
+  if ((*gatherAxis != 0 && *gatherAxis != -2) || (*quantizeAxis != 1 && *quantizeAxis != -1))
+    return g.error(node, "gather_axis = " + Twine(*gatherAxis) +
+                             " and quantize_axis = " + Twine(*quantizeAxis) +
+                             ": the importer takes rows (0) of tables quantized along them (1)");
+  if ((type == kUint8 && *bits != 4 && *bits != 8) || (type != kUint8 && *bits != 4))
+    return g.error(node, "bits = " + Twine(*bits) + " does not fit data of element type " +
+                             dataTypeName(type) + " (UINT8 takes 4 or 8, INT4 and UINT4 take 4)");
+  if (*blockSize < 16 || (*blockSize & (*blockSize - 1)))
+    return g.error(node, "block_size = " + Twine(*blockSize) +
+                             ": it must be a power of 2 of at least 16");
+  // UINT8 data packs 8 / bits codes per byte along the row.
+  int64_t n = dims[0], k = type == kUint8 ? dims[1] * 8 / *bits : dims[1];
+  int64_t blocks = (k + *blockSize - 1) / *blockSize;
+  std::string why;
+  std::optional<std::vector<uint8_t>> bytes = readTensorBytes(*data, why);
+  if (!bytes)
+    return g.error(node, "data cannot be read: " + why);
+
+  // Zero points: of data's type, [N, blocks] (UINT8: packed like the data); without them
+  // UINT8 codes are centred on 2^(bits - 1), INT4 and UINT4 ones on 0.
+  std::optional<std::vector<uint8_t>> zeroCodes;
+  if (g.hasInput(node, 3)) {
+    const onnx::TensorProto *zTensor = g.constantInput(node, 3);
+    if (!zTensor)
+      return g.error(node, "zero_points (input 3) must be an initializer");
+    if (zTensor->data_type() != type)
+      return g.error(node, "zero_points must have data's element type");
+    int64_t rowBytes = type == kUint8 ? (blocks * *bits + 7) / 8 : blocks;
+    SmallVector<int64_t> zDims(zTensor->dims().begin(), zTensor->dims().end());
+    if (zDims != SmallVector<int64_t>{n, rowBytes})
+      return g.error(node, "zero_points have shape " + shapeString(zDims) + " where [" + Twine(n) +
+                               ", " + Twine(rowBytes) + "] is required");
+    std::optional<std::vector<uint8_t>> zBytes = readTensorBytes(*zTensor, why);
+    if (!zBytes)
+      return g.error(node, "zero_points cannot be read: " + why);
+    zeroCodes.emplace(n * blocks);
+    for (int64_t row = 0; row < n; ++row)
+      for (int64_t blk = 0; blk < blocks; ++blk)
+        (*zeroCodes)[row * blocks + blk] =
+            type == kUint8 ? packedCode(zBytes->data() + row * rowBytes, rowBytes, blk, *bits)
+                           : nibble(*zBytes, row * blocks + blk);
+  }
+  bool centred = type == kUint8 && !zeroCodes;
+  std::vector<uint8_t> codes(n * k);
+  uint32_t half = 1u << (*bits - 1);
+  for (int64_t row = 0; row < n; ++row)
+    for (int64_t col = 0; col < k; ++col) {
+      uint32_t code = type == kUint8
+                          ? packedCode(bytes->data() + row * dims[1], dims[1], col, *bits)
+                          : nibble(*bytes, row * k + col);
+      codes[row * k + col] = static_cast<uint8_t>(centred ? code ^ half : code);
+    }
+  bool isSigned = centred || type == kInt4;
+
+  FailureOr<Value> indices = g.input(node, 1), scales = g.input(node, 2);
+  if (failed(indices) || failed(scales))
+    return failure();
+  Type indexType = elementOf(*indices), element = elementOf(*scales);
+  if (!indexType.isSignlessInteger(32) && !indexType.isSignlessInteger(64))
+    return g.error(node, "indices must be INT32 or INT64");
+  if (!isa<mlir::FloatType>(element) || shapeOf(*scales) != ArrayRef<int64_t>{n, blocks})
+    return g.error(node,
+                   "scales must be [" + Twine(n) + ", " + Twine(blocks) + "] of a float type");
+  OpBuilder &b = g.builder();
+  MLIRContext *ctx = g.context();
+  Location loc = node.loc;
+  auto codeType =
+      IntegerType::get(ctx, *bits, isSigned ? IntegerType::Signed : IntegerType::Unsigned);
+  Value table = bytesConstant(b, loc, RankedTensorType::get({n, k}, codeType), codes);
+  Value rows = buildGather(b, loc, table, *indices, 0);
+  Value rowScales = buildGather(b, loc, *scales, *indices, 0);
+  Value rowZeros;
+  if (zeroCodes)
+    rowZeros = buildGather(
+        b, loc, bytesConstant(b, loc, RankedTensorType::get({n, blocks}, codeType), *zeroCodes),
+        *indices, 0);
+  int64_t rank = shapeOf(rows).size();
+  auto scheme =
+      SchemeAttr::get(ctx, Granularity::Group, rank - 1, *blockSize, 0, 0, element,
+                      zeroCodes ? ZeroPoint::Int : ZeroPoint::None, false, Codebook::None, {});
+  Value result = DequantizeOp::create(b, loc, RankedTensorType::get(shapeOf(rows), element), rows,
+                                      rowScales, rowZeros, Value(), Value(), scheme)
+                     .getResult();
+  return g.defineOutput(node, 0, result);
+}
+
 } // namespace
 
 ArrayRef<OpEntry> onnx_import::getOpTable() {
@@ -200,6 +304,8 @@ ArrayRef<OpEntry> onnx_import::getOpTable() {
     all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear, /*integers=*/true});
     all.push_back({"", "QuantizeLinear", 10, 23, importQuantizeLinear});
     all.push_back({"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits});
+    all.push_back({"com.microsoft", "GatherBlockQuantized", 1, 1, importGatherBlockQuantized,
+                   /*integers=*/true});
     return all;
   }();
   return table;

@@ -56,11 +56,6 @@ std::vector<uint8_t> transposed(ArrayRef<uint8_t> bytes, int64_t rows, int64_t c
   return out;
 }
 
-Value constantOf(OpBuilder &b, Location loc, RankedTensorType type, ArrayRef<uint8_t> bytes) {
-  ArrayRef<char> raw(reinterpret_cast<const char *>(bytes.data()), bytes.size());
-  return arith::ConstantOp::create(b, loc, type, DenseElementsAttr::getFromRawBuffer(type, raw));
-}
-
 /// The scheme of a QuantizeLinear or DequantizeLinear as lowbit spells it: scales per tensor
 /// (scalar), per index of `axis`, or per block of `blockSize` along it.
 SchemeAttr schemeOf(MLIRContext *ctx, bool scalarScale, bool hasZero, int64_t axis,
@@ -154,7 +149,8 @@ FailureOr<QuantParameters> readQuantParameters(GraphImporter &g, const Node &nod
 Value zeroConstant(OpBuilder &b, Location loc, const onnx::TensorProto *zero, Type codeType) {
   if (!zero)
     return Value();
-  return constantOf(b, loc, RankedTensorType::get(dimsOf(*zero), codeType), unpackedCodes(*zero));
+  return bytesConstant(b, loc, RankedTensorType::get(dimsOf(*zero), codeType),
+                       unpackedCodes(*zero));
 }
 
 /// The operands and scheme a lowbit.quantize or lowbit.dequantize of codes of `codeType`
@@ -178,6 +174,12 @@ FailureOr<QuantOperands> quantOperands(GraphImporter &g, const Node &node,
 
 } // namespace
 
+Value onnx_import::bytesConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                                 ArrayRef<uint8_t> bytes) {
+  ArrayRef<char> raw(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  return arith::ConstantOp::create(b, loc, type, DenseElementsAttr::getFromRawBuffer(type, raw));
+}
+
 Type onnx_import::codeElementType(MLIRContext *ctx, int32_t dataType) {
   switch (dataType) {
   case kInt8:
@@ -199,7 +201,7 @@ Value onnx_import::weightCodes(OpBuilder &b, Location loc, const onnx::TensorPro
   int64_t n = transposedCodes ? dims[0] : dims[1], k = transposedCodes ? dims[1] : dims[0];
   auto type = RankedTensorType::get({n, k}, codeElementType(b.getContext(), tensor.data_type()));
   std::vector<uint8_t> codes = unpackedCodes(tensor);
-  return constantOf(b, loc, type, transposedCodes ? codes : transposed(codes, k, n, 1));
+  return bytesConstant(b, loc, type, transposedCodes ? codes : transposed(codes, k, n, 1));
 }
 
 LogicalResult onnx_import::importDequantizeLinear(GraphImporter &g, const Node &node) {
@@ -289,7 +291,7 @@ FailureOr<Value> onnx_import::buildDequantize(GraphImporter &g, const Dequantize
   Type codeType = codeElementType(ctx, value.codes->data_type());
   Type scaleType = g.elementType(value.scale->data_type());
   auto codesType = RankedTensorType::get(dimsOf(*value.codes), codeType);
-  Value codes = constantOf(b, value.loc, codesType, unpackedCodes(*value.codes));
+  Value codes = bytesConstant(b, value.loc, codesType, unpackedCodes(*value.codes));
   FailureOr<Value> scale = g.constantValue(*value.scale, "x_scale");
   if (failed(scale))
     return failure();
@@ -327,9 +329,9 @@ FailureOr<Value> onnx_import::buildDequantizedProduct(GraphImporter &g, const No
                        int64_t size) -> Value {
     SmallVector<int64_t> dims = dimsOf(tensor);
     if (dims.size() == 2 && !transposedWeights)
-      return constantOf(b, loc, RankedTensorType::get({dims[1], dims[0]}, element),
-                        transposed(bytes, dims[0], dims[1], size));
-    return constantOf(b, loc, RankedTensorType::get(dims, element), bytes);
+      return bytesConstant(b, loc, RankedTensorType::get({dims[1], dims[0]}, element),
+                           transposed(bytes, dims[0], dims[1], size));
+    return bytesConstant(b, loc, RankedTensorType::get(dims, element), bytes);
   };
   std::string why;
   std::vector<uint8_t> scaleBytes = *readTensorBytes(*weights.scale, why);

@@ -83,56 +83,14 @@ LogicalResult importGather(GraphImporter &g, const Node &node) {
   if (!indexType.isSignlessInteger(32) && !indexType.isSignlessInteger(64))
     return g.error(node, "indices of element type " + typeText(indexType) +
                              " are not taken (INT32 and INT64 are)");
-  ArrayRef<int64_t> dataShape = shapeOf(*data), indexShape = shapeOf(*indices);
+  ArrayRef<int64_t> dataShape = shapeOf(*data);
   int64_t rank = dataShape.size(), axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
   if (axis < 0 || axis >= rank)
     return g.error(node,
                    "axis = " + Twine(*axisAttr) + " is outside the data's rank " + Twine(rank));
-  int64_t extent = dataShape[axis], q = indexShape.size();
-  if (extent == 0)
+  if (dataShape[axis] == 0)
     return g.error(node, "the data has no elements along axis " + Twine(axis));
-  SmallVector<int64_t> shape(dataShape.begin(), dataShape.begin() + axis);
-  shape.append(indexShape.begin(), indexShape.end());
-  shape.append(dataShape.begin() + axis + 1, dataShape.end());
-  int64_t loops = shape.size();
-
-  OpBuilder &b = g.builder();
-  MLIRContext *ctx = g.context();
-  Location loc = node.loc;
-  Value source = signless(b, loc, *data);
-  Type element = elementOf(source);
-  SmallVector<AffineExpr> indexExprs;
-  for (int64_t d = 0; d < q; ++d)
-    indexExprs.push_back(b.getAffineDimExpr(axis + d));
-  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, indexExprs, ctx),
-                                 b.getMultiDimIdentityMap(loops)};
-  Value init = tensor::EmptyOp::create(b, loc, shape, element);
-  auto gather = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{*indices}, ValueRange{init}, maps,
-      SmallVector<utils::IteratorType>(loops, utils::IteratorType::parallel),
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        // A negative index counts from the end; indices out of range are clamped into it.
-        Value wide = indexType.isInteger(64)
-                         ? args[0]
-                         : arith::ExtSIOp::create(nb, nl, nb.getI64Type(), args[0]).getResult();
-        auto i64 = [&](int64_t v) {
-          return arith::ConstantOp::create(nb, nl, nb.getI64Type(), nb.getI64IntegerAttr(v));
-        };
-        Value negative = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, wide, i64(0));
-        Value shifted = arith::AddIOp::create(nb, nl, wide, i64(extent));
-        Value index = arith::SelectOp::create(nb, nl, negative, shifted, wide);
-        index = arith::MaxSIOp::create(nb, nl, index, i64(0));
-        index = arith::MinSIOp::create(nb, nl, index, i64(extent - 1));
-        SmallVector<Value> coordinates;
-        for (int64_t d = 0; d < axis; ++d)
-          coordinates.push_back(linalg::IndexOp::create(nb, nl, d));
-        coordinates.push_back(arith::IndexCastOp::create(nb, nl, nb.getIndexType(), index));
-        for (int64_t d = axis + 1; d < rank; ++d)
-          coordinates.push_back(linalg::IndexOp::create(nb, nl, d - 1 + q));
-        Value value = tensor::ExtractOp::create(nb, nl, source, coordinates);
-        linalg::YieldOp::create(nb, nl, value);
-      });
-  return g.defineOutput(node, 0, retyped(b, loc, gather.getResult(0), elementOf(*data)));
+  return g.defineOutput(node, 0, buildGather(g.builder(), node.loc, *data, *indices, axis));
 }
 
 enum class Compare { Equal, Less, Greater };
@@ -310,6 +268,52 @@ LogicalResult importSplit(GraphImporter &g, const Node &node) {
 }
 
 } // namespace
+
+Value onnx_import::buildGather(OpBuilder &b, Location loc, Value data, Value indices,
+                               int64_t axis) {
+  Type indexType = elementOf(indices);
+  ArrayRef<int64_t> dataShape = shapeOf(data), indexShape = shapeOf(indices);
+  int64_t rank = dataShape.size(), extent = dataShape[axis], q = indexShape.size();
+  SmallVector<int64_t> shape(dataShape.begin(), dataShape.begin() + axis);
+  shape.append(indexShape.begin(), indexShape.end());
+  shape.append(dataShape.begin() + axis + 1, dataShape.end());
+  int64_t loops = shape.size();
+  MLIRContext *ctx = b.getContext();
+  Value source = signless(b, loc, data);
+  Type element = elementOf(source);
+  SmallVector<AffineExpr> indexExprs;
+  for (int64_t d = 0; d < q; ++d)
+    indexExprs.push_back(b.getAffineDimExpr(axis + d));
+  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, indexExprs, ctx),
+                                 b.getMultiDimIdentityMap(loops)};
+  Value init = tensor::EmptyOp::create(b, loc, shape, element);
+  auto gather = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
+      SmallVector<utils::IteratorType>(loops, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        // A negative index counts from the end; indices out of range are clamped into it.
+        Value wide = indexType.isInteger(64)
+                         ? args[0]
+                         : arith::ExtSIOp::create(nb, nl, nb.getI64Type(), args[0]).getResult();
+        auto i64 = [&](int64_t v) {
+          return arith::ConstantOp::create(nb, nl, nb.getI64Type(), nb.getI64IntegerAttr(v));
+        };
+        Value negative = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, wide, i64(0));
+        Value shifted = arith::AddIOp::create(nb, nl, wide, i64(extent));
+        Value index = arith::SelectOp::create(nb, nl, negative, shifted, wide);
+        index = arith::MaxSIOp::create(nb, nl, index, i64(0));
+        index = arith::MinSIOp::create(nb, nl, index, i64(extent - 1));
+        SmallVector<Value> coordinates;
+        for (int64_t d = 0; d < axis; ++d)
+          coordinates.push_back(linalg::IndexOp::create(nb, nl, d));
+        coordinates.push_back(arith::IndexCastOp::create(nb, nl, nb.getIndexType(), index));
+        for (int64_t d = axis + 1; d < rank; ++d)
+          coordinates.push_back(linalg::IndexOp::create(nb, nl, d - 1 + q));
+        Value value = tensor::ExtractOp::create(nb, nl, source, coordinates);
+        linalg::YieldOp::create(nb, nl, value);
+      });
+  return retyped(b, loc, gather.getResult(0), elementOf(data));
+}
 
 ArrayRef<OpEntry> onnx_import::getTensorOpTable() {
   static const OpEntry table[] = {
