@@ -238,8 +238,9 @@ llvm::ArrayRef<OpEntry> getIntegerOpTable();
 /// Evaluates the node at import time when its inputs are small constants (and Shape always),
 /// defining its outputs as constants; false when it is left to its handler (Folding.cpp).
 mlir::FailureOr<bool> foldNode(GraphImporter &importer, const GraphImporter::Node &node);
-/// The shape and index ops (TensorOps.cpp).
+/// The shape and index ops (TensorOps.cpp), RotaryEmbedding (RotaryOps.cpp).
 llvm::ArrayRef<OpEntry> getTensorOpTable();
+llvm::ArrayRef<OpEntry> getRotaryOpTable();
 
 /// Gather of `data` along `axis` at the INT32 / INT64 `indices` (negative ones from the end,
 /// out-of-range ones clamped into the axis; TensorOps.cpp).
