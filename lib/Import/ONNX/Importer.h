@@ -241,11 +241,28 @@ mlir::FailureOr<bool> foldNode(GraphImporter &importer, const GraphImporter::Nod
 /// The shape and index ops (TensorOps.cpp), RotaryEmbedding (RotaryOps.cpp).
 llvm::ArrayRef<OpEntry> getTensorOpTable();
 llvm::ArrayRef<OpEntry> getRotaryOpTable();
+/// GroupQueryAttention (AttentionOps.cpp).
+llvm::ArrayRef<OpEntry> getAttentionOpTable();
 
 /// Gather of `data` along `axis` at the INT32 / INT64 `indices` (negative ones from the end,
 /// out-of-range ones clamped into the axis; TensorOps.cpp).
 mlir::Value buildGather(mlir::OpBuilder &b, mlir::Location loc, mlir::Value data,
                         mlir::Value indices, int64_t axis);
+
+/// Where the batch, sequence and head-element axes of a rank-4 input of buildRotary are.
+struct RotaryLayout {
+  int64_t batch, sequence, element;
+};
+/// The positions of the tokens: per token (`ids`, [B, S] i64), one offset for all (`offset`,
+/// [1] i64: position = offset + s), or neither (caches of [B, S, R / 2] read at the token).
+struct RotaryPositions {
+  mlir::Value ids, offset;
+};
+/// Rotary embedding of the first `rotaryDim` elements of each head of `x` (rank 4) with cos /
+/// sin caches of [positions, R / 2] (or [B, S, R / 2]); RotaryOps.cpp.
+mlir::Value buildRotary(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                        RotaryLayout layout, RotaryPositions positions, mlir::Value cos,
+                        mlir::Value sin, int64_t rotaryDim, bool interleaved);
 
 /// Cast of a tensor to or from an integer type (IntegerOps.cpp).
 mlir::LogicalResult importIntegerCast(GraphImporter &importer, const GraphImporter::Node &node,

@@ -302,6 +302,7 @@ ArrayRef<OpEntry> onnx_import::getOpTable() {
     all.insert(all.end(), getIntegerOpTable().begin(), getIntegerOpTable().end());
     all.insert(all.end(), getTensorOpTable().begin(), getTensorOpTable().end());
     all.insert(all.end(), getRotaryOpTable().begin(), getRotaryOpTable().end());
+    all.insert(all.end(), getAttentionOpTable().begin(), getAttentionOpTable().end());
     all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear, /*integers=*/true});
     all.push_back({"", "QuantizeLinear", 10, 23, importQuantizeLinear});
     all.push_back({"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits});

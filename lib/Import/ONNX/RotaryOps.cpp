@@ -22,21 +22,9 @@ using namespace lowbit::onnx_import;
 
 using Node = GraphImporter::Node;
 
-namespace {
-
-/// Where the batch, sequence and head-element axes of a rank-4 input are.
-struct RotaryLayout {
-  int64_t batch, sequence, element;
-};
-
-/// The positions of the tokens: per token (`ids`, [B, S] i64), one offset for all ([1]:
-/// position = offset + s), or none (caches of [B, S, R / 2] read at the token itself).
-struct Positions {
-  Value ids, offset;
-};
-
-Value buildRotary(OpBuilder &b, Location loc, Value x, RotaryLayout layout, Positions positions,
-                  Value cos, Value sin, int64_t rotaryDim, bool interleaved) {
+Value onnx_import::buildRotary(OpBuilder &b, Location loc, Value x, RotaryLayout layout,
+                               RotaryPositions positions, Value cos, Value sin, int64_t rotaryDim,
+                               bool interleaved) {
   ArrayRef<int64_t> shape = shapeOf(x);
   int64_t rank = shape.size(), half = rotaryDim / 2;
   Type element = elementOf(x), f32 = b.getF32Type();
@@ -128,6 +116,8 @@ Value buildRotary(OpBuilder &b, Location loc, Value x, RotaryLayout layout, Posi
   return generic.getResult(0);
 }
 
+namespace {
+
 /// com.microsoft.RotaryEmbedding (input, position_ids, cos_cache, sin_cache) and ai.onnx
 /// RotaryEmbedding, opset 23 (X, cos_cache, sin_cache, position_ids).
 template <bool contrib> LogicalResult importRotaryEmbedding(GraphImporter &g, const Node &node) {
@@ -176,7 +166,7 @@ template <bool contrib> LogicalResult importRotaryEmbedding(GraphImporter &g, co
                              Twine(headSize) + " and caches of " + shapeString(cosShape));
   int64_t batch = in[0], sequence = in.size() == 4 ? in[2] : in[1];
 
-  Positions positions;
+  RotaryPositions positions;
   if (g.hasInput(node, idsIndex)) {
     FailureOr<Value> ids = g.input(node, idsIndex);
     if (failed(ids))
