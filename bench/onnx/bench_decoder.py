@@ -157,8 +157,9 @@ rotary embedding over a past, a SiLU-gated FFN) at hidden %s, %s query and %s KV
 (%.1f MB of weights, scales and zero points), compiled by `lowbit-compile` and run through
 its C API (`examples/c/run_model.c`), against onnxruntime %s (onnxruntime-node, CPU execution
 provider, all graph optimizations) on the same `.onnx` file, both on %d threads, in one run
-(`bash bench/onnx/run.sh --only=decoder`, which runs `bench/onnx/bench_decoder.py`). Accuracy level 4 lets both quantize the
-activations of the projections to int8 (lowbit per token, onnxruntime per block). Times are
+(`bash bench/onnx/run.sh --only=decoder`, which runs `bench/onnx/bench_decoder.py`).
+Accuracy level 4 lets both quantize the activations of the projections to int8 (lowbit per
+token, onnxruntime per block). Times are
 medians of a call, the median of alternating rounds. "share of read bandwidth" is the weight
 bytes over the time against DRAM read bandwidth (the weights may sit in the last-level cache
 between calls); "share of peak" the projections' FLOPs against the FMA peak (int8 dot peak at
