@@ -140,8 +140,8 @@ def main():
 
 def write_markdown(path, lines):
     limits, cases = lines[0], lines[1:]
-    rows = ["| tokens | past | accuracy level | lowbit ms | onnxruntime ms | speedup | share of read "
-            "bandwidth | share of peak | compile s | max rel error vs onnxruntime |",
+    rows = ["| tokens | past | accuracy level | lowbit ms | onnxruntime ms | speedup | share of "
+            "read bandwidth | share of peak | compile s | max rel error vs onnxruntime |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for c in cases:
         rows.append("| %d | %d | %d | %.3f | %.3f | %.2fx | %.2f | %.2f | %.1f | %.1e |" % (

@@ -69,12 +69,14 @@ def main():
         packed = np.stack([pack(codes[:, i * a.block:(i + 1) * a.block], a.bits)
                            for i in range(blocks)], axis=1)
         # Scales that keep the activations near unit size through the block.
-        scales = (rng.uniform(0.5, 1.5, size=(n, blocks)) / (2**a.bits * np.sqrt(k))).astype(np.float32)
+        scales = rng.uniform(0.5, 1.5, size=(n, blocks)) / (2**a.bits * np.sqrt(k))
+        scales = scales.astype(np.float32)
         zeros = pack(rng.integers(0, 2**a.bits, size=(n, blocks)), a.bits)
         tensor(name + ".B", packed, TensorProto.UINT8)
         tensor(name + ".scales", scales)
         tensor(name + ".zp", zeros, TensorProto.UINT8)
-        nodes.append(helper.make_node("MatMulNBits", [x, name + ".B", name + ".scales", name + ".zp"],
+        nodes.append(helper.make_node("MatMulNBits",
+                                      [x, name + ".B", name + ".scales", name + ".zp"],
                                       [out], name=name, domain="com.microsoft", K=k, N=n,
                                       bits=a.bits, block_size=a.block,
                                       accuracy_level=a.accuracy_level))

@@ -70,8 +70,8 @@ def main():
         cos, sin = np.cos(angles).astype(np.float32), np.sin(angles).astype(np.float32)
         qd = rotate(qd, pos, cos, sin, a.rotary, a.interleaved)
         kd = rotate(kd, pos, cos, sin, a.rotary, a.interleaved)
-        inits += [helper.make_tensor("cos", TensorProto.FLOAT, list(cos.shape), cos.tobytes(), raw=True),
-                  helper.make_tensor("sin", TensorProto.FLOAT, list(sin.shape), sin.tobytes(), raw=True)]
+        inits += [helper.make_tensor(n, TensorProto.FLOAT, list(t.shape), t.tobytes(), raw=True)
+                  for n, t in (("cos", cos), ("sin", sin))]
     present_k = np.zeros((B, Hkv, T, D))
     present_v = np.zeros((B, Hkv, T, D))
     for b in range(B):

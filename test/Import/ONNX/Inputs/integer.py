@@ -15,7 +15,8 @@ and the expected outputs.
 b is an initializer [K, N]; its scale (and zero point with --zero) per tensor, or per column
 with --per-column. --batch puts a leading axis of B on a. --reduce-range draws int8 weights
 from [-64, 63] (7 bits, as quantize_dynamic's reduce_range does): onnxruntime's AVX2 kernels
-for uint8 x int8 add pairs of products in saturating 16-bit lanes, and are exact only then. OUT_DIR gets model.onnx, the inputs
+for uint8 x int8 add pairs of products in saturating 16-bit lanes, and are exact only then.
+OUT_DIR gets model.onnx, the inputs
 (in0.npy ...) and expected0.npy ... computed in float64 from the ops' definitions (codes
 rounded half to even).
 """
@@ -26,7 +27,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-CODES = {"uint8": (TensorProto.UINT8, np.uint8, 0, 255), "int8": (TensorProto.INT8, np.int8, -128, 127)}
+CODES = {"uint8": (TensorProto.UINT8, np.uint8, 0, 255),
+         "int8": (TensorProto.INT8, np.int8, -128, 127)}
 
 
 def dynamic_quantize(x):
@@ -44,7 +46,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("out")
     p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--op", required=True, choices=["qlinear", "integer", "dynamic", "tofloat", "dql"])
+    p.add_argument("--op", required=True,
+                   choices=["qlinear", "integer", "dynamic", "tofloat", "dql"])
     p.add_argument("--m", type=int, required=True)
     p.add_argument("--k", type=int, required=True)
     p.add_argument("--n", type=int, required=True)
@@ -66,13 +69,15 @@ def main():
     b_codes = rng.integers(b_low, b_high + 1, size=(a.k, a.n))
     pshape = [a.n] if a.per_column else []
     b_scale = rng.uniform(0.002, 0.02, size=pshape).astype(np.float32)
-    b_zero = rng.integers(b_low // 2, b_high // 2 + 1, size=pshape) if a.zero else np.zeros(pshape, np.int64)
+    b_zero = rng.integers(b_low // 2, b_high // 2 + 1, size=pshape) if a.zero else \
+        np.zeros(pshape, np.int64)
     b_real = (b_codes - b_zero) * b_scale.astype(np.float64)
     inits = [helper.make_tensor("b", b_type, [a.k, a.n], b_codes.astype(b_np).tobytes(), raw=True),
              helper.make_tensor("bs", TensorProto.FLOAT, pshape, b_scale.tobytes(), raw=True)]
     b_zero_name = ""
     if a.zero:
-        inits.append(helper.make_tensor("bz", b_type, pshape, b_zero.astype(b_np).tobytes(), raw=True))
+        inits.append(helper.make_tensor("bz", b_type, pshape, b_zero.astype(b_np).tobytes(),
+                                        raw=True))
         b_zero_name = "bz"
     inputs, outputs, nodes, feeds, expected = [], [], [], [], []
     opsets = [helper.make_opsetid("", 13)]
@@ -127,7 +132,8 @@ def main():
         elif a.op == "dynamic":
             nodes += [helper.make_node("MatMulInteger", ["xq", "b", "xz", b_zero_name], ["acc"],
                                        name="mmi"),
-                      helper.make_node("Cast", ["acc"], ["accf"], name="cast", to=TensorProto.FLOAT),
+                      helper.make_node("Cast", ["acc"], ["accf"], name="cast",
+                                       to=TensorProto.FLOAT),
                       helper.make_node("Mul", ["xs", "bs"], ["s"], name="scales"),
                       helper.make_node("Mul", ["accf", "s"], ["y"], name="rescale")]
             outputs.append(helper.make_tensor_value_info("y", TensorProto.FLOAT, lead + [a.m, a.n]))

@@ -8,8 +8,9 @@ expected output (numpy, float64).
 Pairs of a head's first R dimensions (R = the head size by default) turn by the angle of the
 token's position: half-split pairs (d, d + R/2), or interleaved pairs (2d, 2d + 1). The caches
 are [max positions, R / 2] of cos and sin of random angles, read at position_ids ([B, S]
-int64, inside the caches), at offset + s (com.microsoft's [1] form), or, with positions=none (ai.onnx only),
-caches of [B, S, R / 2]. OUT_DIR gets model.onnx, in0.npy ..., expected.npy.
+int64, inside the caches), at offset + s (com.microsoft's [1] form), or, with
+positions=none (ai.onnx only), caches of [B, S, R / 2]. OUT_DIR gets model.onnx, in0.npy ...,
+expected.npy.
 """
 import argparse
 import os
@@ -92,7 +93,8 @@ def main():
                                 name="rope", domain="com.microsoft", **attrs)
         opsets = [helper.make_opsetid("", 21), helper.make_opsetid("com.microsoft", 1)]
     else:
-        node = helper.make_node("RotaryEmbedding", ["x", "cos", "sin"] + ([pos_name] if pos_name else []),
+        node = helper.make_node("RotaryEmbedding",
+                                ["x", "cos", "sin"] + ([pos_name] if pos_name else []),
                                 ["y"], name="rope", **attrs)
         opsets = [helper.make_opsetid("", 23)]
     graph = helper.make_graph([node], "rope", inputs,

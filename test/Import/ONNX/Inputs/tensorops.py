@@ -80,7 +80,8 @@ def main():
         inits += [const("zero", np.int64(0)), const("big", np.float32(-10000.0)),
                   const("fzero", np.float32(0.0)), const("start", np.int64(0)),
                   const("limit", np.int64(6)), const("delta", np.int64(1)),
-                  const("cols", np.array([1, 6], np.int64)), const("rows", np.array([6, 1], np.int64))]
+                  const("cols", np.array([1, 6], np.int64)),
+                  const("rows", np.array([6, 1], np.int64))]
         node("Equal", ["mask", "zero"], ["pad"], name="eq")
         node("Where", ["pad", "big", "fzero"], ["bias"], name="where_pad")
         node("Range", ["start", "limit", "delta"], ["pos"], name="range")
@@ -92,7 +93,8 @@ def main():
                     helper.make_tensor_value_info("masked", F, [2, 6, 6])]
         pos = np.arange(6)
         expected += [np.where(mask == 0, np.float32(-10000), np.float32(0)).astype(np.float32),
-                     np.where(pos[None, :] > pos[:, None], np.float32(-10000), scores).astype(np.float32)]
+                     np.where(pos[None, :] > pos[:, None], np.float32(-10000),
+                              scores).astype(np.float32)]
     elif a.case == "expand":
         x = rng.standard_normal((1, 4)).astype(np.float32)
         z = rng.standard_normal((3, 10)).astype(np.float32)
