@@ -23,11 +23,12 @@ table.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
 import numpy as np
+
+from bench_onnx import measure_limits, run  # this folder's layer benchmark
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -37,14 +38,6 @@ RUN_MODEL = os.path.join(ROOT, "examples", "c", "run_model.c")
 
 def log(*args):
     print("[bench_decoder]", *args, file=sys.stderr, flush=True)
-
-
-def run(args, env=None):
-    result = subprocess.run(args, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        raise RuntimeError("%s failed (%d): %s" % (" ".join(args), result.returncode,
-                                                   result.stderr.strip()[-2000:]))
-    return result
 
 
 def main():
@@ -69,10 +62,7 @@ def main():
         print(json.dumps(record), flush=True)
 
     log("measuring the machine's limits (lowbit-bench)")
-    limits = json.loads(run([os.path.join(tools, "lowbit-bench"), "--m=1", "-k", "256", "-n",
-                             "256", "--weights=ui4", "--group=128", "--json",
-                             "--seconds=0.05"], env=env).stdout.splitlines()[0])
-    limits["threads"] = a.threads
+    limits = measure_limits(tools, env, a.threads)
     emit(limits)
     H, F, Hq, Hkv = size["hidden"], size["ffn"], size["heads"], size["kv_heads"]
     D = H // Hq

@@ -47,6 +47,15 @@ def run(args, env=None, **kwargs):
     return result
 
 
+def measure_limits(tools, env, threads):
+    """The machine's DRAM read bandwidth, FMA and int8 peaks, measured by lowbit-bench."""
+    limits = json.loads(run([os.path.join(tools, "lowbit-bench"), "--m=1", "-k", "256", "-n",
+                             "256", "--weights=ui4", "--group=128", "--json",
+                             "--seconds=0.05"], env=env).stdout.splitlines()[0])
+    limits["threads"] = threads
+    return limits
+
+
 def rel_error(actual, expected):
     return float(np.max(np.abs(actual - expected)) / max(np.max(np.abs(expected)), 1e-30))
 
@@ -76,10 +85,7 @@ def main():
         print(json.dumps(record), flush=True)
 
     log("measuring the machine's limits (lowbit-bench)")
-    limits = json.loads(run([os.path.join(tools, "lowbit-bench"), "--m=1", "-k", "256", "-n",
-                             "256", "--weights=ui4", "--group=128", "--json",
-                             "--seconds=0.05"], env=env).stdout.splitlines()[0])
-    limits["threads"] = a.threads
+    limits = measure_limits(tools, env, a.threads)
     emit(limits)
 
     for k, n in shapes:

@@ -112,12 +112,9 @@ LogicalResult importBinary(GraphImporter &g, const Node &node) {
   if (type != elementOf(*rhs))
     return g.error(node, "its inputs have different element types");
   bool isFloat = isa<FloatType>(type);
-  if (!isFloat && !type.isSignlessInteger(32) && !type.isSignlessInteger(64)) {
-    std::string text;
-    llvm::raw_string_ostream(text) << type;
-    return g.error(node,
-                   "arithmetic on " + text + " is not taken (float tensors, INT32 and INT64 are)");
-  }
+  if (!isFloat && !type.isSignlessInteger(32) && !type.isSignlessInteger(64))
+    return g.error(node, "arithmetic on " + typeString(type) +
+                             " is not taken (float tensors, INT32 and INT64 are)");
   FailureOr<SmallVector<int64_t>> shape = broadcastShape(g, node, shapeOf(*lhs), shapeOf(*rhs));
   if (failed(shape))
     return failure();

@@ -295,8 +295,9 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> readAxes(GraphImporter &importer,
                                                      const GraphImporter::Node &node,
                                                      int64_t inputSince, int64_t rank, bool &given);
 
-/// A shape as "[2, 3]", for diagnostics.
+/// A shape as "[2, 3]", and an MLIR type as it prints, for diagnostics.
 std::string shapeString(llvm::ArrayRef<int64_t> shape);
+std::string typeString(mlir::Type type);
 
 /// The shape and element type of a ranked tensor value (every value the importer makes).
 inline llvm::ArrayRef<int64_t> shapeOf(mlir::Value value) {

@@ -32,12 +32,6 @@ using Node = GraphImporter::Node;
 
 namespace {
 
-std::string typeText(Type type) {
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  return text;
-}
-
 bool isCode8(Type type) {
   auto integer = dyn_cast<IntegerType>(type);
   return integer && integer.getWidth() == 8 && !integer.isSignless();
@@ -49,7 +43,7 @@ FailureOr<Value> codeInput(GraphImporter &g, const Node &node, unsigned index, S
   if (failed(value))
     return failure();
   if (!isCode8(elementOf(*value)))
-    return g.error(node, name + " of element type " + typeText(elementOf(*value)) +
+    return g.error(node, name + " of element type " + typeString(elementOf(*value)) +
                              " is not taken (UINT8 and INT8 are)");
   if (shapeOf(*value).size() < 2)
     return g.error(node, name + " has shape " + shapeString(shapeOf(*value)) +
@@ -72,8 +66,8 @@ FailureOr<Value> parameterInput(GraphImporter &g, const Node &node, unsigned ind
     return failure();
   Type have = elementOf(*value);
   if (element ? have != element : !isa<mlir::FloatType>(have))
-    return g.error(node, name + " has element type " + typeText(have) + " where " +
-                             (element ? typeText(element) : std::string("a float type")) +
+    return g.error(node, name + " has element type " + typeString(have) + " where " +
+                             (element ? typeString(element) : std::string("a float type")) +
                              " is required");
   ArrayRef<int64_t> shape = shapeOf(*value);
   if (shape.empty())
@@ -256,7 +250,7 @@ LogicalResult importQLinearMatMul(GraphImporter &g, const Node &node) {
   if (failed(yZeroValue))
     return failure();
   if (!isCode8(elementOf(*yZeroValue)))
-    return g.error(node, "y_zero_point of element type " + typeText(elementOf(*yZeroValue)) +
+    return g.error(node, "y_zero_point of element type " + typeString(elementOf(*yZeroValue)) +
                              " is not taken (UINT8 and INT8 are)");
   FailureOr<Value> yZero =
       parameterInput(g, node, 7, "y_zero_point", -1, elementOf(*yZeroValue), true);
@@ -324,7 +318,7 @@ LogicalResult importDynamicQuantizeLinear(GraphImporter &g, const Node &node) {
     return failure();
   if (!elementOf(*x).isF32())
     return g.error(node,
-                   "x of element type " + typeText(elementOf(*x)) + " is not taken (FLOAT is)");
+                   "x of element type " + typeString(elementOf(*x)) + " is not taken (FLOAT is)");
   OpBuilder &b = g.builder();
   MLIRContext *ctx = g.context();
   Location loc = node.loc;

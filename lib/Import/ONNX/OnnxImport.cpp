@@ -186,9 +186,7 @@ FailureOr<Value> GraphImporter::input(const Node &node, unsigned index) {
   FailureOr<Value> value = lookupInput(node, name);
   if (failed(value) || node.integers || isa<FloatType>(elementOf(*value)))
     return value;
-  std::string type;
-  llvm::raw_string_ostream(type) << elementOf(*value);
-  return error(node, "input '" + name + "' has element type " + type +
+  return error(node, "input '" + name + "' has element type " + typeString(elementOf(*value)) +
                          ": the op takes float tensors (f32, f16, bf16) only");
 }
 
@@ -396,11 +394,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       }
     }
     if (value.getType() != outputTypes[i]) {
-      std::string have, want;
-      llvm::raw_string_ostream(have) << value.getType();
-      llvm::raw_string_ostream(want) << outputTypes[i];
-      return (void)fileError("output '" + info.name() + "' is declared " + want +
-                             " but its node computes " + have),
+      return (void)fileError("output '" + info.name() + "' is declared " +
+                             typeString(outputTypes[i]) + " but its node computes " +
+                             typeString(value.getType())),
              nullptr;
     }
     func.setResultAttr(i, "onnx.name", b.getStringAttr(info.name()));

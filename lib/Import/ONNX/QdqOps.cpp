@@ -232,10 +232,8 @@ LogicalResult onnx_import::importDequantizeValue(GraphImporter &g, const Node &n
   auto codeType = dyn_cast<IntegerType>(elementOf(*x));
   if (!codeType || codeType.isSignless() ||
       (codeType.getWidth() != 8 && codeType.getWidth() != 4)) {
-    std::string type;
-    llvm::raw_string_ostream(type) << elementOf(*x);
-    return g.error(node,
-                   "x of element type " + type + " is not taken (8- and 4-bit integer codes are)");
+    return g.error(node, "x of element type " + typeString(elementOf(*x)) +
+                             " is not taken (8- and 4-bit integer codes are)");
   }
   FailureOr<QuantParameters> params =
       readQuantParameters(g, node, shapeOf(*x), "x_scale", "x_zero_point");

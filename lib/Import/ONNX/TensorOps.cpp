@@ -24,12 +24,6 @@ using Node = GraphImporter::Node;
 
 namespace {
 
-std::string typeText(Type type) {
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  return text;
-}
-
 bool isUnsignedLike(Type type) {
   auto integer = dyn_cast<IntegerType>(type);
   return integer && (integer.isUnsigned() || integer.getWidth() == 1);
@@ -81,7 +75,7 @@ LogicalResult importGather(GraphImporter &g, const Node &node) {
     return failure();
   Type indexType = elementOf(*indices);
   if (!indexType.isSignlessInteger(32) && !indexType.isSignlessInteger(64))
-    return g.error(node, "indices of element type " + typeText(indexType) +
+    return g.error(node, "indices of element type " + typeString(indexType) +
                              " are not taken (INT32 and INT64 are)");
   ArrayRef<int64_t> dataShape = shapeOf(*data);
   int64_t rank = dataShape.size(), axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
@@ -131,7 +125,7 @@ LogicalResult importWhere(GraphImporter &g, const Node &node) {
   if (failed(cond) || failed(x) || failed(y))
     return failure();
   if (!elementOf(*cond).isInteger(1))
-    return g.error(node, "condition of element type " + typeText(elementOf(*cond)) +
+    return g.error(node, "condition of element type " + typeString(elementOf(*cond)) +
                              " is not taken (BOOL is)");
   if (elementOf(*x) != elementOf(*y))
     return g.error(node, "X and Y have different element types");

@@ -202,3 +202,9 @@ std::string onnx_import::shapeString(ArrayRef<int64_t> shape) {
     text += (i ? ", " : "") + std::to_string(d);
   return text + "]";
 }
+
+std::string onnx_import::typeString(mlir::Type type) {
+  std::string text;
+  llvm::raw_string_ostream(text) << type;
+  return text;
+}

@@ -24,18 +24,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-
-def pack(codes, bits):
-    """The rows of a 2-D array of codes packed, the first in the low bits, rows padded to bytes."""
-    rows, count = codes.shape
-    out = np.zeros((rows, (count * bits + 7) // 8), dtype=np.uint8)
-    for j in range(count):
-        bit = j * bits
-        value = codes[:, j].astype(np.uint32) << (bit % 8)
-        out[:, bit // 8] |= (value & 0xFF).astype(np.uint8)
-        if bit % 8 + bits > 8:
-            out[:, bit // 8 + 1] |= (value >> 8).astype(np.uint8)
-    return out
+from matmulnbits import pack  # the op's packing of codes, in this folder
 
 
 def main():
