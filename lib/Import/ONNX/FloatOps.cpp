@@ -69,22 +69,6 @@ Value castFloat(OpBuilder &b, Location loc, Value value, Type element) {
 
 // --- Add, Sub, Mul, Div ----------------------------------------------------------------------
 
-/// The broadcast shape of two operands, or an error at the node.
-FailureOr<SmallVector<int64_t>> broadcastShape(GraphImporter &g, const Node &node,
-                                               ArrayRef<int64_t> a, ArrayRef<int64_t> c) {
-  int64_t rank = std::max(a.size(), c.size());
-  SmallVector<int64_t> shape(rank);
-  for (int64_t i = 0; i < rank; ++i) {
-    int64_t x = i < rank - static_cast<int64_t>(a.size()) ? 1 : a[i - (rank - a.size())];
-    int64_t y = i < rank - static_cast<int64_t>(c.size()) ? 1 : c[i - (rank - c.size())];
-    if (x != y && x != 1 && y != 1)
-      return g.error(node,
-                     "shapes " + shapeString(a) + " and " + shapeString(c) + " do not broadcast");
-    shape[i] = x == 1 ? y : x;
-  }
-  return shape;
-}
-
 /// x / y of signless integers, rounded toward zero; y = 0 gives x, and INT_MIN / -1 wraps
 /// (the hardware division would trap on both).
 Value safeDivide(OpBuilder &b, Location loc, Value x, Value y) {
@@ -115,7 +99,7 @@ LogicalResult importBinary(GraphImporter &g, const Node &node) {
   if (!isFloat && !type.isSignlessInteger(32) && !type.isSignlessInteger(64))
     return g.error(node, "arithmetic on " + typeString(type) +
                              " is not taken (float tensors, INT32 and INT64 are)");
-  FailureOr<SmallVector<int64_t>> shape = broadcastShape(g, node, shapeOf(*lhs), shapeOf(*rhs));
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(g, node, {shapeOf(*lhs), shapeOf(*rhs)});
   if (failed(shape))
     return failure();
   OpBuilder &b = g.builder();
@@ -164,7 +148,8 @@ LogicalResult importBatchMatMul(GraphImporter &g, const Node &node, Value lhs, V
   if (a.back() != w[w.size() - 2])
     return g.error(node,
                    "shapes " + shapeString(a) + " and " + shapeString(w) + " do not match in K");
-  FailureOr<SmallVector<int64_t>> batch = broadcastShape(g, node, a.drop_back(2), w.drop_back(2));
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcastShapes(g, node, {a.drop_back(2), w.drop_back(2)});
   if (failed(batch))
     return failure();
   OpBuilder &b = g.builder();
@@ -377,7 +362,7 @@ LogicalResult importPow(GraphImporter &g, const Node &node) {
     return failure();
   if (elementOf(*x) != elementOf(*y))
     return g.error(node, "an exponent of another type than the base's is not taken");
-  FailureOr<SmallVector<int64_t>> shape = broadcastShape(g, node, shapeOf(*x), shapeOf(*y));
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(g, node, {shapeOf(*x), shapeOf(*y)});
   if (failed(shape))
     return failure();
   Value result = elementwiseInF32(g.builder(), node.loc, ValueRange{*x, *y}, *shape, elementOf(*x),
@@ -656,7 +641,7 @@ LogicalResult importSkipSimplifiedLayerNorm(GraphImporter &g, const Node &node) 
   if (wantsOutput(node, 1) || wantsOutput(node, 2))
     return g.error(node, "the mean and inverse standard deviation outputs are not taken");
   ArrayRef<int64_t> shape = shapeOf(*x);
-  FailureOr<SmallVector<int64_t>> sumShape = broadcastShape(g, node, shape, shapeOf(*skip));
+  FailureOr<SmallVector<int64_t>> sumShape = broadcastShapes(g, node, {shape, shapeOf(*skip)});
   if (failed(sumShape))
     return failure();
   if (ArrayRef<int64_t>(*sumShape) != shape)
@@ -733,7 +718,7 @@ LogicalResult importGemm(GraphImporter &g, const Node &node) {
     FailureOr<Value> c = g.input(node, 2);
     if (failed(c))
       return failure();
-    FailureOr<SmallVector<int64_t>> both = broadcastShape(g, node, shape, shapeOf(*c));
+    FailureOr<SmallVector<int64_t>> both = broadcastShapes(g, node, {shape, shapeOf(*c)});
     if (failed(both))
       return failure();
     if (ArrayRef<int64_t>(*both) != ArrayRef<int64_t>(shape) || elementOf(*c) != elementOf(lhs))

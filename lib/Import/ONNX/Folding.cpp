@@ -175,22 +175,6 @@ int64_t broadcastIndex(int64_t i, ArrayRef<int64_t> shape, ArrayRef<int64_t> dim
   return index;
 }
 
-std::optional<SmallVector<int64_t>> broadcastDims(ArrayRef<SmallVector<int64_t>> all) {
-  size_t rank = 0;
-  for (const SmallVector<int64_t> &dims : all)
-    rank = std::max(rank, dims.size());
-  SmallVector<int64_t> shape(rank, 1);
-  for (const SmallVector<int64_t> &dims : all)
-    for (size_t k = 0; k < dims.size(); ++k) {
-      int64_t &out = shape[rank - dims.size() + k];
-      if (dims[k] != 1 && out != 1 && dims[k] != out)
-        return std::nullopt;
-      if (dims[k] != 1)
-        out = dims[k];
-    }
-  return shape;
-}
-
 int64_t normalizeAxis(int64_t axis, int64_t rank) { return axis < 0 ? axis + rank : axis; }
 
 enum class Binary { Add, Sub, Mul, Div, Equal, Less, Greater };
@@ -199,10 +183,21 @@ struct Folder {
   GraphImporter &g;
   const Node &node;
 
+  /// The inputs decoded so far (each once; sized once, so references to them stay valid).
+  std::vector<std::optional<std::optional<Folded>>> decoded;
+
   /// Input `index` as a folded tensor, or nothing when it is not a small constant.
-  std::optional<Folded> in(unsigned index) {
-    const onnx::TensorProto *tensor = g.constantInput(node, index);
-    return tensor ? decode(*tensor) : std::nullopt;
+  const std::optional<Folded> &in(unsigned index) {
+    static const std::optional<Folded> absent;
+    if (decoded.empty())
+      decoded.resize(node.proto.input_size());
+    if (index >= decoded.size())
+      return absent;
+    if (!decoded[index]) {
+      const onnx::TensorProto *tensor = g.constantInput(node, index);
+      decoded[index] = tensor ? decode(*tensor) : std::nullopt;
+    }
+    return *decoded[index];
   }
   bool allConstant() {
     for (int i = 0; i < node.proto.input_size(); ++i)
@@ -304,7 +299,7 @@ struct Folder {
   Result binary(Binary kind, const Folded &a, const Folded &b) {
     if (a.type != b.type)
       return none();
-    std::optional<SmallVector<int64_t>> shape = broadcastDims({a.dims, b.dims});
+    std::optional<SmallVector<int64_t>> shape = broadcastShapes({a.dims, b.dims});
     if (!shape)
       return g.error(node, "shapes " + shapeString(a.dims) + " and " + shapeString(b.dims) +
                                " do not broadcast");
@@ -377,7 +372,7 @@ struct Folder {
   Result where(const Folded &c, const Folded &x, const Folded &y) {
     if (c.type != kBool || x.type != y.type)
       return none();
-    std::optional<SmallVector<int64_t>> shape = broadcastDims({c.dims, x.dims, y.dims});
+    std::optional<SmallVector<int64_t>> shape = broadcastShapes({c.dims, x.dims, y.dims});
     if (!shape)
       return g.error(node, "the shapes of its inputs do not broadcast");
     Folded out;
@@ -433,7 +428,7 @@ struct Folder {
 
   Result expand(const Folded &x, const Folded &shape) {
     std::optional<SmallVector<int64_t>> dims =
-        broadcastDims({x.dims, SmallVector<int64_t>(shape.ints.begin(), shape.ints.end())});
+        broadcastShapes({x.dims, SmallVector<int64_t>(shape.ints.begin(), shape.ints.end())});
     if (!dims)
       return g.error(node, "shape " + shapeString(shape.ints) + " does not broadcast with " +
                                shapeString(x.dims));
@@ -556,8 +551,8 @@ struct Folder {
     if (!llvm::is_contained(kFolded, op) || node.proto.input_size() == 0 || !allConstant() ||
         !in(0))
       return none();
-    std::optional<Folded> x = in(0);
-    auto operand = [&](unsigned i) { return *in(i); };
+    const std::optional<Folded> &x = in(0);
+    auto operand = [&](unsigned i) -> const Folded & { return *in(i); };
     if (op == "Identity")
       return reshaped(*x, x->dims);
     if (op == "Cast")
@@ -662,7 +657,7 @@ struct Folder {
 } // namespace
 
 FailureOr<bool> onnx_import::foldNode(GraphImporter &g, const Node &node) {
-  Folder folder{g, node};
+  Folder folder{g, node, {}};
   FailureOr<std::optional<SmallVector<Folded>>> outputs = folder.run();
   if (failed(outputs))
     return failure();

@@ -295,6 +295,14 @@ mlir::FailureOr<llvm::SmallVector<int64_t>> readAxes(GraphImporter &importer,
                                                      const GraphImporter::Node &node,
                                                      int64_t inputSince, int64_t rank, bool &given);
 
+/// The broadcast of `shapes` (ONNX's multidirectional rule, numpy's), or nothing when they do
+/// not broadcast; the second form reports that at the node, naming the shapes (Tensors.cpp).
+std::optional<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+broadcastShapes(GraphImporter &importer, const GraphImporter::Node &node,
+                llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
+
 /// A shape as "[2, 3]", and an MLIR type as it prints, for diagnostics.
 std::string shapeString(llvm::ArrayRef<int64_t> shape);
 std::string typeString(mlir::Type type);

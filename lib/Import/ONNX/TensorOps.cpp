@@ -29,28 +29,6 @@ bool isUnsignedLike(Type type) {
   return integer && (integer.isUnsigned() || integer.getWidth() == 1);
 }
 
-/// The broadcast shape of several operands, or an error at the node.
-FailureOr<SmallVector<int64_t>> broadcastAll(GraphImporter &g, const Node &node,
-                                             ArrayRef<ArrayRef<int64_t>> shapes) {
-  size_t rank = 0;
-  for (ArrayRef<int64_t> shape : shapes)
-    rank = std::max(rank, shape.size());
-  SmallVector<int64_t> out(rank, 1);
-  for (ArrayRef<int64_t> shape : shapes)
-    for (size_t k = 0; k < shape.size(); ++k) {
-      int64_t &d = out[rank - shape.size() + k];
-      if (shape[k] != 1 && d != 1 && shape[k] != d) {
-        std::string all;
-        for (ArrayRef<int64_t> s : shapes)
-          all += (all.empty() ? "" : " and ") + shapeString(s);
-        return g.error(node, "shapes " + all + " do not broadcast");
-      }
-      if (shape[k] != 1)
-        d = shape[k];
-    }
-  return out;
-}
-
 /// Shape: always folded (static shapes); this handler only runs the folder.
 LogicalResult importShape(GraphImporter &g, const Node &node) {
   FailureOr<bool> folded = foldNode(g, node);
@@ -96,7 +74,7 @@ template <Compare kind> LogicalResult importCompare(GraphImporter &g, const Node
   Type type = elementOf(*lhs);
   if (type != elementOf(*rhs))
     return g.error(node, "its inputs have different element types");
-  FailureOr<SmallVector<int64_t>> shape = broadcastAll(g, node, {shapeOf(*lhs), shapeOf(*rhs)});
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(g, node, {shapeOf(*lhs), shapeOf(*rhs)});
   if (failed(shape))
     return failure();
   OpBuilder &b = g.builder();
@@ -130,7 +108,7 @@ LogicalResult importWhere(GraphImporter &g, const Node &node) {
   if (elementOf(*x) != elementOf(*y))
     return g.error(node, "X and Y have different element types");
   FailureOr<SmallVector<int64_t>> shape =
-      broadcastAll(g, node, {shapeOf(*cond), shapeOf(*x), shapeOf(*y)});
+      broadcastShapes(g, node, {shapeOf(*cond), shapeOf(*x), shapeOf(*y)});
   if (failed(shape))
     return failure();
   OpBuilder &b = g.builder();
@@ -150,7 +128,7 @@ LogicalResult importExpand(GraphImporter &g, const Node &node) {
   FailureOr<SmallVector<int64_t>> requested = constantInts(g, node, 1, "shape");
   if (failed(requested))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = broadcastAll(g, node, {shapeOf(*x), *requested});
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(g, node, {shapeOf(*x), *requested});
   if (failed(shape))
     return failure();
   if (elementCount(*shape) < 0)

@@ -208,3 +208,31 @@ std::string onnx_import::typeString(mlir::Type type) {
   llvm::raw_string_ostream(text) << type;
   return text;
 }
+
+std::optional<SmallVector<int64_t>>
+onnx_import::broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes) {
+  size_t rank = 0;
+  for (ArrayRef<int64_t> shape : shapes)
+    rank = std::max(rank, shape.size());
+  SmallVector<int64_t> out(rank, 1);
+  for (ArrayRef<int64_t> shape : shapes)
+    for (size_t k = 0; k < shape.size(); ++k) {
+      int64_t &d = out[rank - shape.size() + k];
+      if (shape[k] != 1 && d != 1 && shape[k] != d)
+        return std::nullopt;
+      if (shape[k] != 1)
+        d = shape[k];
+    }
+  return out;
+}
+
+mlir::FailureOr<SmallVector<int64_t>>
+onnx_import::broadcastShapes(GraphImporter &g, const GraphImporter::Node &node,
+                             ArrayRef<ArrayRef<int64_t>> shapes) {
+  if (std::optional<SmallVector<int64_t>> out = broadcastShapes(shapes))
+    return *out;
+  std::string all;
+  for (ArrayRef<int64_t> shape : shapes)
+    all += (all.empty() ? "" : " and ") + shapeString(shape);
+  return g.error(node, "shapes " + all + " do not broadcast");
+}
