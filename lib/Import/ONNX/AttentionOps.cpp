@@ -1,4 +1,4 @@
-//===- AttentionOps.cpp - com.microsoft.GroupQueryAttention ---------------===//
+//===- AttentionOps.cpp - GroupQueryAttention and MultiHeadAttention ------===//
 //
 // GroupQueryAttention with a past / present KV cache onto lowbit.attention:
 //   - query, key, value [B, S, heads * D] (or one packed [B, S, (Hq + 2 Hkv) * D] query)
@@ -12,6 +12,9 @@
 //     with local_window_size W, t > past_b + s - W), plus attention_bias;
 //   - lowbit.attention of the query heads over the present keys and values (Hq / Hkv query
 //     heads per KV head), then [B, S, Hq * D].
+// MultiHeadAttention: query, key and value as heads (plus their bias), the present caches
+// the past and the new keys concatenated, one additive mask of attention_bias,
+// key_padding_mask (mask_filter_value where a key is hidden) and the causal rule.
 //
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
@@ -347,11 +350,233 @@ LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
   return g.defineOutput(node, 2, presentValue);
 }
 
+/// `x` + `bias`[offset, offset + size) along the last axis (broadcast over the others).
+Value addBiasSlice(OpBuilder &b, Location loc, Value x, Value bias, int64_t offset) {
+  int64_t size = shapeOf(x).back();
+  Value part = tensor::ExtractSliceOp::create(
+      b, loc, bias, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(size)}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  return buildElementwise(b, loc, ValueRange{x, part}, shapeOf(x), elementOf(x),
+                          [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                            return arith::AddFOp::create(nb, nl, args[0], args[1]);
+                          });
+}
+
+/// MultiHeadAttention's additive mask [B, N' (1 or N), S, T] in f32: attention_bias (or 0),
+/// plus mask_filter_value where key_padding_mask hides a key, -inf where the causal rule
+/// (t > P + s) does. `padding` is the key_padding_mask reshaped to rank 4 ([B, 1, 1, 1] of end
+/// positions when `lengths`, else [B, 1, 1 or S, T] of keep (> 0) / hide).
+Value buildAttentionMask(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value bias,
+                         Value padding, bool lengths, float filter, bool causal,
+                         int64_t pastTokens) {
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  SmallVector<Value> inputs;
+  if (bias)
+    inputs.push_back(bias);
+  if (padding)
+    inputs.push_back(padding);
+  if (inputs.empty())
+    inputs.push_back(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({}, f32), 0.0f)));
+  return buildElementwise(
+      b, loc, inputs, shape, f32, [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+        auto f32Constant = [&](float v) {
+          return arith::ConstantOp::create(nb, nl, f32, nb.getF32FloatAttr(v)).getResult();
+        };
+        Value t = arith::IndexCastOp::create(nb, nl, i32, linalg::IndexOp::create(nb, nl, 3));
+        Value value = f32Constant(0.0f);
+        if (bias)
+          value = args[0].getType() == f32 ? args[0] : arith::ExtFOp::create(nb, nl, f32, args[0]);
+        if (padding) {
+          Value code = args[bias ? 1 : 0];
+          Value keep = lengths ? arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, t, code)
+                               : arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, code,
+                                                       arith::ConstantOp::create(
+                                                           nb, nl, i32, nb.getI32IntegerAttr(0)));
+          value = arith::SelectOp::create(
+              nb, nl, keep, value, arith::AddFOp::create(nb, nl, value, f32Constant(filter)));
+        }
+        if (causal) {
+          Value s = arith::IndexCastOp::create(nb, nl, i32, linalg::IndexOp::create(nb, nl, 2));
+          Value last = arith::AddIOp::create(
+              nb, nl, s,
+              arith::ConstantOp::create(nb, nl, i32, nb.getI32IntegerAttr(int32_t(pastTokens))));
+          Value hidden = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sgt, t, last);
+          value = arith::SelectOp::create(
+              nb, nl, hidden, f32Constant(-std::numeric_limits<float>::infinity()), value);
+        }
+        return value;
+      });
+}
+
+LogicalResult importMultiHeadAttention(GraphImporter &g, const Node &node) {
+  FailureOr<int64_t> numHeads = g.intAttribute(node, "num_heads", std::nullopt);
+  FailureOr<float> scale = g.floatAttribute(node, "scale", 0.0f);
+  FailureOr<float> filter = g.floatAttribute(node, "mask_filter_value", -10000.0f);
+  FailureOr<int64_t> unidirectional = g.intAttribute(node, "unidirectional", 0);
+  if (failed(numHeads) || failed(scale) || failed(filter) || failed(unidirectional))
+    return failure();
+  if (*numHeads <= 0)
+    return g.error(node, "num_heads = " + Twine(*numHeads) + " must be positive");
+  if (node.proto.output_size() > 3 && !node.proto.output(3).empty())
+    return g.error(node, "output 3 (the scores) is not produced");
+  if (g.hasInput(node, 8) || g.hasInput(node, 9))
+    return g.error(node, "past_sequence_length and cache_indirection (inputs 8 and 9) are not "
+                         "taken");
+
+  FailureOr<Value> query = g.input(node, 0);
+  if (failed(query))
+    return failure();
+  Type element = elementOf(*query);
+  ArrayRef<int64_t> qShape = shapeOf(*query);
+  if (!isa<mlir::FloatType>(element) || qShape.size() != 3)
+    return g.error(node, "query must be a [B, S, hidden] float tensor (packed query, key and "
+                         "value are not taken)");
+  if (!g.hasInput(node, 1) || !g.hasInput(node, 2))
+    return g.error(node, "key and value must be given (packed key and value are not taken)");
+  FailureOr<Value> key = g.input(node, 1), value = g.input(node, 2);
+  if (failed(key) || failed(value))
+    return failure();
+  int64_t batch = qShape[0], sequence = qShape[1], hidden = qShape[2];
+  int64_t headSize = hidden / *numHeads;
+  ArrayRef<int64_t> kShape = shapeOf(*key), vShape = shapeOf(*value);
+  bool headsFirst = kShape.size() == 4;
+  bool fits = headSize * *numHeads == hidden && kShape.size() == vShape.size() &&
+              elementOf(*key) == element && elementOf(*value) == element;
+  int64_t keys = 0, valueHead = 0;
+  if (fits && headsFirst) {
+    keys = kShape[2];
+    valueHead = vShape[3];
+    fits = kShape == ArrayRef<int64_t>{batch, *numHeads, keys, headSize} &&
+           vShape == ArrayRef<int64_t>{batch, *numHeads, keys, valueHead};
+  } else if (fits && kShape.size() == 3) {
+    keys = kShape[1];
+    valueHead = vShape[2] / *numHeads;
+    fits = kShape == ArrayRef<int64_t>{batch, keys, hidden} &&
+           vShape == ArrayRef<int64_t>{batch, keys, valueHead * *numHeads};
+  } else {
+    fits = false;
+  }
+  if (!fits)
+    return g.error(node, "query " + shapeString(qShape) + ", key " + shapeString(kShape) +
+                             " and value " + shapeString(vShape) +
+                             " are not [B, S, N * H], [B, L, N * H], [B, L, N * Hv] (or [B, N, "
+                             "L, H], [B, N, L, Hv]) of one float type for N = " +
+                             Twine(*numHeads));
+  OpBuilder &b = g.builder();
+  Location loc = node.loc;
+  Value q = *query, k = *key, v = *value;
+  if (g.hasInput(node, 3)) {
+    FailureOr<Value> bias = g.input(node, 3);
+    if (failed(bias))
+      return failure();
+    int64_t valueHidden = valueHead * *numHeads;
+    if (shapeOf(*bias) != ArrayRef<int64_t>{2 * hidden + valueHidden} ||
+        elementOf(*bias) != element)
+      return g.error(node,
+                     "bias must be [" + Twine(2 * hidden + valueHidden) + "] of the query's type");
+    if (headsFirst)
+      return g.error(node, "bias with [B, N, L, H] key and value is not taken");
+    q = addBiasSlice(b, loc, q, *bias, 0);
+    k = addBiasSlice(b, loc, k, *bias, hidden);
+    v = addBiasSlice(b, loc, v, *bias, 2 * hidden);
+  }
+  Value qHeads = toHeads(b, loc, q, *numHeads, headSize);
+  Value kHeads = headsFirst ? k : toHeads(b, loc, k, *numHeads, headSize);
+  Value vHeads = headsFirst ? v : toHeads(b, loc, v, *numHeads, valueHead);
+
+  // The past: [B, N, P, H] and [B, N, P, Hv]; the present caches are past and new keys.
+  if (g.hasInput(node, 6) != g.hasInput(node, 7))
+    return g.error(node, "past_key and past_value must be given together");
+  int64_t pastTokens = 0;
+  if (g.hasInput(node, 6)) {
+    FailureOr<Value> pk = g.input(node, 6), pv = g.input(node, 7);
+    if (failed(pk) || failed(pv))
+      return failure();
+    ArrayRef<int64_t> pShape = shapeOf(*pk);
+    pastTokens = pShape.size() == 4 ? pShape[2] : 0;
+    if (pShape != ArrayRef<int64_t>{batch, *numHeads, pastTokens, headSize} ||
+        shapeOf(*pv) != ArrayRef<int64_t>{batch, *numHeads, pastTokens, valueHead} ||
+        elementOf(*pk) != element || elementOf(*pv) != element)
+      return g.error(node, "past_key " + shapeString(pShape) + " and past_value " +
+                               shapeString(shapeOf(*pv)) + " must be [" + Twine(batch) + ", " +
+                               Twine(*numHeads) + ", P, " + Twine(headSize) + "] and [.., " +
+                               Twine(valueHead) + "] of the query's type");
+    kHeads = tensor::ConcatOp::create(b, loc, 2, ValueRange{*pk, kHeads});
+    vHeads = tensor::ConcatOp::create(b, loc, 2, ValueRange{*pv, vHeads});
+  }
+  int64_t tokens = pastTokens + keys;
+
+  // The mask: attention_bias, key_padding_mask and the causal rule in one [B, N', S, T].
+  Value bias, padding;
+  bool lengths = false;
+  int64_t biasHeads = 1;
+  if (g.hasInput(node, 5)) {
+    FailureOr<Value> given = g.input(node, 5);
+    if (failed(given))
+      return failure();
+    ArrayRef<int64_t> shape = shapeOf(*given);
+    bool ok = shape.size() == 4 && isa<mlir::FloatType>(elementOf(*given)) &&
+              (shape[0] == batch || shape[0] == 1) && (shape[1] == *numHeads || shape[1] == 1) &&
+              shape[2] == sequence && shape[3] == tokens;
+    if (!ok)
+      return g.error(node, "attention_bias of shape " + shapeString(shape) +
+                               " is not a float [B or 1, N or 1, S, T] = [" + Twine(batch) + ", " +
+                               Twine(*numHeads) + ", " + Twine(sequence) + ", " + Twine(tokens) +
+                               "]");
+    bias = *given;
+    biasHeads = shape[1];
+  }
+  if (g.hasInput(node, 4)) {
+    FailureOr<Value> given = g.input(node, 4);
+    if (failed(given))
+      return failure();
+    ArrayRef<int64_t> shape = shapeOf(*given);
+    bool int32 = elementOf(*given).isSignlessInteger(32);
+    if (int32 && (shape == ArrayRef<int64_t>{batch} || shape == ArrayRef<int64_t>{3 * batch + 2})) {
+      // End positions (the first B of the 3B + 2 form).
+      lengths = true;
+      padding = tensor::ExtractSliceOp::create(
+          b, loc, *given, ArrayRef<OpFoldResult>{b.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(batch)}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+      padding = reshapeTo(b, loc, padding, {batch, 1, 1, 1});
+    } else if (int32 && shape == ArrayRef<int64_t>{batch, tokens}) {
+      padding = reshapeTo(b, loc, *given, {batch, 1, 1, tokens});
+    } else if (int32 && shape == ArrayRef<int64_t>{batch, sequence, tokens}) {
+      padding = reshapeTo(b, loc, *given, {batch, 1, sequence, tokens});
+    } else {
+      return g.error(node, "key_padding_mask must be INT32 [B], [3B + 2], [B, T] or [B, S, T] "
+                           "for B = " +
+                               Twine(batch) + ", S = " + Twine(sequence) +
+                               ", T = " + Twine(tokens) + "; got " + typeString(given->getType()));
+    }
+  }
+  bool causal = *unidirectional != 0 && sequence > 1;
+  if (causal && keys != sequence)
+    return g.error(node, "unidirectional with " + Twine(keys) + " new keys for " + Twine(sequence) +
+                             " queries is not taken (only L = S)");
+  Value mask;
+  if (bias || padding || causal)
+    mask = buildAttentionMask(b, loc, {batch, biasHeads, sequence, tokens}, bias, padding, lengths,
+                              *filter, causal, pastTokens);
+  float softmaxScale = *scale != 0.0f ? *scale : 1.0f / std::sqrt(static_cast<float>(headSize));
+  auto resultType = RankedTensorType::get({batch, *numHeads, sequence, valueHead}, element);
+  Value attended = AttentionOp::create(b, loc, resultType, qHeads, kHeads, vHeads, Value(), Value(),
+                                       Value(), Value(), mask, SchemeAttr(), SchemeAttr(),
+                                       UnitAttr(), b.getF32FloatAttr(softmaxScale))
+                       .getResult();
+  if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
+      failed(g.defineOutput(node, 1, kHeads)))
+    return failure();
+  return g.defineOutput(node, 2, vHeads);
+}
+
 } // namespace
 
 ArrayRef<OpEntry> onnx_import::getAttentionOpTable() {
   static const OpEntry table[] = {
       {"com.microsoft", "GroupQueryAttention", 1, 1, importGroupQueryAttention, true},
+      {"com.microsoft", "MultiHeadAttention", 1, 1, importMultiHeadAttention, true},
   };
   return table;
 }

@@ -241,7 +241,7 @@ mlir::FailureOr<bool> foldNode(GraphImporter &importer, const GraphImporter::Nod
 /// The shape and index ops (TensorOps.cpp), RotaryEmbedding (RotaryOps.cpp).
 llvm::ArrayRef<OpEntry> getTensorOpTable();
 llvm::ArrayRef<OpEntry> getRotaryOpTable();
-/// GroupQueryAttention (AttentionOps.cpp).
+/// GroupQueryAttention and MultiHeadAttention (AttentionOps.cpp).
 llvm::ArrayRef<OpEntry> getAttentionOpTable();
 
 /// Gather of `data` along `axis` at the INT32 / INT64 `indices` (negative ones from the end,
