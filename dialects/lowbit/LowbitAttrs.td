@@ -30,10 +30,12 @@ def Lowbit_Codebook : I32EnumAttr<"Codebook", "kind of codebook", [
   let genSpecializedAttr = 0;
 }
 
-def Lowbit_GateActivation : I32EnumAttr<"GateActivation", "gated FFN activation", [
+def Lowbit_GateActivation : I32EnumAttr<"GateActivation", "FFN activation", [
     I32EnumAttrCase<"SiLU", 0, "silu">,
     I32EnumAttrCase<"GELU", 1, "gelu">,
-    I32EnumAttrCase<"GELUTanh", 2, "gelu_tanh">]> {
+    I32EnumAttrCase<"GELUTanh", 2, "gelu_tanh">,
+    I32EnumAttrCase<"ReLU", 3, "relu">,
+    I32EnumAttrCase<"Identity", 4, "identity">]> {
   let cppNamespace = "::lowbit";
   let genSpecializedAttr = 0;
 }

@@ -266,8 +266,8 @@ LogicalResult AttentionOp::verify() {
 
 LogicalResult MoeOp::verify() {
   RankedTensorType x = tensorType(getX()), logits = tensorType(getRouterLogits()),
-                   gate = tensorType(getWGate()), up = tensorType(getWUp()),
-                   down = tensorType(getWDown()), result = tensorType(getResult());
+                   gate = tensorType(getWGate()), down = tensorType(getWDown()),
+                   result = tensorType(getResult());
   if (x.getRank() != 2)
     return emitOpError() << "'x' must have rank 2 ([T, H]), got " << x;
   if (logits.getRank() != 2)
@@ -286,32 +286,42 @@ LogicalResult MoeOp::verify() {
   SmallVector<int64_t> gateShape = {experts, ffn, hidden}, downShape = {experts, hidden, ffn};
   if (failed(verifySameShape(*this, RankedTensorType::get(gateShape, element),
                              "[E, F, H] from x and router_logits", gate, "w_gate")) ||
-      failed(verifySameShape(*this, RankedTensorType::get(gateShape, element), "[E, F, H]", up,
-                             "w_up")) ||
       failed(verifySameShape(*this, RankedTensorType::get(downShape, element), "[E, H, F]", down,
                              "w_down")))
     return failure();
-  if (up.getElementType() != element || down.getElementType() != element)
+  bool gated = static_cast<bool>(getWUp());
+  if (gated && failed(verifySameShape(*this, RankedTensorType::get(gateShape, element),
+                                      "[E, F, H]", tensorType(getWUp()), "w_up")))
+    return failure();
+  Type upElement = gated ? tensorType(getWUp()).getElementType() : element;
+  if (upElement != element || down.getElementType() != element)
     return emitOpError() << "'w_gate', 'w_up' and 'w_down' must share one element type, got "
-                         << element << ", " << up.getElementType() << ", "
-                         << down.getElementType();
+                         << element << ", " << upElement << ", " << down.getElementType();
+  if (!gated && (getUpScale() || getUpZero() || getUpBias()))
+    return emitOpError() << "'up_scale', 'up_zero' and 'up_bias' need 'w_up'";
 
   struct Weight {
     StringRef name;
-    RankedTensorType type;
+    Value value;
     QuantOperands operands;
     QuantOperandNames names;
   };
   Weight weights[] = {
-      {"w_gate", gate, {getGateScale(), getGateZero(), {}, {}}, {"w_gate", "gate_scale", "gate_zero", "", ""}},
-      {"w_up", up, {getUpScale(), getUpZero(), {}, {}}, {"w_up", "up_scale", "up_zero", "", ""}},
-      {"w_down", down, {getDownScale(), getDownZero(), {}, {}}, {"w_down", "down_scale", "down_zero", "", ""}}};
+      {"w_gate", getWGate(), {getGateScale(), getGateZero(), {}, {}},
+       {"w_gate", "gate_scale", "gate_zero", "", ""}},
+      {"w_up", getWUp(), {getUpScale(), getUpZero(), {}, {}},
+       {"w_up", "up_scale", "up_zero", "", ""}},
+      {"w_down", getWDown(), {getDownScale(), getDownZero(), {}, {}},
+       {"w_down", "down_scale", "down_zero", "", ""}}};
   SchemeAttr scheme = getWeightSchemeAttr();
   if (scheme && failed(verifySimpleScheme(*this, "weight_scheme", scheme, "expert weights")))
     return failure();
   for (const Weight &weight : weights) {
+    if (!weight.value)
+      continue;
     if (scheme) {
-      if (failed(verifyQuantOperands(*this, weight.type, scheme, weight.operands, weight.names)))
+      if (failed(verifyQuantOperands(*this, tensorType(weight.value), scheme, weight.operands,
+                                     weight.names)))
         return failure();
       continue;
     }
@@ -322,6 +332,31 @@ LogicalResult MoeOp::verify() {
                            << " needs 'weight_scheme' (only f32, f16 and bf16 weights are used "
                               "as they are)";
   }
+
+  struct Bias {
+    StringRef name;
+    Value value;
+    SmallVector<int64_t> shape;
+    StringRef shapeName;
+  };
+  Bias biases[] = {{"gate_bias", getGateBias(), {experts, ffn}, "[E, F]"},
+                   {"up_bias", getUpBias(), {experts, ffn}, "[E, F]"},
+                   {"down_bias", getDownBias(), {experts, hidden}, "[E, H]"}};
+  for (const Bias &bias : biases) {
+    if (!bias.value)
+      continue;
+    RankedTensorType type = tensorType(bias.value);
+    if (failed(verifyRealElement(*this, bias.name, type.getElementType())) ||
+        failed(verifySameShape(*this, RankedTensorType::get(bias.shape, type.getElementType()),
+                               bias.shapeName, type, bias.name)))
+      return failure();
+  }
+  if (getActivationAlpha() && getActivation() != GateActivation::SiLU)
+    return emitOpError() << "'activation_alpha' (the sigmoid's slope) needs the silu activation";
+  if (!gated && (getUpOffset() || getClampLimit()))
+    return emitOpError() << "'up_offset' and 'clamp_limit' need 'w_up' (a gated FFN)";
+  if (std::optional<APFloat> limit = getClampLimit(); limit && !(limit->convertToFloat() > 0.0f))
+    return emitOpError() << "'clamp_limit' must be positive, got " << limit->convertToFloat();
 
   if (!ShapedType::isDynamic(experts) && static_cast<int64_t>(getTopK()) > experts)
     return emitOpError() << "'top_k' (" << getTopK() << ") exceeds the number of experts ("

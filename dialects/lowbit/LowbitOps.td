@@ -273,30 +273,41 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
 //===----------------------------------------------------------------------===//
 
 def Lowbit_MoeOp : Lowbit_Op<"moe", [Pure, AttrSizedOperandSegments]> {
-  let summary = "top-k routed mixture of gated-FFN experts with quantized expert weights";
+  let summary = "top-k routed mixture of FFN experts with quantized expert weights";
   let description = [{
     ```
     p[t] = softmax(router_logits[t])                       // over E experts
     sel[t] = the top_k experts by logit (ties: lower index)
     weight[t, e] = p[t, e]  (/ sum_{e' in sel[t]} p[t, e'] when normalize_topk)
     Wg, Wu, Wd = dequantize(w_gate), dequantize(w_up), dequantize(w_down)
-    result[t] = sum_{e in sel[t]} weight[t, e] *
-                Wd[e] . (act(Wg[e] . x[t]) * (Wu[e] . x[t]))
+    g = Wg[e] . x[t] + gate_bias[e]                         // [F]
+    gated (w_up given):  u = Wu[e] . x[t] + up_bias[e]
+                         with clamp_limit L: g = min(g, L), u = clamp(u, -L, L)
+                         h = act(g) * (u + up_offset)
+    otherwise:           h = act(g)
+    result[t] = sum_{e in sel[t]} weight[t, e] * (Wd[e] . h + down_bias[e])
     ```
-    `act` is `silu`, `gelu` (erf) or `gelu_tanh`. Arithmetic is f32.
+    `act` is `silu` (`g * sigmoid(activation_alpha * g)`, alpha 1 by default), `gelu` (erf),
+    `gelu_tanh`, `relu` or `identity`. Arithmetic is f32. Missing biases are 0, `up_offset`
+    is 0 by default and there is no clamping without `clamp_limit`: SwiGLU is `silu` with
+    `w_up`; the clamped SwiGLU of gpt-oss is `silu` with `activation_alpha = 1.702`,
+    `up_offset = 1.0`, `clamp_limit = 7.0`.
 
     Constraints:
     - `x`: `[T, H]` f32/f16/bf16; `router_logits`: `[T, E]` f32/f16/bf16;
-    - `w_gate`, `w_up`: `[E, F, H]`; `w_down`: `[E, H, F]`; all three the same element type;
-      low-bit weights need `weight_scheme` (one scheme for the three; axes refer to each
+    - `w_gate` and `w_up` (optional): `[E, F, H]`; `w_down`: `[E, H, F]`; all the same element
+      type; low-bit weights need `weight_scheme` (one scheme for all; axes refer to each
       weight's own shape, e.g. `group(axis = 2, size = G)` groups along the input features) and
       `*_scale` operands (plus `*_zero` when it has zero points); f32/f16/bf16 weights take no
       scheme and no scales;
+    - `gate_bias`, `up_bias` (only with `w_up`): `[E, F]`; `down_bias`: `[E, H]`; f32/f16/bf16;
+    - `activation_alpha` only with `silu`; `up_offset` and `clamp_limit` (> 0) only with `w_up`;
     - `1 <= top_k <= E`; result `[T, H]`, f32, f16 or bf16.
 
     Example (8 experts, top-2, 4-bit experts grouped along the input features):
     ```mlir
-    %y = lowbit.moe %x, %logits, %wg, %wu, %wd gate_scale(%gs) up_scale(%us) down_scale(%ds)
+    %y = lowbit.moe %x, %logits gate(%wg) up(%wu) down(%wd) gate_scale(%gs) up_scale(%us)
+           down_scale(%ds)
            {top_k = 2 : i64, activation = #lowbit.activation<silu>, normalize_topk,
             weight_scheme = #lowbit.scheme<group(axis = 2, size = 32), scale = f16>}
            : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xsi4>, tensor<8x96x64xsi4>,
@@ -305,20 +316,27 @@ def Lowbit_MoeOp : Lowbit_Op<"moe", [Pure, AttrSizedOperandSegments]> {
     ```
   }];
   let arguments = (ins Lowbit_AnyTensor:$x, Lowbit_AnyTensor:$router_logits,
-                       Lowbit_AnyTensor:$w_gate, Lowbit_AnyTensor:$w_up,
+                       Lowbit_AnyTensor:$w_gate, Lowbit_OptTensor:$w_up,
                        Lowbit_AnyTensor:$w_down,
                        Lowbit_OptTensor:$gate_scale, Lowbit_OptTensor:$gate_zero,
                        Lowbit_OptTensor:$up_scale, Lowbit_OptTensor:$up_zero,
                        Lowbit_OptTensor:$down_scale, Lowbit_OptTensor:$down_zero,
+                       Lowbit_OptTensor:$gate_bias, Lowbit_OptTensor:$up_bias,
+                       Lowbit_OptTensor:$down_bias,
                        OptionalAttr<Lowbit_SchemeAttr>:$weight_scheme,
                        ConfinedAttr<I64Attr, [IntPositive]>:$top_k,
-                       Lowbit_GateActivationAttr:$activation, UnitAttr:$normalize_topk);
+                       Lowbit_GateActivationAttr:$activation, UnitAttr:$normalize_topk,
+                       OptionalAttr<F32Attr>:$activation_alpha,
+                       OptionalAttr<F32Attr>:$up_offset,
+                       OptionalAttr<F32Attr>:$clamp_limit);
   let results = (outs Lowbit_AnyTensor:$result);
   let assemblyFormat = [{
-    $x `,` $router_logits `,` $w_gate `,` $w_up `,` $w_down
+    $x `,` $router_logits `gate` `(` $w_gate `)` (`up` `(` $w_up^ `)`)? `down` `(` $w_down `)`
     (`gate_scale` `(` $gate_scale^ `)`)? (`gate_zero` `(` $gate_zero^ `)`)?
     (`up_scale` `(` $up_scale^ `)`)? (`up_zero` `(` $up_zero^ `)`)?
     (`down_scale` `(` $down_scale^ `)`)? (`down_zero` `(` $down_zero^ `)`)?
+    (`gate_bias` `(` $gate_bias^ `)`)? (`up_bias` `(` $up_bias^ `)`)?
+    (`down_bias` `(` $down_bias^ `)`)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;

@@ -89,6 +89,10 @@ ref::GateActivation toRef(GateActivation activation) {
     return ref::GateActivation::GELU;
   case GateActivation::GELUTanh:
     return ref::GateActivation::GELUTanh;
+  case GateActivation::ReLU:
+    return ref::GateActivation::ReLU;
+  case GateActivation::Identity:
+    return ref::GateActivation::Identity;
   }
   llvm_unreachable("unknown activation");
 }
@@ -321,14 +325,28 @@ llvm::Expected<HostTensor> Interpreter::execute(MoeOp op) {
       *get(op.getWGate()), scheme, {get(op.getGateScale()), get(op.getGateZero())});
   if (!wGate)
     return wGate.takeError();
-  llvm::Expected<ref::FloatTensor> wUp =
-      exec::realValuesOf(*get(op.getWUp()), scheme, {get(op.getUpScale()), get(op.getUpZero())});
-  if (!wUp)
-    return wUp.takeError();
+  std::optional<ref::FloatTensor> wUp;
+  if (op.getWUp()) {
+    llvm::Expected<ref::FloatTensor> up =
+        exec::realValuesOf(*get(op.getWUp()), scheme, {get(op.getUpScale()), get(op.getUpZero())});
+    if (!up)
+      return up.takeError();
+    wUp = std::move(*up);
+  }
   llvm::Expected<ref::FloatTensor> wDown = exec::realValuesOf(
       *get(op.getWDown()), scheme, {get(op.getDownScale()), get(op.getDownZero())});
   if (!wDown)
     return wDown.takeError();
+  std::optional<ref::FloatTensor> biases[3];
+  Value biasValues[3] = {op.getGateBias(), op.getUpBias(), op.getDownBias()};
+  for (int i = 0; i < 3; ++i) {
+    if (!biasValues[i])
+      continue;
+    llvm::Expected<ref::FloatTensor> bias = exec::decodeTensor(*get(biasValues[i]));
+    if (!bias)
+      return bias.takeError();
+    biases[i] = std::move(*bias);
+  }
 
   int64_t topK = int64_t(op.getTopK());
   bool fits = x->shape.size() == 2 && logits->shape.size() == 2 && wGate->shape.size() == 3 &&
@@ -336,16 +354,30 @@ llvm::Expected<HostTensor> Interpreter::execute(MoeOp op) {
   if (fits) {
     int64_t T = x->shape[0], H = x->shape[1], E = logits->shape[1], F = wGate->shape[1];
     fits = logits->shape[0] == T && wGate->shape == ref::Shape{E, F, H} &&
-           wUp->shape == wGate->shape && wDown->shape == ref::Shape{E, H, F} && topK >= 1 &&
-           topK <= E;
+           (!wUp || wUp->shape == wGate->shape) && wDown->shape == ref::Shape{E, H, F} &&
+           topK >= 1 && topK <= E && (!biases[0] || biases[0]->shape == ref::Shape{E, F}) &&
+           (!biases[1] || biases[1]->shape == ref::Shape{E, F}) &&
+           (!biases[2] || biases[2]->shape == ref::Shape{E, H});
   }
   if (!fits)
     return makeError("x " + shapeText(x->shape) + ", router_logits " + shapeText(logits->shape) +
-                     ", w_gate " + shapeText(wGate->shape) + ", w_up " + shapeText(wUp->shape) +
-                     ", w_down " + shapeText(wDown->shape) + " and top_k " + llvm::Twine(topK) +
-                     " do not fit [T, H], [T, E], [E, F, H], [E, F, H], [E, H, F], 1..E");
-  ref::FloatTensor y = ref::moe(*x, *logits, *wGate, *wUp, *wDown, topK, op.getNormalizeTopk(),
-                                toRef(op.getActivation()));
+                     ", w_gate " + shapeText(wGate->shape) + ", w_down " +
+                     shapeText(wDown->shape) + ", the biases and top_k " + llvm::Twine(topK) +
+                     " do not fit [T, H], [T, E], [E, F, H], [E, H, F], [E, F] / [E, H], 1..E");
+  ref::MoeOptions options;
+  options.topK = topK;
+  options.normalize = op.getNormalizeTopk();
+  options.act = toRef(op.getActivation());
+  if (std::optional<APFloat> alpha = op.getActivationAlpha())
+    options.alpha = alpha->convertToDouble();
+  if (std::optional<APFloat> offset = op.getUpOffset())
+    options.upOffset = offset->convertToDouble();
+  if (std::optional<APFloat> limit = op.getClampLimit())
+    options.limit = limit->convertToDouble();
+  options.gateBias = biases[0] ? &*biases[0] : nullptr;
+  options.upBias = biases[1] ? &*biases[1] : nullptr;
+  options.downBias = biases[2] ? &*biases[2] : nullptr;
+  ref::FloatTensor y = ref::moe(*x, *logits, *wGate, wUp ? &*wUp : nullptr, *wDown, options);
   return exec::encodeTensor(elementTypeOf(op.getResult()), y);
 }
 

@@ -159,34 +159,44 @@ FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTen
   return out;
 }
 
-double applyActivation(GateActivation act, double x) {
+double applyActivation(GateActivation act, double x, double alpha) {
   switch (act) {
   case GateActivation::SiLU:
-    return x / (1.0 + std::exp(-x));
+    return x / (1.0 + std::exp(-alpha * x));
   case GateActivation::GELU:
     return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
   case GateActivation::GELUTanh: {
     const double kSqrt2OverPi = std::sqrt(2.0 / 3.14159265358979323846);
     return 0.5 * x * (1.0 + std::tanh(kSqrt2OverPi * (x + 0.044715 * x * x * x)));
   }
+  case GateActivation::ReLU:
+    return x > 0 ? x : 0.0;
+  case GateActivation::Identity:
+    return x;
   }
   return x;
 }
 
 FloatTensor moe(const FloatTensor &x, const FloatTensor &logits, const FloatTensor &wGate,
-                const FloatTensor &wUp, const FloatTensor &wDown, int64_t topK, bool normalize,
-                GateActivation act) {
-  assert(isValid(x) && isValid(logits) && isValid(wGate) && isValid(wUp) && isValid(wDown) &&
-         "tensor data does not match its shape");
+                const FloatTensor *wUp, const FloatTensor &wDown, const MoeOptions &options) {
+  assert(isValid(x) && isValid(logits) && isValid(wGate) && (!wUp || isValid(*wUp)) &&
+         isValid(wDown) && "tensor data does not match its shape");
   assert(x.shape.size() == 2 && logits.shape.size() == 2 && "x and logits must have rank 2");
-  int64_t T = x.shape[0], H = x.shape[1], E = logits.shape[1];
+  int64_t T = x.shape[0], H = x.shape[1], E = logits.shape[1], topK = options.topK;
   assert(logits.shape[0] == T && "logits must be [T, E]");
   assert(wGate.shape.size() == 3 && wGate.shape[0] == E && wGate.shape[2] == H &&
          "wGate must be [E, F, H]");
   int64_t F = wGate.shape[1];
-  assert(wUp.shape == wGate.shape && "wUp must be [E, F, H]");
+  assert((!wUp || wUp->shape == wGate.shape) && "wUp must be [E, F, H]");
   assert(wDown.shape == (Shape{E, H, F}) && "wDown must be [E, H, F]");
   assert(topK >= 1 && topK <= E && "topK must be in 1..E");
+  assert((!options.gateBias || options.gateBias->shape == (Shape{E, F})) &&
+         (!options.upBias || options.upBias->shape == (Shape{E, F})) &&
+         (!options.downBias || options.downBias->shape == (Shape{E, H})) &&
+         "biases must be [E, F], [E, F], [E, H]");
+  auto biasAt = [](const FloatTensor *bias, int64_t index) {
+    return bias ? double(bias->data[size_t(index)]) : 0.0;
+  };
 
   FloatTensor y;
   y.shape = {T, H};
@@ -195,6 +205,7 @@ FloatTensor moe(const FloatTensor &x, const FloatTensor &logits, const FloatTens
       hidden(static_cast<size_t>(F));
   std::vector<bool> all(static_cast<size_t>(E), true);
   std::vector<int64_t> order(static_cast<size_t>(E));
+  double limit = options.limit;
   for (int64_t t = 0; t < T; ++t) {
     const float *xRow = x.data.data() + t * H;
     const float *lRow = logits.data.data() + t * E;
@@ -215,20 +226,27 @@ FloatTensor moe(const FloatTensor &x, const FloatTensor &logits, const FloatTens
     std::fill(acc.begin(), acc.end(), 0.0);
     for (int64_t r = 0; r < topK; ++r) {
       int64_t e = order[size_t(r)];
-      double weight = normalize ? p[size_t(e)] / selectedSum : p[size_t(e)];
+      double weight = options.normalize ? p[size_t(e)] / selectedSum : p[size_t(e)];
       for (int64_t f = 0; f < F; ++f) {
         const float *gRow = wGate.data.data() + (e * F + f) * H;
-        const float *uRow = wUp.data.data() + (e * F + f) * H;
-        double g = 0, u = 0;
-        for (int64_t h = 0; h < H; ++h) {
+        double g = biasAt(options.gateBias, e * F + f);
+        for (int64_t h = 0; h < H; ++h)
           g += double(gRow[h]) * double(xRow[h]);
-          u += double(uRow[h]) * double(xRow[h]);
+        if (!wUp) {
+          hidden[size_t(f)] = applyActivation(options.act, g, options.alpha);
+          continue;
         }
-        hidden[size_t(f)] = applyActivation(act, g) * u;
+        const float *uRow = wUp->data.data() + (e * F + f) * H;
+        double u = biasAt(options.upBias, e * F + f);
+        for (int64_t h = 0; h < H; ++h)
+          u += double(uRow[h]) * double(xRow[h]);
+        g = std::min(g, limit);
+        u = std::clamp(u, -limit, limit);
+        hidden[size_t(f)] = applyActivation(options.act, g, options.alpha) * (u + options.upOffset);
       }
       for (int64_t h = 0; h < H; ++h) {
         const float *dRow = wDown.data.data() + (e * H + h) * F;
-        double d = 0;
+        double d = biasAt(options.downBias, e * H + h);
         for (int64_t f = 0; f < F; ++f)
           d += double(dRow[f]) * hidden[size_t(f)];
         acc[size_t(h)] += weight * d;

@@ -241,7 +241,13 @@ func.func @attention_kivi(%q: tensor<1x2x3x16xf32>, %k: tensor<1x2x8x16xui4>, %v
 // CHECK: %[[K:.+]] = arith.constant 2.000000e+00 : f32
 // CHECK: arith.cmpf olt, %{{.+}}, %[[K]] : f32
 func.func @moe_gelu(%x: tensor<3x16xf32>, %l: tensor<3x4xf32>, %g: tensor<4x8x16xsi4>, %u: tensor<4x8x16xsi4>, %d: tensor<4x16x8xsi4>, %gs: tensor<4x8x2xf16>, %us: tensor<4x8x2xf16>, %ds: tensor<4x16x1xf16>) -> tensor<3x16xf32> {
-  %y = lowbit.moe %x, %l, %g, %u, %d gate_scale(%gs) up_scale(%us) down_scale(%ds) {top_k = 2 : i64, activation = #lowbit.activation<gelu>, weight_scheme = #lowbit.scheme<group(axis = 2, size = 8), scale = f16>} : (tensor<3x16xf32>, tensor<3x4xf32>, tensor<4x8x16xsi4>, tensor<4x8x16xsi4>, tensor<4x16x8xsi4>, tensor<4x8x2xf16>, tensor<4x8x2xf16>, tensor<4x16x1xf16>) -> tensor<3x16xf32>
+  %y = lowbit.moe %x, %l gate(%g) up(%u) down(%d)
+         gate_scale(%gs) up_scale(%us) down_scale(%ds)
+         {top_k = 2 : i64, activation = #lowbit.activation<gelu>,
+          weight_scheme = #lowbit.scheme<group(axis = 2, size = 8), scale = f16>}
+         : (tensor<3x16xf32>, tensor<3x4xf32>, tensor<4x8x16xsi4>, tensor<4x8x16xsi4>,
+            tensor<4x16x8xsi4>, tensor<4x8x2xf16>, tensor<4x8x2xf16>, tensor<4x16x1xf16>)
+         -> tensor<3x16xf32>
   return %y : tensor<3x16xf32>
 }
 

@@ -9,6 +9,8 @@
 
 #include "lowbit/Reference/Tensor.h"
 
+#include <limits>
+
 namespace lowbit::ref {
 
 /// y[.., m, n] = sum_k a[.., m, k] * w[n, k] (+ bias[n]).
@@ -30,20 +32,34 @@ FloatTensor quantizeActivationsPerToken(const FloatTensor &a);
 FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTensor &v,
                       const FloatTensor *mask, bool causal, float scale);
 
-enum class GateActivation { SiLU, GELU, GELUTanh };
+enum class GateActivation { SiLU, GELU, GELUTanh, ReLU, Identity };
 
-/// Activation functions: silu(x) = x / (1 + exp(-x)); gelu(x) = x/2 (1 + erf(x / sqrt 2));
-/// gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
-double applyActivation(GateActivation act, double x);
+/// Activation functions: silu(x) = x / (1 + exp(-alpha x)) (alpha is 1 unless given);
+/// gelu(x) = x/2 (1 + erf(x / sqrt 2)); gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715
+/// x^3))); relu(x) = max(x, 0); identity(x) = x.
+double applyActivation(GateActivation act, double x, double alpha = 1.0);
 
-/// Mixture of experts with a gated FFN per expert.
-/// x: [T, H], logits: [T, E], wGate and wUp: [E, F, H], wDown: [E, H, F].
+/// What moe does besides its weights: routing and the FFN's activation.
+struct MoeOptions {
+  int64_t topK = 1;
+  bool normalize = false;
+  GateActivation act = GateActivation::SiLU;
+  double alpha = 1.0;    // silu's sigmoid slope
+  double upOffset = 0.0; // added to the up projection of a gated FFN
+  double limit = std::numeric_limits<double>::infinity(); // clamp of gate and up (gated)
+  /// [E, F], [E, F], [E, H], or null (0).
+  const FloatTensor *gateBias = nullptr, *upBias = nullptr, *downBias = nullptr;
+};
+
+/// Mixture of FFN experts.
+/// x: [T, H], logits: [T, E], wGate and wUp (null: not gated): [E, F, H], wDown: [E, H, F].
 /// Routing: p = softmax(logits[t]); the top-k experts by logit (ties: lower index first) are
 /// selected; their weight is p[e], divided by the sum over the selected when `normalize`.
-/// y[t] = sum_{e selected} weight[t, e] * wDown[e] (act(wGate[e] x[t]) * (wUp[e] x[t])).
+/// g = wGate[e] x[t] + gateBias[e]; gated: u = wUp[e] x[t] + upBias[e], g = min(g, limit),
+/// u = clamp(u, -limit, limit), h = act(g) (u + upOffset); else h = act(g).
+/// y[t] = sum_{e selected} weight[t, e] * (wDown[e] h + downBias[e]).
 FloatTensor moe(const FloatTensor &x, const FloatTensor &logits, const FloatTensor &wGate,
-                const FloatTensor &wUp, const FloatTensor &wDown, int64_t topK, bool normalize,
-                GateActivation act);
+                const FloatTensor *wUp, const FloatTensor &wDown, const MoeOptions &options);
 
 } // namespace lowbit::ref
 

@@ -1,8 +1,10 @@
 //===- MoeLowering.cpp - moe to dense f32 linalg ---------------------------===//
 //
 // Correct, not fast: every expert runs on every token and the routing weight (zero for experts
-// outside a token's top-k) selects. Top-k membership is a rank: expert e is selected for token t
-// when fewer than k experts beat it (a higher logit, or an equal logit and a lower index).
+// outside a token's top-k) selects. Biases, the sigmoid slope, the up offset and the clamp
+// limit go into the elementwise FFN step and the combination. Top-k membership is a rank:
+// expert e is selected for token t when fewer than k experts beat it (a higher logit, or an
+// equal logit and a lower index).
 //
 //===----------------------------------------------------------------------===//
 #include "Codegen.h"
@@ -20,12 +22,15 @@ using utils::IteratorType;
 
 namespace {
 
-/// act(g) for the gate activations (Reference: Ops.h applyActivation), in f32.
-static Value emitActivation(OpBuilder &b, Location l, GateActivation act, Value x) {
+/// act(g) for the FFN activations (Reference: Ops.h applyActivation), in f32; `alpha` is
+/// silu's sigmoid slope.
+static Value emitActivation(OpBuilder &b, Location l, GateActivation act, float alpha, Value x) {
   auto c = [&](float v) { return f32Constant(b, l, v); };
   switch (act) {
   case GateActivation::SiLU: {
     Value negative = arith::NegFOp::create(b, l, x);
+    if (alpha != 1.0f)
+      negative = arith::MulFOp::create(b, l, negative, c(alpha));
     Value denominator = arith::AddFOp::create(b, l, c(1.0f), math::ExpOp::create(b, l, negative));
     return arith::DivFOp::create(b, l, x, denominator);
   }
@@ -42,6 +47,12 @@ static Value emitActivation(OpBuilder &b, Location l, GateActivation act, Value 
     return arith::MulFOp::create(
         b, l, half, arith::AddFOp::create(b, l, c(1.0f), math::TanhOp::create(b, l, inner)));
   }
+  case GateActivation::ReLU: {
+    Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, c(0.0f));
+    return arith::SelectOp::create(b, l, positive, x, c(0.0f));
+  }
+  case GateActivation::Identity:
+    return x;
   }
   llvm_unreachable("covered switch");
 }
@@ -73,8 +84,14 @@ struct MoeLowering : OpConversionPattern<MoeOp> {
     Value logits = buildToF32(rewriter, loc, adaptor.getRouterLogits());
     Value wGate = weight(op.getWGate(), adaptor.getWGate(), op.getGateScale(),
                          adaptor.getGateScale(), op.getGateZero(), adaptor.getGateZero());
-    Value wUp = weight(op.getWUp(), adaptor.getWUp(), op.getUpScale(), adaptor.getUpScale(),
-                       op.getUpZero(), adaptor.getUpZero());
+    Value wUp = op.getWUp() ? weight(op.getWUp(), adaptor.getWUp(), op.getUpScale(),
+                                     adaptor.getUpScale(), op.getUpZero(), adaptor.getUpZero())
+                            : Value();
+    auto bias = [&](Value converted) {
+      return converted ? buildToF32(rewriter, loc, converted) : Value();
+    };
+    Value gateBias = bias(adaptor.getGateBias()), upBias = bias(adaptor.getUpBias()),
+          downBias = bias(adaptor.getDownBias());
     Value wDown = weight(op.getWDown(), adaptor.getWDown(), op.getDownScale(),
                          adaptor.getDownScale(), op.getDownZero(), adaptor.getDownZero());
 
@@ -94,13 +111,47 @@ struct MoeLowering : OpConversionPattern<MoeOp> {
                           hiddenShape, f32, map4({t_, e_, f_}), {par, par, par, red}, zero,
                           multiplyAdd);
     };
-    Value gate = project(wGate), up = project(wUp);
+    // h = act(g + bg) (* (clamp(u + bu) + up_offset) when gated), g and u clamped by the limit.
+    SmallVector<Value> ffnInputs = {project(wGate)};
+    SmallVector<AffineMap> ffnMaps = {map3({t_, e_, f_})};
+    auto addInput = [&](Value value, AffineMap map) {
+      if (!value)
+        return -1;
+      ffnInputs.push_back(value);
+      ffnMaps.push_back(map);
+      return static_cast<int>(ffnInputs.size()) - 1;
+    };
+    int gateBiasAt = addInput(gateBias, map3({e_, f_}));
+    int upAt = wUp ? addInput(project(wUp), map3({t_, e_, f_})) : -1;
+    int upBiasAt = addInput(upBias, map3({e_, f_}));
     GateActivation act = op.getActivation();
+    auto attrOr = [](std::optional<APFloat> value, float fallback) {
+      return value ? value->convertToFloat() : fallback;
+    };
+    float alpha = attrOr(op.getActivationAlpha(), 1.0f);
+    float offset = attrOr(op.getUpOffset(), 0.0f);
+    std::optional<float> limit;
+    if (op.getClampLimit())
+      limit = op.getClampLimit()->convertToFloat();
     Value activated = buildGeneric(
-        rewriter, loc, ValueRange{gate, up}, {map3({t_, e_, f_}), map3({t_, e_, f_})},
-        hiddenShape, f32, map3({t_, e_, f_}), {par, par, par}, Value(),
-        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          return arith::MulFOp::create(b, l, emitActivation(b, l, act, args[0]), args[1]);
+        rewriter, loc, ffnInputs, ffnMaps, hiddenShape, f32, map3({t_, e_, f_}),
+        {par, par, par}, Value(), [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value g = args[0];
+          if (gateBiasAt >= 0)
+            g = arith::AddFOp::create(b, l, g, args[gateBiasAt]);
+          if (upAt < 0)
+            return emitActivation(b, l, act, alpha, g);
+          Value u = args[upAt];
+          if (upBiasAt >= 0)
+            u = arith::AddFOp::create(b, l, u, args[upBiasAt]);
+          if (limit) {
+            g = arith::MinimumFOp::create(b, l, g, f32Constant(b, l, *limit));
+            u = arith::MinimumFOp::create(b, l, u, f32Constant(b, l, *limit));
+            u = arith::MaximumFOp::create(b, l, u, f32Constant(b, l, -*limit));
+          }
+          if (offset != 0.0f)
+            u = arith::AddFOp::create(b, l, u, f32Constant(b, l, offset));
+          return arith::MulFOp::create(b, l, emitActivation(b, l, act, alpha, g), u);
         });
     // y[t, e, h] = sum_f activated[t, e, f] * wDown[e, h, f]. Dims (t, e, h, f) = (t_, e_, f_, h_).
     Value expertOut = buildGeneric(
@@ -155,11 +206,22 @@ struct MoeLowering : OpConversionPattern<MoeOp> {
           return arith::SelectOp::create(b, l, selected(b, l, args[1]), w, f32Constant(b, l, 0.0f));
         });
 
-    // out[t, h] = sum_e routing[t, e] * y[t, e, h]; dims (t, h, e).
+    // out[t, h] = sum_e routing[t, e] * (y[t, e, h] + bd[e, h]); dims (t, h, e).
     Type resultElement = elementTypeOf(op.getResult());
+    SmallVector<Value> combineInputs = {routing, expertOut};
+    SmallVector<AffineMap> combineMaps = {map3({t_, f_}), map3({t_, f_, e_})};
+    if (downBias) {
+      combineInputs.push_back(downBias);
+      combineMaps.push_back(map3({f_, e_}));
+    }
     Value combined = buildGeneric(
-        rewriter, loc, ValueRange{routing, expertOut}, {map3({t_, f_}), map3({t_, f_, e_})},
-        {tokens, hidden}, f32, map3({t_, e_}), {par, par, red}, zero, multiplyAdd);
+        rewriter, loc, combineInputs, combineMaps, {tokens, hidden}, f32, map3({t_, e_}),
+        {par, par, red}, zero, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value y = args[1];
+          if (downBias)
+            y = arith::AddFOp::create(b, l, y, args[2]);
+          return arith::AddFOp::create(b, l, args.back(), arith::MulFOp::create(b, l, args[0], y));
+        });
     if (!resultElement.isF32())
       combined = buildElementwise(rewriter, loc, combined, resultElement,
                                   [&](OpBuilder &b, Location l, ValueRange args) -> Value {

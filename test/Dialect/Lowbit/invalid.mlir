@@ -1101,7 +1101,8 @@ func.func @attention_result_not_real(%q: tensor<1x8x4x64xf16>, %k: tensor<1x8x16
 func.func @moe_x_rank(%x: tensor<2x5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8x96x64xf32>,
                       %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'x' must have rank 2 ([T, H]), got 'tensor<2x5x64xf32>'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<2x5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1112,7 +1113,8 @@ func.func @moe_x_rank(%x: tensor<2x5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8
 func.func @moe_logits_rank(%x: tensor<5x64xf32>, %l: tensor<8xf32>, %wg: tensor<8x96x64xf32>,
                            %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'router_logits' must have rank 2 ([T, E]), got 'tensor<8xf32>'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1123,7 +1125,8 @@ func.func @moe_logits_rank(%x: tensor<5x64xf32>, %l: tensor<8xf32>, %wg: tensor<
 func.func @moe_x_not_real(%x: tensor<5x64xsi8>, %l: tensor<5x8xf32>, %wg: tensor<8x96x64xf32>,
                           %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'x' must have element type f32, f16 or bf16, got 'si8'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xsi8>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1134,7 +1137,8 @@ func.func @moe_x_not_real(%x: tensor<5x64xsi8>, %l: tensor<5x8xf32>, %wg: tensor
 func.func @moe_logits_not_real(%x: tensor<5x64xf32>, %l: tensor<5x8xi32>, %wg: tensor<8x96x64xf32>,
                                %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'router_logits' must have element type f32, f16 or bf16, got 'i32'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xi32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1145,7 +1149,8 @@ func.func @moe_logits_not_real(%x: tensor<5x64xf32>, %l: tensor<5x8xi32>, %wg: t
 func.func @moe_token_mismatch(%x: tensor<5x64xf32>, %l: tensor<4x8xf32>, %wg: tensor<8x96x64xf32>,
                               %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'router_logits' has 4 tokens, 'x' has 5}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<4x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1156,7 +1161,8 @@ func.func @moe_token_mismatch(%x: tensor<5x64xf32>, %l: tensor<4x8xf32>, %wg: te
 func.func @moe_gate_rank(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<96x64xf32>,
                          %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'w_gate' must have rank 3 ([E, F, H]), got 'tensor<96x64xf32>'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1167,7 +1173,8 @@ func.func @moe_gate_rank(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<
 func.func @moe_gate_experts(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<4x96x64xf32>,
                             %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'w_gate' shape [4, 96, 64] must equal '[E, F, H] from x and router_logits' shape [8, 96, 64]}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<4x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1178,7 +1185,8 @@ func.func @moe_gate_experts(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tens
 func.func @moe_up_shape(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8x96x64xf32>,
                         %wu: tensor<8x64x96xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'w_up' shape [8, 64, 96] must equal '[E, F, H]' shape [8, 96, 64]}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x64x96xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1189,7 +1197,8 @@ func.func @moe_up_shape(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8
 func.func @moe_down_shape(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8x96x64xf32>,
                           %wu: tensor<8x96x64xf32>, %wd: tensor<8x96x64xf32>) {
   // expected-error @+1 {{'w_down' shape [8, 96, 64] must equal '[E, H, F]' shape [8, 64, 96]}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x96x64xf32>) -> tensor<5x64xf32>
   return
@@ -1201,7 +1210,8 @@ func.func @moe_mixed_element_types(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                    %wg: tensor<8x96x64xui4>, %wu: tensor<8x96x64xui4>,
                                    %wd: tensor<8x64x96xsi4>) {
   // expected-error @+1 {{'w_gate', 'w_up' and 'w_down' must share one element type, got 'ui4', 'ui4', 'si4'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xui4>, tensor<8x96x64xui4>,
             tensor<8x64x96xsi4>) -> tensor<5x64xf32>
   return
@@ -1213,7 +1223,8 @@ func.func @moe_lowbit_without_scheme(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                      %wg: tensor<8x96x64xui4>, %wu: tensor<8x96x64xui4>,
                                      %wd: tensor<8x64x96xui4>) {
   // expected-error @+1 {{'w_gate' of element type 'ui4' needs 'weight_scheme' (only f32, f16 and bf16 weights are used as they are)}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xui4>, tensor<8x96x64xui4>,
             tensor<8x64x96xui4>) -> tensor<5x64xf32>
   return
@@ -1225,7 +1236,7 @@ func.func @moe_scale_without_scheme(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                     %wg: tensor<8x96x64xf16>, %wu: tensor<8x96x64xf16>,
                                     %wd: tensor<8x64x96xf16>, %us: tensor<f32>) {
   // expected-error @+1 {{'up_scale' given, but 'w_up' is not quantized (it has no scheme)}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd up_scale(%us)
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd) up_scale(%us)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf16>, tensor<8x96x64xf16>,
             tensor<8x64x96xf16>, tensor<f32>) -> tensor<5x64xf32>
@@ -1238,7 +1249,7 @@ func.func @moe_scheme_on_float_weights(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>
                                        %wg: tensor<8x96x64xf16>, %wu: tensor<8x96x64xf16>,
                                        %wd: tensor<8x64x96xf16>, %s: tensor<f32>) {
   // expected-error @+1 {{'w_gate': f16 is not a low-bit element type}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd gate_scale(%s) up_scale(%s) down_scale(%s)
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd) gate_scale(%s) up_scale(%s) down_scale(%s)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>,
           weight_scheme = #lowbit.scheme<per_tensor, scale = f32>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf16>, tensor<8x96x64xf16>,
@@ -1252,7 +1263,7 @@ func.func @moe_scheme_codebook(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                %wg: tensor<8x96x64xui4>, %wu: tensor<8x96x64xui4>,
                                %wd: tensor<8x64x96xui4>, %s: tensor<f32>) {
   // expected-error @+1 {{'weight_scheme' may not use a codebook or a tensor scale (expert weights take scales and zero points only)}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd gate_scale(%s) up_scale(%s) down_scale(%s)
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd) gate_scale(%s) up_scale(%s) down_scale(%s)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>,
           weight_scheme = #lowbit.scheme<per_tensor, scale = f32, codebook = nf4>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xui4>, tensor<8x96x64xui4>,
@@ -1266,7 +1277,7 @@ func.func @moe_down_scale_missing(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                   %wg: tensor<8x96x64xui4>, %wu: tensor<8x96x64xui4>,
                                   %wd: tensor<8x64x96xui4>, %s: tensor<f32>) {
   // expected-error @+1 {{'down_scale' is required: every scheme has scales}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd gate_scale(%s) up_scale(%s)
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd) gate_scale(%s) up_scale(%s)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>,
           weight_scheme = #lowbit.scheme<per_tensor, scale = f32>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xui4>, tensor<8x96x64xui4>,
@@ -1283,7 +1294,7 @@ func.func @moe_down_scale_shape(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                 %wd: tensor<8x64x96xui4>, %gs: tensor<8x96x2xf16>,
                                 %us: tensor<8x96x2xf16>, %ds: tensor<8x64x2xf16>) {
   // expected-error @+1 {{'down_scale' expected 'tensor<8x64x3xf16>' (group(axis = 2, size = 32) over [8, 64, 96]), got 'tensor<8x64x2xf16>'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd gate_scale(%gs) up_scale(%us) down_scale(%ds)
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd) gate_scale(%gs) up_scale(%us) down_scale(%ds)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>,
           weight_scheme = #lowbit.scheme<group(axis = 2, size = 32), scale = f16>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xui4>, tensor<8x96x64xui4>,
@@ -1298,7 +1309,7 @@ func.func @moe_up_zero_missing(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                %wg: tensor<8x96x64xui4>, %wu: tensor<8x96x64xui4>,
                                %wd: tensor<8x64x96xui4>, %s: tensor<f32>, %z: tensor<ui4>) {
   // expected-error @+1 {{'up_zero' is required: the scheme has zero points}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd gate_scale(%s) gate_zero(%z) up_scale(%s)
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd) gate_scale(%s) gate_zero(%z) up_scale(%s)
          down_scale(%s) down_zero(%z)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>,
           weight_scheme = #lowbit.scheme<per_tensor, scale = f32, zero = int>}
@@ -1314,7 +1325,7 @@ func.func @moe_gate_zero_extra(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                %wg: tensor<8x96x64xui4>, %wu: tensor<8x96x64xui4>,
                                %wd: tensor<8x64x96xui4>, %s: tensor<f32>, %z: tensor<ui4>) {
   // expected-error @+1 {{'gate_zero' given, but the scheme has no zero points}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd gate_scale(%s) gate_zero(%z) up_scale(%s)
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd) gate_scale(%s) gate_zero(%z) up_scale(%s)
          down_scale(%s)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>,
           weight_scheme = #lowbit.scheme<per_tensor, scale = f32>}
@@ -1330,7 +1341,8 @@ func.func @moe_top_k_exceeds_experts(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
                                      %wg: tensor<8x96x64xf32>, %wu: tensor<8x96x64xf32>,
                                      %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'top_k' (9) exceeds the number of experts (8)}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 9 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 9 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1340,8 +1352,9 @@ func.func @moe_top_k_exceeds_experts(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
 
 func.func @moe_top_k_zero(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8x96x64xf32>,
                           %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
-  // expected-error @+1 {{attribute 'top_k' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 0 : i64, activation = #lowbit.activation<silu>}
+  // expected-error @+2 {{attribute 'top_k' failed to satisfy constraint: 64-bit signless integer attribute whose value is positive}}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 0 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
@@ -1352,7 +1365,8 @@ func.func @moe_top_k_zero(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor
 func.func @moe_result_shape(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8x96x64xf32>,
                             %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'result' shape [5, 96] must equal '[T, H]' shape [5, 64]}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x96xf32>
   return
@@ -1363,7 +1377,8 @@ func.func @moe_result_shape(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tens
 func.func @moe_result_not_real(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>, %wg: tensor<8x96x64xf32>,
                                %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
   // expected-error @+1 {{'result' must have element type f32, f16 or bf16, got 'si8'}}
-  %y = lowbit.moe %x, %l, %wg, %wu, %wd {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
          : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xsi8>
   return
@@ -1418,4 +1433,64 @@ func.func @quantize_activations_rank(%a: tensor<2x4x32xf32>, %w: tensor<8x32xui4
          {quantize_activations, weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
          : (tensor<2x4x32xf32>, tensor<8x32xui4>, tensor<8xf32>) -> tensor<2x4x8xf32>
   return %y : tensor<2x4x8xf32>
+}
+
+// -----
+
+func.func @moe_up_scale_without_up(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
+    %wg: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>, %us: tensor<8x96x2xf16>) {
+  // expected-error @+1 {{'up_scale', 'up_zero' and 'up_bias' need 'w_up'}}
+  %y = lowbit.moe %x, %l gate(%wg) down(%wd) up_scale(%us)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+         : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x64x96xf32>,
+            tensor<8x96x2xf16>) -> tensor<5x64xf32>
+  return
+}
+
+// -----
+
+func.func @moe_bias_shape(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
+    %wg: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>, %bd: tensor<8x96xf32>) {
+  // expected-error @+1 {{'down_bias' shape [8, 96] must equal '[E, H]' shape [8, 64]}}
+  %y = lowbit.moe %x, %l gate(%wg) down(%wd) down_bias(%bd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>}
+         : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x64x96xf32>,
+            tensor<8x96xf32>) -> tensor<5x64xf32>
+  return
+}
+
+// -----
+
+func.func @moe_alpha_not_silu(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
+    %wg: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
+  // expected-error @+1 {{'activation_alpha' (the sigmoid's slope) needs the silu activation}}
+  %y = lowbit.moe %x, %l gate(%wg) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<gelu>, activation_alpha = 1.702 : f32}
+         : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x64x96xf32>)
+         -> tensor<5x64xf32>
+  return
+}
+
+// -----
+
+func.func @moe_limit_not_gated(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
+    %wg: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
+  // expected-error @+1 {{'up_offset' and 'clamp_limit' need 'w_up' (a gated FFN)}}
+  %y = lowbit.moe %x, %l gate(%wg) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>, clamp_limit = 7.0 : f32}
+         : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x64x96xf32>)
+         -> tensor<5x64xf32>
+  return
+}
+
+// -----
+
+func.func @moe_limit_negative(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
+    %wg: tensor<8x96x64xf32>, %wu: tensor<8x96x64xf32>, %wd: tensor<8x64x96xf32>) {
+  // expected-error @+1 {{'clamp_limit' must be positive, got -1}}
+  %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>, clamp_limit = -1.0 : f32}
+         : (tensor<5x64xf32>, tensor<5x8xf32>, tensor<8x96x64xf32>, tensor<8x96x64xf32>,
+            tensor<8x64x96xf32>) -> tensor<5x64xf32>
+  return
 }

@@ -734,7 +734,7 @@ func.func @attention_quantized_values(%q: tensor<1x2x3x16xf16>, %k: tensor<1x2x5
 // 4-bit experts with integer zero points, grouped along the input features.
 // CHECK-LABEL: func @moe_quantized_zero(
 // CHECK-SAME: [[X:%[^:]+]]: tensor<5x64xf32>, [[L:%[^:]+]]: tensor<5x8xf32>, [[WG:%[^:]+]]: tensor<8x96x64xui4>, [[WU:%[^:]+]]: tensor<8x96x64xui4>, [[WD:%[^:]+]]: tensor<8x64x96xui4>, [[GS:%[^:]+]]: tensor<8x96x2xf16>, [[GZ:%[^:]+]]: tensor<8x96x2xui4>, [[US:%[^:]+]]: tensor<8x96x2xf16>, [[UZ:%[^:]+]]: tensor<8x96x2xui4>, [[DS:%[^:]+]]: tensor<8x64x3xf16>, [[DZ:%[^:]+]]: tensor<8x64x3xui4>)
-// CHECK: [[Y:%.+]] = lowbit.moe [[X]], [[L]], [[WG]], [[WU]], [[WD]] gate_scale([[GS]]) gate_zero([[GZ]]) up_scale([[US]]) up_zero([[UZ]]) down_scale([[DS]]) down_zero([[DZ]])
+// CHECK: [[Y:%.+]] = lowbit.moe [[X]], [[L]] gate([[WG]]) up([[WU]]) down([[WD]]) gate_scale([[GS]]) gate_zero([[GZ]]) up_scale([[US]]) up_zero([[UZ]]) down_scale([[DS]]) down_zero([[DZ]])
 // CHECK-SAME: activation = #lowbit.activation<silu>
 // CHECK-SAME: normalize_topk
 // CHECK-SAME: top_k = 2 : i64
@@ -747,7 +747,8 @@ func.func @moe_quantized_zero(%x: tensor<5x64xf32>, %logits: tensor<5x8xf32>,
                               %gz: tensor<8x96x2xui4>, %us: tensor<8x96x2xf16>,
                               %uz: tensor<8x96x2xui4>, %ds: tensor<8x64x3xf16>,
                               %dz: tensor<8x64x3xui4>) -> tensor<5x64xf32> {
-  %y = lowbit.moe %x, %logits, %wg, %wu, %wd gate_scale(%gs) gate_zero(%gz) up_scale(%us)
+  %y = lowbit.moe %x, %logits gate(%wg) up(%wu) down(%wd)
+         gate_scale(%gs) gate_zero(%gz) up_scale(%us)
          up_zero(%uz) down_scale(%ds) down_zero(%dz)
          {top_k = 2 : i64, activation = #lowbit.activation<silu>, normalize_topk,
           weight_scheme = #lowbit.scheme<group(axis = 2, size = 32), scale = f16, zero = int>}
@@ -760,16 +761,45 @@ func.func @moe_quantized_zero(%x: tensor<5x64xf32>, %logits: tensor<5x8xf32>,
 // Float experts take no scheme and no scales; gelu; top_k = E.
 // CHECK-LABEL: func @moe_float_weights(
 // CHECK-SAME: [[X:%[^:]+]]: tensor<3x16xbf16>, [[L:%[^:]+]]: tensor<3x4xf32>, [[WG:%[^:]+]]: tensor<4x32x16xbf16>, [[WU:%[^:]+]]: tensor<4x32x16xbf16>, [[WD:%[^:]+]]: tensor<4x16x32xbf16>)
-// CHECK: lowbit.moe [[X]], [[L]], [[WG]], [[WU]], [[WD]] {activation = #lowbit.activation<gelu>, top_k = 4 : i64}
+// CHECK: lowbit.moe [[X]], [[L]] gate([[WG]]) up([[WU]]) down([[WD]]) {activation = #lowbit.activation<gelu>, top_k = 4 : i64}
 // CHECK-SAME: : (tensor<3x16xbf16>, tensor<3x4xf32>, tensor<4x32x16xbf16>, tensor<4x32x16xbf16>, tensor<4x16x32xbf16>) -> tensor<3x16xbf16>
 func.func @moe_float_weights(%x: tensor<3x16xbf16>, %logits: tensor<3x4xf32>,
                              %wg: tensor<4x32x16xbf16>, %wu: tensor<4x32x16xbf16>,
                              %wd: tensor<4x16x32xbf16>) -> tensor<3x16xbf16> {
-  %y = lowbit.moe %x, %logits, %wg, %wu, %wd
+  %y = lowbit.moe %x, %logits gate(%wg) up(%wu) down(%wd)
          {top_k = 4 : i64, activation = #lowbit.activation<gelu>}
          : (tensor<3x16xbf16>, tensor<3x4xf32>, tensor<4x32x16xbf16>, tensor<4x32x16xbf16>,
             tensor<4x16x32xbf16>) -> tensor<3x16xbf16>
   return %y : tensor<3x16xbf16>
+}
+
+// Not gated (relu), biases; and the clamped SwiGLU of gpt-oss.
+// CHECK-LABEL: func @moe_ungated_bias(
+// CHECK: lowbit.moe {{%[^,]+}}, {{%[^ ]+}} gate({{%[^)]+}}) down({{%[^)]+}}) gate_bias({{%[^)]+}}) down_bias({{%[^)]+}})
+// CHECK-SAME: activation = #lowbit.activation<relu>
+// CHECK: lowbit.moe {{.*}} up({{%[^)]+}}) {{.*}} up_bias({{%[^)]+}})
+// CHECK-SAME: activation = #lowbit.activation<silu>, activation_alpha = 1.702000e+00 : f32, clamp_limit = 7.000000e+00 : f32
+// CHECK-SAME: up_offset = 1.000000e+00 : f32
+// CHECK: lowbit.moe {{.*}}activation = #lowbit.activation<identity>
+func.func @moe_ungated_bias(%x: tensor<3x16xf32>, %logits: tensor<3x4xf32>,
+                            %wg: tensor<4x32x16xf32>, %wu: tensor<4x32x16xf32>,
+                            %wd: tensor<4x16x32xf32>, %bg: tensor<4x32xf32>,
+                            %bd: tensor<4x16xf16>)
+    -> (tensor<3x16xf32>, tensor<3x16xf32>, tensor<3x16xf32>) {
+  %a = lowbit.moe %x, %logits gate(%wg) down(%wd) gate_bias(%bg) down_bias(%bd)
+         {top_k = 2 : i64, activation = #lowbit.activation<relu>}
+         : (tensor<3x16xf32>, tensor<3x4xf32>, tensor<4x32x16xf32>, tensor<4x16x32xf32>,
+            tensor<4x32xf32>, tensor<4x16xf16>) -> tensor<3x16xf32>
+  %b = lowbit.moe %x, %logits gate(%wg) up(%wu) down(%wd) gate_bias(%bg) up_bias(%bg)
+         {top_k = 2 : i64, activation = #lowbit.activation<silu>, activation_alpha = 1.702 : f32,
+          up_offset = 1.0 : f32, clamp_limit = 7.0 : f32}
+         : (tensor<3x16xf32>, tensor<3x4xf32>, tensor<4x32x16xf32>, tensor<4x32x16xf32>,
+            tensor<4x16x32xf32>, tensor<4x32xf32>, tensor<4x32xf32>) -> tensor<3x16xf32>
+  %c = lowbit.moe %x, %logits gate(%wg) down(%wd)
+         {top_k = 1 : i64, activation = #lowbit.activation<identity>}
+         : (tensor<3x16xf32>, tensor<3x4xf32>, tensor<4x32x16xf32>, tensor<4x16x32xf32>)
+         -> tensor<3x16xf32>
+  return %a, %b, %c : tensor<3x16xf32>, tensor<3x16xf32>, tensor<3x16xf32>
 }
 
 // Scales without zero points (MXFP4 experts), gelu_tanh, dynamic token count.
@@ -784,7 +814,8 @@ func.func @moe_quantized_scales(%x: tensor<?x64xf16>, %logits: tensor<?x2xf16>,
                                 %wd: tensor<2x64x32xf4E2M1FN>, %gs: tensor<2x32x2xf8E8M0FNU>,
                                 %us: tensor<2x32x2xf8E8M0FNU>, %ds: tensor<2x64x1xf8E8M0FNU>)
     -> tensor<?x64xf16> {
-  %y = lowbit.moe %x, %logits, %wg, %wu, %wd gate_scale(%gs) up_scale(%us) down_scale(%ds)
+  %y = lowbit.moe %x, %logits gate(%wg) up(%wu) down(%wd)
+         gate_scale(%gs) up_scale(%us) down_scale(%ds)
          {top_k = 1 : i64, activation = #lowbit.activation<gelu_tanh>,
           weight_scheme = #lowbit.scheme<group(axis = 2, size = 32), scale = f8E8M0FNU>}
          : (tensor<?x64xf16>, tensor<?x2xf16>, tensor<2x32x64xf4E2M1FN>,

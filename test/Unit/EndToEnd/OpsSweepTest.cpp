@@ -204,7 +204,7 @@ Case moeCase(const std::string &name, int64_t t, int64_t h, int64_t e, int64_t f
     c.arguments.push_back({tensor(shape, weight), quantized ? codes() : real(-0.5, 0.5)});
     types += ", " + tensor(shape, weight);
   }
-  std::string operands = "%arg0, %arg1, %arg2, %arg3, %arg4", attrs;
+  std::string operands = "%arg0, %arg1 gate(%arg2) up(%arg3) down(%arg4)", attrs;
   int next = 5;
   if (quantized) {
     bool zero = weight[0] == 'u';

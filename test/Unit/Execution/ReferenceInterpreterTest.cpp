@@ -404,7 +404,7 @@ TEST_F(ReferenceInterpreterTest, MoeTopOneSiLU) {
   std::vector<HostTensor> results = run(R"mlir(
     func.func @f(%x: tensor<1x1xf32>, %l: tensor<1x2xf32>, %wg: tensor<2x1x1xf32>,
                  %wu: tensor<2x1x1xf32>, %wd: tensor<2x1x1xf32>) -> tensor<1x1xf32> {
-      %y = lowbit.moe %x, %l, %wg, %wu, %wd
+      %y = lowbit.moe %x, %l gate(%wg) up(%wu) down(%wd)
              {top_k = 1 : i64, activation = #lowbit.activation<silu>, normalize_topk}
              : (tensor<1x1xf32>, tensor<1x2xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>,
                 tensor<2x1x1xf32>) -> tensor<1x1xf32>

@@ -177,9 +177,25 @@ TEST(OpsTest, Activations) {
   EXPECT_NEAR(applyActivation(GateActivation::GELUTanh, 2), 1.954597694087775, 1e-15);
   EXPECT_NEAR(applyActivation(GateActivation::SiLU, -50), 0, 1e-18);
   EXPECT_EQ(applyActivation(GateActivation::GELU, 50), 50);
+  EXPECT_EQ(applyActivation(GateActivation::ReLU, -2), 0);
+  EXPECT_EQ(applyActivation(GateActivation::ReLU, 1.5), 1.5);
+  EXPECT_EQ(applyActivation(GateActivation::Identity, -2.5), -2.5);
+  // silu with a sigmoid slope: x * sigmoid(1.702 x).
+  EXPECT_NEAR(applyActivation(GateActivation::SiLU, 1, 1.702), 0.8457957659328212, 1e-15);
 }
 
 namespace {
+
+/// moe with a gated FFN, no biases and the default activation parameters.
+FloatTensor gatedMoe(const FloatTensor &x, const FloatTensor &logits, const FloatTensor &wGate,
+                     const FloatTensor &wUp, const FloatTensor &wDown, int64_t topK,
+                     bool normalize, GateActivation act) {
+  MoeOptions options;
+  options.topK = topK;
+  options.normalize = normalize;
+  options.act = act;
+  return moe(x, logits, wGate, &wUp, wDown, options);
+}
 
 // One token, H = F = 1, three experts: expert e computes d_e * act(g_e x) * (u_e x).
 struct TinyMoe {
@@ -204,19 +220,19 @@ TEST(OpsTest, MoeRouting) {
   double p0 = std::exp(0.5) / z, p1 = std::exp(2.0) / z;
   auto act = GateActivation::SiLU;
   // Top-1 picks expert 1 (largest logit).
-  FloatTensor y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 1, true, act);
+  FloatTensor y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 1, true, act);
   EXPECT_EQ(y.shape, (Shape{1, 1}));
   expectNear(y.data, {m.expert(1, act)});
   EXPECT_NEAR(y.data[0], -4 * 0.7310585786300049, 1e-6);
-  y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 1, false, act);
+  y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 1, false, act);
   expectNear(y.data, {p1 * m.expert(1, act)});
   // Top-2: experts 1 and 0.
-  y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, true, act);
+  y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, true, act);
   expectNear(y.data, {(p1 * m.expert(1, act) + p0 * m.expert(0, act)) / (p0 + p1)});
-  y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, false, act);
+  y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, false, act);
   expectNear(y.data, {p1 * m.expert(1, act) + p0 * m.expert(0, act)});
   // Top-3 normalized: weights sum to one.
-  y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 3, true, GateActivation::GELU);
+  y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 3, true, GateActivation::GELU);
   double all = 0;
   for (int e = 0; e < 3; ++e)
     all += std::exp(double(logits.data[size_t(e)])) / z * m.expert(e, GateActivation::GELU);
@@ -227,13 +243,13 @@ TEST(OpsTest, MoeTiesPreferLowerIndex) {
   TinyMoe m;
   auto act = GateActivation::GELUTanh;
   FloatTensor logits = tensor({1, 3}, {1.0f, 1.0f, 0.0f});
-  FloatTensor y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 1, true, act);
+  FloatTensor y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 1, true, act);
   expectNear(y.data, {m.expert(0, act)});
-  y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, true, act);
+  y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, true, act);
   expectNear(y.data, {0.5 * m.expert(0, act) + 0.5 * m.expert(1, act)});
   // Ties further down the order: expert 2 beats expert 1 only by index order when equal.
   logits = tensor({1, 3}, {5.0f, 0.0f, 0.0f});
-  y = moe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, true, act);
+  y = gatedMoe(m.x, logits, m.wGate, m.wUp, m.wDown, 2, true, act);
   double e0 = std::exp(5.0), e1 = std::exp(0.0);
   expectNear(y.data, {(e0 * m.expert(0, act) + e1 * m.expert(1, act)) / (e0 + e1)}, 1e-5);
 }
@@ -249,12 +265,12 @@ TEST(OpsTest, MoeTokensAreIndependent) {
     d[size_t(i)] = 0.2f * float((i * 7) % 11) - 1.0f;
   }
   FloatTensor wg = tensor({2, 3, 2}, g), wu = tensor({2, 3, 2}, u), wd = tensor({2, 2, 3}, d);
-  FloatTensor y = moe(x, logits, wg, wu, wd, 1, false, GateActivation::SiLU);
+  FloatTensor y = gatedMoe(x, logits, wg, wu, wd, 1, false, GateActivation::SiLU);
   EXPECT_EQ(y.shape, (Shape{2, 2}));
   for (int t = 0; t < 2; ++t) {
     FloatTensor xt = tensor({1, 2}, {x.data[size_t(2 * t)], x.data[size_t(2 * t + 1)]});
     FloatTensor lt = tensor({1, 2}, {logits.data[size_t(2 * t)], logits.data[size_t(2 * t + 1)]});
-    FloatTensor yt = moe(xt, lt, wg, wu, wd, 1, false, GateActivation::SiLU);
+    FloatTensor yt = gatedMoe(xt, lt, wg, wu, wd, 1, false, GateActivation::SiLU);
     EXPECT_EQ(y.data[size_t(2 * t)], yt.data[0]);
     EXPECT_EQ(y.data[size_t(2 * t + 1)], yt.data[1]);
   }
@@ -267,4 +283,36 @@ TEST(OpsTest, MoeTokensAreIndependent) {
     out += double(d[size_t(f)]) * applyActivation(GateActivation::SiLU, gate) * up;
   }
   EXPECT_NEAR(y.data[0], p * out, 1e-6);
+}
+
+TEST(OpsTest, MoeBiasesClampAndUngated) {
+  // One token, H = F = 1, two experts; the logits pick expert 0 (weight 1 after top-1
+  // renormalization).
+  FloatTensor x = tensor({1, 1}, {2}), logits = tensor({1, 2}, {1, 0});
+  FloatTensor wGate = tensor({2, 1, 1}, {3, 1}), wUp = tensor({2, 1, 1}, {4, 1});
+  FloatTensor wDown = tensor({2, 1, 1}, {0.5f, 1});
+  FloatTensor gateBias = tensor({2, 1}, {0.5f, 0}), upBias = tensor({2, 1}, {-1, 0});
+  FloatTensor downBias = tensor({2, 1}, {0.25f, 0});
+  MoeOptions options;
+  options.normalize = true;
+  options.gateBias = &gateBias;
+  options.upBias = &upBias;
+  options.downBias = &downBias;
+  // Gated, clamped: g = min(6.5, 5), u = clamp(7, -5, 5) + 1, h = g sigmoid(2 g) u.
+  options.alpha = 2;
+  options.upOffset = 1;
+  options.limit = 5;
+  FloatTensor y = moe(x, logits, wGate, &wUp, wDown, options);
+  expectNear(y.data, {0.5 * 5 / (1 + std::exp(-10.0)) * 6 + 0.25});
+  // Not gated: h = relu(g + bias).
+  options = MoeOptions();
+  options.normalize = true;
+  options.act = GateActivation::ReLU;
+  options.gateBias = &gateBias;
+  options.downBias = &downBias;
+  y = moe(x, logits, wGate, nullptr, wDown, options);
+  expectNear(y.data, {0.5 * 6.5 + 0.25});
+  x = tensor({1, 1}, {-2});
+  y = moe(x, logits, wGate, nullptr, wDown, options);
+  expectNear(y.data, {0.25});
 }
