@@ -9,8 +9,8 @@
 // Prints one JSON line: {"median_ms", "best_ms", "runs", "max_rel_error", "ort_version"}
 // (max_rel_error: max |y - expected| / max |expected| over the outputs). --write saves the
 // outputs of the first call as .npy files (onnxruntime as an oracle; --runs=1 skips the
-// timing). Inputs and outputs of float32, uint8, int8, int32 and int64. onnxruntime-node comes from bench/peers (npm
-// install --ignore-scripts there).
+// timing). Inputs and outputs of float32, float16, uint8, int8, int32 and int64.
+// onnxruntime-node comes from bench/peers (npm install --ignore-scripts there).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,11 +33,13 @@ for (const a of process.argv.slice(2)) {
 
 // The .npy descriptors read and written, with onnxruntime's tensor types.
 const TYPES = {
-  '<f4': ['float32', Float32Array], '|u1': ['uint8', Uint8Array], '|i1': ['int8', Int8Array],
+  '<f4': ['float32', Float32Array], '<f2': ['float16', Uint16Array],
+  '|u1': ['uint8', Uint8Array], '|i1': ['int8', Int8Array],
   '<i4': ['int32', Int32Array], '<i8': ['int64', BigInt64Array],
 };
 
-// A little-endian .npy file as {type, shape, data} (float32, uint8, int8, int32, int64).
+// A little-endian .npy file as {type, shape, data} (float32, float16, uint8, int8, int32,
+// int64).
 function readNpy(file) {
   const bytes = fs.readFileSync(file);
   if (bytes.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error(`${file}: not a .npy file`);
@@ -47,7 +49,7 @@ function readNpy(file) {
   const header = bytes.toString('latin1', major === 1 ? 10 : 12, start);
   const descr = /'descr': '([^']*)'/.exec(header);
   if (!descr || !(descr[1] in TYPES) || /'fortran_order': True/.test(header))
-    throw new Error(`${file}: only C-order float32, uint8, int8, int32 and int64 arrays are read`);
+    throw new Error(`${file}: only C-order float32, float16, uint8, int8, int32 and int64 arrays are read`);
   const [type, Array] = TYPES[descr[1]];
   const shape = /'shape': \(([^)]*)\)/.exec(header)[1].split(',').filter((s) => s.trim() !== '')
     .map(Number);

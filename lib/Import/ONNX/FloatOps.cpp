@@ -338,15 +338,12 @@ LogicalResult importGelu(GraphImporter &g, const Node &node) {
   FailureOr<Value> x = g.input(node, 0);
   if (failed(x))
     return failure();
-  std::string approximate = "none";
-  if (const onnx::AttributeProto *attr = g.attribute(node, "approximate")) {
-    if (attr->type() != onnx::AttributeProto::STRING)
-      return g.error(node, "attribute 'approximate' must be a string");
-    approximate = attr->s();
-  }
-  if (approximate != "none" && approximate != "tanh")
-    return g.error(node, "approximate = '" + approximate + "': it must be 'none' or 'tanh'");
-  bool useTanh = approximate == "tanh";
+  FailureOr<std::string> approximate = g.stringAttribute(node, "approximate", "none");
+  if (failed(approximate))
+    return failure();
+  if (*approximate != "none" && *approximate != "tanh")
+    return g.error(node, "approximate = '" + *approximate + "': it must be 'none' or 'tanh'");
+  bool useTanh = *approximate == "tanh";
   Value result =
       elementwiseInF32(g.builder(), node.loc, *x, shapeOf(*x), elementOf(*x),
                        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {

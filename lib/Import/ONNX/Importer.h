@@ -118,6 +118,9 @@ public:
 
   /// A float attribute (`fallback` when absent; an error when of another type).
   mlir::FailureOr<float> floatAttribute(const Node &node, llvm::StringRef name, float fallback);
+  /// A string attribute (`fallback` when absent; an error when of another type).
+  mlir::FailureOr<std::string> stringAttribute(const Node &node, llvm::StringRef name,
+                                               llvm::StringRef fallback);
 
   /// Defines output `index` of the node (an error when the node names fewer outputs).
   mlir::LogicalResult defineOutput(const Node &node, unsigned index, mlir::Value value);
@@ -243,6 +246,12 @@ llvm::ArrayRef<OpEntry> getTensorOpTable();
 llvm::ArrayRef<OpEntry> getRotaryOpTable();
 /// GroupQueryAttention and MultiHeadAttention (AttentionOps.cpp).
 llvm::ArrayRef<OpEntry> getAttentionOpTable();
+/// MoE and QMoE (MoeOps.cpp).
+llvm::ArrayRef<OpEntry> getMoeOpTable();
+
+/// Code `index` of a row of `rowBytes` bytes packed `bits` bits per code, the first in the low
+/// bits (a code of up to 8 bits spans at most two bytes; Ops.cpp).
+uint32_t packedCode(const uint8_t *row, int64_t rowBytes, int64_t index, int64_t bits);
 
 /// Gather of `data` along `axis` at the INT32 / INT64 `indices` (negative ones from the end,
 /// out-of-range ones clamped into the axis; TensorOps.cpp).

@@ -264,6 +264,16 @@ FailureOr<float> GraphImporter::floatAttribute(const Node &node, StringRef name,
   return attr->f();
 }
 
+FailureOr<std::string> GraphImporter::stringAttribute(const Node &node, StringRef name,
+                                                      StringRef fallback) {
+  const onnx::AttributeProto *attr = attribute(node, name);
+  if (!attr)
+    return fallback.str();
+  if (attr->type() != onnx::AttributeProto::STRING)
+    return error(node, "attribute '" + name + "' must be a string");
+  return attr->s();
+}
+
 LogicalResult GraphImporter::defineConstant(const Node &node,
                                             std::unique_ptr<onnx::TensorProto> tensor) {
   const std::string &name = tensor->name();

@@ -20,17 +20,16 @@ using namespace lowbit::onnx_import;
 
 using Node = GraphImporter::Node;
 
-namespace {
-
-/// Code `index` of a row of `rowBytes` bytes packed `bits` bits per code, the first in the low
-/// bits (a code of up to 8 bits spans at most two bytes).
-uint32_t packedCode(const uint8_t *row, int64_t rowBytes, int64_t index, int64_t bits) {
+uint32_t onnx_import::packedCode(const uint8_t *row, int64_t rowBytes, int64_t index,
+                                 int64_t bits) {
   int64_t bit = index * bits;
   uint32_t window = row[bit / 8];
   if (bit / 8 + 1 < rowBytes)
     window |= uint32_t(row[bit / 8 + 1]) << 8;
   return (window >> (bit % 8)) & ((1u << bits) - 1);
 }
+
+namespace {
 
 LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   FailureOr<int64_t> k = g.intAttribute(node, "K", std::nullopt);
@@ -303,6 +302,7 @@ ArrayRef<OpEntry> onnx_import::getOpTable() {
     all.insert(all.end(), getTensorOpTable().begin(), getTensorOpTable().end());
     all.insert(all.end(), getRotaryOpTable().begin(), getRotaryOpTable().end());
     all.insert(all.end(), getAttentionOpTable().begin(), getAttentionOpTable().end());
+    all.insert(all.end(), getMoeOpTable().begin(), getMoeOpTable().end());
     all.push_back({"", "DequantizeLinear", 10, 23, importDequantizeLinear, /*integers=*/true});
     all.push_back({"", "QuantizeLinear", 10, 23, importQuantizeLinear});
     all.push_back({"com.microsoft", "MatMulNBits", 1, 1, importMatMulNBits});
