@@ -79,9 +79,12 @@ void lowbit::buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions 
   tileToCPU.targetTriple = options.targetTriple;
   tileToCPU.targetFeatures = options.targetFeatures;
   pm.addPass(createTileToCPU(tileToCPU));
-  // The block loops of launches run on the runtime's threads.
-  if (options.parallel)
+  // The block loops of launches run on the runtime's threads, and so do the large structured
+  // ops of host code.
+  if (options.parallel) {
     pm.addPass(createTileLaunchesToOpenMP());
+    pm.addPass(createLinalgToOpenMP());
+  }
 
   // Structured ops become loops; floordiv scale maps become index arithmetic.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -62,6 +62,9 @@ void populateTileToCPUPatterns(mlir::RewritePatternSet &patterns, const TileToCP
 /// Runs the loop over a launch's blocks (no iteration arguments) on OpenMP threads:
 /// omp.parallel num_threads(min(trip count, numThreads())) + omp.wsloop schedule(static).
 void convertLaunchLoopToOpenMP(mlir::scf::ForOp loop, mlir::func::FuncOp numThreads);
+/// `private func.func @lowbit_num_threads() -> i32` (the runtime's thread count), declared once
+/// in the module.
+mlir::func::FuncOp getNumThreadsFunction(mlir::ModuleOp module);
 
 #define GEN_PASS_REGISTRATION
 #include "lowbit/Conversion/Passes.h.inc"

@@ -258,6 +258,36 @@ def TileLaunchesToOpenMP : Pass<"tile-launches-to-openmp", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def LinalgToOpenMP : Pass<"lowbit-linalg-to-openmp", "mlir::ModuleOp"> {
+  let summary = "Run the large structured ops of host code on the OpenMP runtime's threads";
+  let description = [{
+    The ops no schedule takes (the reference lowerings of attention and moe, norms, rotary
+    embeddings, softmax, transposes, masks, the elementwise ops of imported graphs) stay
+    `linalg` ops until `convert-linalg-to-loops`. This pass lowers each one whose iteration
+    space is static and holds at least `min-iterations` points to loops itself, and runs one
+    of its leading parallel loops like a launch's block loop (`tile-launches-to-openmp`):
+    ```mlir
+    %n = func.call @lowbit_num_threads() : () -> i32
+    omp.parallel num_threads(min(%n, trip count)) {
+      omp.wsloop schedule(static) { omp.loop_nest (%i) ... { LOOPS INSIDE  omp.yield } }
+    }
+    ```
+    The loop taken is the outermost leading parallel loop of at least 4 iterations, with at
+    most 4 iterations of the loops around it (one or a few forks per op); every output of the
+    op must be indexed by its dimension (so that no two threads write one element). Ops below
+    the threshold, and ops whose leading loops are reductions, are left to
+    `convert-linalg-to-loops` (sequential). Run after bufferization, buffer deallocation and
+    `tile-launches-to-openmp`; `lowbit-pipeline-llvm` runs it when launches are parallel.
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"32768",
+           "Iteration points an op needs to run on several threads">,
+  ];
+  let dependentDialects = ["mlir::omp::OpenMPDialect", "mlir::func::FuncDialect",
+                           "mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def TileToNVVM : Pass<"tile-to-nvvm", "mlir::ModuleOp"> {
   let summary = "Lower tile kernels to gpu.module/gpu.func for CUDA (worker = thread)";
   let description = [{

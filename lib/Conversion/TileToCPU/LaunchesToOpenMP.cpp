@@ -26,11 +26,10 @@ static constexpr llvm::StringLiteral kMaxThreadsAttr = "tile.max_threads";
 /// The runtime's thread count (lib/Runtime/Threads.cpp, include/lowbit/Runtime/Threads.h).
 static constexpr llvm::StringLiteral kNumThreadsFunc = "lowbit_num_threads";
 
-/// `private func.func @lowbit_num_threads() -> i32`, declared once in the module.
-static func::FuncOp getNumThreadsFunc(ModuleOp module, OpBuilder &builder) {
+func::FuncOp lowbit::getNumThreadsFunction(ModuleOp module) {
   if (auto existing = module.lookupSymbol<func::FuncOp>(kNumThreadsFunc))
     return existing;
-  OpBuilder::InsertionGuard guard(builder);
+  OpBuilder builder(module.getContext());
   builder.setInsertionPointToStart(module.getBody());
   auto func = func::FuncOp::create(builder, module.getLoc(), kNumThreadsFunc,
                                    builder.getFunctionType({}, {builder.getI32Type()}));
@@ -93,8 +92,7 @@ struct LaunchesToOpenMPPass
     });
     if (loops.empty())
       return;
-    OpBuilder builder(module.getContext());
-    func::FuncOp numThreads = getNumThreadsFunc(module, builder);
+    func::FuncOp numThreads = getNumThreadsFunction(module);
     for (scf::ForOp loop : loops) {
       if (!loop.getInitArgs().empty()) {
         loop.emitOpError() << "marked tile.parallel_blocks carries values; a launch loop "
