@@ -251,6 +251,17 @@ LogicalResult AttentionOp::verify() {
   if (std::optional<APFloat> scale = getSoftmaxScale())
     if (!scale->isFinite())
       return emitOpError() << "'softmax_scale' must be finite";
+  if (Value sinks = getSinks()) {
+    RankedTensorType sinkType = tensorType(sinks);
+    if (failed(verifyRealElement(*this, "sinks", sinkType.getElementType())) ||
+        failed(verifySameShape(*this, RankedTensorType::get({heads}, sinkType.getElementType()),
+                               "[Hq]", sinkType, "sinks")))
+      return failure();
+  }
+  if (std::optional<APFloat> cap = getSoftcap())
+    if (!(cap->convertToFloat() > 0.0f) || !cap->isFinite())
+      return emitOpError() << "'softcap' must be positive and finite, got "
+                           << cap->convertToFloat();
 
   SmallVector<int64_t> expected = {batch, heads, queries, valueDepth};
   if (failed(verifyRealElement(*this, "result", result.getElementType())) ||

@@ -219,11 +219,18 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
     K = k_scheme ? dequantize(k, k_scale, k_zero) : k          // [B, Hkv, Skv, D]
     V = v_scheme ? dequantize(v, v_scale, v_zero) : v          // [B, Hkv, Skv, Dv]
     for each b, query head h (kv head h / (Hq / Hkv)), query i:
-      s[j] = softmax_scale * dot(q[b, h, i], K[b, h', j]) (+ mask[b, h, i, j])
+      s[j] = softmax_scale * dot(q[b, h, i], K[b, h', j])
+      s[j] = softcap * tanh(s[j] / softcap)                     // with softcap
+      s[j] += mask[b, h, i, j]
       key j is visible when mask != -inf and (not causal or j <= i + Skv - Sq)
-      p = softmax(s) over the visible keys
+      p = softmax(s) over the visible keys                      // without sinks
+      p[j] = exp(s[j] - m) / (exp(sinks[h] - m) + sum_j' exp(s[j'] - m)),
+             m = max(sinks[h], max_j s[j])                      // with sinks
       result[b, h, i] = sum_j p[j] * V[b, h', j]                // 0 when no key is visible
     ```
+    `sinks` are attention sinks: one extra logit per query head that takes part in the
+    softmax's denominator only (gpt-oss; a sink of 0 for every head is the "smooth softmax"
+    that adds 1 to the denominator).
     Quantized caches follow KIVI: keys per channel (e.g. `group(axis = 2, size = G)`: one scale
     per channel for each G tokens), values per token (e.g. `group(axis = 3, size = G)` or
     `per_channel` on the token axis). Any scheme without a codebook or tensor scale is accepted.
@@ -235,6 +242,7 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
       with `k_scale`/`v_scale`, and zero points when the scheme has them).
     - `mask`: rank 4, f32/f16/bf16, each extent equal to `[B, Hq, Sq, Skv]`'s or 1; added to the
       scores.
+    - `sinks`: `[Hq]`, f32/f16/bf16; `softcap` > 0.
     - `softmax_scale` defaults to `1 / sqrt(D)`.
     - result: `[B, Hq, Sq, Dv]`, f32, f16 or bf16.
 
@@ -251,15 +259,16 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
   let arguments = (ins Lowbit_AnyTensor:$q, Lowbit_AnyTensor:$k, Lowbit_AnyTensor:$v,
                        Lowbit_OptTensor:$k_scale, Lowbit_OptTensor:$k_zero,
                        Lowbit_OptTensor:$v_scale, Lowbit_OptTensor:$v_zero,
-                       Lowbit_OptTensor:$mask,
+                       Lowbit_OptTensor:$mask, Lowbit_OptTensor:$sinks,
                        OptionalAttr<Lowbit_SchemeAttr>:$k_scheme,
                        OptionalAttr<Lowbit_SchemeAttr>:$v_scheme,
-                       UnitAttr:$causal, OptionalAttr<F32Attr>:$softmax_scale);
+                       UnitAttr:$causal, OptionalAttr<F32Attr>:$softmax_scale,
+                       OptionalAttr<F32Attr>:$softcap);
   let results = (outs Lowbit_AnyTensor:$result);
   let assemblyFormat = [{
     $q `,` $k `,` $v (`k_scale` `(` $k_scale^ `)`)? (`k_zero` `(` $k_zero^ `)`)?
     (`v_scale` `(` $v_scale^ `)`)? (`v_zero` `(` $v_zero^ `)`)? (`mask` `(` $mask^ `)`)?
-    attr-dict `:` functional-type(operands, results)
+    (`sinks` `(` $sinks^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{

@@ -283,6 +283,14 @@ llvm::Expected<HostTensor> Interpreter::execute(AttentionOp op) {
     mask = std::move(*decoded);
   }
 
+  std::optional<ref::FloatTensor> sinks;
+  if (const HostTensor *sinkTensor = get(op.getSinks())) {
+    llvm::Expected<ref::FloatTensor> decoded = exec::decodeTensor(*sinkTensor);
+    if (!decoded)
+      return decoded.takeError();
+    sinks = std::move(*decoded);
+  }
+
   auto shapesError = [&] {
     return makeError("q " + shapeText(q->shape) + ", k " + shapeText(k->shape) + " and v " +
                      shapeText(v->shape) + " are not [B, Hq, Sq, D], [B, Hkv, Skv, D] and " +
@@ -304,12 +312,17 @@ llvm::Expected<HostTensor> Interpreter::execute(AttentionOp op) {
                        shapeText(full));
   }
 
+  if (sinks && sinks->shape != ref::Shape{qs[1]})
+    return makeError("sinks of shape " + shapeText(sinks->shape) + " are not [" +
+                     llvm::Twine(qs[1]) + "]");
+
   // getEffectiveSoftmaxScale() reads D from the type; a dynamic D is taken from q.
   float scale = op.getSoftmaxScale() || !ShapedType::isDynamic(op.getQ().getType().getDimSize(3))
                     ? op.getEffectiveSoftmaxScale()
                     : 1.0f / std::sqrt(static_cast<float>(qs[3]));
-  ref::FloatTensor out =
-      ref::attention(*q, *k, *v, mask ? &*mask : nullptr, op.getCausal(), scale);
+  float softcap = op.getSoftcap() ? op.getSoftcap()->convertToFloat() : 0.0f;
+  ref::FloatTensor out = ref::attention(*q, *k, *v, mask ? &*mask : nullptr, op.getCausal(),
+                                        scale, softcap, sinks ? &*sinks : nullptr);
   return exec::encodeTensor(elementTypeOf(op.getResult()), out);
 }
 

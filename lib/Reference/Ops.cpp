@@ -99,7 +99,8 @@ FloatTensor mpgemm(const FloatTensor &a, const FloatTensor &w, const FloatTensor
 }
 
 FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTensor &v,
-                      const FloatTensor *mask, bool causal, float scale) {
+                      const FloatTensor *mask, bool causal, float scale, float softcap,
+                      const FloatTensor *sinks) {
   assert(isValid(q) && isValid(k) && isValid(v) && "tensor data does not match its shape");
   assert(q.shape.size() == 4 && k.shape.size() == 4 && v.shape.size() == 4 && "rank 4 expected");
   int64_t B = q.shape[0], Hq = q.shape[1], Sq = q.shape[2], D = q.shape[3];
@@ -108,6 +109,7 @@ FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTen
   assert(v.shape[0] == B && v.shape[1] == Hkv && v.shape[2] == Skv &&
          "v must be [B, Hkv, Skv, Dv]");
   assert(Hkv > 0 && Hq % Hkv == 0 && "query heads must be a multiple of kv heads");
+  assert((!sinks || sinks->shape == Shape{Hq}) && "sinks must be [Hq]");
   int64_t group = Hq / Hkv;
 
   Shape full = {B, Hq, Sq, Skv};
@@ -139,13 +141,28 @@ FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTen
           for (int64_t d = 0; d < D; ++d)
             dot += double(qRow[d]) * double(kHead[j * D + d]);
           double score = double(scale) * dot;
+          if (softcap > 0.0f)
+            score = double(softcap) * std::tanh(score / double(softcap));
           if (mask)
             score += double(mask->data[size_t(b * maskStrides[0] + h * maskStrides[1] +
                                               i * maskStrides[2] + j * maskStrides[3])]);
           s[size_t(j)] = score;
         }
-        if (!softmaxInPlace(s, visible))
+        if (sinks) {
+          double sink = sinks->data[size_t(h)], maxScore = sink, sum = 0;
+          for (int64_t j = 0; j < Skv; ++j)
+            if (visible[size_t(j)])
+              maxScore = std::max(maxScore, s[size_t(j)]);
+          for (int64_t j = 0; j < Skv; ++j) {
+            s[size_t(j)] = visible[size_t(j)] ? std::exp(s[size_t(j)] - maxScore) : 0.0;
+            sum += s[size_t(j)];
+          }
+          sum += std::exp(sink - maxScore);
+          for (double &p : s)
+            p /= sum;
+        } else if (!softmaxInPlace(s, visible)) {
           continue; // the output row stays 0
+        }
         float *oRow = out.data.data() + ((b * Hq + h) * Sq + i) * Dv;
         for (int64_t e = 0; e < Dv; ++e) {
           double acc = 0;

@@ -121,3 +121,44 @@ func.func @masked_row(%q: tensor<1x1x2x2xf32>, %k: tensor<1x1x2x2xf32>, %v: tens
          -> tensor<1x1x2x2xf32>
   return %o : tensor<1x1x2x2xf32>
 }
+
+// Attention sinks and soft-capping (gpt-oss): 4-bit KIVI keys, 8 query heads over 2 KV heads,
+// a sink per query head, scores capped at 5 before the causal mask and a bias.
+// RUN: lowbit-npy random --type=1x8x6x32xf32 --min=-3 --max=3 --seed=%seed30 -o %t/sk.q.npy
+// RUN: lowbit-npy random --type=1x2x20x32xui4 --seed=%seed31 -o %t/sk.k.npy
+// RUN: lowbit-npy random --type=1x2x20x32xf32 --seed=%seed32 -o %t/sk.v.npy
+// RUN: lowbit-npy random --type=1x2x1x32xf32 --min=0.1 --max=0.5 --seed=%seed33 -o %t/sk.ks.npy
+// RUN: lowbit-npy random --type=1x2x1x32xui4 --seed=%seed34 -o %t/sk.kz.npy
+// RUN: lowbit-npy random --type=8xf32 --min=-2 --max=4 --seed=%seed35 -o %t/sk.s.npy
+// RUN: lowbit-npy random --type=1x1x6x20xf32 --seed=%seed36 -o %t/sk.m.npy
+// RUN: for e in jit reference; do lowbit-run %s --function=sinks_softcap --engine=$e --input=@%t/sk.q.npy --input=@%t/sk.k.npy --input=@%t/sk.v.npy --input=@%t/sk.ks.npy --input=@%t/sk.kz.npy --input=@%t/sk.s.npy --input=@%t/sk.m.npy --output=@%t/sk.$e.npy || exit 1; done
+// RUN: lowbit-npy compare %t/sk.reference.npy %t/sk.jit.npy --atol=1e-5 --rtol=1e-4 | FileCheck %s --check-prefix=SINKS
+// SINKS: compare: 1536 elements, max abs error
+func.func @sinks_softcap(%q: tensor<1x8x6x32xf32>, %k: tensor<1x2x20x32xui4>,
+                         %v: tensor<1x2x20x32xf32>, %ks: tensor<1x2x1x32xf32>,
+                         %kz: tensor<1x2x1x32xui4>, %s: tensor<8xf32>,
+                         %m: tensor<1x1x6x20xf32>) -> tensor<1x8x6x32xf32> {
+  %o = lowbit.attention %q, %k, %v k_scale(%ks) k_zero(%kz) mask(%m) sinks(%s)
+         {causal, softcap = 5.0 : f32,
+          k_scheme = #lowbit.scheme<group(axis = 2, size = 32), scale = f32, zero = int>}
+         : (tensor<1x8x6x32xf32>, tensor<1x2x20x32xui4>, tensor<1x2x20x32xf32>,
+            tensor<1x2x1x32xf32>, tensor<1x2x1x32xui4>, tensor<1x1x6x20xf32>, tensor<8xf32>)
+         -> tensor<1x8x6x32xf32>
+  return %o : tensor<1x8x6x32xf32>
+}
+
+// A sink alone, by hand: one query whose only key is hidden gives 0; one visible key with
+// score 0 and a sink of 0 gets weight exp(0) / (exp(0) + exp(0)) = 1/2 of its value 4.
+// RUN: lowbit-run %s --function=sink_by_hand --input="1x1x2x1xf32=1 1" --input="1x1x1x1xf32=0" --input="1x1x1x1xf32=4" --input="1x1x2x1xf32=-inf 0" --input="1xf32=0" | FileCheck %s --check-prefix=SINK-HAND
+// RUN: lowbit-run %s --function=sink_by_hand --engine=reference --input="1x1x2x1xf32=1 1" --input="1x1x1x1xf32=0" --input="1x1x1x1xf32=4" --input="1x1x2x1xf32=-inf 0" --input="1xf32=0" | FileCheck %s --check-prefix=SINK-HAND
+// SINK-HAND:      result[0]: tensor<1x1x2x1xf32>
+// SINK-HAND-NEXT: {{^\[\[\[\[}}0],
+// SINK-HAND-NEXT: {{^}}   [2]]]]{{$}}
+func.func @sink_by_hand(%q: tensor<1x1x2x1xf32>, %k: tensor<1x1x1x1xf32>,
+                        %v: tensor<1x1x1x1xf32>, %m: tensor<1x1x2x1xf32>,
+                        %s: tensor<1xf32>) -> tensor<1x1x2x1xf32> {
+  %o = lowbit.attention %q, %k, %v mask(%m) sinks(%s)
+         : (tensor<1x1x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1x1x1x1xf32>, tensor<1x1x2x1xf32>,
+            tensor<1xf32>) -> tensor<1x1x2x1xf32>
+  return %o : tensor<1x1x2x1xf32>
+}

@@ -29,8 +29,12 @@ FloatTensor quantizeActivationsPerToken(const FloatTensor &a);
 /// extent 1; mask has rank 4). causal: key j is visible to query i iff j <= i + (Skv - Sq).
 /// p = softmax over visible j; out[i] = sum_j p[i, j] v[j]. A row with no visible key, or whose
 /// scores are all -inf, is 0.
+/// softcap > 0: s = softcap * tanh(scale * dot / softcap) before the mask is added. sinks ([Hq]
+/// or null): query head h's sink joins the softmax's denominator, p[j] = exp(s[j] - m) /
+/// (exp(sink - m) + sum exp(s - m)) with m = max(sink, max s).
 FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTensor &v,
-                      const FloatTensor *mask, bool causal, float scale);
+                      const FloatTensor *mask, bool causal, float scale, float softcap = 0.0f,
+                      const FloatTensor *sinks = nullptr);
 
 enum class GateActivation { SiLU, GELU, GELUTanh, ReLU, Identity };
 

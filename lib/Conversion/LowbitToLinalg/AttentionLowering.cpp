@@ -1,7 +1,8 @@
 //===- AttentionLowering.cpp - attention to f32 linalg ---------------------===//
 //
-// scores = scale * Q K^T (+ mask, causal), a numerically stable softmax, then P V. Query head h
-// reads KV head h floordiv (Hq / Hkv) through the indexing maps, so K and V are not expanded.
+// scores = scale * Q K^T (soft-capped, + mask, causal), a numerically stable softmax (with a
+// per-head sink in the denominator when given), then P V. Query head h reads KV head
+// h floordiv (Hq / Hkv) through the indexing maps, so K and V are not expanded.
 //
 //===----------------------------------------------------------------------===//
 #include "Codegen.h"
@@ -50,6 +51,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     bindDims(ctx, b_, h_, i_, j_, d_);
     auto map5 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(5, 0, r, ctx); };
     auto map4 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(4, 0, r, ctx); };
+    auto map3 = [&](ArrayRef<AffineExpr> r) { return AffineMap::get(3, 0, r, ctx); };
     AffineExpr kvHead = h_.floorDiv(group);
     auto par = IteratorType::parallel, red = IteratorType::reduction;
     SmallVector<int64_t> scoreShape = {batch, heads, queries, keys};
@@ -79,10 +81,18 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     }
     Type maskType = mask ? elementTypeOf(mask) : Type();
     bool causal = op.getCausal();
+    std::optional<float> softcap;
+    if (op.getSoftcap())
+      softcap = op.getSoftcap()->convertToFloat();
     Value scores = buildGeneric(
         rewriter, loc, inputs, maps, scoreShape, f32, map4({b_, h_, i_, j_}),
         {par, par, par, par}, Value(), [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value s = arith::MulFOp::create(b, l, args[0], f32Constant(b, l, scale));
+          if (softcap) {
+            Value t = math::TanhOp::create(
+                b, l, arith::MulFOp::create(b, l, s, f32Constant(b, l, 1.0f / *softcap)));
+            s = arith::MulFOp::create(b, l, t, f32Constant(b, l, *softcap));
+          }
           if (mask)
             s = arith::AddFOp::create(b, l, s, emitDecode(b, l, maskType, args[1]));
           if (causal) {
@@ -104,6 +114,24 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
           return arith::MaximumFOp::create(b, l, args[0], args[1]);
         });
+    // With sinks the maximum takes query head h's sink too, and the sink's exp(sink - max)
+    // joins the denominator.
+    Value sinks = adaptor.getSinks() ? buildToF32(rewriter, loc, adaptor.getSinks()) : Value();
+    Value sinkTerm;
+    if (sinks) {
+      rowMax = buildGeneric(
+          rewriter, loc, ValueRange{rowMax, sinks}, {map3({b_, h_, i_}), map3({h_})}, rowShape,
+          f32, map3({b_, h_, i_}), {par, par, par}, Value(),
+          [](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::MaximumFOp::create(b, l, args[0], args[1]);
+          });
+      sinkTerm = buildGeneric(
+          rewriter, loc, ValueRange{rowMax, sinks}, {map3({b_, h_, i_}), map3({h_})}, rowShape,
+          f32, map3({b_, h_, i_}), {par, par, par}, Value(),
+          [](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, args[1], args[0]));
+          });
+    }
     Value probabilities = buildGeneric(
         rewriter, loc, ValueRange{scores, rowMax}, {map4({b_, h_, i_, j_}), map4({b_, h_, i_})},
         scoreShape, f32, map4({b_, h_, i_, j_}), {par, par, par, par}, Value(),
@@ -132,13 +160,21 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
         });
 
     Type resultElement = elementTypeOf(op.getResult());
+    SmallVector<Value> finalInputs = {weighted, rowSum};
+    SmallVector<AffineMap> finalMaps = {map4({b_, h_, i_, j_}), map4({b_, h_, i_})};
+    if (sinkTerm) {
+      finalInputs.push_back(sinkTerm);
+      finalMaps.push_back(map4({b_, h_, i_}));
+    }
     Value result = buildGeneric(
-        rewriter, loc, ValueRange{weighted, rowSum}, {map4({b_, h_, i_, j_}), map4({b_, h_, i_})},
-        outShape, resultElement, map4({b_, h_, i_, j_}), {par, par, par, par}, Value(),
-        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, args[1],
+        rewriter, loc, finalInputs, finalMaps, outShape, resultElement, map4({b_, h_, i_, j_}),
+        {par, par, par, par}, Value(), [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value denominator = args[1];
+          if (sinkTerm)
+            denominator = arith::AddFOp::create(b, l, denominator, args[2]);
+          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, denominator,
                                               f32Constant(b, l, 0.0f));
-          Value o = arith::DivFOp::create(b, l, args[0], args[1]);
+          Value o = arith::DivFOp::create(b, l, args[0], denominator);
           o = arith::SelectOp::create(b, l, empty, f32Constant(b, l, 0.0f), o);
           return emitFromF32(b, l, o, resultElement);
         });

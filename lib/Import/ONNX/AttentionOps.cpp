@@ -11,7 +11,8 @@
 //   - a mask [B, 1, S, T] of 0 and -inf lets query s see the keys t <= past_b + s (and,
 //     with local_window_size W, t > past_b + s - W), plus attention_bias;
 //   - lowbit.attention of the query heads over the present keys and values (Hq / Hkv query
-//     heads per KV head), then [B, S, Hq * D].
+//     heads per KV head; softcap, and head_sink or smooth_softmax's zero logit as sinks), then
+//     [B, S, Hq * D].
 // MultiHeadAttention: query, key and value as heads (plus their bias), the present caches
 // the past and the new keys concatenated, one additive mask of attention_bias,
 // key_padding_mask (mask_filter_value where a key is hidden) and the causal rule.
@@ -191,12 +192,10 @@ LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
                              " must be a positive multiple of "
                              "kv_num_heads = " +
                              Twine(*kvHeads));
-  if (*softcap != 0.0f)
-    return g.error(node, "softcap is not taken (lowbit.attention has no soft-capping)");
-  if (*smooth || *qkOutput)
-    return g.error(node, "smooth_softmax and qk_output are not taken");
-  if (g.hasInput(node, 11))
-    return g.error(node, "head_sink (input 11) is not taken");
+  if (*qkOutput)
+    return g.error(node, "qk_output is not taken");
+  if (g.hasInput(node, 14) || g.hasInput(node, 15))
+    return g.error(node, "q_norm_weight and k_norm_weight (inputs 14 and 15) are not taken");
 
   FailureOr<Value> query = g.input(node, 0);
   if (failed(query))
@@ -338,11 +337,27 @@ LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
                               return arith::AddFOp::create(nb, nl, args[0], extra);
                             });
   }
+  // Attention sinks: head_sink, or a zero logit per head with smooth_softmax.
+  Value sinks;
+  if (g.hasInput(node, 11)) {
+    FailureOr<Value> given = g.input(node, 11);
+    if (failed(given))
+      return failure();
+    if (shapeOf(*given) != ArrayRef<int64_t>{*numHeads} || elementOf(*given) != element)
+      return g.error(node, "head_sink must be [" + Twine(*numHeads) + "] of the query's type");
+    sinks = *given;
+  } else if (*smooth) {
+    sinks = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({*numHeads}, b.getF32Type()), 0.0f));
+  }
   float softmaxScale = *scale != 0.0f ? *scale : 1.0f / std::sqrt(static_cast<float>(headSize));
+  // onnxruntime caps only with a positive softcap.
+  FloatAttr cap = *softcap > 0.0f ? b.getF32FloatAttr(*softcap) : FloatAttr();
   Value attended =
       AttentionOp::create(b, loc, cast<RankedTensorType>(qHeads.getType()), qHeads, presentKey,
-                          presentValue, Value(), Value(), Value(), Value(), mask, SchemeAttr(),
-                          SchemeAttr(), UnitAttr(), b.getF32FloatAttr(softmaxScale))
+                          presentValue, Value(), Value(), Value(), Value(), mask, sinks,
+                          SchemeAttr(), SchemeAttr(), UnitAttr(),
+                          b.getF32FloatAttr(softmaxScale), cap)
           .getResult();
   if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
       failed(g.defineOutput(node, 1, presentKey)))
@@ -562,8 +577,8 @@ LogicalResult importMultiHeadAttention(GraphImporter &g, const Node &node) {
   float softmaxScale = *scale != 0.0f ? *scale : 1.0f / std::sqrt(static_cast<float>(headSize));
   auto resultType = RankedTensorType::get({batch, *numHeads, sequence, valueHead}, element);
   Value attended = AttentionOp::create(b, loc, resultType, qHeads, kHeads, vHeads, Value(), Value(),
-                                       Value(), Value(), mask, SchemeAttr(), SchemeAttr(),
-                                       UnitAttr(), b.getF32FloatAttr(softmaxScale))
+                                       Value(), Value(), mask, Value(), SchemeAttr(), SchemeAttr(),
+                                       UnitAttr(), b.getF32FloatAttr(softmaxScale), FloatAttr())
                        .getResult();
   if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
       failed(g.defineOutput(node, 1, kHeads)))

@@ -1049,6 +1049,28 @@ func.func @attention_mask_rank(%q: tensor<1x8x4x64xf16>, %k: tensor<1x8x16x64xf1
 
 // -----
 
+func.func @attention_sinks_shape(%q: tensor<1x8x4x64xf16>, %k: tensor<1x8x16x64xf16>,
+                                 %v: tensor<1x8x16x64xf16>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{'sinks' shape [4] must equal '[Hq]' shape [8]}}
+  %o = lowbit.attention %q, %k, %v sinks(%s)
+         : (tensor<1x8x4x64xf16>, tensor<1x8x16x64xf16>, tensor<1x8x16x64xf16>, tensor<4xf32>)
+         -> tensor<1x8x4x64xf16>
+  return
+}
+
+// -----
+
+func.func @attention_softcap_negative(%q: tensor<1x8x4x64xf16>, %k: tensor<1x8x16x64xf16>,
+                                      %v: tensor<1x8x16x64xf16>) {
+  // expected-error @+1 {{'softcap' must be positive and finite, got -3}}
+  %o = lowbit.attention %q, %k, %v {softcap = -3.0 : f32}
+         : (tensor<1x8x4x64xf16>, tensor<1x8x16x64xf16>, tensor<1x8x16x64xf16>)
+         -> tensor<1x8x4x64xf16>
+  return
+}
+
+// -----
+
 func.func @attention_softmax_scale_inf(%q: tensor<1x8x4x64xf16>, %k: tensor<1x8x16x64xf16>,
                                        %v: tensor<1x8x16x64xf16>) {
   // expected-error @+1 {{'softmax_scale' must be finite}}

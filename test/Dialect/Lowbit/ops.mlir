@@ -647,6 +647,19 @@ func.func @attention_float_cache(%q: tensor<2x4x8x64xf16>, %k: tensor<2x4x16x64x
   return %o : tensor<2x4x8x64xf16>
 }
 
+// Sinks and soft-capping.
+// CHECK-LABEL: func @attention_sinks_softcap(
+// CHECK: lowbit.attention {{%[^,]+}}, {{%[^,]+}}, {{%[^ ]+}} sinks({{%[^)]+}}) {softcap = 3.000000e+01 : f32}
+// CHECK-SAME: : (tensor<1x4x2x16xf32>, tensor<1x2x9x16xf32>, tensor<1x2x9x16xf32>, tensor<4xbf16>) -> tensor<1x4x2x16xf32>
+func.func @attention_sinks_softcap(%q: tensor<1x4x2x16xf32>, %k: tensor<1x2x9x16xf32>,
+                                   %v: tensor<1x2x9x16xf32>, %s: tensor<4xbf16>)
+    -> tensor<1x4x2x16xf32> {
+  %o = lowbit.attention %q, %k, %v sinks(%s) {softcap = 30.0 : f32}
+         : (tensor<1x4x2x16xf32>, tensor<1x2x9x16xf32>, tensor<1x2x9x16xf32>, tensor<4xbf16>)
+         -> tensor<1x4x2x16xf32>
+  return %o : tensor<1x4x2x16xf32>
+}
+
 // A 4-bit KIVI cache (keys grouped along tokens, values along channels) with zero points;
 // 8 query heads share 2 KV heads; causal.
 // CHECK-LABEL: func @attention_quantized_cache(

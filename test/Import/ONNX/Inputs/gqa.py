@@ -3,6 +3,7 @@
 
   gqa.py OUT_DIR --seed=S [--b=2 --s=1 --past=7 --heads=4 --kv-heads=2 --head=16]
          [--rotary=R] [--interleaved] [--window=W] [--packed] [--short=N] [--bias]
+         [--softcap=C] [--smooth] [--sink]
 
 Query, key and value [B, S, heads * D] (or one packed query with --packed), a past of P tokens
 [B, Hkv, P, D] (none with --past=0), seqlens_k [B] INT32 (the index of each batch's last token:
@@ -10,7 +11,9 @@ P + S - 1, or N fewer for the last batch with --short), total_sequence_length P 
 has past_b = seqlens_k[b] + 1 - S cached tokens; its present cache holds them then the new
 tokens (zeros after); query s sees keys t <= past_b + s (and t > past_b + s - W with a
 window). --rotary turns the first R dimensions of query and new keys by the positions
-past_b + s (caches of 32 positions); --bias adds an attention_bias [1, 1, S, P + S]. OUT_DIR
+past_b + s (caches of 32 positions); --bias adds an attention_bias [1, 1, S, P + S].
+--softcap caps the scaled scores (C tanh(x / C), before the bias); --sink gives each query
+head a sink logit (head_sink [heads]) in the softmax's denominator, --smooth a zero one. OUT_DIR
 gets model.onnx, the inputs in0.npy ... and expected0.npy (output), expected1.npy,
 expected2.npy (present key and value).
 """
@@ -52,6 +55,9 @@ def main():
     p.add_argument("--packed", action="store_true")
     p.add_argument("--short", type=int, default=0)
     p.add_argument("--bias", action="store_true")
+    p.add_argument("--softcap", type=float, default=0.0)
+    p.add_argument("--smooth", action="store_true")
+    p.add_argument("--sink", action="store_true")
     a = p.parse_args()
     rng = np.random.default_rng(a.seed % (2**32))
     B, S, P, Hq, Hkv, D = a.b, a.s, a.past, a.heads, a.kv_heads, a.head
@@ -80,6 +86,7 @@ def main():
         present_k[b, :, n:n + S] = kd[b].transpose(1, 0, 2)
         present_v[b, :, n:n + S] = vd[b].transpose(1, 0, 2)
     bias = rng.standard_normal((1, 1, S, T)).astype(np.float32) if a.bias else None
+    sink = rng.standard_normal(Hq).astype(np.float32) * 2 if a.sink else None
     scale = 1 / np.sqrt(D)
     out = np.zeros((B, S, Hq, D))
     for b in range(B):
@@ -92,11 +99,19 @@ def main():
                 if a.window > 0:
                     visible &= t > last - a.window
                 scores = scale * present_k[b, kv] @ qd[b, s, h]
+                if a.softcap > 0:
+                    scores = a.softcap * np.tanh(scores / a.softcap)
                 if bias is not None:
                     scores = scores + bias[0, 0, s]
                 scores = np.where(visible, scores, -np.inf)
-                w = np.exp(scores - scores.max())
-                w /= w.sum()
+                extra = None
+                if sink is not None:
+                    extra = float(sink[h])
+                elif a.smooth:
+                    extra = 0.0
+                m = scores.max() if extra is None else max(scores.max(), extra)
+                w = np.exp(scores - m)
+                w /= w.sum() + (0.0 if extra is None else np.exp(extra - m))
                 out[b, s, h] = w @ present_v[b, kv]
 
     if a.packed:
@@ -127,11 +142,19 @@ def main():
         inits.append(helper.make_tensor("bias", TensorProto.FLOAT, [1, 1, S, T], bias.tobytes(),
                                         raw=True))
         names += [""] * (9 - len(names)) + ["", "bias"]
+    if a.sink:
+        inits.append(helper.make_tensor("sink", TensorProto.FLOAT, [Hq], sink.tobytes(),
+                                        raw=True))
+        names += [""] * (11 - len(names)) + ["sink"]
     attrs = dict(num_heads=Hq, kv_num_heads=Hkv)
     if a.rotary:
         attrs.update(do_rotary=1, rotary_interleaved=int(a.interleaved))
     if a.window > 0:
         attrs["local_window_size"] = a.window
+    if a.softcap:
+        attrs["softcap"] = a.softcap
+    if a.smooth:
+        attrs["smooth_softmax"] = 1
     node = helper.make_node("GroupQueryAttention", names, ["out", "present_key", "present_value"],
                             name="gqa", domain="com.microsoft", **attrs)
     outputs = [helper.make_tensor_value_info("out", TensorProto.FLOAT, [B, S, Hq * D]),
