@@ -174,6 +174,16 @@ Value buildMask(OpBuilder &b, Location loc, Value pastLength, int64_t sequence, 
       .getResult(0);
 }
 
+/// Input 0 as a [B, S, hidden] float query (an error, with `note` appended, otherwise).
+FailureOr<Value> readQuery(GraphImporter &g, const Node &node, StringRef note) {
+  FailureOr<Value> query = g.input(node, 0);
+  if (failed(query))
+    return failure();
+  if (!isa<mlir::FloatType>(elementOf(*query)) || shapeOf(*query).size() != 3)
+    return g.error(node, "query must be a [B, S, hidden] float tensor" + note);
+  return *query;
+}
+
 LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
   FailureOr<int64_t> numHeads = g.intAttribute(node, "num_heads", std::nullopt);
   FailureOr<int64_t> kvHeads = g.intAttribute(node, "kv_num_heads", std::nullopt);
@@ -197,13 +207,11 @@ LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
   if (g.hasInput(node, 14) || g.hasInput(node, 15))
     return g.error(node, "q_norm_weight and k_norm_weight (inputs 14 and 15) are not taken");
 
-  FailureOr<Value> query = g.input(node, 0);
+  FailureOr<Value> query = readQuery(g, node, "");
   if (failed(query))
     return failure();
   Type element = elementOf(*query);
   ArrayRef<int64_t> qShape = shapeOf(*query);
-  if (!isa<mlir::FloatType>(element) || qShape.size() != 3)
-    return g.error(node, "query must be a [B, S, hidden] float tensor");
   int64_t batch = qShape[0], sequence = qShape[1];
   bool packed = !g.hasInput(node, 1);
   int64_t headSize = qShape[2] / (packed ? *numHeads + 2 * *kvHeads : *numHeads);
@@ -353,12 +361,11 @@ LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
   float softmaxScale = *scale != 0.0f ? *scale : 1.0f / std::sqrt(static_cast<float>(headSize));
   // onnxruntime caps only with a positive softcap.
   FloatAttr cap = *softcap > 0.0f ? b.getF32FloatAttr(*softcap) : FloatAttr();
-  Value attended =
-      AttentionOp::create(b, loc, cast<RankedTensorType>(qHeads.getType()), qHeads, presentKey,
-                          presentValue, Value(), Value(), Value(), Value(), mask, sinks,
-                          SchemeAttr(), SchemeAttr(), UnitAttr(),
-                          b.getF32FloatAttr(softmaxScale), cap)
-          .getResult();
+  Value attended = AttentionOp::create(b, loc, cast<RankedTensorType>(qHeads.getType()), qHeads,
+                                       presentKey, presentValue, Value(), Value(), Value(), Value(),
+                                       mask, sinks, SchemeAttr(), SchemeAttr(), UnitAttr(),
+                                       b.getF32FloatAttr(softmaxScale), cap)
+                       .getResult();
   if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
       failed(g.defineOutput(node, 1, presentKey)))
     return failure();
@@ -439,14 +446,11 @@ LogicalResult importMultiHeadAttention(GraphImporter &g, const Node &node) {
     return g.error(node, "past_sequence_length and cache_indirection (inputs 8 and 9) are not "
                          "taken");
 
-  FailureOr<Value> query = g.input(node, 0);
+  FailureOr<Value> query = readQuery(g, node, " (packed query, key and value are not taken)");
   if (failed(query))
     return failure();
   Type element = elementOf(*query);
   ArrayRef<int64_t> qShape = shapeOf(*query);
-  if (!isa<mlir::FloatType>(element) || qShape.size() != 3)
-    return g.error(node, "query must be a [B, S, hidden] float tensor (packed query, key and "
-                         "value are not taken)");
   if (!g.hasInput(node, 1) || !g.hasInput(node, 2))
     return g.error(node, "key and value must be given (packed key and value are not taken)");
   FailureOr<Value> key = g.input(node, 1), value = g.input(node, 2);

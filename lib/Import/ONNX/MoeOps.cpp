@@ -167,6 +167,32 @@ FailureOr<Value> readBias(GraphImporter &g, const Node &node, unsigned index, St
   return *bias;
 }
 
+/// The gate, up and down biases from the fc1, fc2 and fc3 bias inputs at `indices`: fc1's
+/// rows split like its weights when fused, fc3's the up bias.
+struct Biases {
+  Value gate, up, down;
+};
+FailureOr<Biases> readBiases(GraphImporter &g, const Node &node, const unsigned (&indices)[3],
+                             const MoeOperands &m, const MoeAttributes &a, int64_t inter,
+                             Type element) {
+  int64_t rows = a.fusion == Fusion::None ? inter : 2 * inter;
+  FailureOr<Value> fc1 =
+      readBias(g, node, indices[0], "fc1_experts_bias", m.experts, rows, element);
+  FailureOr<Value> fc2 =
+      readBias(g, node, indices[1], "fc2_experts_bias", m.experts, m.hidden, element);
+  FailureOr<Value> fc3 =
+      readBias(g, node, indices[2], "fc3_experts_bias", m.experts, inter, element);
+  if (failed(fc1) || failed(fc2) || failed(fc3))
+    return failure();
+  Biases biases{*fc1, *fc3, *fc2};
+  if (*fc1 && a.fusion != Fusion::None) {
+    RowSplit split = splitOf(a.fusion, inter);
+    biases.gate = rowsOf(g.builder(), node.loc, *fc1, split.gateStart, inter, split.step);
+    biases.up = rowsOf(g.builder(), node.loc, *fc1, split.upStart, inter, split.step);
+  }
+  return biases;
+}
+
 /// lowbit.moe of the weights and the routing, the result shaped as the input.
 LogicalResult emitMoe(GraphImporter &g, const Node &node, const MoeOperands &m,
                       const MoeAttributes &a, ArrayRef<Value> weights, ArrayRef<Value> scales,
@@ -230,20 +256,14 @@ LogicalResult importMoE(GraphImporter &g, const Node &node) {
                                Twine(e) + ", " + Twine(inter) + ", " + Twine(h) + "]");
     up = *fc3;
   }
-  FailureOr<Value> bias1 = readBias(g, node, 3, "fc1_experts_bias", e, rows, element);
-  FailureOr<Value> bias2 = readBias(g, node, 5, "fc2_experts_bias", e, h, element);
-  FailureOr<Value> bias3 = readBias(g, node, 7, "fc3_experts_bias", e, inter, element);
-  if (failed(bias1) || failed(bias2) || failed(bias3))
+  FailureOr<Biases> biases = readBiases(g, node, {3, 5, 7}, *m, *attrs, inter, element);
+  if (failed(biases))
     return failure();
-  Value gateBias = *bias1, upBias = *bias3;
-  if (*bias1 && attrs->fusion != Fusion::None) {
-    gateBias = rowsOf(b, loc, *bias1, split.gateStart, inter, split.step);
-    upBias = rowsOf(b, loc, *bias1, split.upStart, inter, split.step);
-  }
-  if (upBias && !up)
+  if (biases->up && !up)
     return g.error(node, "fc3_experts_bias needs fc3_experts_weights");
   return emitMoe(g, node, *m, *attrs, {gate, up, *fc2}, {Value(), Value(), Value()},
-                 {Value(), Value(), Value()}, {gateBias, upBias, *bias2}, SchemeAttr());
+                 {Value(), Value(), Value()}, {biases->gate, biases->up, biases->down},
+                 SchemeAttr());
 }
 
 /// QMoE's codes of input `index`: UINT8 [E, N, K * bits / 8] packed from the low bits, as one
@@ -445,24 +465,18 @@ LogicalResult importQMoE(GraphImporter &g, const Node &node) {
     emitWeight(w, *codes, zeroCodes, *scale, 0, w.rows, 1, i);
   }
 
-  FailureOr<Value> bias1 = readBias(g, node, 4, "fc1_experts_bias", e, rows, element);
-  FailureOr<Value> bias2 = readBias(g, node, 7, "fc2_experts_bias", e, h, element);
-  FailureOr<Value> bias3 = readBias(g, node, 10, "fc3_experts_bias", e, inter, element);
-  if (failed(bias1) || failed(bias2) || failed(bias3))
+  FailureOr<Biases> biases = readBiases(g, node, {4, 7, 10}, *m, *attrs, inter, element);
+  if (failed(biases))
     return failure();
-  Value gateBias = *bias1, upBias = *bias3;
-  if (*bias1 && attrs->fusion != Fusion::None) {
-    gateBias = rowsOf(b, loc, *bias1, split.gateStart, inter, split.step);
-    upBias = rowsOf(b, loc, *bias1, split.upStart, inter, split.step);
-  }
-  if (upBias && !weights[1])
+  if (biases->up && !weights[1])
     return g.error(node, "fc3_experts_bias needs fc3_experts_weights");
   // One scheme for the three weights: a row is one group when there are no blocks.
   int64_t group = *blockSize ? *blockSize : std::max(h, inter);
   auto scheme =
       SchemeAttr::get(ctx, Granularity::Group, /*axis=*/2, group, 0, 0, element,
                       withZeros ? ZeroPoint::Int : ZeroPoint::None, false, Codebook::None, {});
-  return emitMoe(g, node, *m, *attrs, weights, scales, zeros, {gateBias, upBias, *bias2}, scheme);
+  return emitMoe(g, node, *m, *attrs, weights, scales, zeros,
+                 {biases->gate, biases->up, biases->down}, scheme);
 }
 
 } // namespace

@@ -18,11 +18,11 @@ gets model.onnx, the inputs in0.npy ... and expected0.npy (output), expected1.np
 expected2.npy (present key and value).
 """
 import argparse
-import os
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper
+
+from casefiles import write_case  # this folder's
 
 
 def rotate(x, pos, cos, sin, R, interleaved):
@@ -161,15 +161,8 @@ def main():
                helper.make_tensor_value_info("present_key", TensorProto.FLOAT, [B, Hkv, T, D]),
                helper.make_tensor_value_info("present_value", TensorProto.FLOAT, [B, Hkv, T, D])]
     graph = helper.make_graph([node], "gqa", inputs, outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21),
-                                                    helper.make_opsetid("com.microsoft", 1)])
-    model.ir_version = 10
-    os.makedirs(a.out, exist_ok=True)
-    onnx.save(model, os.path.join(a.out, "model.onnx"))
-    for i, x in enumerate(feeds):
-        np.save(os.path.join(a.out, "in%d.npy" % i), np.ascontiguousarray(x))
-    for i, x in enumerate([out.reshape(B, S, -1), present_k, present_v]):
-        np.save(os.path.join(a.out, "expected%d.npy" % i), x.astype(np.float32))
+    write_case(a.out, graph, feeds, [x.astype(np.float32)
+                                     for x in (out.reshape(B, S, -1), present_k, present_v)])
 
 
 if __name__ == "__main__":

@@ -9,18 +9,18 @@ Query [B, S, N * H], key and value [B, L, N * H] and [B, L, N * Hv] (or [B, N, L
 [B, N, L, Hv] with --bnsh), a past of P tokens [B, N, P, H] / [B, N, P, Hv] (none with
 --past=0); T = P + L. --bias adds a bias [2 N H + N Hv] to query, key and value before the
 heads split. key_padding_mask: end positions [B] (--padding=lengths; [3B + 2] with lengths3,
-only the first B read), keep (> 0) / hide [B, T] (2d) or [B, S, T] (3d); a hidden key gets
-mask_filter_value (-10000 unless --filter) added to its score. --attention-bias adds a
-[B, N, S, T] (full) or [1, 1, S, T] (broadcast) bias; --causal (unidirectional, L = S) hides
-keys t > P + s. OUT_DIR gets model.onnx, the inputs in0.npy ... and expected0.npy (output),
-expected1.npy, expected2.npy (present key and value).
+only the first B read), keep (> 0) / hide [B, T] (2d) or [B, S, T] (3d; key 0 always kept);
+a hidden key gets mask_filter_value (-10000 unless --filter) added to its score.
+--attention-bias adds a [B, N, S, T] (full) or [1, 1, S, T] (broadcast) bias; --causal
+(unidirectional, L = S) hides keys t > P + s. OUT_DIR gets model.onnx, the inputs in0.npy ...
+and expected0.npy (output), expected1.npy, expected2.npy (present key and value).
 """
 import argparse
-import os
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper
+
+from casefiles import write_case  # this folder's
 
 
 def main():
@@ -74,6 +74,7 @@ def main():
     elif a.padding:
         shape = (B, T) if a.padding == "2d" else (B, S, T)
         pad = rng.integers(-1, 3, size=shape).astype(np.int32)
+        pad[..., 0] = 1  # a visible key in every row: no row is -10000 + f32 rounding alone
         hidden = pad <= 0
         hidden = hidden[:, None, None, :] if a.padding == "2d" else hidden[:, None, :, :]
         extra = extra + np.where(hidden, filt, 0.0)
@@ -132,15 +133,8 @@ def main():
                helper.make_tensor_value_info("present_key", TensorProto.FLOAT, [B, N, T, H]),
                helper.make_tensor_value_info("present_value", TensorProto.FLOAT, [B, N, T, Hv])]
     graph = helper.make_graph([node], "mha", inputs, outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21),
-                                                    helper.make_opsetid("com.microsoft", 1)])
-    model.ir_version = 10
-    os.makedirs(a.out, exist_ok=True)
-    onnx.save(model, os.path.join(a.out, "model.onnx"))
-    for i, x in enumerate(feeds):
-        np.save(os.path.join(a.out, "in%d.npy" % i), x)
-    for i, x in enumerate([out.reshape(B, S, -1), present_k, present_v]):
-        np.save(os.path.join(a.out, "expected%d.npy" % i), x.astype(np.float32))
+    write_case(a.out, graph, feeds, [x.astype(np.float32)
+                                     for x in (out.reshape(B, S, -1), present_k, present_v)])
 
 
 if __name__ == "__main__":

@@ -17,11 +17,11 @@ block along it, zero points packed the same way (--zero) or 2^(bits - 1). OUT_DI
 model.onnx, in0.npy (input), in1.npy (logits) and expected0.npy.
 """
 import argparse
-import os
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper
+
+from casefiles import write_case  # this folder's
 
 
 def pack(codes, bits):
@@ -218,14 +218,7 @@ def main():
                             domain="com.microsoft", **attrs)
     graph = helper.make_graph([node], "moe", inputs,
                               [helper.make_tensor_value_info("output", elem, shape)], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21),
-                                                    helper.make_opsetid("com.microsoft", 1)])
-    model.ir_version = 10
-    os.makedirs(a.out, exist_ok=True)
-    onnx.save(model, os.path.join(a.out, "model.onnx"))
-    np.save(os.path.join(a.out, "in0.npy"), x.reshape(shape))
-    np.save(os.path.join(a.out, "in1.npy"), logits)
-    np.save(os.path.join(a.out, "expected0.npy"), y.reshape(shape).astype(ftype))
+    write_case(a.out, graph, [x.reshape(shape), logits], [y.reshape(shape).astype(ftype)])
 
 
 if __name__ == "__main__":
