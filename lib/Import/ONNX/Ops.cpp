@@ -84,15 +84,25 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   if (!bBytes)
     return g.error(node, "B cannot be read: " + why);
 
-  // Zero points: packed uint8 codes, or absent.
+  // Zero points: packed uint8 codes, real values of A's type ([N, k_blocks] or [N * k_blocks];
+  // w = (q - zero) * scale), or absent.
   std::optional<std::vector<uint8_t>> zeroCodes;
-  if (g.hasInput(node, 3)) {
-    const onnx::TensorProto *zTensor = g.constantInput(node, 3);
-    if (!zTensor)
-      return g.error(node, "zero_points (input 3) must be an initializer");
-    if (zTensor->data_type() != kUint8)
-      return g.error(node, "zero_points of element type " + dataTypeName(zTensor->data_type()) +
-                               " are not taken yet (packed UINT8 ones are)");
+  Value floatZero;
+  const onnx::TensorProto *zTensor = g.hasInput(node, 3) ? g.constantInput(node, 3) : nullptr;
+  if (g.hasInput(node, 3) && !(zTensor && zTensor->data_type() == kUint8)) {
+    FailureOr<Value> given = g.input(node, 3);
+    if (failed(given))
+      return failure();
+    ArrayRef<int64_t> zShape = shapeOf(*given);
+    if (elementOf(*given) != element ||
+        (zShape != ArrayRef<int64_t>{*n, blocks} && zShape != ArrayRef<int64_t>{*n * blocks}))
+      return g.error(node, "zero_points of type " + typeString(given->getType()) +
+                               " are neither packed UINT8 codes nor [" + Twine(*n) + ", " +
+                               Twine(blocks) + "] (or [" + Twine(*n * blocks) +
+                               "]) of A's element type");
+    floatZero =
+        zShape.size() == 2 ? *given : reshapeTo(g.builder(), node.loc, *given, {*n, blocks});
+  } else if (zTensor) {
     int64_t rowBytes = (blocks * *bits + 7) / 8;
     SmallVector<int64_t> zDims(zTensor->dims().begin(), zTensor->dims().end());
     if (elementCount(zDims) != *n * rowBytes)
@@ -116,17 +126,17 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
     const uint8_t *rowData = bBytes->data() + row * rowBytes;
     for (int64_t col = 0; col < *k; ++col) {
       uint32_t code = packedCode(rowData, rowBytes, col, *bits);
-      codes[row * *k + col] = static_cast<uint8_t>(zeroCodes ? code : code ^ half);
+      codes[row * *k + col] = static_cast<uint8_t>(zeroCodes || floatZero ? code : code ^ half);
     }
   }
   OpBuilder &b = g.builder();
   MLIRContext *ctx = g.context();
   Location loc = node.loc;
-  auto codeType =
-      IntegerType::get(ctx, *bits, zeroCodes ? IntegerType::Unsigned : IntegerType::Signed);
+  auto codeType = IntegerType::get(
+      ctx, *bits, zeroCodes || floatZero ? IntegerType::Unsigned : IntegerType::Signed);
   auto weightType = RankedTensorType::get({*n, *k}, codeType);
   Value weights = bytesConstant(b, loc, weightType, codes);
-  Value zero;
+  Value zero = floatZero;
   if (zeroCodes)
     zero = bytesConstant(b, loc, RankedTensorType::get({*n, blocks}, codeType), *zeroCodes);
 
@@ -155,7 +165,8 @@ LogicalResult importMatMulNBits(GraphImporter &g, const Node &node) {
   }
   auto scheme =
       SchemeAttr::get(ctx, Granularity::Group, /*axis=*/1, *blockSize, 0, 0, element,
-                      zeroCodes ? ZeroPoint::Int : ZeroPoint::None, false, Codebook::None, {});
+                      zeroCodes ? ZeroPoint::Int : (floatZero ? ZeroPoint::Float : ZeroPoint::None),
+                      false, Codebook::None, {});
   SmallVector<int64_t> resultShape(aShape.drop_back());
   resultShape.push_back(*n);
   // accuracy_level gives the least accuracy the model accepts. Level 4 (int8 compute) lets the

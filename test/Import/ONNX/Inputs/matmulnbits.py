@@ -1,6 +1,7 @@
 """Writes a com.microsoft.MatMulNBits model, random activations and the expected output.
 
-  matmulnbits.py OUT_DIR --seed=S --m=M --k=K --n=N --bits=B --block=BS [--zero] [--bias]
+  matmulnbits.py OUT_DIR --seed=S --m=M --k=K --n=N --bits=B --block=BS [--zero | --float-zero]
+                 [--bias]
                  [--batch=D] [--dtype=float32|float16] [--legacy-scales] [--accuracy-level=L]
                  [--external]
 
@@ -8,7 +9,8 @@ OUT_DIR gets model.onnx, a.npy (A: [M, K], or [D, M, K] with --batch) and expect
 product computed in float64 from onnxruntime's definition of the op: W[n, k] = (q[n, k] -
 zp[n, k / BS]) * scale[n, k / BS] (zp = 2^(B - 1) without --zero), Y = A @ W^T (+ bias).
 Codes are packed as the op's spec says: per row and block of BS codes, the first in the low
-bits; zero points per row likewise, rows padded to whole bytes. --accuracy-level sets the
+bits; zero points per row likewise, rows padded to whole bytes (--float-zero: real zero points
+[N, blocks] of A's type instead). --accuracy-level sets the
 node's attribute; --external keeps every initializer in OUT_DIR/weights.bin (onnx's external
 data). Runs with Debian's /usr/bin/python3 (onnx 1.12, numpy).
 """
@@ -43,6 +45,7 @@ def main():
     p.add_argument("--bits", type=int, default=4)
     p.add_argument("--block", type=int, default=32)
     p.add_argument("--zero", action="store_true")
+    p.add_argument("--float-zero", action="store_true")
     p.add_argument("--bias", action="store_true")
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--dtype", default="float32")
@@ -64,11 +67,13 @@ def main():
     scales = rng.uniform(0.01, 0.1, size=(a.n, blocks)).astype(dtype)
     zeros = rng.integers(0, 2**a.bits, size=(a.n, blocks)) if a.zero else \
         np.full((a.n, blocks), 2**(a.bits - 1))
+    if a.float_zero:
+        zeros = rng.uniform(0, 2**a.bits - 1, size=(a.n, blocks)).astype(dtype)
     bias = rng.uniform(-1, 1, size=(a.n,)).astype(dtype) if a.bias else None
     shape = [a.batch, a.m, a.k] if a.batch else [a.m, a.k]
     act = rng.standard_normal(size=shape).astype(dtype)
 
-    w = (codes[:, :a.k] - np.repeat(zeros, a.block, axis=1)[:, :a.k]) * \
+    w = (codes[:, :a.k] - np.repeat(zeros.astype(np.float64), a.block, axis=1)[:, :a.k]) * \
         np.repeat(scales.astype(np.float64), a.block, axis=1)[:, :a.k]
     expected = act.astype(np.float64) @ w.T
     if bias is not None:
@@ -82,6 +87,9 @@ def main():
         zp = pack(zeros, a.bits)
         inits.append(helper.make_tensor("zp", TensorProto.UINT8, zp.shape, zp.tobytes(),
                                         raw=True))
+        inputs.append("zp")
+    elif a.float_zero:
+        inits.append(helper.make_tensor("zp", onnx_type, [a.n, blocks], zeros.tobytes(), raw=True))
         inputs.append("zp")
     if bias is not None:
         inputs += [""] * (5 - len(inputs)) + ["bias"]
