@@ -81,6 +81,16 @@ llvm::Error checkTensorType(const HostTensor &tensor, Type type, const llvm::Twi
 
 Type elementTypeOf(Value value) { return cast<ShapedType>(value.getType()).getElementType(); }
 
+/// The decoded values of an optional operand's tensor (nothing when the operand is absent).
+llvm::Expected<std::optional<ref::FloatTensor>> decodeOptional(const HostTensor *tensor) {
+  if (!tensor)
+    return std::optional<ref::FloatTensor>();
+  llvm::Expected<ref::FloatTensor> decoded = exec::decodeTensor(*tensor);
+  if (!decoded)
+    return decoded.takeError();
+  return std::optional<ref::FloatTensor>(std::move(*decoded));
+}
+
 ref::GateActivation toRef(GateActivation activation) {
   switch (activation) {
   case GateActivation::SiLU:
@@ -244,22 +254,18 @@ llvm::Expected<HostTensor> Interpreter::execute(MpgemmOp op) {
       exec::dequantizeTensor(*get(op.getW()), op.getWeightScheme(), weightQuant);
   if (!w)
     return w.takeError();
-  std::optional<ref::FloatTensor> bias;
-  if (const HostTensor *biasTensor = get(op.getBias())) {
-    llvm::Expected<ref::FloatTensor> decoded = exec::decodeTensor(*biasTensor);
-    if (!decoded)
-      return decoded.takeError();
-    bias = std::move(*decoded);
-  }
+  llvm::Expected<std::optional<ref::FloatTensor>> bias = decodeOptional(get(op.getBias()));
+  if (!bias)
+    return bias.takeError();
   if (a->shape.size() < 2 || w->shape.size() != 2 || a->shape.back() != w->shape[1])
     return makeError("a of shape " + shapeText(a->shape) + " and w of shape " +
                      shapeText(w->shape) + " do not multiply ([.., M, K] and [N, K])");
-  if (bias && bias->shape != ref::Shape{w->shape[0]})
-    return makeError("bias has shape " + shapeText(bias->shape) + ", expected (" +
+  if (*bias && (*bias)->shape != ref::Shape{w->shape[0]})
+    return makeError("bias has shape " + shapeText((*bias)->shape) + ", expected (" +
                      llvm::Twine(w->shape[0]) + ",)");
   if (op.getQuantizeActivations())
     *a = ref::quantizeActivationsPerToken(*a);
-  ref::FloatTensor y = ref::mpgemm(*a, *w, bias ? &*bias : nullptr);
+  ref::FloatTensor y = ref::mpgemm(*a, *w, *bias ? &**bias : nullptr);
   return exec::encodeTensor(elementTypeOf(op.getResult()), y);
 }
 
@@ -275,21 +281,14 @@ llvm::Expected<HostTensor> Interpreter::execute(AttentionOp op) {
       *get(op.getV()), op.getVSchemeAttr(), {get(op.getVScale()), get(op.getVZero())});
   if (!v)
     return v.takeError();
-  std::optional<ref::FloatTensor> mask;
-  if (const HostTensor *maskTensor = get(op.getMask())) {
-    llvm::Expected<ref::FloatTensor> decoded = exec::decodeTensor(*maskTensor);
-    if (!decoded)
-      return decoded.takeError();
-    mask = std::move(*decoded);
-  }
-
-  std::optional<ref::FloatTensor> sinks;
-  if (const HostTensor *sinkTensor = get(op.getSinks())) {
-    llvm::Expected<ref::FloatTensor> decoded = exec::decodeTensor(*sinkTensor);
-    if (!decoded)
-      return decoded.takeError();
-    sinks = std::move(*decoded);
-  }
+  llvm::Expected<std::optional<ref::FloatTensor>> maskOrNone = decodeOptional(get(op.getMask()));
+  if (!maskOrNone)
+    return maskOrNone.takeError();
+  llvm::Expected<std::optional<ref::FloatTensor>> sinksOrNone =
+      decodeOptional(get(op.getSinks()));
+  if (!sinksOrNone)
+    return sinksOrNone.takeError();
+  const std::optional<ref::FloatTensor> &mask = *maskOrNone, &sinks = *sinksOrNone;
 
   auto shapesError = [&] {
     return makeError("q " + shapeText(q->shape) + ", k " + shapeText(k->shape) + " and v " +
@@ -353,9 +352,7 @@ llvm::Expected<HostTensor> Interpreter::execute(MoeOp op) {
   std::optional<ref::FloatTensor> biases[3];
   Value biasValues[3] = {op.getGateBias(), op.getUpBias(), op.getDownBias()};
   for (int i = 0; i < 3; ++i) {
-    if (!biasValues[i])
-      continue;
-    llvm::Expected<ref::FloatTensor> bias = exec::decodeTensor(*get(biasValues[i]));
+    llvm::Expected<std::optional<ref::FloatTensor>> bias = decodeOptional(get(biasValues[i]));
     if (!bias)
       return bias.takeError();
     biases[i] = std::move(*bias);
