@@ -97,6 +97,24 @@ LogicalResult DivOp::verify() { return verifyElementwise(*this); }
 LogicalResult MaximumOp::verify() { return verifyElementwise(*this); }
 LogicalResult MinimumOp::verify() { return verifyElementwise(*this); }
 
+static LogicalResult verifyFloatUnary(Operation *op) {
+  Type element = cast<RegType>(op->getResult(0).getType()).getElementType();
+  if (!element.isF16() && !element.isBF16() && !element.isF32() && !element.isF64())
+    return op->emitOpError() << "element type must be f16, bf16, f32 or f64, got " << element;
+  return success();
+}
+
+LogicalResult ExpOp::verify() { return verifyFloatUnary(*this); }
+LogicalResult TanhOp::verify() { return verifyFloatUnary(*this); }
+
+LogicalResult IotaOp::verify() {
+  RegType type = getResult().getType();
+  auto dim = static_cast<int64_t>(getDim());
+  if (dim < 0 || dim >= type.getRank())
+    return emitOpError() << "dim " << dim << " must be below the rank " << type.getRank();
+  return verifyArithmeticElement(*this, type.getElementType());
+}
+
 //===----------------------------------------------------------------------===//
 // tile.reduce
 //===----------------------------------------------------------------------===//

@@ -228,6 +228,55 @@ def Tile_MaximumOp : Tile_ElementwiseBinaryOp<"maximum", "maximum", "max(lhs[i],
 def Tile_MinimumOp : Tile_ElementwiseBinaryOp<"minimum", "minimum", "min(lhs[i], rhs[i])",
                                               [Commutative]>;
 
+class Tile_ElementwiseUnaryOp<string mnemonic, string what, string formula>
+    : Tile_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "element-wise " # what # " of a float register tensor";
+  let description = [{
+    ```
+    result[i] = }] # formula # [{         // each worker computes its own locals
+    ```
+    Constraints: the operand and the result have one type, including the layout; the element
+    type is `f16`, `bf16`, `f32` or `f64`. The CPU computes f32 with a polynomial
+    approximation (MLIR's, within a few ulp); other types and targets use their math library.
+
+    Example:
+    ```mlir
+    %r = tile.}] # mnemonic # [{ %x : !tile.reg<8x16xf32, #tile.layout<spatial(8,1).local(1,16)>>
+    ```
+  }];
+  let arguments = (ins Tile_RegType:$input);
+  let results = (outs Tile_RegType:$result);
+  let assemblyFormat = "$input attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+def Tile_ExpOp : Tile_ElementwiseUnaryOp<"exp", "exponential", "exp(input[i])">;
+def Tile_TanhOp : Tile_ElementwiseUnaryOp<"tanh", "hyperbolic tangent", "tanh(input[i])">;
+
+def Tile_IotaOp : Tile_Op<"iota", [Pure]> {
+  let summary = "a register tensor holding each element's index along one dimension";
+  let description = [{
+    ```
+    result[i] = i[dim]             // converted to the element type
+    ```
+    Each worker computes its own locals from the layout, without communication (on the CPU
+    a constant vector per local). Typical use: the positions of a tile's columns, offset by
+    a `tile.splat` of the tile's first column, to mask the keys of a causal attention.
+
+    Constraints: `dim` is below the rank; the element type is an arithmetic type (an
+    integer, `f16`, `bf16`, `f32`, `f64`).
+
+    Example:
+    ```mlir
+    %cols = tile.iota 1 : !tile.reg<8x16xf32, #tile.layout<spatial(8,1).local(1,16)>>
+    ```
+  }];
+  let arguments = (ins I64Attr:$dim);
+  let results = (outs Tile_RegType:$result);
+  let assemblyFormat = "$dim attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
 def Tile_SplatOp : Tile_Op<"splat", [Pure,
     TypesMatchWith<"the scalar is an element of the result", "result", "input",
                    "::llvm::cast<::lowbit::tile::RegType>($_self).getElementType()">]> {

@@ -352,7 +352,7 @@ static LogicalResult validateControlFlow(Operation *op) {
 //===----------------------------------------------------------------------===//
 
 void lowbit::tile::populateTileLayoutRules(LayoutRuleSet &rules) {
-  rules.add<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, SplatOp>(
+  rules.add<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp, ExpOp, TanhOp, SplatOp, IotaOp>(
       {"elementwise", inferElementwise, nullptr, validateElementwise});
   rules.add<CastOp>({"cast", inferCast, nullptr, validateCast});
   rules.add<LookupOp>({"lookup", inferLookup, nullptr, validateLookup});

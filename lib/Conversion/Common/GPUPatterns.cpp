@@ -178,6 +178,32 @@ LogicalResult lowerElementwise(Op op, typename Op::Adaptor adaptor, const TypeCo
   return success();
 }
 
+template <typename Op>
+LogicalResult lowerUnary(Op op, typename Op::Adaptor adaptor, const TypeConverter &,
+                         ConversionPatternRewriter &rewriter) {
+  rewriter.replaceOp(op, emitElementwiseMath(rewriter, op.getLoc(), op, adaptor.getInput()));
+  return success();
+}
+
+/// Each thread's locals: the index along the dimension of (thread, local), from the layout.
+LogicalResult lowerIota(IotaOp op, IotaOp::Adaptor, const TypeConverter &converter,
+                        ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  VectorType type = convertToLocals(converter, op.getType());
+  const layout::RegisterLayout &layout = op.getType().getRegisterLayout();
+  Value thread = emitThreadId(rewriter, loc);
+  Value locals = arith::ConstantOp::create(rewriter, loc, type, rewriter.getZeroAttr(type));
+  for (int64_t local = 0; local < type.getNumElements(); ++local) {
+    Value index = arith::ConstantIndexOp::create(rewriter, loc, local);
+    Value position = emitLogicalIndex(rewriter, loc, layout, thread, index)[op.getDim()];
+    locals = vector::InsertOp::create(
+        rewriter, loc, emitIndexAsElement(rewriter, loc, position, op.getType().getElementType()),
+        locals, local);
+  }
+  rewriter.replaceOp(op, locals);
+  return success();
+}
+
 LogicalResult lowerSplat(SplatOp op, SplatOp::Adaptor adaptor, const TypeConverter &converter,
                          ConversionPatternRewriter &rewriter) {
   VectorType type = convertToLocals(converter, op.getType());
@@ -384,6 +410,9 @@ void tile::populateGPUThreadComputePatterns(const TypeConverter &converter,
   addLowering<DivOp>(patterns, converter, lowerElementwise<DivOp>);
   addLowering<MaximumOp>(patterns, converter, lowerElementwise<MaximumOp>);
   addLowering<MinimumOp>(patterns, converter, lowerElementwise<MinimumOp>);
+  addLowering<ExpOp>(patterns, converter, lowerUnary<ExpOp>);
+  addLowering<TanhOp>(patterns, converter, lowerUnary<TanhOp>);
+  addLowering<IotaOp>(patterns, converter, lowerIota);
   addLowering<SplatOp>(patterns, converter, lowerSplat);
   addLowering<ViewOp>(patterns, converter, lowerView);
   addLowering<CastOp>(patterns, converter, lowerCast);

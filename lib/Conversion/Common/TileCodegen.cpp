@@ -228,6 +228,22 @@ Value tile::emitElementwiseArithmetic(OpBuilder &b, Location loc, Operation *op,
   return emitArithmetic(b, loc, kind, element, x, y);
 }
 
+Value tile::emitElementwiseMath(OpBuilder &b, Location loc, Operation *op, Value x) {
+  return TypeSwitch<Operation *, Value>(op)
+      .Case([&](ExpOp) { return math::ExpOp::create(b, loc, x); })
+      .Case([&](TanhOp) { return math::TanhOp::create(b, loc, x); })
+      .Default([](Operation *) -> Value { llvm_unreachable("not a unary element-wise op"); });
+}
+
+Value tile::emitIndexAsElement(OpBuilder &b, Location loc, Value index, Type element) {
+  Type storage = getStorageType(element);
+  if (auto floatType = dyn_cast<mlir::FloatType>(storage)) {
+    Value wide = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+    return arith::SIToFPOp::create(b, loc, floatType, wide);
+  }
+  return arith::IndexCastOp::create(b, loc, storage, index);
+}
+
 Value tile::emitReduceCombine(OpBuilder &b, Location loc, ReduceKind kind, Type element, Value x,
                               Value y) {
   switch (kind) {

@@ -34,6 +34,15 @@ bool isUnsignedElement(mlir::Type element);
 mlir::Value emitElementwiseArithmetic(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
                                       mlir::Type element, mlir::Value x, mlir::Value y);
 
+/// The function of a unary element-wise tile op (exp, tanh) on float storage values, scalars
+/// or vectors.
+mlir::Value emitElementwiseMath(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op,
+                                mlir::Value x);
+
+/// An `index` value as a storage value of the arithmetic element type `element` (tile.iota).
+mlir::Value emitIndexAsElement(mlir::OpBuilder &b, mlir::Location loc, mlir::Value index,
+                               mlir::Type element);
+
 /// Converts `value` of element type `from` (stored as getStorageType(from)) to element type
 /// `to` (stored as getStorageType(to)) with tile.cast's semantics.
 mlir::Value emitElementCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,

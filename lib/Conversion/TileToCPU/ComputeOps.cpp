@@ -335,6 +335,20 @@ void tile::lowerComputeOp(KernelEmulator &emulator, Operation *op) {
                                            loadElement(b, loc, rhs, {worker, local}));
         });
       })
+      .Case<ExpOp, TanhOp>([&](Operation *) {
+        Value input = emulator.getBuffer(op->getOperand(0));
+        defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+          return emitElementwiseMath(b, loc, op, loadElement(b, loc, input, {worker, local}));
+        });
+      })
+      .Case([&](IotaOp iota) {
+        const layout::RegisterLayout &layout = getRegisterLayout(iota.getResult());
+        Type element = iota.getResult().getType().getElementType();
+        defineByElement(emulator, op, [&](OpBuilder &b, Value worker, Value local) {
+          Value position = emitLogicalIndex(b, loc, layout, worker, local)[iota.getDim()];
+          return emitIndexAsElement(b, loc, position, element);
+        });
+      })
       .Case([&](CastOp cast) {
         Type from = cast.getInput().getType().getElementType();
         Type to = cast.getResult().getType().getElementType();

@@ -404,6 +404,43 @@ void lowerElementwise(SimdKernel &kernel, Operation *op) {
   kernel.scheduleErase(op);
 }
 
+void lowerUnary(SimdKernel &kernel, Operation *op) {
+  OpBuilder b(op);
+  ArrayRef<Value> x = kernel.get(b, op->getOperand(0), SimdForm::Lanes).vectors;
+  SmallVector<Value> xs(x.begin(), x.end());
+  SimdReg result;
+  for (Value xl : xs)
+    result.vectors.push_back(emitElementwiseMath(b, op->getLoc(), op, xl));
+  kernel.define(op->getResult(0), std::move(result));
+  kernel.scheduleErase(op);
+}
+
+/// One constant vector per local: lane w holds the index of (w, local) along the dimension.
+void lowerIota(SimdKernel &kernel, IotaOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  RegType type = op.getResult().getType();
+  const layout::RegisterLayout &layout = type.getRegisterLayout();
+  Type storage = getStorageType(type.getElementType());
+  int64_t lanes = kernel.getNumWorkers();
+  VectorType vectorType = kernel.laneVectorType(storage);
+  SimdReg result;
+  for (int64_t local = 0; local < layout.getLocalSize(); ++local) {
+    SmallVector<Attribute> values;
+    for (int64_t w = 0; w < lanes; ++w) {
+      int64_t position = layout.getLogicalIndex(w, local)[op.getDim()];
+      if (auto floatType = dyn_cast<mlir::FloatType>(storage))
+        values.push_back(b.getFloatAttr(floatType, static_cast<double>(position)));
+      else
+        values.push_back(b.getIntegerAttr(storage, position));
+    }
+    result.vectors.push_back(arith::ConstantOp::create(
+        b, loc, vectorType, DenseElementsAttr::get(vectorType, values)));
+  }
+  kernel.define(op.getResult(), std::move(result));
+  kernel.scheduleErase(op);
+}
+
 /// The digits of the worker index: for each spatial entry, its stride in the worker index.
 SmallVector<int64_t> workerDigitStrides(const layout::RegisterLayout &layout) {
   ArrayRef<int64_t> spatial = layout.getSpatialModes();
@@ -578,7 +615,9 @@ void tile::lowerSimdComputeOp(SimdKernel &kernel, Operation *op) {
                          [&](ArrayRef<int64_t> index) { return slice.getSourceIndex(index); });
       })
       .Case<AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp>(
-          [&](Operation *) { lowerElementwise(kernel, op); });
+          [&](Operation *) { lowerElementwise(kernel, op); })
+      .Case<ExpOp, TanhOp>([&](Operation *) { lowerUnary(kernel, op); })
+      .Case([&](IotaOp iota) { lowerIota(kernel, iota); });
 }
 
 std::string tile::explainNotSimdLowerable(KernelOp kernel, const CpuTarget &target) {

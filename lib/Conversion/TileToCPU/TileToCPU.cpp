@@ -11,6 +11,9 @@
 #include "KernelEmulator.h"
 #include "SimdKernel.h"
 
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
@@ -196,7 +199,18 @@ struct TileToCPUPass : lowbit::impl::TileToCPUBase<TileToCPUPass> {
       }
     });
     if (!ok)
-      signalPassFailure();
+      return signalPassFailure();
+    // exp and tanh of the kernels (f32 vectors) as MLIR's polynomial approximations: LLVM has
+    // no vector exp on x86 and would call libm once per lane. Host code keeps its libm calls.
+    RewritePatternSet math(&getContext());
+    populateMathPolynomialApproximationPatterns(
+        math, [](StringRef name) { return name == "math.exp" || name == "math.tanh"; });
+    FrozenRewritePatternSet frozenMath(std::move(math));
+    for (auto func : module.getOps<func::FuncOp>())
+      if (auto lowering = func->getAttrOfType<StringAttr>(kLoweringAttr);
+          lowering && lowering.getValue() == "simd" &&
+          failed(applyPatternsGreedily(func, frozenMath)))
+        return signalPassFailure();
   }
 };
 

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -176,8 +177,8 @@ struct TileToNVVMPass : lowbit::impl::TileToNVVMBase<TileToNVVMPass> {
     TileNVVMTypeConverter converter;
     ConversionTarget target(getContext());
     target.addIllegalDialect<TileDialect>();
-    target.addLegalDialect<arith::ArithDialect, vector::VectorDialect, memref::MemRefDialect,
-                           gpu::GPUDialect, nvgpu::NVGPUDialect, NVVM::NVVMDialect>();
+    target.addLegalDialect<arith::ArithDialect, math::MathDialect, vector::VectorDialect,
+                           memref::MemRefDialect, gpu::GPUDialect, nvgpu::NVGPUDialect, NVVM::NVVMDialect>();
     target.addLegalOp<UnrealizedConversionCastOp>();
     RewritePatternSet patterns(&getContext());
     populateTileToNVVMPatterns(converter, patterns);

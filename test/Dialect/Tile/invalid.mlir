@@ -585,6 +585,38 @@ func.func @add_storage_type(%x: !tile.reg<16x8xf8E4M3FN>) {
 
 // -----
 
+func.func @exp_integer(%x: !tile.reg<16x8xi32>) {
+  // expected-error @+1 {{'tile.exp' op element type must be f16, bf16, f32 or f64, got 'i32'}}
+  %y = tile.exp %x : !tile.reg<16x8xi32>
+  return
+}
+
+// -----
+
+func.func @tanh_types(%x: !tile.reg<16x8xf32>) {
+  // expected-error @+1 {{'tile.tanh' op requires the same type for all operands and results}}
+  %y = "tile.tanh"(%x) : (!tile.reg<16x8xf32>) -> !tile.reg<16x8xf16>
+  return
+}
+
+// -----
+
+func.func @iota_dim() {
+  // expected-error @+1 {{'tile.iota' op dim 2 must be below the rank 2}}
+  %y = tile.iota 2 : !tile.reg<16x8xf32>
+  return
+}
+
+// -----
+
+func.func @iota_storage_type() {
+  // expected-error @+1 {{'tile.iota' op element type must be an integer or f16, bf16, f32, f64, got 'f8E4M3FN' (tile.cast storage types first)}}
+  %y = tile.iota 0 : !tile.reg<16x8xf8E4M3FN>
+  return
+}
+
+// -----
+
 func.func @mul_layouts(%x: !tile.reg<16x8xf32>, %y: !tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>) {
   // expected-error @+1 {{'tile.mul' op 'rhs' type '!tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>' differs from the result type '!tile.reg<16x8xf32>'}}
   %z = "tile.mul"(%x, %y) : (!tile.reg<16x8xf32>, !tile.reg<16x8xf32, #tile.layout<spatial(16,8)>>) -> !tile.reg<16x8xf32>

@@ -266,6 +266,14 @@ func.func @compute(%a: !tile.reg<16x16xf16, #tile.layout<column_local(2,2).spati
   %5 = tile.minimum %4, %x : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
   // CHECK: tile.add %{{.*}}, %{{.*}} : !tile.reg<16x8xi32>
   %6 = tile.add %id, %ic : !tile.reg<16x8xi32>
+  // CHECK: tile.exp %{{.*}} : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  %e = tile.exp %5 : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  // CHECK: tile.tanh %{{.*}} : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  %th = tile.tanh %e : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  // CHECK: tile.iota 1 : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  %io = tile.iota 1 : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
+  // CHECK: tile.iota 0 : !tile.reg<16x8xi32>
+  %ii = tile.iota 0 : !tile.reg<16x8xi32>
   // CHECK: [[R:%.+]] = tile.reduce add %{{.*}} dims [1] : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>> -> !tile.reg<16x1xf32, #tile.layout<local(2,1).spatial(8,1).replicated(4)>>
   %r = tile.reduce add %5 dims [1]
          : !tile.reg<16x8xf32, #tile.layout<local(2,1).spatial(8,4).local(1,2)>>
