@@ -246,6 +246,13 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
     - `softmax_scale` defaults to `1 / sqrt(D)`.
     - result: `[B, Hq, Sq, Dv]`, f32, f16 or bf16.
 
+    `schedule` (set by `lowbit-select-schedules`, or written by hand) sends the op through the
+    fused kernel of `lowbit-to-tile` (float K and V; docs/cpu-backend.md, "Attention"):
+    `#lowbit.schedule<fma, workers = W, tile = [TM, TN, TK], split_k = S>` computes TM rows
+    (query heads x queries of one KV head) per block, W of them at a time, over blocks of TN
+    cached tokens, in steps of TK along the head dimension, with the cached sequence cut into
+    S parts whose partial softmax states a second kernel merges.
+
     Example (4-bit KIVI cache, 8 query heads sharing 2 KV heads):
     ```mlir
     %o = lowbit.attention %q, %k, %v k_scale(%ks) k_zero(%kz) v_scale(%vs) v_zero(%vz)
@@ -263,7 +270,8 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
                        OptionalAttr<Lowbit_SchemeAttr>:$k_scheme,
                        OptionalAttr<Lowbit_SchemeAttr>:$v_scheme,
                        UnitAttr:$causal, OptionalAttr<F32Attr>:$softmax_scale,
-                       OptionalAttr<F32Attr>:$softcap);
+                       OptionalAttr<F32Attr>:$softcap,
+                       OptionalAttr<Lowbit_ScheduleAttr>:$schedule);
   let results = (outs Lowbit_AnyTensor:$result);
   let assemblyFormat = [{
     $q `,` $k `,` $v (`k_scale` `(` $k_scale^ `)`)? (`k_zero` `(` $k_zero^ `)`)?

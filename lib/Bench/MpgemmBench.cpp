@@ -193,25 +193,6 @@ llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// The last-level cache in bytes (sysfs), or 32 MiB.
-int64_t lastLevelCacheBytes() {
-  for (int index = 4; index >= 0; --index) {
-    std::ifstream file("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
-    std::string text;
-    if (!(file >> text) || text.empty())
-      continue;
-    int64_t value = std::atoll(text.c_str());
-    char unit = text.back();
-    if (unit == 'K')
-      value <<= 10;
-    else if (unit == 'M')
-      value <<= 20;
-    if (value > 0)
-      return value;
-  }
-  return int64_t(32) << 20;
-}
-
 /// The value range random data is drawn from, per argument role.
 RandomTensorOptions rangeFor(StringRef role, Type type, uint64_t seed) {
   RandomTensorOptions options;
@@ -232,30 +213,6 @@ RandomTensorOptions rangeFor(StringRef role, Type type, uint64_t seed) {
     options.max = 2;
   }
   return options;
-}
-
-/// The schedule the pipeline gives the case's op (its first passes, as the JIT runs them).
-std::string scheduleOf(ModuleOp module, bool fastPath, int64_t threadWorkUs) {
-  if (!fastPath)
-    return "reference";
-  OwningOpRef<ModuleOp> clone = module.clone();
-  PassManager pm(module.getContext());
-  pm.addPass(createLowbitInterchangeABI());
-  pm.addNestedPass<func::FuncOp>(createLowbitQuantizeActivations());
-  LowbitSelectSchedulesOptions schedules;
-  schedules.threadWorkUs = threadWorkUs;
-  pm.addPass(createLowbitSelectSchedules(schedules));
-  if (failed(pm.run(*clone)))
-    return "reference";
-  std::string text = "reference";
-  clone->walk([&](MpgemmOp op) {
-    if (ScheduleAttr schedule = op.getScheduleAttr()) {
-      llvm::raw_string_ostream os(text);
-      text.clear();
-      os << schedule;
-    }
-  });
-  return text;
 }
 
 } // namespace
@@ -483,8 +440,30 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
                      llvm::formatv("{0:e2}", options.tolerance).str() + ")");
 
   // Time.
+  llvm::Expected<TimedCalls> timed = timeRotatedCalls(callWith, result.copies,
+                                                      result.weightBytes, limits, options);
+  if (!timed)
+    return timed.takeError();
+  result.calls = timed->calls;
+  double median = timed->medianSeconds;
+  result.timeMs = median * 1e3;
+  result.gbps = result.weightBytes / median / 1e9;
+  result.readGbps = timed->readGbps;
+  result.bwFraction = timed->bwFraction;
+  result.gops = 2.0 * spec.m * spec.n * spec.k / median / 1e9;
+  bool int8 = result.schedule.find("int8_dot") != std::string::npos;
+  result.peak = int8 ? "int8" : "fma";
+  double peak = int8 ? limits.int8DotPeak.value : limits.fmaPeak.value;
+  result.peakFraction = peak > 0 ? result.gops / peak : 0;
+  return result;
+}
+
+llvm::Expected<TimedCalls>
+lowbit::bench::timeRotatedCalls(llvm::function_ref<llvm::Error(int64_t copy)> call,
+                                int64_t copies, double streamedBytes, const Limits &limits,
+                                const MpgemmBenchOptions &options) {
   for (int warm = 0; warm < 2; ++warm)
-    if (llvm::Error error = callWith((warm + 1) % result.copies))
+    if (llvm::Error error = call((warm + 1) % copies))
       return std::move(error);
   // Rounds of timed calls, each after a measurement of the read bandwidth where a probe is
   // given. The runtime's threads spin for a while after a call (libomp's default blocktime,
@@ -501,9 +480,9 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
     double elapsed = 0;
     int64_t minCalls = (options.minCalls + rounds - 1) / rounds;
     int64_t maxCalls = (options.maxCalls + rounds - 1) / rounds;
-    for (int64_t call = 0; call < maxCalls; ++call) {
+    for (int64_t index = 0; index < maxCalls; ++index) {
       auto start = std::chrono::steady_clock::now();
-      if (llvm::Error error = callWith((times.size() + roundTimes.size()) % result.copies))
+      if (llvm::Error error = call((times.size() + roundTimes.size()) % copies))
         return std::move(error);
       double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -517,29 +496,67 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
     if (bandwidth > 0) {
       std::nth_element(roundTimes.begin(), roundTimes.begin() + roundTimes.size() / 2,
                        roundTimes.end());
-      roundFractions.push_back(result.weightBytes / roundTimes[roundTimes.size() / 2] / 1e9 /
+      roundFractions.push_back(streamedBytes / roundTimes[roundTimes.size() / 2] / 1e9 /
                                bandwidth);
       roundBandwidths.push_back(bandwidth);
     }
   }
-  result.calls = static_cast<int64_t>(times.size());
+  TimedCalls timed;
+  timed.calls = static_cast<int64_t>(times.size());
   std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
-  double median = times[times.size() / 2];
-  result.timeMs = median * 1e3;
-  result.gbps = result.weightBytes / median / 1e9;
+  timed.medianSeconds = times[times.size() / 2];
   if (!roundFractions.empty()) {
-    result.readGbps = detail::median(roundBandwidths);
-    result.bwFraction = detail::median(roundFractions);
+    timed.readGbps = detail::median(roundBandwidths);
+    timed.bwFraction = detail::median(roundFractions);
   } else {
-    result.readGbps = limits.readBandwidth.value;
-    result.bwFraction = result.readGbps > 0 ? result.gbps / result.readGbps : 0;
+    timed.readGbps = limits.readBandwidth.value;
+    timed.bwFraction =
+        timed.readGbps > 0 ? streamedBytes / timed.medianSeconds / 1e9 / timed.readGbps : 0;
   }
-  result.gops = 2.0 * spec.m * spec.n * spec.k / median / 1e9;
-  bool int8 = result.schedule.find("int8_dot") != std::string::npos;
-  result.peak = int8 ? "int8" : "fma";
-  double peak = int8 ? limits.int8DotPeak.value : limits.fmaPeak.value;
-  result.peakFraction = peak > 0 ? result.gops / peak : 0;
-  return result;
+  return timed;
+}
+
+std::string lowbit::bench::scheduleOf(ModuleOp module, bool fastPath, int64_t threadWorkUs) {
+  if (!fastPath)
+    return "reference";
+  OwningOpRef<ModuleOp> clone = module.clone();
+  PassManager pm(module.getContext());
+  pm.addPass(createLowbitInterchangeABI());
+  pm.addNestedPass<func::FuncOp>(createLowbitQuantizeActivations());
+  LowbitSelectSchedulesOptions schedules;
+  schedules.threadWorkUs = threadWorkUs;
+  pm.addPass(createLowbitSelectSchedules(schedules));
+  if (failed(pm.run(*clone)))
+    return "reference";
+  std::string text = "reference";
+  clone->walk([&](Operation *op) {
+    if (auto schedule = op->getAttrOfType<ScheduleAttr>("schedule")) {
+      llvm::raw_string_ostream os(text);
+      text.clear();
+      os << schedule;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return text;
+}
+
+int64_t lowbit::bench::lastLevelCacheBytes() {
+  for (int index = 4; index >= 0; --index) {
+    std::ifstream file("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
+    std::string text;
+    if (!(file >> text) || text.empty())
+      continue;
+    int64_t value = std::atoll(text.c_str());
+    char unit = text.back();
+    if (unit == 'K')
+      value <<= 10;
+    else if (unit == 'M')
+      value <<= 20;
+    if (value > 0)
+      return value;
+  }
+  return int64_t(32) << 20;
 }
 
 int64_t lowbit::bench::defaultRotateBytes() {

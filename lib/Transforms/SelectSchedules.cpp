@@ -1,4 +1,5 @@
 //===- SelectSchedules.cpp - The lowbit-select-schedules pass --------------===//
+#include "lowbit/Transforms/AttentionSchedule.h"
 #include "lowbit/Transforms/MpgemmSchedule.h"
 #include "lowbit/Transforms/Passes.h"
 #include "tile/TileDialect.h"
@@ -75,6 +76,23 @@ struct SelectSchedulesPass : lowbit::impl::LowbitSelectSchedulesBase<SelectSched
       if (!problem)
         return;
       if (ScheduleAttr schedule = selectMpgemmSchedule(&getContext(), *problem, scheduleTarget))
+        op.setScheduleAttr(schedule);
+    });
+    module.walk([&](AttentionOp op) {
+      std::string whyNot;
+      std::optional<AttentionProblem> problem = analyzeAttention(op, whyNot);
+      if (ScheduleAttr given = op.getScheduleAttr()) {
+        if (!problem) {
+          op.emitOpError() << "has a schedule but no fast path: " << whyNot;
+          ok = false;
+        } else if (failed(checkAttentionSchedule(op, *problem, given))) {
+          ok = false;
+        }
+        return;
+      }
+      if (!problem)
+        return;
+      if (ScheduleAttr schedule = selectAttentionSchedule(&getContext(), *problem, scheduleTarget))
         op.setScheduleAttr(schedule);
     });
     if (!ok)

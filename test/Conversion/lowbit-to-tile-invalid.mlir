@@ -98,3 +98,79 @@ func.func @prepack_taken_prepack() {
 
 // expected-error @+1 {{'lowbit.prepack' marks arguments of functions with a body}}
 func.func private @prepack_external(tensor<16x64xui4> {lowbit.prepack})
+
+// -----
+
+// The fused attention kernel multiplies in f32.
+func.func @attention_family(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
+                            %v: tensor<1x2x32x16xf32>) -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{does not fit: the fused attention kernel multiplies in f32: the family must be fma}}
+  %o = lowbit.attention %q, %k, %v
+         {schedule = #lowbit.schedule<int8_dot, workers = 4, tile = [4, 16, 8]>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x16xf32>)
+         -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+func.func @attention_rows(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
+                          %v: tensor<1x2x32x16xf32>) -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{does not fit: tile[0] (rows per block, 6) must be a multiple of workers (4)}}
+  %o = lowbit.attention %q, %k, %v
+         {schedule = #lowbit.schedule<fma, workers = 4, tile = [6, 16, 8]>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x16xf32>)
+         -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+func.func @attention_head_step(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
+                               %v: tensor<1x2x32x12xf32>) -> tensor<1x4x1x12xf32> {
+  // expected-error @+1 {{does not fit: tile[2] (8) must divide the head dimensions 16 (K) and 12 (V)}}
+  %o = lowbit.attention %q, %k, %v
+         {schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 8]>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x12xf32>)
+         -> tensor<1x4x1x12xf32>
+  return %o : tensor<1x4x1x12xf32>
+}
+
+// -----
+
+func.func @attention_parts(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
+                           %v: tensor<1x2x32x16xf32>) -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{does not fit: split_k (3) exceeds the steps of tile[1] = 16 tokens over the 32 cached tokens (2)}}
+  %o = lowbit.attention %q, %k, %v
+         {schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 8], split_k = 3>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x16xf32>)
+         -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+func.func @attention_prepacked(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
+                               %v: tensor<1x2x32x16xf32>) -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{does not fit: packing = prepacked has no meaning for attention}}
+  %o = lowbit.attention %q, %k, %v
+         {schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 8], packing = prepacked>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x16xf32>)
+         -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+// Quantized caches keep the reference lowering: a schedule on one is an error saying why.
+func.func @attention_quantized(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xsi8>,
+                               %v: tensor<1x2x32x16xf32>, %ks: tensor<16xf32>)
+    -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{has a schedule but no fast path: the fused kernel reads float K and V caches (f32, f16, bf16); quantized caches take the reference lowering}}
+  %o = lowbit.attention %q, %k, %v k_scale(%ks)
+         {k_scheme = #lowbit.scheme<per_channel(axis = 3), scale = f32>,
+          schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 8]>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xsi8>, tensor<1x2x32x16xf32>,
+            tensor<16xf32>) -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}

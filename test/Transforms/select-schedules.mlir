@@ -380,3 +380,34 @@ func.func @narrow(%a: tensor<1x16384xf32>, %w: tensor<8x16384xui4>, %s: tensor<8
          : (tensor<1x16384xf32>, tensor<8x16384xui4>, tensor<8xf16>) -> tensor<1x8xf32>
   return %0, %1 : tensor<1x8xf32>, tensor<1x8xf32>
 }
+
+// lowbit.attention with float caches: one row (query head x query of a KV head) per lane.
+// Decode (4 rows per KV head): 4 workers on every target, 2 keys per step, the 1024 cached
+// tokens cut into parts so that 2 threads get 4 blocks each (2 KV heads: 4 parts). Prefill
+// (256 rows per KV head): all lanes, two rows per lane, 8 keys and 4 channels per step, no
+// parts. A quantized
+// cache keeps the reference lowering (no schedule).
+// CHECK-LABEL: func.func @attention(
+// CHECK: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 2, 8], packing = interchange, scale_groups = 1, split_k = 4, unroll = 1>
+// AVX2: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 8, tile = [16, 8, 4], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// AVX512: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 16, tile = [32, 8, 4], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// CHECK: lowbit.attention
+// CHECK-NOT: schedule
+// CHECK-SAME: -> tensor<1x8x1x64xf32>
+func.func @attention(%q: tensor<1x8x1x64xf16>, %k: tensor<1x2x1024x64xf16>,
+                     %v: tensor<1x2x1024x64xf16>, %qp: tensor<1x2x256x64xf32>,
+                     %kp: tensor<1x2x256x64xf32>, %kq: tensor<1x2x1024x64xsi8>,
+                     %ks: tensor<64xf32>)
+    -> (tensor<1x8x1x64xf32>, tensor<1x2x256x64xf32>, tensor<1x8x1x64xf32>) {
+  %0 = lowbit.attention %q, %k, %v {causal}
+         : (tensor<1x8x1x64xf16>, tensor<1x2x1024x64xf16>, tensor<1x2x1024x64xf16>)
+         -> tensor<1x8x1x64xf32>
+  %1 = lowbit.attention %qp, %kp, %kp {causal}
+         : (tensor<1x2x256x64xf32>, tensor<1x2x256x64xf32>, tensor<1x2x256x64xf32>)
+         -> tensor<1x2x256x64xf32>
+  %2 = lowbit.attention %q, %kq, %v k_scale(%ks)
+         {k_scheme = #lowbit.scheme<per_channel(axis = 3), scale = f32>}
+         : (tensor<1x8x1x64xf16>, tensor<1x2x1024x64xsi8>, tensor<1x2x1024x64xf16>,
+            tensor<64xf32>) -> tensor<1x8x1x64xf32>
+  return %0, %1, %2 : tensor<1x8x1x64xf32>, tensor<1x2x256x64xf32>, tensor<1x8x1x64xf32>
+}

@@ -4,12 +4,15 @@
 //   lowbit-bench --quick --json       a small set, one JSON object per case
 //   lowbit-bench --m=1 --k=4096 --n=4096 --weights=ui4 --activations=si8 --zero
 //   lowbit-bench --m=1 --weights=ui4 --activations=si8 --constant-weights
+//   lowbit-bench attention            the default set of lowbit.attention cases
+//   lowbit-bench attention --skv=4096,32768 --cache=f16 --sq=1
 //
 // Measures, in the same run, the read bandwidth, the FMA peak and the int8 dot peak of this
 // machine (lib/Bench/MachineLimits.cpp), then compiles, checks and times every case
 // (lib/Bench/MpgemmBench.cpp) with its weights streamed from DRAM.
 //
 //===----------------------------------------------------------------------===//
+#include "lowbit/Bench/AttentionBench.h"
 #include "lowbit/Bench/MachineLimits.h"
 #include "lowbit/Bench/MpgemmBench.h"
 #include "lowbit/InitAll.h"
@@ -33,6 +36,27 @@ using namespace lowbit::bench;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory benchCategory("lowbit-bench options");
+static cl::opt<std::string> opName(cl::Positional, cl::desc("[mpgemm | attention]"),
+                                   cl::init("mpgemm"), cl::cat(benchCategory));
+static cl::list<int64_t> skvOption("skv",
+                                   cl::desc("attention: cases of your own, cached tokens, e.g. "
+                                            "--skv=4096,32768 (a case per value)"),
+                                   cl::CommaSeparated, cl::cat(benchCategory));
+static cl::opt<int64_t> sqOption("sq", cl::desc("attention, with --skv: queries per head"),
+                                 cl::init(1), cl::cat(benchCategory));
+static cl::opt<int64_t> hqOption("hq", cl::desc("attention, with --skv: query heads"),
+                                 cl::init(32), cl::cat(benchCategory));
+static cl::opt<int64_t> hkvOption("hkv", cl::desc("attention, with --skv: KV heads"),
+                                  cl::init(8), cl::cat(benchCategory));
+static cl::opt<int64_t> headDimOption("head-dim",
+                                      cl::desc("attention, with --skv: head dimension"),
+                                      cl::init(128), cl::cat(benchCategory));
+static cl::list<std::string> cacheOption("cache",
+                                         cl::desc("attention, with --skv: cache types, e.g. "
+                                                  "f32,f16,bf16 (default f16)"),
+                                         cl::CommaSeparated, cl::cat(benchCategory));
+static cl::opt<bool> causalOption("causal", cl::desc("attention, with --skv: a causal mask"),
+                                  cl::init(true), cl::cat(benchCategory));
 static cl::opt<bool> json("json", cl::desc("One JSON object per case on stdout (and the limits "
                                            "first)"),
                           cl::cat(benchCategory));
@@ -117,6 +141,65 @@ static cl::opt<bool> skipLimits("skip-limits",
                                          "tests"),
                                 cl::cat(benchCategory));
 
+/// The attention cases: a table or JSON lines; the number of failed cases.
+static int runAttention(MLIRContext &context, const Limits &limits,
+                        const MpgemmBenchOptions &options) {
+  std::vector<AttentionCase> cases;
+  if (!skvOption.empty()) {
+    std::vector<std::string> caches(cacheOption.begin(), cacheOption.end());
+    if (caches.empty())
+      caches.push_back("f16");
+    for (const std::string &cache : caches)
+      for (int64_t skv : skvOption) {
+        AttentionCase c;
+        c.keys = skv;
+        c.queries = sqOption;
+        c.qHeads = hqOption;
+        c.kvHeads = hkvOption;
+        c.headDim = headDimOption;
+        c.cache = cache;
+        c.causal = causalOption;
+        c.schedule = scheduleOption;
+        cases.push_back(c);
+      }
+  } else {
+    for (AttentionCase &c : defaultAttentionCases(quick))
+      if (filter.empty() || c.name().find(filter) != std::string::npos)
+        cases.push_back(c);
+  }
+  if (!json)
+    llvm::outs() << llvm::format("%-6s %-7s %-7s %-5s %10s %8s %6s %6s %9s %6s %9s  %s\n", "Sq",
+                                 "Skv", "heads", "cache", "time(ms)", "GB/s", "read", "BW%",
+                                 "GFLOP/s", "peak%", "rel.err", "schedule");
+  int failures = 0;
+  for (auto [index, c] : llvm::enumerate(cases)) {
+    llvm::errs() << "\r[" << index + 1 << "/" << cases.size() << "] " << c.name()
+                 << "                    ";
+    llvm::Expected<AttentionResult> result = runAttentionCase(context, c, limits, options);
+    if (!result) {
+      ++failures;
+      llvm::errs() << "\n";
+      llvm::WithColor::error(llvm::errs(), "lowbit-bench")
+          << llvm::toString(result.takeError()) << "\n";
+      continue;
+    }
+    if (json) {
+      llvm::outs() << toJson(*result, limits) << "\n";
+    } else {
+      std::string heads = std::to_string(c.qHeads) + "/" + std::to_string(c.kvHeads);
+      llvm::outs() << llvm::format(
+          "%-6lld %-7lld %-7s %-5s %10.4f %8.2f %6.1f %5.1f%% %9.1f %5.1f%% %9.2g  %s\n",
+          (long long)c.queries, (long long)c.keys, heads.c_str(), c.cache.c_str(),
+          result->timeMs, result->gbps, result->readGbps, 100 * result->bwFraction,
+          result->gflops, 100 * result->peakFraction, result->maxRelErr,
+          result->schedule.c_str());
+    }
+    llvm::outs().flush();
+  }
+  llvm::errs() << "\n";
+  return failures;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions(benchCategory);
@@ -131,6 +214,18 @@ int main(int argc, char **argv) {
       groupOption < 0)
     return reject("--m must be at least 0 (0: the default set), --k and --n at least 1, "
                   "--group at least 0");
+  if (opName != "mpgemm" && opName != "attention")
+    return reject("the benchmark must be mpgemm (the default) or attention, not '" + opName +
+                  "'");
+  bool attention = opName == "attention";
+  if (attention && (!mOption.empty() || !actOption.empty()))
+    return reject("--m and --activations are options of the mpgemm cases");
+  if (!attention && !skvOption.empty())
+    return reject("--skv is an option of the attention cases (lowbit-bench attention)");
+  if (llvm::any_of(skvOption, [](int64_t v) { return v < 1; }) || sqOption < 1 ||
+      hqOption < 1 || hkvOption < 1 || hqOption % hkvOption || headDimOption < 1)
+    return reject("--skv, --sq, --hq, --hkv and --head-dim must be at least 1, and --hq a "
+                  "multiple of --hkv");
   bool ownCases = llvm::any_of(mOption, [](int64_t m) { return m > 0; });
   if (ownCases && llvm::is_contained(mOption, 0))
     return reject("--m=0 (the default set) cannot be listed with other values");
@@ -174,6 +269,29 @@ int main(int argc, char **argv) {
                  << llvm::format("%.0f", limits.int8DotPeak.value) << " GOP/s ("
                  << limits.int8DotPeak.instruction << ")\n";
 
+  MpgemmBenchOptions options;
+  options.fastPath = fastPath;
+  options.seconds = seconds;
+  options.rotateBytes = rotateMiB << 20;
+  if (rotateMiB == 1)
+    options.copies = 1;
+  options.tolerance = tolerance;
+  options.threadWorkUs = threadWorkUs;
+  // The bandwidth of the minutes a case runs: measured again between its rounds of calls, on
+  // a buffer of the size its weights rotate over (at least 64 MiB, 4x the last-level cache).
+  std::unique_ptr<ReadBandwidthProbe> probe;
+  if (!skipLimits) {
+    probe = std::make_unique<ReadBandwidthProbe>(threads, size_t(defaultRotateBytes()));
+    options.probe = probe.get();
+  }
+  options.seed = seedOption ? seedOption.getValue()
+                            : static_cast<uint64_t>(
+                                  std::chrono::steady_clock::now().time_since_epoch().count()) %
+                                  1000000007;
+  llvm::errs() << "lowbit-bench: random inputs from --seed=" << options.seed << "\n";
+  if (attention)
+    return runAttention(context, limits, options) ? 1 : 0;
+
   std::vector<MpgemmCase> cases;
   if (ownCases) {
     // Every activation type with every M, in that order.
@@ -204,26 +322,6 @@ int main(int argc, char **argv) {
       if (filter.empty() || c.name().find(filter) != std::string::npos)
         cases.push_back(c);
   }
-  MpgemmBenchOptions options;
-  options.fastPath = fastPath;
-  options.seconds = seconds;
-  options.rotateBytes = rotateMiB << 20;
-  if (rotateMiB == 1)
-    options.copies = 1;
-  options.tolerance = tolerance;
-  options.threadWorkUs = threadWorkUs;
-  // The bandwidth of the minutes a case runs: measured again between its rounds of calls, on
-  // a buffer of the size its weights rotate over (at least 64 MiB, 4x the last-level cache).
-  std::unique_ptr<ReadBandwidthProbe> probe;
-  if (!skipLimits) {
-    probe = std::make_unique<ReadBandwidthProbe>(threads, size_t(defaultRotateBytes()));
-    options.probe = probe.get();
-  }
-  options.seed = seedOption ? seedOption.getValue()
-                            : static_cast<uint64_t>(
-                                  std::chrono::steady_clock::now().time_since_epoch().count()) %
-                                  1000000007;
-  llvm::errs() << "lowbit-bench: random inputs from --seed=" << options.seed << "\n";
   if (!json)
     llvm::outs() << llvm::format("%-5s %-13s %-26s %-5s %10s %8s %6s %6s %9s %6s %9s  %s\n",
                                  "M", "K x N", "weights", "act", "time(ms)", "GB/s", "read",

@@ -19,6 +19,7 @@
 
 #include "lowbit/Bench/MachineLimits.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -27,6 +28,7 @@
 
 namespace mlir {
 class MLIRContext;
+class ModuleOp;
 } // namespace mlir
 
 namespace lowbit::bench {
@@ -130,6 +132,31 @@ std::vector<MpgemmCase> defaultMpgemmCases(bool quick);
 /// Bytes of weight copies the timed calls rotate over by default: 4x the last-level cache, at
 /// least 64 MiB.
 int64_t defaultRotateBytes();
+
+/// How a function's calls took: the median of the timed calls and, for the bytes each call
+/// streams from DRAM, the fraction of the read bandwidth.
+struct TimedCalls {
+  int64_t calls = 0;
+  double medianSeconds = 0;
+  /// With a probe: the median of the bandwidths measured between the rounds (GB/s), which
+  /// bwFraction is relative to; else the run's limit.
+  double readGbps = 0, bwFraction = 0;
+};
+
+/// Times `call` (given the index of the copy of the streamed data to use, in turn over
+/// `copies`) after two warm-up calls, with options' time, call counts and bandwidth probe
+/// rounds (MpgemmBenchOptions; the other benchmarks take the same options).
+llvm::Expected<TimedCalls> timeRotatedCalls(llvm::function_ref<llvm::Error(int64_t copy)> call,
+                                            int64_t copies, double streamedBytes,
+                                            const Limits &limits,
+                                            const MpgemmBenchOptions &options);
+
+/// The schedule the pipeline gives the first lowbit op of `module` that gets one (its first
+/// passes, as the JIT runs them), or "reference".
+std::string scheduleOf(mlir::ModuleOp module, bool fastPath, int64_t threadWorkUs);
+
+/// The last-level cache in bytes (sysfs), or 32 MiB.
+int64_t lastLevelCacheBytes();
 
 /// One JSON object (one line) with the result, the case and the limits.
 std::string toJson(const MpgemmResult &result, const Limits &limits);

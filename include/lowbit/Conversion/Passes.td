@@ -44,11 +44,11 @@ def LowbitToLinalg : Pass<"lowbit-to-linalg", "mlir::ModuleOp"> {
 def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
   let summary = "Lower scheduled lowbit ops to tile kernels and launches (the fast path)";
   let description = [{
-    Every `lowbit.mpgemm` with a `schedule` (`lowbit-select-schedules` attaches them) becomes
-    a `tile.kernel` generated from the schedule and host code that launches it; ops without a
-    schedule are left to `lowbit-to-linalg`. The pass is target-neutral: the kernel is the same
-    tile program whether the schedule's workers are SIMD lanes (`tile-to-cpu`) or GPU threads
-    (`tile-to-nvvm`, `tile-to-rocdl`).
+    Every `lowbit.mpgemm` and `lowbit.attention` with a `schedule` (`lowbit-select-schedules`
+    attaches them) becomes `tile.kernel`s generated from the schedule and host code that
+    launches them; ops without a schedule are left to `lowbit-to-linalg`. The pass is
+    target-neutral: the kernel is the same tile program whether the schedule's workers are SIMD
+    lanes (`tile-to-cpu`) or GPU threads (`tile-to-nvvm`, `tile-to-rocdl`).
 
     The kernel (one block per `TM x TN` tile of the result, W workers):
     ```
@@ -102,6 +102,15 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     large as the weights' or larger), or the partial sum of each piece of a weight group in
     one activation group (activation groups that divide the weights', or cut them elsewhere:
     pieces of their greatest common divisor; the activation sums are then taken per piece).
+
+    `lowbit.attention` (float K and V) becomes two kernels (AttentionKernel.h): the main one,
+    grid [ceil(R / TM), B * Hkv, S] with R = (Hq / Hkv) * Sq rows per KV head (one per lane),
+    runs the online softmax over its part of the cached sequence in steps of TN keys (scores
+    over D in steps of TK, soft-capping, the causal and additive masks, exp, the running
+    maximum and sum, o = o * a + p . V) and stores the part's unnormalized output, maximum and
+    sum; the merge kernel (grid [ceil(R / TM), B * Hkv]) combines the S parts and the sinks
+    and writes the result type. The host scales and transposes the queries to f32 [B * Hkv,
+    D, R] and broadcasts a mask to [B, Hq, Sq, Skv] f32 first.
 
     Weight arguments marked `lowbit.prepack` get a generated entry point: a function with such
     arguments gets a companion `@<function>_prepack` taking them (in order) and returning what

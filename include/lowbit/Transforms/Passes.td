@@ -78,6 +78,14 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       decode (M <= 4) groups shorter than 64 codes in blocks of at least 64 codes;
     - `prefetch` (CPU): the steps that make 1 KiB ahead in prepacked weights, 128 bytes ahead
       in each row of interchange ones.
+    For every `lowbit.attention` with static shapes and float K and V caches (f32, f16, bf16;
+    target=cpu), the fused kernel's schedule (`#lowbit.schedule<fma, workers = W, tile =
+    [TM, TN, TK], split_k = S>`, lowbit/Transforms/AttentionSchedule.h): one row (query head
+    x query of a KV head) per lane, W the lanes (at least 4, fewer than the lanes when there
+    are fewer rows: decode); two rows per lane (TM = 2W) when there are at least 4W rows, with
+    TN = 8 cached tokens per step and TK = 4, else TN = 2 and TK = 8 (TK: at most the largest
+    power of two dividing both head dimensions); S parts of the cached sequence so that there
+    are four blocks per thread, each part at least 128 tokens.
     An op that already has a schedule keeps it: the schedule is checked against the op, and a
     misfit is an error at the op naming the field. Ops the fast path does not take stay
     without schedule (and on the reference lowering, `lowbit-to-linalg`); a schedule written

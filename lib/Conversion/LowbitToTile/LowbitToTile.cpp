@@ -1,5 +1,7 @@
 //===- LowbitToTile.cpp - The lowbit-to-tile pass ---------------------------===//
 //
+// Every scheduled lowbit.attention becomes the fused attention kernels (AttentionKernel.cpp)
+// and the host code that prepares their queries, mask and sinks and launches them.
 // Every scheduled lowbit.mpgemm becomes tile kernels (MpgemmKernel.cpp, MpgemmWeights.cpp) and
 // host code around a tile.launch: each operand's buffer (bufferization.to_buffer, flattened to
 // 1-d), the result's buffer (memref.alloc, bufferization.to_tensor after the launch). Low-bit
@@ -19,9 +21,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lowbit/Conversion/Passes.h"
+#include "lowbit/Transforms/AttentionSchedule.h"
 #include "lowbit/Transforms/MpgemmSchedule.h"
 #include "lowbit/Transforms/Passes.h"
 
+#include "AttentionKernel.h"
+#include "LowbitToLinalg/Codegen.h"
 #include "LowbitToLinalg/Patterns.h"
 #include "MpgemmKernel.h"
 
@@ -189,6 +194,14 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
         ops.push_back(op);
     });
     for (MpgemmOp op : ops)
+      if (failed(lower(op, symbols)))
+        return signalPassFailure();
+    SmallVector<AttentionOp> attentions;
+    module.walk([&](AttentionOp op) {
+      if (op.getScheduleAttr())
+        attentions.push_back(op);
+    });
+    for (AttentionOp op : attentions)
       if (failed(lower(op, symbols)))
         return signalPassFailure();
     for (auto &[func, arguments] : prepackedArguments)
@@ -572,18 +585,8 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     // The result.
     auto resultType = cast<RankedTensorType>(op.getType());
     signature.out = resultType.getElementType();
-    auto outType = MemRefType::get(resultType.getShape(), resultType.getElementType());
-    Value outMemref = memref::AllocOp::create(b, loc, outType);
-    Value outFlat = outMemref;
-    if (resultType.getRank() > 1) {
-      ReassociationIndices all;
-      for (int64_t d = 0; d < resultType.getRank(); ++d)
-        all.push_back(d);
-      outFlat =
-          memref::CollapseShapeOp::create(b, loc, outFlat, ArrayRef<ReassociationIndices>{all});
-    }
-    Value outBuffer = memref::CastOp::create(
-        b, loc, MemRefType::get({ShapedType::kDynamic}, resultType.getElementType()), outFlat);
+    Value outMemref;
+    Value outBuffer = allocateResult(b, loc, resultType, outMemref);
     // Split K: the main kernel writes each part's f32 partial result, a second kernel sums them.
     int64_t parts = schedule.getSplitK();
     Value partials;
@@ -610,6 +613,113 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     op.getResult().replaceAllUsesWith(result);
     op.erase();
     return success();
+  }
+
+  /// Fused attention (float K and V): the main kernel over parts of the cached sequence, then
+  /// the merge of the parts' softmax states (AttentionKernel.h).
+  LogicalResult lower(AttentionOp op, SymbolTable &symbols) {
+    std::string whyNot;
+    std::optional<AttentionProblem> analyzed = analyzeAttention(op, whyNot);
+    if (!analyzed)
+      return op.emitOpError() << "has a schedule but no fast path: " << whyNot;
+    const AttentionProblem &p = *analyzed;
+    ScheduleAttr schedule = op.getScheduleAttr();
+    if (failed(checkAttentionSchedule(op, p, schedule)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    OpBuilder b(op);
+    Type f32 = b.getF32Type();
+    int64_t group = p.groupSize();
+    auto par = utils::IteratorType::parallel;
+    auto toF32 = [f32](OpBuilder &nested, Location l, Value x) -> Value {
+      return x.getType() == f32 ? x : arith::ExtFOp::create(nested, l, f32, x).getResult();
+    };
+    AffineExpr d0, d1, d2, d3, d4;
+    bindDims(ctx, d0, d1, d2, d3, d4);
+
+    // qt[b, h', d, g, i] = scale * q[b, h' G + g, i, d]: [BH, D, R], rows in the lanes' order.
+    float scale = p.scale;
+    Value qt = buildGeneric(
+        b, loc, op.getQ(), {AffineMap::get(5, 0, {d0, d1 * group + d3, d4, d2}, ctx)},
+        {p.batch, p.kvHeads, p.headDim, group, p.queries}, f32,
+        AffineMap::getMultiDimIdentityMap(5, ctx), {par, par, par, par, par}, Value(),
+        [&](OpBuilder &nested, Location l, ValueRange args) {
+          Value scaleValue = arith::ConstantOp::create(nested, l, nested.getF32FloatAttr(scale));
+          return arith::MulFOp::create(nested, l, toF32(nested, l, args[0]), scaleValue)
+              .getResult();
+        });
+    std::vector<float> limitValues = attentionRowLimits(p);
+    Value limits = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({p.rows()}, f32),
+                                       ArrayRef<float>(limitValues)));
+    SmallVector<Value> args = {flatBuffer(b, loc, qt), flatBuffer(b, loc, op.getK()),
+                               flatBuffer(b, loc, op.getV()), flatBuffer(b, loc, limits)};
+    if (Value mask = op.getMask()) {
+      // The mask broadcast to [B, Hq, Sq, Skv] f32, which is [BH, R, Skv].
+      ArrayRef<int64_t> maskShape = cast<RankedTensorType>(mask.getType()).getShape();
+      SmallVector<int64_t> full = {p.batch, p.qHeads, p.queries, p.keys};
+      SmallVector<AffineExpr> reads;
+      AffineExpr dims[] = {d0, d1, d2, d3};
+      for (int64_t axis = 0; axis < 4; ++axis)
+        reads.push_back(maskShape[axis] == 1 && full[axis] != 1 ? getAffineConstantExpr(0, ctx)
+                                                                 : dims[axis]);
+      Value broadcast = buildGeneric(
+          b, loc, mask, {AffineMap::get(4, 0, reads, ctx)}, full, f32,
+          AffineMap::getMultiDimIdentityMap(4, ctx), {par, par, par, par}, Value(),
+          [&](OpBuilder &nested, Location l, ValueRange x) { return toF32(nested, l, x[0]); });
+      args.push_back(flatBuffer(b, loc, broadcast));
+    }
+    int64_t parts = schedule.getSplitK(), bh = p.batch * p.kvHeads;
+    Value partialO = allocateF32(b, loc, parts * bh * p.valueDim * p.rows());
+    Value partialMax = allocateF32(b, loc, parts * bh * p.rows());
+    Value partialSum = allocateF32(b, loc, parts * bh * p.rows());
+    args.append({partialO, partialMax, partialSum});
+    KernelOp main = addKernel(op, symbols, "attention", [&](OpBuilder &module, StringRef name) {
+      return buildAttentionKernel(module, loc, name, p, schedule);
+    });
+    launch(b, loc, main, args, schedule);
+
+    SmallVector<Value> mergeArgs = {partialO, partialMax, partialSum};
+    if (Value sinks = op.getSinks()) {
+      // sinks[h' G + g] for every row g * Sq + i of KV head h': [Hkv, R] f32.
+      Value rowSinks = buildGeneric(
+          b, loc, sinks, {AffineMap::get(3, 0, {d0 * group + d1}, ctx)},
+          {p.kvHeads, group, p.queries}, f32, AffineMap::getMultiDimIdentityMap(3, ctx),
+          {par, par, par}, Value(),
+          [&](OpBuilder &nested, Location l, ValueRange x) { return toF32(nested, l, x[0]); });
+      mergeArgs.push_back(flatBuffer(b, loc, rowSinks));
+    }
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value outMemref;
+    mergeArgs.push_back(allocateResult(b, loc, resultType, outMemref));
+    KernelOp merge =
+        addKernel(op, symbols, "attention_merge", [&](OpBuilder &module, StringRef name) {
+          return buildAttentionMergeKernel(module, loc, name, p, schedule);
+        });
+    launch(b, loc, merge, mergeArgs, schedule);
+    Value result = bufferization::ToTensorOp::create(b, loc, resultType, outMemref, b.getUnitAttr(),
+                                                     b.getUnitAttr());
+    op.getResult().replaceAllUsesWith(result);
+    op.erase();
+    return success();
+  }
+
+  /// A new buffer for a result of `type` (`memrefOut`, for bufferization.to_tensor), and the
+  /// same as the 1-d memref<?x...> kernels take.
+  static Value allocateResult(OpBuilder &b, Location loc, RankedTensorType type,
+                              Value &memrefOut) {
+    memrefOut =
+        memref::AllocOp::create(b, loc, MemRefType::get(type.getShape(), type.getElementType()));
+    Value flat = memrefOut;
+    if (type.getRank() > 1) {
+      ReassociationIndices all;
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        all.push_back(d);
+      flat = memref::CollapseShapeOp::create(b, loc, flat, ArrayRef<ReassociationIndices>{all});
+    }
+    return memref::CastOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic}, type.getElementType()), flat);
   }
 
   /// Launches `kernel` on at most the schedule's threads.

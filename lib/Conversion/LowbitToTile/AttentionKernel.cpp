@@ -1,0 +1,344 @@
+//===- AttentionKernel.cpp - The fused attention kernels ---------------------===//
+//
+// The kernels of a scheduled lowbit.attention; AttentionKernel.h has their structure.
+//
+//===----------------------------------------------------------------------===//
+#include "AttentionKernel.h"
+#include "KernelBuilder.h"
+
+#include "Common/TileCodegen.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::tile;
+
+namespace {
+
+/// A score far below every real one: hidden keys get it, and the running maximum starts there,
+/// so that exp(m - m') stays finite when a row has seen no visible key yet.
+constexpr float kHidden = -1e30f;
+
+/// What both kernels share: the builder, the schedule's shapes and the row layouts.
+struct AttentionBuilder {
+  AttentionBuilder(OpBuilder &b, Location loc, const AttentionProblem &p, ScheduleAttr s)
+      : b(b), h(b, loc), loc(loc), p(p), workers(s.getWorkers()), tileM(s.getTileM()),
+        tileN(s.getTileN()), tileK(s.getTileK()), parts(s.getSplitK()), bh(p.batch * p.kvHeads),
+        rows(p.rows()) {}
+
+  /// [TM, columns] with lane w holding rows w, W + w, ..., each whole.
+  RegType rowTile(int64_t columns, Type element = Type()) {
+    layout::RegisterLayout rowsLayout =
+        layout::local({tileM / workers, 1}).spatial({workers, 1}).local({1, columns});
+    return h.reg({tileM, columns}, element ? element : f32(), rowsLayout);
+  }
+  /// [rows, columns] that every lane holds whole (broadcast K and V elements).
+  RegType replicatedTile(int64_t tileRows, int64_t columns, Type element) {
+    return h.reg({tileRows, columns}, element,
+                 layout::replicated(workers) * layout::local({tileRows, columns}));
+  }
+  Type f32() { return b.getF32Type(); }
+  Value constant(float value, RegType type) { return h.splat(b.getF32FloatAttr(value), type); }
+  /// A 2-d view of a 1-d buffer with run-time extents.
+  Value view(Value buffer, Value rowCount, Value colCount, int64_t rowStride, int64_t colStride) {
+    Type element = cast<MemRefType>(buffer.getType()).getElementType();
+    auto type =
+        GlobalType::get(b.getContext(), {ShapedType::kDynamic, ShapedType::kDynamic}, element);
+    return GlobalViewOp::create(b, loc, type, buffer, ValueRange{rowCount, colCount},
+                                ValueRange{h.index(rowStride), h.index(colStride)});
+  }
+  Value view(Value buffer, Value rowCount, int64_t cols, int64_t rowStride, int64_t colStride) {
+    return view(buffer, rowCount, h.index(cols), rowStride, colStride);
+  }
+  Value asF32(Value index) { return emitIndexAsElement(b, loc, index, f32()); }
+  Value rowMax(Value x) {
+    return ReduceOp::create(b, loc, rowTile(1), ReduceKind::Max, x, ArrayRef<int64_t>{1});
+  }
+  Value rowSum(Value x) {
+    return ReduceOp::create(b, loc, rowTile(1), ReduceKind::Add, x, ArrayRef<int64_t>{1});
+  }
+  /// A [TM, 1] value repeated along the columns of `type`.
+  Value spread(Value column, RegType type) { return h.broadcast(column, type); }
+  Value add(Value x, Value y) { return AddOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return SubOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return MulOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) { return MaximumOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return MinimumOp::create(b, loc, x, y); }
+  Value exp(Value x) { return ExpOp::create(b, loc, x); }
+  Value minIndex(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+
+  /// scf.for from `lower` to `upper` by `step` carrying `inits`; `body` returns the yielded
+  /// values and builds at `b`.
+  SmallVector<Value> loop(Value lower, Value upper, int64_t step, ValueRange inits,
+                          function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    auto forOp = scf::ForOp::create(b, loc, lower, upper, h.index(step), inits,
+                                    [&](OpBuilder &nested, Location, Value iv, ValueRange args) {
+                                      OpBuilder::InsertionGuard guard(b);
+                                      b.setInsertionPoint(nested.getInsertionBlock(),
+                                                          nested.getInsertionPoint());
+                                      SmallVector<Value> results = body(iv, args);
+                                      scf::YieldOp::create(b, loc, results);
+                                    });
+    return SmallVector<Value>(forOp.getResults());
+  }
+
+  OpBuilder &b;
+  BodyBuilder h;
+  Location loc;
+  const AttentionProblem &p;
+  int64_t workers, tileM, tileN, tileK, parts, bh, rows;
+};
+
+} // namespace
+
+std::vector<float> lowbit::attentionRowLimits(const AttentionProblem &problem) {
+  std::vector<float> limits(problem.rows());
+  for (int64_t r = 0; r < problem.rows(); ++r)
+    limits[r] = static_cast<float>(
+        problem.causal ? r % problem.queries + problem.keys - problem.queries : problem.keys - 1);
+  return limits;
+}
+
+KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRef name,
+                                      const AttentionProblem &p, ScheduleAttr schedule) {
+  OpBuilder::InsertionGuard guard(builder);
+  AttentionBuilder a(builder, loc, p, schedule);
+  auto memref = [](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  Type f32 = a.f32();
+  SmallVector<Type> arguments = {memref(f32), memref(p.kType), memref(p.vType), memref(f32)};
+  if (p.hasMask)
+    arguments.push_back(memref(f32));
+  arguments.append({memref(f32), memref(f32), memref(f32)});
+  int64_t rowBlocks = attentionRowBlocks(p, schedule);
+  KernelOp kernel =
+      createKernel(builder, loc, name, arguments, {rowBlocks, a.bh, a.parts}, a.workers);
+  Block &entry = kernel.getBody().front();
+  unsigned next = 0;
+  Value qtBuffer = entry.getArgument(next++), kBuffer = entry.getArgument(next++),
+        vBuffer = entry.getArgument(next++), limitBuffer = entry.getArgument(next++);
+  Value maskBuffer = p.hasMask ? entry.getArgument(next++) : Value();
+  Value oBuffer = entry.getArgument(next++), mBuffer = entry.getArgument(next++),
+        lBuffer = entry.getArgument(next++);
+  BodyBuilder &h = a.h;
+  int64_t d = p.headDim, dv = p.valueDim, skv = p.keys, tm = a.tileM, tn = a.tileN, tk = a.tileK;
+
+  Value rb = BlockIndexOp::create(builder, loc, 0);
+  Value head = BlockIndexOp::create(builder, loc, 1);
+  Value part = BlockIndexOp::create(builder, loc, 2);
+  Value r0 = h.mul(rb, tm);
+  // Views end at this head's last row or key, so that tiles past it read zeros and write
+  // nothing.
+  Value headEndKeys = h.mul(h.add(head, 1), skv);
+  Value qt = a.view(qtBuffer, h.index(a.rows), a.bh * d, 1, a.rows);
+  Value kt = a.view(kBuffer, h.index(d), headEndKeys, 1, d);
+  Value vView = a.view(vBuffer, headEndKeys, dv, dv, 1);
+  Value limits = a.view(limitBuffer, h.index(a.rows), 1, 1, 1);
+  Value mask;
+  if (p.hasMask)
+    mask = a.view(maskBuffer, h.mul(h.add(head, 1), a.rows), skv, skv, 1);
+  Value oView = a.view(oBuffer, h.index(a.rows), a.parts * a.bh * dv, 1, a.rows);
+  Value mView = a.view(mBuffer, h.index(a.rows), a.parts * a.bh, 1, a.rows);
+  Value lView = a.view(lBuffer, h.index(a.rows), a.parts * a.bh, 1, a.rows);
+  Value state = h.add(h.mul(part, a.bh), head); // this part's (s, bh) index
+  Value oColumn0 = h.mul(state, dv);
+
+  // This part's keys; causal rows stop after the block's last visible key.
+  int64_t partKeys = attentionPartKeys(p, schedule);
+  Value kvStart = h.mul(part, partKeys);
+  Value kvEnd = a.minIndex(h.add(kvStart, partKeys), h.index(skv));
+  Value loopEnd = kvEnd;
+  if (p.causal) {
+    // The last query position among the block's rows: that of its last row when the rows
+    // stay in one query head, else Sq - 1.
+    Value lastRow = h.add(a.minIndex(h.add(r0, tm), h.index(a.rows)), -1);
+    Value sq = h.index(p.queries);
+    Value sameHead = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                           arith::DivUIOp::create(builder, loc, r0, sq),
+                                           arith::DivUIOp::create(builder, loc, lastRow, sq));
+    Value lastQuery = arith::SelectOp::create(builder, loc, sameHead,
+                                              arith::RemUIOp::create(builder, loc, lastRow, sq),
+                                              h.index(p.queries - 1));
+    loopEnd = a.minIndex(kvEnd, h.add(lastQuery, skv - p.queries + 1));
+  }
+
+  RegType oType = a.rowTile(tk), scoreType = a.rowTile(tn), statType = a.rowTile(1);
+  for (int64_t c = 0; c < dv; c += tk)
+    StoreGlobalOp::create(builder, loc, a.constant(0, oType), oView,
+                          ValueRange{r0, h.add(oColumn0, c)});
+  Value rowLimit = LoadGlobalOp::create(builder, loc, statType, limits, ValueRange{r0, h.index(0)});
+  Value lastKey = a.asF32(h.add(kvEnd, -1));
+  rowLimit = a.spread(a.min(rowLimit, SplatOp::create(builder, loc, statType, lastKey)), scoreType);
+  Value columns = IotaOp::create(builder, loc, scoreType, 1);
+  Value one = a.constant(1, scoreType), zero = a.constant(0, scoreType);
+
+  // One step of TN keys from j0. Steps of whole keys inside the part read and write without
+  // masks (as do rows, when TM divides R); the last, partial step masks its loads.
+  bool rowsInside = a.rows % tm == 0;
+  auto load = [&](RegType type, Value view, ValueRange at, bool inside) -> Value {
+    auto op = LoadGlobalOp::create(builder, loc, type, view, at);
+    if (inside)
+      op.setInBounds(true);
+    return op;
+  };
+  auto store = [&](Value value, Value view, ValueRange at) {
+    auto op = StoreGlobalOp::create(builder, loc, value, view, at);
+    if (rowsInside)
+      op.setInBounds(true);
+  };
+  auto step = [&](Value j0, ValueRange carried, bool wholeStep) -> SmallVector<Value> {
+    bool inside = rowsInside && wholeStep;
+    Value key0 = h.add(h.mul(head, skv), j0);
+    if (wholeStep) {
+      // The next step's keys and values: the cache is read once, each step's rows far apart
+      // (a token's D channels, then the next token's), which the hardware prefetchers do not
+      // follow. A prefetch covers at most 64 lines: a few tokens at a time.
+      Value next = h.add(key0, tn);
+      auto prefetchRows = [&](Value view, int64_t rowBytes, bool transposed) {
+        int64_t tokens = std::clamp<int64_t>(64 * 64 / std::max<int64_t>(1, rowBytes), 1, tn);
+        int64_t width = transposed ? d : dv;
+        for (int64_t t = 0; t < tn; t += tokens) {
+          int64_t count = std::min(tokens, tn - t);
+          Value token = h.add(next, t);
+          if (transposed)
+            PrefetchGlobalOp::create(builder, loc, view, ValueRange{h.index(0), token},
+                                     ArrayRef<int64_t>{width, count});
+          else
+            PrefetchGlobalOp::create(builder, loc, view, ValueRange{token, h.index(0)},
+                                     ArrayRef<int64_t>{count, width});
+        }
+      };
+      prefetchRows(kt, d * getElementBitWidth(p.kType) / 8, /*transposed=*/true);
+      prefetchRows(vView, dv * getElementBitWidth(p.vType) / 8, /*transposed=*/false);
+    }
+    // Scores over D in steps of TK. K^T tiles hold each token's TK channels in consecutive
+    // locals (as they lie in memory): one broadcast load per 32-bit chunk.
+    Value scores =
+        a.loop(h.index(0), h.index(d), tk, {a.constant(0, scoreType)},
+               [&](Value d0, ValueRange acc) -> SmallVector<Value> {
+                 Value q = load(a.rowTile(tk), qt, {r0, h.add(h.mul(head, d), d0)}, rowsInside);
+                 Value k =
+                     load(a.h.reg({tk, tn}, p.kType,
+                                  layout::replicated(a.workers) * layout::columnLocal({tk, tn})),
+                          kt, {d0, key0}, wholeStep);
+                 return {DotOp::create(builder, loc, scoreType, q, h.castTo(k, f32), acc[0])};
+               })[0];
+    if (p.softcap) {
+      scores =
+          a.mul(TanhOp::create(builder, loc, a.mul(scores, a.constant(1 / *p.softcap, scoreType))),
+                a.constant(*p.softcap, scoreType));
+    }
+    // t = clamp(limit - (j0 + column) + 1, 0, 1).
+    Value keys = a.add(columns, SplatOp::create(builder, loc, scoreType, a.asF32(j0)));
+    Value visible = a.min(a.max(a.add(a.sub(rowLimit, keys), one), zero), one);
+    scores =
+        a.add(a.mul(scores, visible), a.mul(a.sub(visible, one), a.constant(-kHidden, scoreType)));
+    if (p.hasMask)
+      scores = a.add(scores, load(scoreType, mask, {h.add(h.mul(head, a.rows), r0), j0}, inside));
+    Value maxOld = carried[0];
+    Value maxNew = a.max(maxOld, a.rowMax(scores));
+    Value alpha = a.exp(a.sub(maxOld, maxNew));
+    Value probs = a.mul(a.exp(a.sub(scores, a.spread(maxNew, scoreType))), visible);
+    Value sum = a.add(a.mul(carried[1], alpha), a.rowSum(probs));
+    Value alphaO = a.spread(alpha, oType);
+    // o = o * alpha + p . V, TK columns at a time.
+    a.loop(h.index(0), h.index(dv), tk, {}, [&](Value c, ValueRange) -> SmallVector<Value> {
+      SmallVector<Value, 2> at = {r0, h.add(oColumn0, c)};
+      Value o = load(oType, oView, at, rowsInside);
+      Value v = load(a.replicatedTile(tn, tk, p.vType), vView, {key0, c}, wholeStep);
+      store(DotOp::create(builder, loc, oType, probs, h.castTo(v, f32), a.mul(o, alphaO)), oView,
+            at);
+      return {};
+    });
+    return {maxNew, sum};
+  };
+  // Whole steps, then at most one partial step.
+  loopEnd = arith::MaxSIOp::create(builder, loc, loopEnd, kvStart);
+  Value wholeEnd = h.add(
+      kvStart,
+      h.mul(arith::DivUIOp::create(
+                builder, loc, arith::SubIOp::create(builder, loc, loopEnd, kvStart), h.index(tn)),
+            tn));
+  SmallVector<Value> partState =
+      a.loop(kvStart, wholeEnd, tn, {a.constant(kHidden, statType), a.constant(0, statType)},
+             [&](Value j0, ValueRange carried) { return step(j0, carried, /*wholeStep=*/true); });
+  partState = a.loop(wholeEnd, loopEnd, tn, partState, [&](Value j0, ValueRange carried) {
+    return step(j0, carried, /*wholeStep=*/false);
+  });
+  store(partState[0], mView, {r0, state});
+  store(partState[1], lView, {r0, state});
+  ReturnOp::create(builder, loc);
+  return kernel;
+}
+
+KernelOp lowbit::buildAttentionMergeKernel(OpBuilder &builder, Location loc, StringRef name,
+                                           const AttentionProblem &p, ScheduleAttr schedule) {
+  OpBuilder::InsertionGuard guard(builder);
+  AttentionBuilder a(builder, loc, p, schedule);
+  auto memref = [](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
+  Type f32 = a.f32();
+  SmallVector<Type> arguments = {memref(f32), memref(f32), memref(f32)};
+  if (p.hasSinks)
+    arguments.push_back(memref(f32));
+  arguments.push_back(memref(p.resultType));
+  int64_t rowBlocks = attentionRowBlocks(p, schedule);
+  KernelOp kernel = createKernel(builder, loc, name, arguments, {rowBlocks, a.bh}, a.workers);
+  Block &entry = kernel.getBody().front();
+  BodyBuilder &h = a.h;
+  int64_t dv = p.valueDim, tk = a.tileK;
+  Value rb = BlockIndexOp::create(builder, loc, 0);
+  Value head = BlockIndexOp::create(builder, loc, 1);
+  Value r0 = h.mul(rb, a.tileM);
+  Value oView = a.view(entry.getArgument(0), h.index(a.rows), a.parts * a.bh * dv, 1, a.rows);
+  Value mView = a.view(entry.getArgument(1), h.index(a.rows), a.parts * a.bh, 1, a.rows);
+  Value lView = a.view(entry.getArgument(2), h.index(a.rows), a.parts * a.bh, 1, a.rows);
+  Value out =
+      a.view(entry.getArgument(arguments.size() - 1), h.mul(h.add(head, 1), a.rows), dv, dv, 1);
+  RegType statType = a.rowTile(1), oType = a.rowTile(tk);
+
+  SmallVector<Value> maxima, sums;
+  Value total = a.constant(kHidden, statType);
+  for (int64_t s = 0; s < a.parts; ++s) {
+    Value column = h.add(head, s * a.bh);
+    maxima.push_back(LoadGlobalOp::create(builder, loc, statType, mView, ValueRange{r0, column}));
+    sums.push_back(LoadGlobalOp::create(builder, loc, statType, lView, ValueRange{r0, column}));
+    total = a.max(total, maxima.back());
+  }
+  Value sink;
+  if (p.hasSinks) {
+    // Rows of KV head (bh mod Hkv) in the [Hkv, R] sinks.
+    Value kvHead = arith::RemUIOp::create(builder, loc, head, h.index(p.kvHeads));
+    Value sinks = a.view(entry.getArgument(3), h.index(a.rows), p.kvHeads, 1, a.rows);
+    sink = LoadGlobalOp::create(builder, loc, statType, sinks, ValueRange{r0, kvHead});
+    total = a.max(total, sink);
+  }
+  Value denominator = a.constant(0, statType);
+  SmallVector<Value> weights;
+  for (int64_t s = 0; s < a.parts; ++s) {
+    weights.push_back(a.exp(a.sub(maxima[s], total)));
+    denominator = a.add(denominator, a.mul(sums[s], weights.back()));
+  }
+  if (sink)
+    denominator = a.add(denominator, a.exp(a.sub(sink, total)));
+  // A row that sees no key has L = 0 and o = 0: its output is 0.
+  Value inverse = DivOp::create(builder, loc, a.constant(1, statType),
+                                a.max(denominator, a.constant(1e-30f, statType)));
+  Value inverseO = a.spread(inverse, oType);
+  Value outRow = h.add(h.mul(head, a.rows), r0);
+  for (int64_t c = 0; c < dv; c += tk) {
+    Value acc;
+    for (int64_t s = 0; s < a.parts; ++s) {
+      Value column = h.add(h.mul(h.add(head, s * a.bh), dv), c);
+      Value o = a.mul(LoadGlobalOp::create(builder, loc, oType, oView, ValueRange{r0, column}),
+                      a.spread(weights[s], oType));
+      acc = acc ? a.add(acc, o) : o;
+    }
+    StoreGlobalOp::create(builder, loc, h.castTo(a.mul(acc, inverseO), p.resultType), out,
+                          ValueRange{outRow, h.index(c)});
+  }
+  ReturnOp::create(builder, loc);
+  return kernel;
+}
