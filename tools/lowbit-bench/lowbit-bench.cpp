@@ -141,6 +141,34 @@ static cl::opt<bool> skipLimits("skip-limits",
                                          "tests"),
                                 cl::cat(benchCategory));
 
+/// Runs every case (progress on stderr) and prints a JSON line or a table row per result; the
+/// number of failed cases.
+template <typename Case, typename Result>
+static int runCases(const std::vector<Case> &cases, const Limits &limits,
+                    llvm::function_ref<llvm::Expected<Result>(const Case &)> run,
+                    llvm::function_ref<void(const Case &, const Result &)> printRow) {
+  int failures = 0;
+  for (auto [index, c] : llvm::enumerate(cases)) {
+    llvm::errs() << "\r[" << index + 1 << "/" << cases.size() << "] " << c.name()
+                 << "                    ";
+    llvm::Expected<Result> result = run(c);
+    if (!result) {
+      ++failures;
+      llvm::errs() << "\n";
+      llvm::WithColor::error(llvm::errs(), "lowbit-bench")
+          << llvm::toString(result.takeError()) << "\n";
+      continue;
+    }
+    if (json)
+      llvm::outs() << toJson(*result, limits) << "\n";
+    else
+      printRow(c, *result);
+    llvm::outs().flush();
+  }
+  llvm::errs() << "\n";
+  return failures;
+}
+
 /// The attention cases: a table or JSON lines; the number of failed cases.
 static int runAttention(MLIRContext &context, const Limits &limits,
                         const MpgemmBenchOptions &options) {
@@ -171,33 +199,17 @@ static int runAttention(MLIRContext &context, const Limits &limits,
     llvm::outs() << llvm::format("%-6s %-7s %-7s %-5s %10s %8s %6s %6s %9s %6s %9s  %s\n", "Sq",
                                  "Skv", "heads", "cache", "time(ms)", "GB/s", "read", "BW%",
                                  "GFLOP/s", "peak%", "rel.err", "schedule");
-  int failures = 0;
-  for (auto [index, c] : llvm::enumerate(cases)) {
-    llvm::errs() << "\r[" << index + 1 << "/" << cases.size() << "] " << c.name()
-                 << "                    ";
-    llvm::Expected<AttentionResult> result = runAttentionCase(context, c, limits, options);
-    if (!result) {
-      ++failures;
-      llvm::errs() << "\n";
-      llvm::WithColor::error(llvm::errs(), "lowbit-bench")
-          << llvm::toString(result.takeError()) << "\n";
-      continue;
-    }
-    if (json) {
-      llvm::outs() << toJson(*result, limits) << "\n";
-    } else {
-      std::string heads = std::to_string(c.qHeads) + "/" + std::to_string(c.kvHeads);
-      llvm::outs() << llvm::format(
-          "%-6lld %-7lld %-7s %-5s %10.4f %8.2f %6.1f %5.1f%% %9.1f %5.1f%% %9.2g  %s\n",
-          (long long)c.queries, (long long)c.keys, heads.c_str(), c.cache.c_str(),
-          result->timeMs, result->gbps, result->readGbps, 100 * result->bwFraction,
-          result->gflops, 100 * result->peakFraction, result->maxRelErr,
-          result->schedule.c_str());
-    }
-    llvm::outs().flush();
-  }
-  llvm::errs() << "\n";
-  return failures;
+  return runCases<AttentionCase, AttentionResult>(
+      cases, limits,
+      [&](const AttentionCase &c) { return runAttentionCase(context, c, limits, options); },
+      [](const AttentionCase &c, const AttentionResult &r) {
+        std::string heads = std::to_string(c.qHeads) + "/" + std::to_string(c.kvHeads);
+        llvm::outs() << llvm::format(
+            "%-6lld %-7lld %-7s %-5s %10.4f %8.2f %6.1f %5.1f%% %9.1f %5.1f%% %9.2g  %s\n",
+            (long long)c.queries, (long long)c.keys, heads.c_str(), c.cache.c_str(), r.timeMs,
+            r.gbps, r.readGbps, 100 * r.bwFraction, r.gflops, 100 * r.peakFraction, r.maxRelErr,
+            r.schedule.c_str());
+      });
 }
 
 int main(int argc, char **argv) {
@@ -326,30 +338,16 @@ int main(int argc, char **argv) {
     llvm::outs() << llvm::format("%-5s %-13s %-26s %-5s %10s %8s %6s %6s %9s %6s %9s  %s\n",
                                  "M", "K x N", "weights", "act", "time(ms)", "GB/s", "read",
                                  "BW%", "GOP/s", "peak%", "rel.err", "schedule");
-  int failures = 0;
-  for (auto [index, c] : llvm::enumerate(cases)) {
-    llvm::errs() << "\r[" << index + 1 << "/" << cases.size() << "] " << c.name()
-                 << "                    ";
-    llvm::Expected<MpgemmResult> result = runMpgemmCase(context, c, limits, options);
-    if (!result) {
-      ++failures;
-      llvm::errs() << "\n";
-      llvm::WithColor::error(llvm::errs(), "lowbit-bench")
-          << llvm::toString(result.takeError()) << "\n";
-      continue;
-    }
-    if (json) {
-      llvm::outs() << toJson(*result, limits) << "\n";
-    } else {
-      std::string shape = std::to_string(c.k) + "x" + std::to_string(c.n);
-      llvm::outs() << llvm::format(
-          "%-5lld %-13s %-26s %-5s %10.4f %8.2f %6.1f %5.1f%% %9.1f %5.1f%% %9.2g  %s\n",
-          (long long)c.m, shape.c_str(), c.format().c_str(), c.activations.c_str(),
-          result->timeMs, result->gbps, result->readGbps, 100 * result->bwFraction, result->gops,
-          100 * result->peakFraction, result->maxRelErr, result->schedule.c_str());
-    }
-    llvm::outs().flush();
-  }
-  llvm::errs() << "\n";
+  int failures = runCases<MpgemmCase, MpgemmResult>(
+      cases, limits,
+      [&](const MpgemmCase &c) { return runMpgemmCase(context, c, limits, options); },
+      [](const MpgemmCase &c, const MpgemmResult &r) {
+        std::string shape = std::to_string(c.k) + "x" + std::to_string(c.n);
+        llvm::outs() << llvm::format(
+            "%-5lld %-13s %-26s %-5s %10.4f %8.2f %6.1f %5.1f%% %9.1f %5.1f%% %9.2g  %s\n",
+            (long long)c.m, shape.c_str(), c.format().c_str(), c.activations.c_str(), r.timeMs,
+            r.gbps, r.readGbps, 100 * r.bwFraction, r.gops, 100 * r.peakFraction, r.maxRelErr,
+            r.schedule.c_str());
+      });
   return failures ? 1 : 0;
 }

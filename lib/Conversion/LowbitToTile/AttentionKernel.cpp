@@ -42,6 +42,10 @@ struct AttentionBuilder {
                  layout::replicated(workers) * layout::local({tileRows, columns}));
   }
   Type f32() { return b.getF32Type(); }
+  /// A kernel argument: a 1-d buffer of `element`.
+  static MemRefType buffer(Type element) {
+    return MemRefType::get({ShapedType::kDynamic}, element);
+  }
   Value constant(float value, RegType type) { return h.splat(b.getF32FloatAttr(value), type); }
   /// A 2-d view of a 1-d buffer with run-time extents.
   Value view(Value buffer, Value rowCount, Value colCount, int64_t rowStride, int64_t colStride) {
@@ -107,12 +111,12 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
                                       const AttentionProblem &p, ScheduleAttr schedule) {
   OpBuilder::InsertionGuard guard(builder);
   AttentionBuilder a(builder, loc, p, schedule);
-  auto memref = [](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
   Type f32 = a.f32();
-  SmallVector<Type> arguments = {memref(f32), memref(p.kType), memref(p.vType), memref(f32)};
+  auto buffer = AttentionBuilder::buffer;
+  SmallVector<Type> arguments = {buffer(f32), buffer(p.kType), buffer(p.vType), buffer(f32)};
   if (p.hasMask)
-    arguments.push_back(memref(f32));
-  arguments.append({memref(f32), memref(f32), memref(f32)});
+    arguments.push_back(buffer(f32));
+  arguments.append({buffer(f32), buffer(f32), buffer(f32)});
   int64_t rowBlocks = attentionRowBlocks(p, schedule);
   KernelOp kernel =
       createKernel(builder, loc, name, arguments, {rowBlocks, a.bh, a.parts}, a.workers);
@@ -278,12 +282,12 @@ KernelOp lowbit::buildAttentionMergeKernel(OpBuilder &builder, Location loc, Str
                                            const AttentionProblem &p, ScheduleAttr schedule) {
   OpBuilder::InsertionGuard guard(builder);
   AttentionBuilder a(builder, loc, p, schedule);
-  auto memref = [](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
   Type f32 = a.f32();
-  SmallVector<Type> arguments = {memref(f32), memref(f32), memref(f32)};
+  auto buffer = AttentionBuilder::buffer;
+  SmallVector<Type> arguments(3, buffer(f32));
   if (p.hasSinks)
-    arguments.push_back(memref(f32));
-  arguments.push_back(memref(p.resultType));
+    arguments.push_back(buffer(f32));
+  arguments.push_back(buffer(p.resultType));
   int64_t rowBlocks = attentionRowBlocks(p, schedule);
   KernelOp kernel = createKernel(builder, loc, name, arguments, {rowBlocks, a.bh}, a.workers);
   Block &entry = kernel.getBody().front();
