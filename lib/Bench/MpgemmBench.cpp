@@ -541,7 +541,8 @@ std::string lowbit::bench::scheduleOf(ModuleOp module, bool fastPath, int64_t th
   return text;
 }
 
-int64_t lowbit::bench::lastLevelCacheBytes() {
+/// The last-level cache in bytes (sysfs), or 32 MiB.
+static int64_t lastLevelCacheBytes() {
   for (int index = 4; index >= 0; --index) {
     std::ifstream file("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
     std::string text;

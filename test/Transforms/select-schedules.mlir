@@ -381,7 +381,8 @@ func.func @narrow(%a: tensor<1x16384xf32>, %w: tensor<8x16384xui4>, %s: tensor<8
   return %0, %1 : tensor<1x8xf32>, tensor<1x8xf32>
 }
 
-// lowbit.attention with float caches: one row (query head x query of a KV head) per lane.
+// lowbit.attention with float caches (the cost model of lib/Transforms/AttentionSchedule.cpp):
+// one row (query head x query of a KV head) per lane.
 // Decode (4 rows per KV head): 4 workers on every target, 2 keys per step, the 1024 cached
 // tokens cut into parts so that 2 threads get 4 blocks each (2 KV heads: 4 parts). Prefill
 // (256 rows per KV head): all lanes, two rows per lane, 8 keys and 4 channels per step, no

@@ -155,9 +155,6 @@ llvm::Expected<TimedCalls> timeRotatedCalls(llvm::function_ref<llvm::Error(int64
 /// passes, as the JIT runs them), or "reference".
 std::string scheduleOf(mlir::ModuleOp module, bool fastPath, int64_t threadWorkUs);
 
-/// The last-level cache in bytes (sysfs), or 32 MiB.
-int64_t lastLevelCacheBytes();
-
 /// One JSON object (one line) with the result, the case and the limits.
 std::string toJson(const MpgemmResult &result, const Limits &limits);
 
