@@ -138,7 +138,7 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     #lowbit.schedule<FAMILY, workers = W, tile = [TM, TN, TK]
                      [, packing = interchange | prepacked] [, scale_groups = GB]
                      [, weight_layout = #tile.layout<...>] [, split_k = S] [, unroll = U]
-                     [, threads = T] [, prefetch = D]>
+                     [, threads = T] [, prefetch = D] [, panel = P]>
     FAMILY ::= fma | int8_dot | lut
     ```
     A schedule is data that `lowbit-to-tile` turns into a tile kernel; nothing in it names
@@ -169,7 +169,12 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
       threads of a call whose work is too small to pay for starting more; GPUs ignore it;
     - `prefetch`: each step asks for the weights of the step `D` steps ahead
       (`tile.prefetch_global`, a hint: CPUs prefetch the cache lines, GPUs ignore it); 0,
-      the default and not printed, asks for none.
+      the default and not printed, asks for none;
+    - `panel` (`fma`, CPU): each block covers `P` rows of the activations (not `TM`): it
+      first decodes its `TN` columns' weights over the whole of K, scales and zero points
+      applied, once into an f32 panel in shared memory (the block's stack frame on a CPU),
+      then runs over its rows in tiles of `TM` with plain f32 products against the panel;
+      0, the default and not printed, decodes the weights in every `TM x TN` block's steps.
 
     The attribute only checks that every number is positive; whether a schedule fits an op
     (e.g. `TN` a multiple of `W`, `TK` dividing the group size) is checked where it is used,
@@ -193,7 +198,8 @@ def Lowbit_ScheduleAttr : AttrDef<Lowbit_Dialect, "Schedule"> {
     "int64_t":$splitK,
     "int64_t":$unroll,
     "int64_t":$threads,
-    "int64_t":$prefetch
+    "int64_t":$prefetch,
+    "int64_t":$panel
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;

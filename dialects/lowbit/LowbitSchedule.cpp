@@ -2,7 +2,7 @@
 //
 // The text form: a family, then `key = value` fields in any order (workers and tile are
 // required), printed back in a fixed order with every field (threads only when it caps them,
-// prefetch only when it asks for some).
+// prefetch and panel only when they ask for some).
 //
 //===----------------------------------------------------------------------===//
 #include "lowbit/LowbitDialect.h"
@@ -23,7 +23,8 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
         << familyWord << "'";
     return {};
   }
-  int64_t workers = 0, scaleGroups = 1, splitK = 1, unroll = 1, threads = 0, prefetch = 0;
+  int64_t workers = 0, scaleGroups = 1, splitK = 1, unroll = 1, threads = 0, prefetch = 0,
+          panel = 0;
   SmallVector<int64_t> tile;
   WeightPacking packing = WeightPacking::Interchange;
   Attribute weightLayout;
@@ -84,11 +85,14 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
     } else if (key == "prefetch") {
       if (parser.parseInteger(prefetch))
         return {};
+    } else if (key == "panel") {
+      if (parser.parseInteger(panel))
+        return {};
     } else {
       parser.emitError(keyLoc, "unknown schedule field '")
           << key
           << "' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads, "
-             "prefetch)";
+             "prefetch, panel)";
       return {};
     }
   }
@@ -100,7 +104,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   }
   return parser.getChecked<ScheduleAttr>(start, parser.getContext(), *family, workers, tile[0],
                                          tile[1], tile[2], packing, scaleGroups, weightLayout,
-                                         splitK, unroll, threads, prefetch);
+                                         splitK, unroll, threads, prefetch, panel);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -117,13 +121,16 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
     printer << ", threads = " << getThreads();
   if (getPrefetch())
     printer << ", prefetch = " << getPrefetch();
+  if (getPanel())
+    printer << ", panel = " << getPanel();
   printer << ">";
 }
 
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError, ScheduleFamily,
                                    int64_t workers, int64_t tileM, int64_t tileN, int64_t tileK,
                                    WeightPacking, int64_t scaleGroups, Attribute, int64_t splitK,
-                                   int64_t unroll, int64_t threads, int64_t prefetch) {
+                                   int64_t unroll, int64_t threads, int64_t prefetch,
+                                   int64_t panel) {
   auto positive = [&](int64_t value, StringRef name) -> LogicalResult {
     if (value >= 1)
       return success();
@@ -140,5 +147,6 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                  succeeded(positive(scaleGroups, "scale_groups")) &&
                  succeeded(positive(splitK, "split_k")) && succeeded(positive(unroll, "unroll")) &&
                  succeeded(notNegative(threads, "threads", "all")) &&
-                 succeeded(notNegative(prefetch, "prefetch", "none")));
+                 succeeded(notNegative(prefetch, "prefetch", "none")) &&
+                 succeeded(notNegative(panel, "panel", "none")));
 }

@@ -105,7 +105,8 @@ ScheduleAttr lowbit::selectAttentionSchedule(MLIRContext *context, const Attenti
   int64_t parts = std::clamp<int64_t>(wanted, 1, std::max<int64_t>(1, problem.keys / 128));
   return ScheduleAttr::get(context, ScheduleFamily::FMA, workers, tileM, tileN, tileK,
                            WeightPacking::Interchange, /*scaleGroups=*/1, Attribute(), parts,
-                           /*unroll=*/1, /*threads=*/0, /*prefetch=*/0);
+                           /*unroll=*/1, /*threads=*/0, /*prefetch=*/0,
+                           /*panel=*/0);
 }
 
 LogicalResult lowbit::checkAttentionSchedule(Operation *op, const AttentionProblem &problem,

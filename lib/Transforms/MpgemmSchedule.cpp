@@ -156,6 +156,35 @@ layout::RegisterLayout lowbit::mpgemmActivationLayout(ScheduleAttr schedule) {
   return layout::replicated(s.workers) * layout::local({s.tileM, s.tileK});
 }
 
+int64_t lowbit::mpgemmPanelChunk(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  // About 256 codes: a 16-column f32 panel of 16 KiB stays in the L1 cache while every tile
+  // of rows reads it (a 6 x 16 tile over all of a 4096-long K from the L2 cache ran at 0.72
+  // of the FMA peak, over chunks of 256 at 0.82, with packed activations at 1.0; Zen3, one
+  // thread, a C model of the loop).
+  constexpr int64_t kTarget = 256;
+  int64_t tileK = schedule.getTileK();
+  if (problem.numGroups > 1) {
+    int64_t block = schedule.getScaleGroups() * problem.groupSize;
+    return std::max<int64_t>(1, kTarget / block) * block;
+  }
+  return std::max<int64_t>(1, kTarget / tileK) * tileK;
+}
+
+int64_t lowbit::mpgemmPanelChunks(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  return llvm::divideCeil(problem.k, mpgemmPanelChunk(problem, schedule));
+}
+
+int64_t lowbit::mpgemmPanelTiles(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  return llvm::divideCeil(problem.m, schedule.getTileM());
+}
+
+int64_t lowbit::mpgemmPanelSharedBytes(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  int64_t tileM = schedule.getTileM();
+  int64_t rows = mpgemmPanelChunk(problem, schedule) +
+                 llvm::divideCeil(schedule.getPanel(), tileM) * tileM;
+  return rows * schedule.getTileN() * 4;
+}
+
 layout::RegisterLayout lowbit::mpgemmWeightLayout(ScheduleAttr schedule) {
   if (auto attr = dyn_cast_or_null<tile::LayoutAttr>(schedule.getWeightLayout()))
     return attr.getLayout();
@@ -242,6 +271,10 @@ static int64_t stepBits(const MpgemmProblem &problem, ScheduleAttr schedule) {
   return schedule.getTileK() * problem.weightBits;
 }
 
+/// The most shared memory a panel block may use: on a CPU it lives in the stack frame of the
+/// thread that runs the block.
+static constexpr int64_t kMaxPanelBytes = 512 * 1024;
+
 std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
                                                 ScheduleAttr schedule) {
   std::string why;
@@ -277,8 +310,8 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
                "or per tensor); use split_k = 1";
       return why;
     }
-    int64_t groupBlocks = (problem.numGroups + schedule.getScaleGroups() - 1) /
-                          schedule.getScaleGroups();
+    int64_t groupBlocks =
+        (problem.numGroups + schedule.getScaleGroups() - 1) / schedule.getScaleGroups();
     if (splitK > groupBlocks) {
       error << "split_k (" << splitK << ") must not exceed the blocks of scale_groups groups "
             << "along K (" << groupBlocks << "): each part of K covers whole blocks";
@@ -350,6 +383,42 @@ std::string lowbit::explainMpgemmScheduleMisfit(const MpgemmProblem &problem,
       return why;
     }
     // Tile K is a multiple of 4 / b codes: whole bytes (interchange) or words (prepacked).
+  }
+  if (int64_t panel = schedule.getPanel()) {
+    int64_t tileM = schedule.getTileM();
+    if (schedule.getFamily() != ScheduleFamily::FMA) {
+      error << "panel = " << panel << " decodes the weights into f32: it needs the fma family";
+      return why;
+    }
+    if (!problem.realActivations || problem.actHasZero) {
+      error << "panel = " << panel << " needs float activations without zero points (this op has "
+            << problem.actType << " activations" << (problem.actHasZero ? " with zero points" : "")
+            << ")";
+      return why;
+    }
+    if (schedule.getSplitK() > 1 || schedule.getUnroll() > 1) {
+      error << "panel = " << panel << " covers the whole of K in each block, step by step: it "
+            << "needs split_k = 1 and unroll = 1";
+      return why;
+    }
+    if (panel % tileM) {
+      error << "panel (" << panel << ") must be a multiple of tile M (" << tileM
+            << "): blocks of rows start at whole tiles";
+      return why;
+    }
+    if (problem.m < tileM) {
+      error << "panel = " << panel << " needs M (" << problem.m << ") at least tile M (" << tileM
+            << "): every tile of rows lies inside M";
+      return why;
+    }
+    if (int64_t bytes = mpgemmPanelSharedBytes(problem, schedule); bytes > kMaxPanelBytes) {
+      error << "panel = " << panel << " takes " << llvm::divideCeil(bytes, 1024)
+            << " KiB of shared memory per block (the f32 panel of "
+            << mpgemmPanelChunk(problem, schedule) << " codes x " << schedule.getTileN()
+            << " columns and the accumulators of " << panel << " rows), more than "
+            << kMaxPanelBytes / 1024 << " KiB";
+      return why;
+    }
   }
   if (problem.hasZero && problem.weightScheme.getZeroPoint() == ZeroPoint::Int &&
       problem.numGroups > 1 && (schedule.getScaleGroups() * problem.weightBits) % 8) {
@@ -429,9 +498,8 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // lookup of 8 lanes is two vpermps of two uops on the same two pipes, and 2-bit weights need
   // twice the lookups (two codes per table); int8_dot ran 1.7-4.9x faster with si8
   // activations, fma 0.9-2.2x as fast with 2-bit weights and f32 activations.
-  bool lut = !gpu && problem.allowsLut() && problem.weightBits == 1 &&
-             problem.realActivations && problem.m == 1 && target.cpu->x86 && target.cpu->avx2 &&
-             16 % workers == 0;
+  bool lut = !gpu && problem.allowsLut() && problem.weightBits == 1 && problem.realActivations &&
+             problem.m == 1 && target.cpu->x86 && target.cpu->avx2 && 16 % workers == 0;
   ScheduleFamily family = lut    ? ScheduleFamily::Lut
                           : int8 ? ScheduleFamily::Int8Dot
                                  : ScheduleFamily::FMA;
@@ -458,6 +526,18 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
     tileM = std::min<int64_t>(problem.m, 8);
     columnGroups = 1;
   }
+  // Panel blocks (prefill with float activations): each block decodes its columns' weights
+  // once into an f32 panel and runs 6 x 16 tiles of rows against it, a plain f32 product on
+  // packed activations, instead of decoding the weights again for every tile of 4 rows. Zen3,
+  // 2 threads, 4096 x 4096 4-bit weights in groups of 128 with zero points, lowbit-bench:
+  // M = 64 26.0 -> 20.2 ms, M = 128 49.3 -> 34.1 ms, M = 512 216 -> 131-159 ms; M = 16 6.8
+  // -> 7.8 ms (too few rows to pay for the panel). 4 x 24 tiles ran alike (131 ms at M = 512).
+  bool panel = !gpu && family == ScheduleFamily::FMA && problem.realActivations &&
+               !problem.actHasZero && problem.m >= 32;
+  if (panel) {
+    tileM = 6;
+    columnGroups = 2;
+  }
   // Threads: starting and joining them costs microseconds per call (2.5 us for two Zen3
   // threads, measured with lowbit-bench at M = 1, 64 x 64), so a call gets one thread per
   // target.threadWorkUs (20) of its work on one core, estimated at 10 GB/s of weights and
@@ -474,9 +554,10 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
       threads = threadCap = worthIt;
   }
   // Enough blocks to keep every thread busy.
-  while (columnGroups > 1 && (problem.n + columnGroups * workers - 1) / (columnGroups * workers) *
-                                     ((problem.m + tileM - 1) / tileM) <
-                                 4 * threads)
+  while (!panel && columnGroups > 1 &&
+         (problem.n + columnGroups * workers - 1) / (columnGroups * workers) *
+                 ((problem.m + tileM - 1) / tileM) <
+             4 * threads)
     --columnGroups;
   int64_t tileN = columnGroups * workers;
 
@@ -501,10 +582,9 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // prepacked per call): si8 M = 16 2.6-3.7 against 2.4-2.5 ms, M = 64 11.5-17 against
   // 7.2-12.8, M = 512 69-93 against 52-61; f32 M = 16 4.4-7.0 against 4.2-7.7 (a wash),
   // M = 64 17.6-17.8 against 15.5-15.9, M = 512 141 against 125.
-  bool prepackPerCall = !gpu && !problem.prepackableWeights() &&
+  bool prepackPerCall = !gpu && !panel && !problem.prepackableWeights() &&
                         problem.m >= (family == ScheduleFamily::Int8Dot ? 16 : 64);
-  if (!problem.prepackableWeights() && !prepackPerCall && problem.weightBits == 1 &&
-      tileK == 32) {
+  if (!problem.prepackableWeights() && !prepackPerCall && problem.weightBits == 1 && tileK == 32) {
     int64_t wide = 128;
     while (wide > 32 && stepGroup && stepGroup % wide)
       wide /= 2;
@@ -532,12 +612,21 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   if (!gpu && family == ScheduleFamily::FMA && problem.m <= 4 && problem.numGroups > 1)
     while (scaleGroups * problem.groupSize < 64 && 2 * scaleGroups <= problem.numGroups)
       scaleGroups *= 2;
+  // Panel rows per block: all of M (at most 85 tiles of 6, keeping the accumulators at 32
+  // KiB), fewer when that leaves a thread without 4 blocks.
+  int64_t panelRows = 0;
+  if (panel) {
+    int64_t columnBlocks = (problem.n + tileN - 1) / tileN;
+    int64_t rowBlocks = std::max<int64_t>(llvm::divideCeil(problem.m, 85 * tileM),
+                                          llvm::divideCeil(4 * threads, columnBlocks));
+    panelRows = llvm::alignTo(llvm::divideCeil(problem.m, rowBlocks), tileM);
+  }
   // Results too narrow to give every thread a block (a few columns, e.g. a router's, over a
   // long K): K is split into parts of whole blocks of groups, one per idle thread, whose f32
   // partial results a second kernel sums.
   int64_t splitK = 1;
   int64_t blocks = (problem.n + tileN - 1) / tileN * ((problem.m + tileM - 1) / tileM);
-  if (!gpu && problem.numGroups > 1 && blocks < threads)
+  if (!gpu && !panel && problem.numGroups > 1 && blocks < threads)
     splitK = std::min((threads + blocks - 1) / blocks,
                       (problem.numGroups + scaleGroups - 1) / scaleGroups);
   // Weights prefetched ahead of the step that loads them (CPU): 1 KiB ahead in prepacked
@@ -551,39 +640,41 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
     if (gpu)
       return 0;
     int64_t ahead = p == WeightPacking::Prepacked ? 1024 : 128;
-    int64_t stepBytes = std::max<int64_t>(
-        1, (p == WeightPacking::Prepacked ? tileN : 1) * tileK * problem.weightBits / 8);
+    int64_t stepBytes = std::max<int64_t>(1, (p == WeightPacking::Prepacked ? tileN : 1) * tileK *
+                                                 problem.weightBits / 8);
     return (ahead + stepBytes - 1) / stepBytes;
   };
-  // The first candidate that fits: the preferred family and packing, then the plainer ones.
+  // The first candidate that fits: the preferred family, packing and panel, then the plainer
+  // ones.
   ScheduleAttr chosen;
-  for (ScheduleFamily f : {family, ScheduleFamily::FMA})
-    for (WeightPacking p : {packing, WeightPacking::Interchange}) {
-      // int8_dot weights of 1, 2 or 4 bits in the dot's byte order: prepacked ones are laid
-      // out so at compile time; interchange ones keep their bytes, and the activations (8-bit
-      // codes) are permuted once per call instead.
-      Attribute weightLayout;
-      bool byteOrder = p == WeightPacking::Prepacked ||
-                       (!problem.realActivations && problem.actBits == 8 &&
-                        problem.k % (32 / std::max<int64_t>(1, problem.weightBits)) == 0);
-      auto candidateWith = [&](Attribute weightLayout) {
-        return ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p, scaleGroups,
-                                 weightLayout, splitK, /*unroll=*/1, threadCap,
-                                 prefetchSteps(p));
-      };
-      // Weights in bit planes (3, 5, 6 and 7 bits prepacked): the byte order of the first
-      // plane, whose packing decides which code goes to which byte.
-      int64_t orderBits = problem.weightBits;
-      if (SmallVector<int64_t, 3> planes = mpgemmWeightPlanes(problem, candidateWith({}));
-          !planes.empty())
-        orderBits = planes.front();
-      if (f == ScheduleFamily::Int8Dot && byteOrder)
-        if (std::optional<layout::RegisterLayout> permuted =
-                mpgemmByteOrderWeightLayout(orderBits, tileK, tileN, workers))
-          weightLayout = tile::LayoutAttr::get(context, *permuted);
-      ScheduleAttr candidate = candidateWith(weightLayout);
-      if (!chosen && explainMpgemmScheduleMisfit(problem, candidate).empty())
-        chosen = candidate;
-    }
+  for (int64_t rows : {panelRows, int64_t(0)})
+    for (ScheduleFamily f : {family, ScheduleFamily::FMA})
+      for (WeightPacking p : {packing, WeightPacking::Interchange}) {
+        // int8_dot weights of 1, 2 or 4 bits in the dot's byte order: prepacked ones are laid
+        // out so at compile time; interchange ones keep their bytes, and the activations (8-bit
+        // codes) are permuted once per call instead.
+        Attribute weightLayout;
+        bool byteOrder = p == WeightPacking::Prepacked ||
+                         (!problem.realActivations && problem.actBits == 8 &&
+                          problem.k % (32 / std::max<int64_t>(1, problem.weightBits)) == 0);
+        auto candidateWith = [&](Attribute weightLayout) {
+          return ScheduleAttr::get(context, f, workers, tileM, tileN, tileK, p, scaleGroups,
+                                   weightLayout, splitK, /*unroll=*/1, threadCap, prefetchSteps(p),
+                                   rows);
+        };
+        // Weights in bit planes (3, 5, 6 and 7 bits prepacked): the byte order of the first
+        // plane, whose packing decides which code goes to which byte.
+        int64_t orderBits = problem.weightBits;
+        if (SmallVector<int64_t, 3> planes = mpgemmWeightPlanes(problem, candidateWith({}));
+            !planes.empty())
+          orderBits = planes.front();
+        if (f == ScheduleFamily::Int8Dot && byteOrder)
+          if (std::optional<layout::RegisterLayout> permuted =
+                  mpgemmByteOrderWeightLayout(orderBits, tileK, tileN, workers))
+            weightLayout = tile::LayoutAttr::get(context, *permuted);
+        ScheduleAttr candidate = candidateWith(weightLayout);
+        if (!chosen && explainMpgemmScheduleMisfit(problem, candidate).empty())
+          chosen = candidate;
+      }
   return chosen;
 }

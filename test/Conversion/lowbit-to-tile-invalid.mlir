@@ -138,6 +138,76 @@ func.func @attention_head_step(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf3
 
 // -----
 
+func.func @panel_family(%a: tensor<12x64xsi8>, %as: tensor<12xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>)
+    -> tensor<12x16xf32> {
+  // expected-error @+1 {{does not fit: panel = 12 decodes the weights into f32: it needs the fma family}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [6, 16, 32], panel = 12>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<12x64xsi8>, tensor<16x64xui4>, tensor<16xf32>, tensor<12xf32>) -> tensor<12x16xf32>
+  return %y : tensor<12x16xf32>
+}
+
+// -----
+
+func.func @panel_activations(%a: tensor<12x64xsi8>, %as: tensor<12xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>)
+    -> tensor<12x16xf32> {
+  // expected-error @+1 {{does not fit: panel = 12 needs float activations without zero points (this op has si8 activations)}}
+  %y = lowbit.mpgemm %a, %w scale(%s) act_scale(%as)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [6, 16, 32], panel = 12>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>,
+          act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<12x64xsi8>, tensor<16x64xui4>, tensor<16xf32>, tensor<12xf32>) -> tensor<12x16xf32>
+  return %y : tensor<12x16xf32>
+}
+
+// -----
+
+func.func @panel_split(%a: tensor<12x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16x2xf32>) -> tensor<12x16xf32> {
+  // expected-error @+1 {{does not fit: panel = 12 covers the whole of K in each block, step by step: it needs split_k = 1 and unroll = 1}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [6, 16, 32], panel = 12, split_k = 2>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f32>}
+         : (tensor<12x64xf32>, tensor<16x64xui4>, tensor<16x2xf32>) -> tensor<12x16xf32>
+  return %y : tensor<12x16xf32>
+}
+
+// -----
+
+func.func @panel_rows(%a: tensor<12x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>) -> tensor<12x16xf32> {
+  // expected-error @+1 {{does not fit: panel (8) must be a multiple of tile M (6): blocks of rows start at whole tiles}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [6, 16, 32], panel = 8>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<12x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<12x16xf32>
+  return %y : tensor<12x16xf32>
+}
+
+// -----
+
+func.func @panel_short(%a: tensor<4x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{does not fit: panel = 6 needs M (4) at least tile M (6): every tile of rows lies inside M}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [6, 16, 32], panel = 6>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<4x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+func.func @panel_stack(%a: tensor<12x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>) -> tensor<12x16xf32> {
+  // expected-error @+1 {{does not fit: panel = 8196 takes 529 KiB of shared memory per block (the f32 panel of 256 codes x 16 columns and the accumulators of 8196 rows), more than 512 KiB}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [6, 16, 32], panel = 8196>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<12x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<12x16xf32>
+  return %y : tensor<12x16xf32>
+}
+
+// -----
+
 func.func @attention_parts(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
                            %v: tensor<1x2x32x16xf32>) -> tensor<1x4x1x16xf32> {
   // expected-error @+1 {{does not fit: split_k (3) exceeds the steps of tile[1] = 16 tokens over the 32 cached tokens (2)}}

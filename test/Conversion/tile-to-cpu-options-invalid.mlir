@@ -16,9 +16,30 @@ tile.kernel @worker_index(%x: memref<?xf32>) grid [1] workers 8 {
 
 // -----
 
-// expected-error @+1 {{'tile.kernel' op has no SIMD lowering (simd=always): tile.alloc_shared: shared memory has no SIMD lowering}}
-tile.kernel @shared(%x: memref<?xf32>) grid [1] workers 8 {
-  %s = tile.alloc_shared : !tile.shared<8xf32>
+// expected-error @+1 {{'tile.kernel' op has no SIMD lowering (simd=always): tile.alloc_shared: a shared layout with modes or a swizzle}}
+tile.kernel @swizzled_shared(%x: memref<?xf32>) grid [1] workers 8 {
+  %s = tile.alloc_shared : !tile.shared<8x8xf32, #tile.shared_layout<shape=[8,8], strides=[8,1], swizzle=[1,2,1]>>
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op has no SIMD lowering (simd=always): tile.alloc_shared: shared elements of other than 8, 16 or 32 bits}}
+tile.kernel @sub_byte_shared(%x: memref<?xf32>) grid [1] workers 8 {
+  %s = tile.alloc_shared : !tile.shared<8x8xui4>
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op has no SIMD lowering (simd=always): tile.copy_async: asynchronous copies have no SIMD lowering}}
+tile.kernel @copy_async(%x: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %v = tile.global_view %x sizes(%c8, %c8) strides(%c8, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %s = tile.alloc_shared : !tile.shared<8x8xf32>
+  tile.copy_async %v[%c0, %c0], %s : !tile.global<?x?xf32>, !tile.shared<8x8xf32>
   tile.return
 }
 

@@ -66,6 +66,26 @@ func.func @prefill_f32(%a: tensor<16x128xf32>, %w: tensor<64x128xsi4>, %s: tenso
   return %y : tensor<16x64xf32>
 }
 
+// M >= 32 with f32 activations: panel blocks of 6-row tiles and two vectors of columns; 600
+// rows are more than the 85 tiles a block takes, so two blocks of 300 rows. Run-time weights
+// stay in interchange packing (each block decodes them once). GPUs have no panel schedules.
+// CHECK-LABEL: func.func @panel_f32(
+// AVX2: schedule = #lowbit.schedule<fma, workers = 8, tile = [6, 16, 32], packing = interchange, scale_groups = 2, split_k = 1, unroll = 1, prefetch = 8, panel = 300>
+// AVX512: schedule = #lowbit.schedule<fma, workers = 16, tile = [6, 32, 32], packing = interchange, scale_groups = 2, split_k = 1, unroll = 1, prefetch = 8, panel = 300>
+// NEON-LABEL: func.func @panel_f32(
+// NEON: schedule = #lowbit.schedule<fma, workers = 4, tile = [6, 8, 32], {{.*}}, panel = 300>
+// CUDA-LABEL: func.func @panel_f32(
+// CUDA-NOT: panel
+// CUDA: return
+func.func @panel_f32(%a: tensor<600x512xf32>, %w: tensor<256x512xui4>, %s: tensor<256x4xf16>,
+                     %z: tensor<256x4xui4>) -> tensor<600x256xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s) zero(%z)
+         {weight_scheme = #lowbit.scheme<group(axis = 1, size = 128), scale = f16, zero = int>}
+         : (tensor<600x512xf32>, tensor<256x512xui4>, tensor<256x4xf16>, tensor<256x4xui4>)
+        -> tensor<600x256xf32>
+  return %y : tensor<600x256xf32>
+}
+
 // Weights decoded by a table (a codebook, 4-bit floats) take 8 rows and one vector of
 // columns (more rows per looked-up code); M <= 4 (decode) keeps the usual tiles.
 // CHECK-LABEL: func.func @table_decoded(

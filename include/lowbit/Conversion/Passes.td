@@ -95,6 +95,14 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     with a scale of 1 before the launch) or in their float type (`zero = float`).
     f16 and bf16 activations of `fma` schedules are widened to f32 once per call, by a kernel
     of their own (grid [M, K / (16 W)]), so that no block converts them again.
+    `panel = P` (`fma`, float activations) makes each block cover P rows (grid
+    [ceil(N / TN), ceil(M / P)]): the activations are first packed as f32 by a kernel of their
+    own, in chunks of about 256 codes of K (KC) of tiles of TM rows, element (r, k) of a tile
+    at k * TM + r, so that a step's broadcasts are adjacent; then each block, for each chunk,
+    decodes its columns' weights into an f32 panel [KC, TN] in shared memory (codes as values,
+    minus the zero points, times the scales: no activation sums) and adds every tile's product
+    with the panel to its accumulators, kept in shared memory [P, TN] between chunks; the
+    epilogue follows the last chunk.
     `split_k = S` adds a third grid dimension: block (., ., s) covers part s of the blocks of
     groups, adds the bias only for s = 0 and stores its f32 partial result to a scratch buffer
     of S parts; a last kernel (grid [M, N / (8 W)]) sums the parts into the result.

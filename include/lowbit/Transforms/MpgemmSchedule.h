@@ -129,6 +129,17 @@ mlir::LogicalResult checkMpgemmSchedule(mlir::Operation *op, const MpgemmProblem
 layout::RegisterLayout mpgemmResultLayout(ScheduleAttr schedule);
 /// The activation tile [TM, TK]: every worker holds all of it (replicated), row-major.
 layout::RegisterLayout mpgemmActivationLayout(ScheduleAttr schedule);
+
+/// Panel schedules (panel = P): the codes of K per chunk of a block's weight panel (KC), about
+/// 256: whole blocks of scale_groups groups for grouped weights, whole steps of TK otherwise.
+int64_t mpgemmPanelChunk(const MpgemmProblem &problem, ScheduleAttr schedule);
+/// Panel schedules: the chunks of K, ceil(K / KC).
+int64_t mpgemmPanelChunks(const MpgemmProblem &problem, ScheduleAttr schedule);
+/// Panel schedules: the tiles of TM rows of the packed activations, ceil(M / TM).
+int64_t mpgemmPanelTiles(const MpgemmProblem &problem, ScheduleAttr schedule);
+/// Panel schedules: the bytes of shared memory a block uses, its f32 panel [KC, TN] and
+/// accumulators [ceil(P / TM) TM, TN].
+int64_t mpgemmPanelSharedBytes(const MpgemmProblem &problem, ScheduleAttr schedule);
 /// The weight tile [TK, TN] (codes): the schedule's weight_layout, or by default
 /// mpgemmColumnWeightLayout.
 layout::RegisterLayout mpgemmWeightLayout(ScheduleAttr schedule);

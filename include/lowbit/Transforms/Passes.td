@@ -77,7 +77,12 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
     - `scale_groups`: 1, or as many as make whole bytes of integer zero points; for `fma` at
       decode (M <= 4) groups shorter than 64 codes in blocks of at least 64 codes;
     - `prefetch` (CPU): the steps that make 1 KiB ahead in prepacked weights, 128 bytes ahead
-      in each row of interchange ones.
+      in each row of interchange ones;
+    - `panel` (CPU, `fma` with float activations without zero points, M >= 32): 6-row tiles
+      with 2 vectors of columns against a panel of weights each block decodes once, every
+      row of M in one block (at most 85 tiles; fewer rows per block while there would be
+      fewer than 4 blocks per thread); run-time weights then stay in interchange packing.
+      A panel that does not fit (more than 512 KiB of shared memory) falls back to none.
     For every `lowbit.attention` with static shapes and float K and V caches (f32, f16, bf16;
     target=cpu), the fused kernel's schedule (`#lowbit.schedule<fma, workers = W, tile =
     [TM, TN, TK], split_k = S>`, lowbit/Transforms/AttentionSchedule.h): one row (query head

@@ -1,12 +1,14 @@
 //===- KernelBuilder.h - Helpers shared by the mpgemm kernel builders -*- C++ -*-===//
 //
 // Internal to lib/Conversion/LowbitToTile: writing a tile kernel's body (constants, views,
-// typed loads, views and casts of register tensors) and creating an empty kernel.
+// typed loads, views and casts of register tensors), creating an empty kernel, and the
+// activation tiles the mpgemm kernels read.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_CONVERSION_LOWBITTOTILE_KERNELBUILDER_H
 #define LOWBIT_CONVERSION_LOWBITTOTILE_KERNELBUILDER_H
 
+#include "lowbit/Transforms/MpgemmSchedule.h"
 #include "tile/TileDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -87,6 +89,22 @@ public:
   mlir::OpBuilder &b;
   mlir::Location loc;
 };
+
+/// The activations [TM, TK] of rows m0.. and codes k.. of an mpgemm (every worker holds all of
+/// them; `actView` from activationView or packedActivationView): the elements, or the bytes of
+/// low-bit codes viewed as their type.
+mlir::Value loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s,
+                               mlir::Type actBuffer, mlir::Value actView, mlir::Value m0,
+                               mlir::Value k, bool inBounds);
+
+/// A 2-d view of an mpgemm's activations: elements, or the bytes of low-bit codes.
+mlir::Value activationView(BodyBuilder &h, const MpgemmProblem &p, mlir::Value act);
+
+/// The 2-d view of the packed activations of a panel schedule (buildActivationPackKernel in
+/// MpgemmKernel.h): element (r, k) of chunk c of tile g at row offset (c T + g) KC TM, column
+/// k - c KC (strides 1 and TM).
+mlir::Value packedActivationView(BodyBuilder &h, const MpgemmProblem &problem,
+                                 ScheduleAttr schedule, mlir::Value buffer);
 
 /// An empty kernel with the given arguments; the builder is left at the start of its body.
 KernelOp createKernel(mlir::OpBuilder &builder, mlir::Location loc, llvm::StringRef name,

@@ -404,9 +404,21 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       // bandwidth, at M = 16 11.1 -> 4.7 ms, at M = 512 344 -> 156 ms).
       bool widen = schedule.getFamily() == ScheduleFamily::FMA && !problem->actHasZero &&
                    (problem->actType.isF16() || problem->actType.isBF16());
-      signature.act = widen ? b.getF32Type() : problem->actType;
+      signature.act = widen || schedule.getPanel() ? b.getF32Type() : problem->actType;
       args.push_back(flatBuffer(b, loc, act));
-      if (widen) {
+      if (schedule.getPanel()) {
+        // Panel schedules read them packed in tiles of TM rows (and as f32).
+        Value packed = allocateF32(
+            b, loc,
+            mpgemmPanelChunks(*problem, schedule) * mpgemmPanelTiles(*problem, schedule) *
+                mpgemmPanelChunk(*problem, schedule) * schedule.getTileM());
+        KernelOp kernel =
+            addKernel(op, symbols, "mpgemm_pack", [&](OpBuilder &module, StringRef name) {
+              return buildActivationPackKernel(module, loc, name, *problem, schedule);
+            });
+        launch(b, loc, kernel, ValueRange{args.back(), packed}, schedule);
+        args.back() = packed;
+      } else if (widen) {
         Value wide = allocateF32(b, loc, problem->m * problem->k);
         KernelOp kernel =
             addKernel(op, symbols, "mpgemm_widen", [&](OpBuilder &module, StringRef name) {
@@ -506,7 +518,9 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     }
     // Zero points (and the offset of re-laid-out signed codes) are folded out of the dot:
     // sum a * (q - z) = sum a * q - z * sum a, with the activations' sums over each group.
-    bool needsSums = static_cast<bool>(op.getZero()) || signature.codeOffset != 0;
+    // Panel schedules apply zero points as they decode the weights instead.
+    bool needsSums = (static_cast<bool>(op.getZero()) || signature.codeOffset != 0) &&
+                     !schedule.getPanel();
     Value sumsBuffer;
     if (needsSums) {
       signature.hasSums = true;

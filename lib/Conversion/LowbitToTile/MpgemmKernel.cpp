@@ -1,19 +1,15 @@
-//===- MpgemmKernel.cpp - The tile kernels of a scheduled lowbit.mpgemm ----===//
+//===- MpgemmKernel.cpp - The main tile kernel of a scheduled lowbit.mpgemm -===//
 //
-// See MpgemmKernel.h for the kernels' arguments and structure. Every register tensor is
-// written with its layout (from MpgemmSchedule.h), so the kernels need no layout inference.
+// See MpgemmKernel.h for the kernels' arguments and structure (the kernels launched around
+// this one: MpgemmSideKernels.cpp). Every register tensor is written with its layout (from
+// MpgemmSchedule.h), so the kernels need no layout inference.
 //
 //===----------------------------------------------------------------------===//
 #include "MpgemmKernel.h"
 #include "KernelBuilder.h"
 
-#include "lowbit/Reference/Formats.h"
-#include "lowbit/Support/HostTensor.h"
-
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-
-#include <numeric>
 
 using namespace mlir;
 using namespace lowbit;
@@ -42,18 +38,15 @@ SmallVector<Type> MpgemmKernelSignature::argumentTypes(MLIRContext *context) con
 }
 
 SmallVector<int64_t> lowbit::mpgemmGrid(const MpgemmProblem &problem, ScheduleAttr schedule) {
+  int64_t rows = schedule.getPanel() ? schedule.getPanel() : schedule.getTileM();
   SmallVector<int64_t> grid = {(problem.n + schedule.getTileN() - 1) / schedule.getTileN(),
-                               (problem.m + schedule.getTileM() - 1) / schedule.getTileM()};
+                               (problem.m + rows - 1) / rows};
   if (schedule.getSplitK() > 1)
     grid.push_back(schedule.getSplitK());
   return grid;
 }
 
-namespace {
-
-/// The activations [TM, TK] of rows m0.. and codes k.. (every worker holds all of them): the
-/// elements, or the bytes of low-bit codes viewed as their type.
-Value loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s, Type actBuffer,
+Value tile::loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s, Type actBuffer,
                          Value actView, Value m0, Value k, bool inBounds) {
   int64_t W = s.getWorkers(), TM = s.getTileM(), TK = s.getTileK();
   layout::RegisterLayout aLayout = mpgemmActivationLayout(s);
@@ -67,11 +60,20 @@ Value loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s,
   return h.viewAs(raw, h.reg({TM, TK}, p.actType, aLayout));
 }
 
-/// A 2-d view of the activations: elements, or the bytes of low-bit codes.
-Value activationView(BodyBuilder &h, const MpgemmProblem &p, Value act) {
+Value tile::activationView(BodyBuilder &h, const MpgemmProblem &p, Value act) {
   int64_t row = p.realActivations ? p.k : (p.k * p.actBits + 7) / 8;
   return h.view(act, p.m, row, row, 1);
 }
+
+Value tile::packedActivationView(BodyBuilder &h, const MpgemmProblem &problem,
+                                 ScheduleAttr schedule, Value buffer) {
+  int64_t chunk = mpgemmPanelChunk(problem, schedule), tileM = schedule.getTileM();
+  int64_t rows = mpgemmPanelChunks(problem, schedule) * mpgemmPanelTiles(problem, schedule) *
+                 chunk * tileM;
+  return h.view(buffer, rows, chunk, 1, tileM);
+}
+
+namespace {
 
 /// The body of the main kernel (see MpgemmKernel.h).
 class MpgemmBody {
@@ -86,6 +88,7 @@ public:
     R = TN / W;
     GB = p.numGroups > 1 ? s.getScaleGroups() : 1;
     S = s.getSplitK();
+    P = s.getPanel();
     int8 = s.getFamily() == ScheduleFamily::Int8Dot;
     lut = s.getFamily() == ScheduleFamily::Lut;
     fullSteps = p.k % TK == 0;
@@ -114,7 +117,8 @@ public:
     OpBuilder &b = h.b;
     Type f32 = b.getF32Type();
     Value n0 = h.mul(BlockIndexOp::create(b, h.loc, 0), TN);
-    Value m0 = h.mul(BlockIndexOp::create(b, h.loc, 1), TM);
+    // A panel block's rows: P of them from m0, in tiles of TM that stay inside M themselves.
+    Value m0 = h.mul(BlockIndexOp::create(b, h.loc, 1), P ? P : TM);
     if (S > 1)
       split = BlockIndexOp::create(b, h.loc, 2);
     RegType accType = h.reg({TM, TN}, f32, mpgemmResultLayout(s));
@@ -124,20 +128,20 @@ public:
     // edge, overlapping its neighbour: both compute the overlapped results alike and write the
     // same values, and every block stays inside (no masked accesses, which are slow on CPUs).
     // Prepacked weights are laid out per block of N, so there only M blocks move.
-    bool shiftM = p.m % TM != 0 && p.m > TM;
+    bool shiftM = !P && p.m % TM != 0 && p.m > TM;
     bool shiftN = p.n % TN != 0 && p.n > TN && s.getPacking() == WeightPacking::Interchange;
     if (shiftM)
       m0 = arith::MinSIOp::create(b, h.loc, m0, h.index(p.m - TM));
     if (shiftN)
       n0 = arith::MinSIOp::create(b, h.loc, n0, h.index(p.n - TN));
-    bool insideM = p.m % TM == 0 || shiftM, insideN = p.n % TN == 0 || shiftN;
+    bool insideM = P || p.m % TM == 0 || shiftM, insideN = p.n % TN == 0 || shiftN;
 
     // Interior blocks (the whole tile inside M and N) read and write without masks; the
     // others (at the right and bottom edges) keep them. A tile larger than the matrix has no
     // interior block.
     if (insideM && insideN) {
       blockBody(m0, n0, accType, /*interior=*/true);
-    } else if (TM > p.m || TN > p.n) {
+    } else if ((!P && TM > p.m) || TN > p.n) {
       blockBody(m0, n0, accType, /*interior=*/false);
     } else {
       auto fits = [&](Value start, int64_t tile, int64_t extent) {
@@ -168,6 +172,8 @@ private:
   void blockBody(Value m0, Value n0, RegType accType, bool isInterior) {
     OpBuilder &b = h.b;
     interior = isInterior;
+    if (P)
+      return panelBody(m0, n0, accType);
     // The rows' activation zero points as f32, over the block's [TM, TN] (the group
     // epilogue's corrections), and for fma spread over the step's [TM, TK] (subtracted from
     // the activations; int8_dot folds them out of its sums instead).
@@ -187,38 +193,10 @@ private:
       firstBlock = h.mul(split, perPart);
       endBlock = arith::MinUIOp::create(b, h.loc, h.add(firstBlock, perPart), endBlock);
     }
-    auto groupLoop = scf::ForOp::create(
-        b, h.loc, firstBlock, endBlock, h.index(1), ValueRange{acc},
-        [&](OpBuilder &nested, Location, Value block, ValueRange args) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-          Value g0 = h.mul(block, GB);
-          GroupValues values = loadGroupValues(g0, n0);
-          Value current = args[0];
-          for (int64_t gi = 0; gi < GB; ++gi) {
-            Value group = h.add(g0, gi);
-            if (p.numGroups % GB == 0) {
-              current = groupBody(current, values, gi, group, m0, n0);
-              continue;
-            }
-            // The last block of groups may be partial.
-            Value inside = arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::slt, group,
-                                                 h.index(p.numGroups));
-            auto guardIf = scf::IfOp::create(b, h.loc, TypeRange{accType}, inside,
-                                             /*addThenBlock=*/true, /*addElseBlock=*/true);
-            {
-              OpBuilder::InsertionGuard inner(b);
-              b.setInsertionPointToStart(guardIf.thenBlock());
-              Value updated = groupBody(current, values, gi, group, m0, n0);
-              scf::YieldOp::create(b, h.loc, updated);
-              b.setInsertionPointToStart(guardIf.elseBlock());
-              scf::YieldOp::create(b, h.loc, current);
-            }
-            current = guardIf.getResult(0);
-          }
-          scf::YieldOp::create(b, h.loc, current);
-        });
-    acc = groupLoop.getResult(0);
+    acc = forEachGroup(firstBlock, endBlock, n0, acc,
+                       [&](Value current, const GroupValues &values, int64_t gi, Value group) {
+                         return groupBody(current, values, gi, group, m0, n0);
+                       });
     acc = epilogue(acc, m0, n0, accType);
     // Split K: the part's f32 partial result goes to rows split * P + m of the partials.
     Value result = split ? acc : h.castTo(acc, p.resultType);
@@ -231,10 +209,216 @@ private:
   struct GroupValues {
     Value scales, zeros; // [GB, TN] f32, or null
   };
+  using GroupFn = llvm::function_ref<Value(Value carried, const GroupValues &values, int64_t gi,
+                                           Value group)>;
+
+  /// Runs `body` for each group of the blocks of GB groups [firstBlock, endBlock) (their
+  /// scales and zero points loaded once per block), threading `carried` (may be null: none)
+  /// through; groups past the last one are skipped. Returns the final carried value.
+  Value forEachGroup(Value firstBlock, Value endBlock, Value n0, Value carried, GroupFn body) {
+    OpBuilder &b = h.b;
+    SmallVector<Value> inits;
+    if (carried)
+      inits.push_back(carried);
+    auto groupLoop = scf::ForOp::create(
+        b, h.loc, firstBlock, endBlock, h.index(1), inits,
+        [&](OpBuilder &nested, Location, Value block, ValueRange args) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+          Value g0 = h.mul(block, GB);
+          GroupValues values = loadGroupValues(g0, n0);
+          Value current = carried ? args[0] : Value();
+          for (int64_t gi = 0; gi < GB; ++gi) {
+            Value group = h.add(g0, gi);
+            if (p.numGroups % GB == 0) {
+              current = body(current, values, gi, group);
+              continue;
+            }
+            // The last block of groups may be partial.
+            Value inside = arith::CmpIOp::create(b, h.loc, arith::CmpIPredicate::slt, group,
+                                                 h.index(p.numGroups));
+            SmallVector<Type, 1> types;
+            if (current)
+              types.push_back(current.getType());
+            auto guardIf = scf::IfOp::create(b, h.loc, types, inside, /*addThenBlock=*/true,
+                                             /*addElseBlock=*/true);
+            {
+              OpBuilder::InsertionGuard inner(b);
+              b.setInsertionPointToStart(guardIf.thenBlock());
+              Value updated = body(current, values, gi, group);
+              scf::YieldOp::create(b, h.loc, updated ? ValueRange(updated) : ValueRange());
+              b.setInsertionPointToStart(guardIf.elseBlock());
+              scf::YieldOp::create(b, h.loc, current ? ValueRange(current) : ValueRange());
+            }
+            current = current ? guardIf.getResult(0) : Value();
+          }
+          scf::YieldOp::create(b, h.loc, current ? ValueRange(current) : ValueRange());
+        });
+    return carried ? groupLoop.getResult(0) : Value();
+  }
+
+  /// The steps of group `group` that start inside K: fewer in the last group of a K that the
+  /// groups do not divide.
+  Value groupStepEnd(Value group) {
+    int64_t groupSize = p.numGroups > 1 ? p.groupSize : p.k;
+    Value stepEnd = h.index((groupSize + TK - 1) / TK);
+    if (p.numGroups > 1 && p.k % p.groupSize != 0) {
+      Value remaining = arith::SubIOp::create(h.b, h.loc, h.index(p.k), h.mul(group, p.groupSize));
+      Value stepsLeft = arith::DivUIOp::create(h.b, h.loc, h.add(remaining, TK - 1), h.index(TK));
+      stepEnd = arith::MinUIOp::create(h.b, h.loc, stepEnd, stepsLeft);
+    }
+    return stepEnd;
+  }
+
+  /// A panel block (schedule field panel = P; see MpgemmKernel.h): rows c0 .. min(M, c0 + P)
+  /// and columns n0 .. n0 + TN, over K in chunks (mpgemmPanelChunk): each chunk's weights
+  /// decoded into an f32 panel [KC, TN] in shared memory, scales and zero points applied
+  /// (codes past K decode like code 0; their packed activations are zero), then every tile of
+  /// TM rows adds its product with the panel to its accumulators, kept in shared memory
+  /// between chunks; the epilogue at the end.
+  void panelBody(Value c0, Value n0, RegType accType) {
+    OpBuilder &b = h.b;
+    Type f32 = b.getF32Type();
+    int64_t chunk = mpgemmPanelChunk(p, s), chunks = mpgemmPanelChunks(p, s);
+    int64_t tilesPerBlock = (P + TM - 1) / TM, allTiles = mpgemmPanelTiles(p, s);
+    int64_t packedK = llvm::alignTo(p.k, TK);
+    RegType wType = h.reg({TK, TN}, f32, mpgemmWeightLayout(s));
+    Value panel = AllocSharedOp::create(b, h.loc, SharedType::get({chunk, TN}, f32));
+    Value accs = AllocSharedOp::create(b, h.loc, SharedType::get({tilesPerBlock * TM, TN}, f32));
+    // The tiles of the block (the last one of M moved back to end at M, as the packed
+    // activations hold it), and the first tile's index in the packed activations.
+    Value firstTile = arith::DivUIOp::create(b, h.loc, c0, h.index(TM));
+    Value chunkEnd = arith::MinUIOp::create(b, h.loc, h.add(c0, P), h.index(p.m));
+    Value tiles = arith::DivUIOp::create(
+        b, h.loc, h.add(arith::SubIOp::create(b, h.loc, chunkEnd, c0), TM - 1), h.index(TM));
+    auto forEachTile = [&](llvm::function_ref<void(Value tile, Value slot)> body) {
+      scf::ForOp::create(b, h.loc, h.index(0), tiles, h.index(1), ValueRange(),
+                         [&](OpBuilder &nested, Location, Value tile, ValueRange) {
+                           OpBuilder::InsertionGuard guard(b);
+                           b.setInsertionPoint(nested.getInsertionBlock(),
+                                               nested.getInsertionPoint());
+                           body(tile, h.mul(tile, TM));
+                           scf::YieldOp::create(b, h.loc);
+                         });
+    };
+    forEachTile([&](Value, Value slot) {
+      StoreSharedOp::create(b, h.loc, h.splat(b.getF32FloatAttr(0), accType), accs,
+                            ValueRange{slot, h.index(0)});
+    });
+
+    int64_t numBlocks = (p.numGroups + GB - 1) / GB;
+    int64_t blocksPerChunk = p.numGroups > 1 ? chunk / (GB * p.groupSize) : 1;
+    int64_t stepsPerChunk = chunk / TK, steps = (p.k + TK - 1) / TK;
+    scf::ForOp::create(
+        b, h.loc, h.index(0), h.index(chunks), h.index(1), ValueRange(),
+        [&](OpBuilder &nested, Location, Value c, ValueRange) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+          Value kc0 = h.mul(c, chunk);
+          // Decode: the chunk's blocks of groups (grouped weights), or its steps of the one
+          // group along K.
+          Value firstBlock = h.index(0), endBlock = h.index(1);
+          if (p.numGroups > 1) {
+            firstBlock = h.mul(c, blocksPerChunk);
+            endBlock = arith::MinUIOp::create(b, h.loc, h.add(firstBlock, blocksPerChunk),
+                                              h.index(numBlocks));
+          }
+          forEachGroup(firstBlock, endBlock, n0, Value(),
+                       [&](Value, const GroupValues &values, int64_t gi, Value group) -> Value {
+                         Value begin = h.index(0), end = groupStepEnd(group);
+                         if (p.numGroups == 1) {
+                           begin = h.mul(c, stepsPerChunk);
+                           end = arith::MinUIOp::create(b, h.loc, h.add(begin, stepsPerChunk),
+                                                        h.index(steps));
+                         }
+                         decodeSteps(values, gi, group, begin, end, kc0, n0, panel, wType);
+                         return Value();
+                       });
+          // Products: each tile's accumulators plus its activations times the panel.
+          Value chunkSteps = arith::DivUIOp::create(
+              b, h.loc,
+              arith::MinUIOp::create(b, h.loc, h.index(chunk),
+                                     arith::SubIOp::create(b, h.loc, h.index(packedK), kc0)),
+              h.index(TK));
+          forEachTile([&](Value tile, Value slot) {
+            Value row = h.mul(h.add(h.mul(c, allTiles), h.add(firstTile, tile)), chunk * TM);
+            Value acc = LoadSharedOp::create(b, h.loc, accType, accs, ValueRange{slot, h.index(0)});
+            auto stepLoop = scf::ForOp::create(
+                b, h.loc, h.index(0), chunkSteps, h.index(1), ValueRange{acc},
+                [&](OpBuilder &inner, Location, Value step, ValueRange args) {
+                  OpBuilder::InsertionGuard innerGuard(b);
+                  b.setInsertionPoint(inner.getInsertionBlock(), inner.getInsertionPoint());
+                  Value kk = h.mul(step, TK);
+                  Value a = loadActivationTile(h, p, s, sig.act, actView, row, kk,
+                                               /*inBounds=*/true);
+                  Value w =
+                      LoadSharedOp::create(b, h.loc, wType, panel, ValueRange{kk, h.index(0)});
+                  scf::YieldOp::create(b, h.loc,
+                                       DotOp::create(b, h.loc, accType, a, w, args[0]).getResult());
+                });
+            StoreSharedOp::create(b, h.loc, stepLoop.getResult(0), accs,
+                                  ValueRange{slot, h.index(0)});
+          });
+          scf::YieldOp::create(b, h.loc);
+        });
+
+    // The epilogue and the store of each tile.
+    forEachTile([&](Value tile, Value slot) {
+      Value m0 =
+          arith::MinUIOp::create(b, h.loc, h.mul(h.add(firstTile, tile), TM), h.index(p.m - TM));
+      Value acc = LoadSharedOp::create(b, h.loc, accType, accs, ValueRange{slot, h.index(0)});
+      acc = epilogue(acc, m0, n0, accType);
+      auto store =
+          StoreGlobalOp::create(b, h.loc, h.castTo(acc, p.resultType), outView, ValueRange{m0, n0});
+      if (interior)
+        store.setInBounds(true);
+    });
+  }
+
+  /// Decodes steps [begin, end) of group `group` (index gi in its block of `values`) into the
+  /// panel rows k - kc0: codes as values, minus the zero points, times the scales.
+  void decodeSteps(const GroupValues &values, int64_t gi, Value group, Value begin, Value end,
+                   Value kc0, Value n0, Value panel, RegType wType) {
+    OpBuilder &b = h.b;
+    Type f32 = b.getF32Type();
+    RegType columnType = h.reg({1, TN}, f32, mpgemmColumnLayout(s));
+    auto ofGroup = [&](Value groupValues) {
+      return h.broadcast(
+          ExtractSliceOp::create(b, h.loc, columnType, groupValues, ArrayRef<int64_t>{gi, 0}),
+          wType);
+    };
+    Value zeroPoint, scale;
+    if (values.zeros)
+      zeroPoint = ofGroup(values.zeros);
+    else if (zeros && p.perTensorScale)
+      zeroPoint = h.broadcast(h.castTo(loadScalar(zeroView, sig.zeros), f32), wType);
+    if (values.scales)
+      scale = ofGroup(values.scales);
+    scf::ForOp::create(
+        b, h.loc, begin, end, h.index(1), ValueRange(),
+        [&](OpBuilder &nested, Location, Value step, ValueRange) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
+          Value k = h.add(h.mul(group, p.groupSize), h.mul(step, TK));
+          Value w = decodeCodes(loadCodes(k, step, group, n0));
+          if (zeroPoint)
+            w = SubOp::create(b, h.loc, w, zeroPoint);
+          if (scale)
+            w = MulOp::create(b, h.loc, w, scale);
+          StoreSharedOp::create(b, h.loc, w, panel,
+                                ValueRange{arith::SubIOp::create(b, h.loc, k, kc0), h.index(0)});
+          scf::YieldOp::create(b, h.loc);
+        });
+  }
 
   void makeViews() {
     int64_t m = p.m, n = p.n, k = p.k;
-    actView = activationView(h, p, act);
+    // Panel schedules read the packed activations (buildActivationPackKernel).
+    if (P) {
+      actView = packedActivationView(h, p, s, act);
+    } else {
+      actView = activationView(h, p, act);
+    }
     if (s.getPacking() == WeightPacking::Interchange) {
       int64_t rowBytes = (k * p.weightBits + 7) / 8;
       weightView = h.view(weights, n, rowBytes, rowBytes, 1);
@@ -364,19 +548,13 @@ private:
     RegType partialType = h.reg({TM, TN}, int8 ? i32 : f32, mpgemmResultLayout(s));
     RegType accType = cast<RegType>(acc.getType());
     int64_t groupSize = p.numGroups > 1 ? p.groupSize : p.k;
-    int64_t steps = (groupSize + TK - 1) / TK;
-    int64_t unroll = s.getUnroll(); // divides steps (checkMpgemmSchedule)
+    int64_t unroll = s.getUnroll(); // divides the steps (checkMpgemmSchedule)
     Value k0 = h.mul(group, p.groupSize);
     Value zero = h.splat(int8 ? Attribute(b.getI32IntegerAttr(0)) : Attribute(b.getF32FloatAttr(0)),
                          partialType);
     // The last group of a K that the groups do not divide has fewer steps: the loop stops at
     // the last step that starts inside K (unroll divides that count too, checkMpgemmSchedule).
-    Value stepEnd = h.index(steps);
-    if (p.numGroups > 1 && p.k % p.groupSize != 0) {
-      Value remaining = arith::SubIOp::create(b, h.loc, h.index(p.k), k0);
-      Value stepsLeft = arith::DivUIOp::create(b, h.loc, h.add(remaining, TK - 1), h.index(TK));
-      stepEnd = arith::MinUIOp::create(b, h.loc, stepEnd, stepsLeft);
-    }
+    Value stepEnd = groupStepEnd(group);
     // int8_dot with activation zero points also sums the group's weight codes per column.
     bool groupedActZero = actZero && p.actGroupSize;
     bool sumWeights = int8 && (rowActZero || groupedActZero);
@@ -559,12 +737,42 @@ private:
                 Value *weightSums = nullptr) {
     OpBuilder &b = h.b;
     Type f32 = b.getF32Type();
-    layout::RegisterLayout wLayout = mpgemmWeightLayout(s);
     // Activations [TM, TK] (the lut family reads its tables instead).
     Value a;
     if (!lut)
       a = loadActivationTile(h, p, s, sig.act, actView, m0, k, interior && fullSteps);
-    // Weight codes [TK, TN].
+    Value codes = loadCodes(k, kStep, group, n0);
+    if (lut)
+      return lutStep(partial, codes, m0, k);
+    if (weightTable)
+      codes = LookupOp::create(
+                  b, h.loc,
+                  h.withElement(codes, cast<RegType>(weightTable.getType()).getElementType()),
+                  weightTable, codes)
+                  .getResult();
+    if (!int8) {
+      a = h.castTo(a, f32);
+      if (blockActZero)
+        a = SubOp::create(b, h.loc, a, blockActZero);
+      codes = decodeCodes(codes);
+    }
+    if (weightSums) {
+      Type si8 = IntegerType::get(b.getContext(), 8, IntegerType::Signed);
+      layout::RegisterLayout onesLayout = layout::replicated(W) * layout::local({1, TK});
+      Value ones =
+          h.viewAs(h.splat(b.getI8IntegerAttr(1), h.reg({1, TK}, b.getI8Type(), onesLayout)),
+                   h.reg({1, TK}, si8, onesLayout));
+      *weightSums = DotOp::create(b, h.loc, weightSums->getType(), ones, codes, *weightSums);
+    }
+    return DotOp::create(b, h.loc, partial.getType(), a, codes, partial);
+  }
+
+  /// The weight codes [TK, TN] of the step at k (index kStep in group `group`), as their
+  /// type (unsigned codes of the width with a code offset), prefetching ahead as the schedule
+  /// says.
+  Value loadCodes(Value k, Value kStep, Value group, Value n0) {
+    OpBuilder &b = h.b;
+    layout::RegisterLayout wLayout = mpgemmWeightLayout(s);
     Type codeType = p.weightType;
     if (sig.codeOffset)
       codeType = IntegerType::get(b.getContext(), p.weightBits, IntegerType::Unsigned);
@@ -594,32 +802,16 @@ private:
         PrefetchGlobalOp::create(b, h.loc, weightView, ValueRange{h.add(row, ahead), h.index(0)},
                                  ArrayRef<int64_t>{1, words * W});
     }
-    if (lut)
-      return lutStep(partial, codes, m0, k);
-    if (weightTable)
-      codes = LookupOp::create(
-                  b, h.loc,
-                  h.withElement(codes, cast<RegType>(weightTable.getType()).getElementType()),
-                  weightTable, codes)
-                  .getResult();
-    if (!int8) {
-      a = h.castTo(a, f32);
-      if (blockActZero)
-        a = SubOp::create(b, h.loc, a, blockActZero);
-      // Codebook weights index the table; the others decode by their format.
-      codes = codebook ? LookupOp::create(b, h.loc, h.withElement(codes, f32), codebook, codes)
-                             .getResult()
-                       : h.castTo(codes, f32);
-    }
-    if (weightSums) {
-      Type si8 = IntegerType::get(b.getContext(), 8, IntegerType::Signed);
-      layout::RegisterLayout onesLayout = layout::replicated(W) * layout::local({1, TK});
-      Value ones =
-          h.viewAs(h.splat(b.getI8IntegerAttr(1), h.reg({1, TK}, b.getI8Type(), onesLayout)),
-                   h.reg({1, TK}, si8, onesLayout));
-      *weightSums = DotOp::create(b, h.loc, weightSums->getType(), ones, codes, *weightSums);
-    }
-    return DotOp::create(b, h.loc, partial.getType(), a, codes, partial);
+    return codes;
+  }
+
+  /// Codes as f32 values (before scales and zero points): codebook weights index the table;
+  /// the others decode by their format.
+  Value decodeCodes(Value codes) {
+    Type f32 = h.b.getF32Type();
+    if (codebook)
+      return LookupOp::create(h.b, h.loc, h.withElement(codes, f32), codebook, codes);
+    return h.castTo(codes, f32);
   }
 
   /// The lut family's step (TM = 1) at k: the step's codes read as 4-bit slices of g = 4 / b
@@ -697,7 +889,7 @@ private:
   const MpgemmProblem &p;
   ScheduleAttr s;
   const MpgemmKernelSignature &sig;
-  int64_t W, TM, TN, TK, R, GB, S;
+  int64_t W, TM, TN, TK, R, GB, S, P;
   bool int8, lut;
   /// The part of K of the block (split_k > 1 only).
   Value split;
@@ -728,199 +920,5 @@ KernelOp lowbit::buildMpgemmKernel(OpBuilder &builder, Location loc, StringRef n
                                  mpgemmGrid(problem, schedule), schedule.getWorkers());
   BodyBuilder h(builder, loc);
   MpgemmBody(h, problem, schedule, signature, kernel.getBody().front()).build();
-  return kernel;
-}
-
-KernelOp lowbit::buildActivationWidenKernel(OpBuilder &builder, Location loc, StringRef name,
-                                            const MpgemmProblem &problem, int64_t workers) {
-  OpBuilder::InsertionGuard guard(builder);
-  Type f32 = builder.getF32Type();
-  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
-  constexpr int64_t kPerLane = 16;
-  int64_t chunk = kPerLane * workers;
-  KernelOp kernel = createKernel(builder, loc, name, {memref(problem.actType), memref(f32)},
-                                 {problem.m, (problem.k + chunk - 1) / chunk}, workers);
-  Block &entry = kernel.getBody().front();
-  BodyBuilder h(builder, loc);
-  Value row = BlockIndexOp::create(builder, loc, 0);
-  Value k = h.mul(BlockIndexOp::create(builder, loc, 1), chunk);
-  layout::RegisterLayout laneRuns = layout::spatial({1, workers}).local({1, kPerLane});
-  // The last chunk of a row may overhang K: masked loads and stores.
-  Value narrow = h.load(h.view(entry.getArgument(0), problem.m, problem.k, problem.k, 1), row, k,
-                        h.reg({1, chunk}, problem.actType, laneRuns));
-  StoreGlobalOp::create(builder, loc, h.castTo(narrow, f32),
-                        h.view(entry.getArgument(1), problem.m, problem.k, problem.k, 1),
-                        ValueRange{row, k});
-  ReturnOp::create(builder, loc);
-  return kernel;
-}
-
-int64_t lowbit::mpgemmSplitPartRows(const MpgemmProblem &problem, ScheduleAttr schedule) {
-  return std::max(problem.m, schedule.getTileM());
-}
-
-KernelOp lowbit::buildSplitKSumKernel(OpBuilder &builder, Location loc, StringRef name,
-                                      const MpgemmProblem &problem, ScheduleAttr schedule) {
-  OpBuilder::InsertionGuard guard(builder);
-  int64_t parts = schedule.getSplitK(), workers = schedule.getWorkers();
-  int64_t partRows = mpgemmSplitPartRows(problem, schedule);
-  Type f32 = builder.getF32Type();
-  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
-  constexpr int64_t nPerLane = 8;
-  int64_t chunk = nPerLane * workers;
-  KernelOp kernel = createKernel(builder, loc, name, {memref(f32), memref(problem.resultType)},
-                                 {problem.m, (problem.n + chunk - 1) / chunk}, workers);
-  Block &entry = kernel.getBody().front();
-  BodyBuilder h(builder, loc);
-  Value row = BlockIndexOp::create(builder, loc, 0);
-  Value n = h.mul(BlockIndexOp::create(builder, loc, 1), chunk);
-  RegType type = h.reg({1, chunk}, f32, layout::spatial({1, workers}).local({1, nPerLane}));
-  // The last chunk of a row may overhang N: masked loads and stores.
-  bool inBounds = problem.n % chunk == 0;
-  Value partials = h.view(entry.getArgument(0), parts * partRows, problem.n, problem.n, 1);
-  Value sum = h.load(partials, row, n, type, inBounds);
-  for (int64_t part = 1; part < parts; ++part)
-    sum = AddOp::create(builder, loc, sum,
-                        h.load(partials, h.add(row, part * partRows), n, type, inBounds));
-  auto store = StoreGlobalOp::create(
-      builder, loc, h.castTo(sum, problem.resultType),
-      h.view(entry.getArgument(1), problem.m, problem.n, problem.n, 1), ValueRange{row, n});
-  if (inBounds)
-    store.setInBounds(true);
-  ReturnOp::create(builder, loc);
-  return kernel;
-}
-
-KernelOp lowbit::buildActivationSumsKernel(OpBuilder &builder, Location loc, StringRef name,
-                                           const MpgemmProblem &problem, Type actBuffer,
-                                           int64_t workers) {
-  OpBuilder::InsertionGuard guard(builder);
-  MLIRContext *ctx = builder.getContext();
-  Type f32 = builder.getF32Type();
-  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
-  // Each step reads `chunk` elements of the group, spread over the lanes: lane w holds a
-  // contiguous run of perLane (whole bytes for sub-byte codes); a step never leaves its group,
-  // so small groups take fewer lanes.
-  // Sums over each weight group, or over each activation group inside one.
-  int64_t groupSize = problem.sumGroupSize(), groups = problem.numSumGroups();
-  int64_t byteMultiple =
-      problem.realActivations ? 1 : 8 / std::gcd<int64_t>(8, problem.actBits);
-  if (groups > 1)
-    while (workers > 1 && groupSize % (workers * byteMultiple))
-      workers /= 2;
-  int64_t perLane = std::max<int64_t>(
-      byteMultiple, std::min<int64_t>(16, (groupSize + workers - 1) / workers) / byteMultiple *
-                        byteMultiple);
-  if (groups > 1)
-    while (perLane > byteMultiple && groupSize % (perLane * workers))
-      perLane -= byteMultiple;
-  KernelOp kernel = createKernel(builder, loc, name, {memref(actBuffer), memref(f32)},
-                                 {problem.m, groups}, workers);
-  Block &entry = kernel.getBody().front();
-  BodyBuilder h(builder, loc);
-  int64_t chunk = perLane * workers;
-  int64_t steps = (groupSize + chunk - 1) / chunk;
-  layout::RegisterLayout laneRuns = layout::spatial({1, workers}).local({1, perLane});
-  layout::RegisterLayout one = layout::local({1, 1}).replicated(workers);
-  // Integer codes add up exactly in i32; everything else in f32.
-  bool integer = !problem.realActivations && problem.actKind != CodeKind::Float;
-  Type accElement = integer ? Type(builder.getI32Type()) : f32;
-  int64_t rowElements = problem.realActivations ? problem.k : (problem.k * problem.actBits + 7) / 8;
-  Value actView = h.view(entry.getArgument(0), problem.m, rowElements, rowElements, 1);
-  Value sumView = h.view(entry.getArgument(1), problem.m, groups, groups, 1);
-  Value row = BlockIndexOp::create(builder, loc, 0);
-  Value group = BlockIndexOp::create(builder, loc, 1);
-  Value k0 = h.mul(group, groupSize);
-  RegType accType = h.reg({1, chunk}, accElement, laneRuns);
-  Value zero = h.splat(integer ? Attribute(builder.getI32IntegerAttr(0))
-                               : Attribute(builder.getF32FloatAttr(0)),
-                       accType);
-  auto loop = scf::ForOp::create(
-      builder, loc, h.index(0), h.index(steps), h.index(1), ValueRange{zero},
-      [&](OpBuilder &nested, Location, Value step, ValueRange args) {
-        OpBuilder::InsertionGuard inner(builder);
-        builder.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-        Value k = h.add(k0, h.mul(step, chunk));
-        Value values;
-        if (problem.realActivations) {
-          values = h.load(actView, row, k, h.reg({1, chunk}, actBuffer, laneRuns));
-        } else {
-          // The bytes of low-bit codes: each lane reads its run's bytes.
-          int64_t laneBytes = perLane * problem.actBits / 8;
-          Value column =
-              arith::DivUIOp::create(builder, loc, h.mul(k, problem.actBits), h.index(8));
-          values = h.load(actView, row, column,
-                          h.reg({1, laneBytes * workers}, actBuffer,
-                                layout::spatial({1, workers}).local({1, laneBytes})));
-          values = h.viewAs(values, h.reg({1, chunk}, problem.actType, laneRuns));
-        }
-        Value widened = h.castTo(values, accElement);
-        scf::YieldOp::create(builder, loc,
-                             ValueRange{AddOp::create(builder, loc, args[0], widened)});
-      });
-  Value total = ReduceOp::create(builder, loc, h.reg({1, 1}, accElement, one), ReduceKind::Add,
-                                 loop.getResult(0), ArrayRef<int64_t>{1});
-  StoreGlobalOp::create(builder, loc, h.castTo(total, f32), sumView, ValueRange{row, group});
-  ReturnOp::create(builder, loc);
-  (void)ctx;
-  return kernel;
-}
-
-std::vector<float> lowbit::mpgemmLutDecoding(const MpgemmProblem &problem) {
-  // Integer and ternary formats always have a reference format (analyzeMpgemm took the type).
-  ref::ElementFormat format = llvm::cantFail(getReferenceFormat(problem.weightType));
-  unsigned bits = problem.weightBits;
-  std::vector<float> decoding;
-  for (unsigned i = 0; i < 4 / bits; ++i)
-    for (uint32_t slice = 0; slice < 16; ++slice)
-      decoding.push_back(static_cast<float>(ref::decode(format, slice >> (i * bits))));
-  return decoding;
-}
-
-int64_t lowbit::mpgemmLutTableColumns(const MpgemmProblem &problem, ScheduleAttr schedule) {
-  int64_t TK = schedule.getTileK(), steps = (problem.k + TK - 1) / TK;
-  return steps * TK / (4 / problem.weightBits) * 16;
-}
-
-KernelOp lowbit::buildLutTablesKernel(OpBuilder &builder, Location loc, StringRef name,
-                                      const MpgemmProblem &problem, ScheduleAttr schedule,
-                                      Type actBuffer) {
-  OpBuilder::InsertionGuard guard(builder);
-  auto memref = [&](Type element) { return MemRefType::get({ShapedType::kDynamic}, element); };
-  Type f32 = builder.getF32Type();
-  int64_t W = schedule.getWorkers(), TK = schedule.getTileK();
-  int64_t perSlice = 4 / problem.weightBits, slices = TK / perSlice;
-  int64_t steps = (problem.k + TK - 1) / TK, columns = mpgemmLutTableColumns(problem, schedule);
-  KernelOp kernel = createKernel(builder, loc, name, {memref(actBuffer), memref(f32), memref(f32)},
-                                 {steps, problem.m}, W);
-  Block &entry = kernel.getBody().front();
-  BodyBuilder h(builder, loc);
-  Value step = BlockIndexOp::create(builder, loc, 0), row = BlockIndexOp::create(builder, loc, 1);
-  Value k = h.mul(step, TK);
-  // One row's activations of the step, as f32.
-  Value a = loadActivationTile(h, problem, schedule, actBuffer,
-                               activationView(h, problem, entry.getArgument(0)), row, k,
-                               /*inBounds=*/problem.k % TK == 0);
-  a = h.castTo(a, f32);
-  Value decoding = h.load(h.view(entry.getArgument(1), perSlice, 16, 16, 1), h.index(0),
-                          h.index(0),
-                          h.reg({perSlice, 16}, f32, mpgemmLutDecodingLayout(schedule,
-                                                                             problem.weightBits)),
-                          /*inBounds=*/true);
-  Value tables = h.view(entry.getArgument(2), problem.m, columns, columns, 1);
-  RegType tableType = h.reg({1, 16}, f32, mpgemmLutTableLayout(schedule));
-  RegType sliceType =
-      h.reg({1, perSlice}, f32, layout::replicated(W) * layout::local({1, perSlice}));
-  Value empty = h.splat(builder.getF32FloatAttr(0), tableType);
-  Value first = h.mul(step, slices * 16);
-  for (int64_t j = 0; j < slices; ++j) {
-    Value aj = ExtractSliceOp::create(builder, loc, sliceType, a,
-                                      ArrayRef<int64_t>{0, j * perSlice});
-    Value sums = DotOp::create(builder, loc, tableType, aj, decoding, empty);
-    auto store = StoreGlobalOp::create(builder, loc, sums, tables,
-                                       ValueRange{row, h.add(first, 16 * j)});
-    store.setInBounds(true);
-  }
-  ReturnOp::create(builder, loc);
   return kernel;
 }

@@ -1,7 +1,8 @@
 //===- MpgemmKernel.h - The tile kernels of a scheduled lowbit.mpgemm -*- C++ -*-===//
 //
 // lowbit-to-tile turns a scheduled `lowbit.mpgemm` into tile kernels (this file's builders:
-// MpgemmKernel.cpp and, for weight re-layout, MpgemmWeights.cpp) and host code that hands them
+// MpgemmKernel.cpp for the main kernel, MpgemmSideKernels.cpp for those launched around it
+// and, for weight re-layout, MpgemmWeights.cpp) and host code that hands them
 // buffers (LowbitToTile.cpp).
 //
 // The main kernel: grid [ceil(N / TN), ceil(M / TM)] (blocks of one column tile are
@@ -58,6 +59,18 @@
 //
 // With split_k = S, part s of K covers the blocks of groups [s C, (s + 1) C), C =
 // ceil(blocks / S), adds the bias only when s = 0, and stores its f32 partial result.
+//
+// With panel = P (fma, float activations), grid [ceil(N / TN), ceil(M / P)]: block (bn, bc)
+// covers rows bc P .. min(M, (bc + 1) P) in tiles of TM (the last tile of M moved back to end
+// at M) and reads the activations packed by buildActivationPackKernel (`act` is then that
+// f32 buffer). Its body:
+//   acc[tiles * TM, TN] = 0                                  shared
+//   for each chunk of KC codes of K (mpgemmPanelChunk):
+//     for each step of the chunk (its blocks of groups, or steps of the one group):
+//       panel[k - chunk start] = (value(codes) - z[g]) * s[g]  shared [KC, TN] f32
+//     for each tile t: acc[t] += the tile's packed activations . panel, step by step
+//   for each tile t: acc[t] * tensor_scale + bias, stored as the result type
+// (no activation sums: the zero points are applied to the panel).
 //
 // The sums kernel (when zero points need them): grid [M, G] (or [M, pieces of K]), one group
 // of one row per block, reduced across the lanes.
@@ -118,6 +131,17 @@ tile::KernelOp buildActivationSumsKernel(mlir::OpBuilder &builder, mlir::Locatio
 tile::KernelOp buildActivationWidenKernel(mlir::OpBuilder &builder, mlir::Location loc,
                                           llvm::StringRef name, const MpgemmProblem &problem,
                                           int64_t workers);
+
+/// Builds the kernel that packs the activations of a panel schedule for the main kernel:
+/// arguments (act [M, K] as the caller passed them, packed [C * T * KC * TM] f32 for C chunks
+/// of KC codes); tile g holds rows r0 = min(g TM, M - TM) .. r0 + TM, and element (r, k) of
+/// chunk c = k / KC is at ((c T + g) KC + k - c KC) TM + r (zero for k >= K): the TM
+/// activations a step broadcasts per k are adjacent, and one chunk of all tiles is one
+/// stream. Grid [T, C]; each block steps over its chunk W codes at a time, lane w holding
+/// code w of the step of every row of the tile.
+tile::KernelOp buildActivationPackKernel(mlir::OpBuilder &builder, mlir::Location loc,
+                                         llvm::StringRef name, const MpgemmProblem &problem,
+                                         ScheduleAttr schedule);
 
 /// Rows P per part of K in a split-K main kernel's partial results [S * P, N]: max(M, TM), so
 /// that a block whose tile overhangs M (TM > M) stays in its own part.

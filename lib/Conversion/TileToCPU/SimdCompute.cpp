@@ -629,8 +629,19 @@ std::string tile::explainNotSimdLowerable(KernelOp kernel, const CpuTarget &targ
     return WalkResult::interrupt();
   };
   kernel.walk([&](Operation *op) -> WalkResult {
-    if (isa<AllocSharedOp, LoadSharedOp, StoreSharedOp, CopyAsyncOp>(op))
-      return reject(op, "shared memory has no SIMD lowering");
+    if (isa<CopyAsyncOp>(op))
+      return reject(op, "asynchronous copies have no SIMD lowering");
+    if (auto alloc = dyn_cast<AllocSharedOp>(op)) {
+      // Shared tensors become stack buffers read and written like global views: strided
+      // (one mode per dimension, no swizzle) and of whole bytes, 32 bits at most.
+      SharedType type = alloc.getResult().getType();
+      layout::SharedLayout shared = type.getSharedLayoutOrDefault();
+      unsigned bits = getElementBitWidth(type.getElementType());
+      if (bits != 8 && bits != 16 && bits != 32)
+        return reject(op, "shared elements of other than 8, 16 or 32 bits");
+      if (shared.getModeShape() != shared.getShape() || !shared.getSwizzle().isIdentity())
+        return reject(op, "a shared layout with modes or a swizzle");
+    }
     if (isa<WorkerIndexOp>(op))
       return reject(op, "lane-dependent scalars have no SIMD lowering");
     for (Type type : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {

@@ -102,8 +102,8 @@ void SimdKernel::lowerOp(Operation *op) {
         define(annotate.getResult(), getDefined(annotate.getInput()));
         scheduleErase(op);
       })
-      .Case<GlobalViewOp, LoadGlobalOp, StoreGlobalOp, PrefetchGlobalOp>(
-          [&](Operation *) { lowerSimdMemoryOp(*this, op); })
+      .Case<GlobalViewOp, LoadGlobalOp, StoreGlobalOp, PrefetchGlobalOp, AllocSharedOp,
+            LoadSharedOp, StoreSharedOp>([&](Operation *) { lowerSimdMemoryOp(*this, op); })
       .Case([&](DotOp dot) { lowerSimdDot(*this, dot); })
       .Default([&](Operation *) { lowerSimdComputeOp(*this, op); });
 }
@@ -275,6 +275,25 @@ Value SimdKernel::getTableCopy(Value table, ArrayRef<int64_t> entryLocals) {
   }
   tableCopies[table] = buffer;
   return buffer;
+}
+
+GlobalView SimdKernel::allocateShared(AllocSharedOp alloc) {
+  SharedType type = alloc.getResult().getType();
+  layout::SharedLayout shared = type.getSharedLayoutOrDefault();
+  Location loc = alloc.getLoc();
+  // At the function's entry, outside every loop: one per block, in its stack frame, aligned
+  // for whole-vector accesses.
+  OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+  auto memrefType =
+      MemRefType::get({shared.getAllocationSize()}, getStorageType(type.getElementType()));
+  Value buffer = memref::AllocaOp::create(b, loc, memrefType, ValueRange(), ValueRange(),
+                                          b.getI64IntegerAttr(64));
+  GlobalView view{buffer, {}, {}};
+  for (auto [size, stride] : llvm::zip_equal(shared.getShape(), shared.getModeStrides())) {
+    view.sizes.push_back(arith::ConstantIndexOp::create(b, loc, size));
+    view.strides.push_back(arith::ConstantIndexOp::create(b, loc, stride));
+  }
+  return view;
 }
 
 void SimdKernel::finish() {

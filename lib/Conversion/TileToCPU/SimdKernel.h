@@ -58,7 +58,8 @@ struct SimdReg {
 SimdForm getCarriedForm(RegType type);
 
 /// Why the SIMD lowering cannot lower `kernel` for `target` (empty when it can): shared
-/// memory, async copies, tile.worker_index, dots or reductions that move data across lanes,
+/// tensors other than strided ones of 8-, 16- or 32-bit elements, async copies,
+/// tile.worker_index, dots or reductions that move data across lanes,
 /// element types of more than 32 bits in views.
 std::string explainNotSimdLowerable(KernelOp kernel, const CpuTarget &target);
 
@@ -86,6 +87,9 @@ public:
   void setView(mlir::Value value, GlobalView view) { views[value] = std::move(view); }
   /// The tile op is lowered: erase it once the whole body is done.
   void scheduleErase(mlir::Operation *op) { erased.push_back(op); }
+  /// The stack buffer of a shared tensor (allocated at the function's entry: one per block)
+  /// as a view over its elements.
+  GlobalView allocateShared(AllocSharedOp alloc);
   /// A stack buffer (memref<N x storage>, allocated at the function's entry) holding the
   /// entries of `table`, a register tensor every lane holds whole at the locals `entryLocals`
   /// (entry e at entryLocals[e]), stored once right after the table's vectors are defined;

@@ -509,13 +509,13 @@ SmallVector<Value> emitGuarded(OpBuilder &b, Location loc, Value inBounds, TypeR
   return SmallVector<Value>(ifOp.getResults());
 }
 
-void lowerLoad(SimdKernel &kernel, LoadGlobalOp op) {
-  RegType type = op.getResult().getType();
-  const GlobalView &view = kernel.getView(op.getView());
+/// Loads the tile `result` at `offsets` of `view` (`inBounds`: known to lie inside).
+void lowerLoad(SimdKernel &kernel, Operation *op, Value result, const GlobalView &view,
+               ValueRange offsets, bool knownInBounds) {
+  RegType type = cast<RegType>(result.getType());
   AccessPlan plan = makePlan(kernel, type, view);
-  Location loc = op.getLoc();
+  Location loc = op->getLoc();
   OpBuilder b(op);
-  ValueRange offsets = op.getOffsets();
   auto general = [&](OpBuilder &nested) {
     return emitGeneralLoad(nested, loc, plan, view, offsets);
   };
@@ -525,8 +525,8 @@ void lowerLoad(SimdKernel &kernel, LoadGlobalOp op) {
   } else {
     Value base = emitTileBase(b, loc, view, offsets);
     // in_bounds: the program guarantees the tile is inside; no check, no general path.
-    Value inBounds = op.getInBounds() ? arith::ConstantIntOp::create(b, loc, 1, 1).getResult()
-                                      : emitTileInBounds(b, loc, plan, view, offsets);
+    Value inBounds = knownInBounds ? arith::ConstantIntOp::create(b, loc, 1, 1).getResult()
+                                   : emitTileInBounds(b, loc, plan, view, offsets);
     SmallVector<Type> types(plan.numChunks, plan.chunkType(b.getContext()));
     chunks = emitGuarded(
         b, loc, inBounds, types,
@@ -548,7 +548,7 @@ void lowerLoad(SimdKernel &kernel, LoadGlobalOp op) {
     reg.form = SimdForm::Words;
     reg.vectors = std::move(chunks);
   }
-  kernel.define(op.getResult(), std::move(reg));
+  kernel.define(result, std::move(reg));
   kernel.scheduleErase(op);
 }
 
@@ -593,31 +593,31 @@ void emitFastStore(OpBuilder &b, Location loc, const AccessPlan &plan, const Glo
   }
 }
 
-void lowerStore(SimdKernel &kernel, StoreGlobalOp op) {
-  RegType type = op.getValue().getType();
-  const GlobalView &view = kernel.getView(op.getView());
+/// Stores the tile `value` at `offsets` of `view` (`inBounds`: known to lie inside).
+void lowerStore(SimdKernel &kernel, Operation *op, Value value, const GlobalView &view,
+                ValueRange offsets, bool knownInBounds) {
+  RegType type = cast<RegType>(value.getType());
   AccessPlan plan = makePlan(kernel, type, view);
-  Location loc = op.getLoc();
+  Location loc = op->getLoc();
   OpBuilder b(op);
   SmallVector<Value> chunks;
   if (plan.perChunk == 1) {
-    for (Value lane : kernel.get(b, op.getValue(), SimdForm::Lanes).vectors)
+    for (Value lane : kernel.get(b, value, SimdForm::Lanes).vectors)
       chunks.push_back(lane.getType() == plan.chunkType(b.getContext())
                            ? lane
                            : arith::BitcastOp::create(b, loc, plan.chunkType(b.getContext()),
                                                       lane)
                                  .getResult());
   } else {
-    const SimdReg &words = kernel.get(b, op.getValue(), SimdForm::Words);
+    const SimdReg &words = kernel.get(b, value, SimdForm::Words);
     chunks.assign(words.vectors.begin(), words.vectors.end());
   }
-  ValueRange offsets = op.getOffsets();
   if (!plan.relative) {
     emitGeneralStore(b, loc, plan, view, offsets, chunks);
   } else {
     Value base = emitTileBase(b, loc, view, offsets);
-    Value inBounds = op.getInBounds() ? arith::ConstantIntOp::create(b, loc, 1, 1).getResult()
-                                      : emitTileInBounds(b, loc, plan, view, offsets);
+    Value inBounds = knownInBounds ? arith::ConstantIntOp::create(b, loc, 1, 1).getResult()
+                                   : emitTileInBounds(b, loc, plan, view, offsets);
     emitGuarded(
         b, loc, inBounds, TypeRange(),
         [&](OpBuilder &nested) {
@@ -640,8 +640,28 @@ void tile::lowerSimdMemoryOp(SimdKernel &kernel, Operation *op) {
         kernel.setView(view.getResult(), getGlobalView(view));
         kernel.scheduleErase(view);
       })
-      .Case([&](LoadGlobalOp load) { lowerLoad(kernel, load); })
-      .Case([&](StoreGlobalOp store) { lowerStore(kernel, store); })
+      .Case([&](LoadGlobalOp load) {
+        lowerLoad(kernel, load, load.getResult(), kernel.getView(load.getView()),
+                  load.getOffsets(), load.getInBounds());
+      })
+      .Case([&](StoreGlobalOp store) {
+        lowerStore(kernel, store, store.getValue(), kernel.getView(store.getView()),
+                   store.getOffsets(), store.getInBounds());
+      })
+      .Case([&](AllocSharedOp alloc) {
+        kernel.setView(alloc.getResult(), kernel.allocateShared(alloc));
+        kernel.scheduleErase(alloc);
+      })
+      // Shared tensors live in the block's stack frame; tiles of them must lie inside (as in
+      // every lowering), so no checks.
+      .Case([&](LoadSharedOp load) {
+        lowerLoad(kernel, load, load.getResult(), kernel.getView(load.getSource()),
+                  load.getOffsets(), /*knownInBounds=*/true);
+      })
+      .Case([&](StoreSharedOp store) {
+        lowerStore(kernel, store, store.getValue(), kernel.getView(store.getDest()),
+                   store.getOffsets(), /*knownInBounds=*/true);
+      })
       .Case([&](PrefetchGlobalOp prefetch) {
         OpBuilder b(prefetch);
         emitPrefetch(b, prefetch.getLoc(), kernel.getView(prefetch.getView()),

@@ -99,7 +99,7 @@ func.func @unknown_packing(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tens
 
 // Unknown and repeated fields.
 func.func @unknown_field(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
-  // expected-error @+2 {{unknown schedule field 'lanes' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads, prefetch)}}
+  // expected-error @+2 {{unknown schedule field 'lanes' (workers, tile, packing, scale_groups, weight_layout, split_k, unroll, threads, prefetch, panel)}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], lanes = 8>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
@@ -237,6 +237,17 @@ func.func @prefetch_negative(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: te
   // expected-error @+2 {{schedule prefetch must be 0 (none) or more, got -2}}
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], prefetch = -2>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
+         : (tensor<2x64xf16>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @panel_negative(%a: tensor<2x64xf16>, %w: tensor<16x64xui4>, %s: tensor<16xf16>) {
+  // expected-error @+2 {{schedule panel must be 0 (none) or more, got -6}}
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 16, 32], panel = -6>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f16>}
          : (tensor<2x64xf16>, tensor<16x64xui4>, tensor<16xf16>) -> tensor<2x16xf32>
   return

@@ -44,6 +44,18 @@ func.func @every_field(%a: tensor<2x64xsi8>, %w: tensor<32x64xsi4>, %s: tensor<3
   return %y : tensor<2x32xbf16>
 }
 
+// A panel schedule prints its rows per block last.
+// CHECK-LABEL: func @panel(
+// CHECK: schedule = #lowbit.schedule<fma, workers = 8, tile = [6, 16, 32], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1, panel = 48>
+func.func @panel(%a: tensor<48x64xf32>, %w: tensor<16x64xui4>, %s: tensor<16xf32>)
+    -> tensor<48x16xf32> {
+  %y = lowbit.mpgemm %a, %w scale(%s)
+         {schedule = #lowbit.schedule<fma, panel = 48, workers = 8, tile = [6, 16, 32]>,
+          weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+         : (tensor<48x64xf32>, tensor<16x64xui4>, tensor<16xf32>) -> tensor<48x16xf32>
+  return %y : tensor<48x16xf32>
+}
+
 // Fields written with their default values print the same as when they are left out.
 // CHECK-LABEL: func @explicit_defaults(
 // CHECK-SAME: tensor<1x40xbf16>
@@ -53,7 +65,7 @@ func.func @explicit_defaults(%a: tensor<1x40xbf16>, %w: tensor<4x40xui8>, %s: te
   %y = lowbit.mpgemm %a, %w scale(%s)
          {schedule = #lowbit.schedule<fma, workers = 4, tile = [1, 4, 8], packing = interchange,
                                       scale_groups = 1, split_k = 1, unroll = 1, threads = 0,
-                                      prefetch = 0>,
+                                      prefetch = 0, panel = 0>,
           weight_scheme = #lowbit.scheme<per_channel(axis = 0), scale = bf16>}
          : (tensor<1x40xbf16>, tensor<4x40xui8>, tensor<4xbf16>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
