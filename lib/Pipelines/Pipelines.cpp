@@ -108,7 +108,11 @@ void lowbit::buildLinalgToLLVMPipeline(OpPassManager &pm, const PipelineOptions 
   // To the LLVM dialect.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Buffers through MLIR's generic allocation functions, which the runtime defines
+  // (lowbit/Runtime/BufferCache.h: freed buffers are reused by the next call).
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());

@@ -98,7 +98,17 @@ static i64 prepackedIndex(i64 input) {
 static const i64 *boundaryShape(const i64 *r) { return r + kFieldShape + r[kFieldRank] + 1; }
 static i64 boundaryRank(const i64 *r) { return r[kFieldShape + r[kFieldRank]]; }
 
-/*--- Threads and copies the model's code calls -----------------------------------*/
+/*--- Buffers, threads and copies the model's code calls ---------------------------*/
+
+/* The model's buffers come from a cache of freed ones (BufferCache.c), through the functions
+ * MLIR's lowering of memref.alloc and memref.dealloc calls. */
+#include "BufferCache.c"
+
+void *_mlir_memref_to_llvm_alloc(size_t size) { return lowbit_buffer_alloc(size, 0); }
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
+  return lowbit_buffer_alloc(size, alignment);
+}
+void _mlir_memref_to_llvm_free(void *pointer) { lowbit_buffer_free(pointer); }
 
 static int threadsFromEnvironment(void) {
   const char *text = getenv("LOWBIT_NUM_THREADS");

@@ -1,6 +1,7 @@
 //===- Jit.cpp - Compile a lowbit function for the host CPU and call it ----===//
 #include "lowbit/Target/Jit.h"
 
+#include "lowbit/Runtime/BufferCache.h"
 #include "lowbit/Runtime/Threads.h"
 #include "lowbit/Target/Lowering.h"
 #include "lowbit/Transforms/Passes.h"
@@ -82,10 +83,21 @@ JitFunction::compileAll(ModuleOp module, llvm::ArrayRef<llvm::StringRef> names,
     return makeError("JIT compilation failed: " + llvm::toString(created.takeError()));
   std::shared_ptr<ExecutionEngine> engine = std::move(*created);
   // The runtime functions compiled code calls, from this process.
+  // Buffers: MLIR's generic allocation functions, onto the runtime's buffer cache.
+  static void *(*const alloc)(size_t) = [](size_t bytes) { return lowbit_buffer_alloc(bytes, 0); };
+  static void *(*const alignedAlloc)(size_t, size_t) = [](size_t alignment, size_t bytes) {
+    return lowbit_buffer_alloc(bytes, alignment);
+  };
   engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("lowbit_num_threads")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&lowbit_num_threads), llvm::JITSymbolFlags::Exported};
+    auto add = [&](llvm::StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("lowbit_num_threads", &lowbit_num_threads);
+    add("_mlir_memref_to_llvm_alloc", alloc);
+    add("_mlir_memref_to_llvm_aligned_alloc", alignedAlloc);
+    add("_mlir_memref_to_llvm_free", &lowbit_buffer_free);
     return symbols;
   });
   for (std::unique_ptr<JitFunction> &result : results)

@@ -3,7 +3,8 @@
 
 // The calling convention of compiled code: every memref expands to (allocated, aligned, offset,
 // sizes, strides); the packed weight arrives as i8 bytes; the result is an out-parameter, so
-// the function returns nothing; temporaries are freed.
+// the function returns nothing; temporaries come from and go back to the runtime's buffer
+// cache (MLIR's generic allocation functions, lowbit/Runtime/BufferCache.h).
 // Four 2-D memrefs (a, packed w, scales, the result) of 7 values each: 28 arguments, no result.
 // With the fast path the op is a generated tile kernel, a private function of vector code
 // (FMA of the fp4 codes decoded to f32), called once (its grid has one block).
@@ -13,9 +14,9 @@
 // CHECK-LABEL: llvm.func @mpgemm(%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: i64,
 // CHECK-SAME: %arg7: !llvm.ptr, %arg8: !llvm.ptr, %arg9: i64,
 // CHECK-SAME: %arg21: !llvm.ptr, %arg22: !llvm.ptr, %arg23: i64, %arg24: i64, %arg25: i64, %arg26: i64, %arg27: i64) {
-// CHECK: llvm.call @malloc
+// CHECK: llvm.call @_mlir_memref_to_llvm_alloc
 // CHECK: llvm.call @mpgemm_0(
-// CHECK: llvm.call @free
+// CHECK: llvm.call @_mlir_memref_to_llvm_free
 // CHECK: llvm.return{{$}}
 // CHECK-NOT: lowbit.
 // CHECK-NOT: linalg.
@@ -23,10 +24,10 @@
 // The reference lowering: scalar loops over the unpacked codes, bf16 conversions as integer
 // code.
 // REF-LABEL: llvm.func @mpgemm(%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: i64,
-// REF: llvm.call @malloc
+// REF: llvm.call @_mlir_memref_to_llvm_alloc
 // REF: llvm.load %{{.+}} : !llvm.ptr -> i8
 // REF: llvm.fmul
-// REF: llvm.call @free
+// REF: llvm.call @_mlir_memref_to_llvm_free
 // REF: llvm.return{{$}}
 func.func @mpgemm(%a: tensor<3x16xbf16>, %w: tensor<4x16xf4E2M1FN>, %s: tensor<4x1xf8E8M0FNU>) -> tensor<3x4xbf16> {
   %y = lowbit.mpgemm %a, %w scale(%s) {weight_scheme = #lowbit.scheme<group(axis = 1, size = 16), scale = f8E8M0FNU>} : (tensor<3x16xbf16>, tensor<4x16xf4E2M1FN>, tensor<4x1xf8E8M0FNU>) -> tensor<3x4xbf16>

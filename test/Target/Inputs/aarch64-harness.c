@@ -10,6 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+// Compiled code allocates its buffers through MLIR's generic allocation functions; libraries
+// and the JIT get them from lowbit's runtime (lowbit/Runtime/BufferCache.h), this bare object
+// from here.
+void *_mlir_memref_to_llvm_alloc(size_t size) { return malloc(size); }
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
+  return aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
+}
+void _mlir_memref_to_llvm_free(void *pointer) { free(pointer); }
+
 typedef struct {
   void *allocated, *aligned;
   int64_t offset, sizes[2], strides[2];
