@@ -529,9 +529,13 @@ ScheduleAttr lowbit::selectMpgemmSchedule(MLIRContext *context, const MpgemmProb
   // Panel blocks (prefill with float activations): each block decodes its columns' weights
   // once into an f32 panel and runs 6 x 16 tiles of rows against it, a plain f32 product on
   // packed activations, instead of decoding the weights again for every tile of 4 rows. Zen3,
-  // 2 threads, 4096 x 4096 4-bit weights in groups of 128 with zero points, lowbit-bench:
-  // M = 64 26.0 -> 20.2 ms, M = 128 49.3 -> 34.1 ms, M = 512 216 -> 131-159 ms; M = 16 6.8
-  // -> 7.8 ms (too few rows to pay for the panel). 4 x 24 tiles ran alike (131 ms at M = 512).
+  // 2 threads, 4096 x 4096 4-bit weights in groups of 128 with zero points, run-time weights
+  // (bench/cpu-mpgemm-panel.sh, two rounds): M = 16 8.0-8.5 -> 6.1-6.4 ms, M = 32 15.0-15.7
+  // -> 10.3-11.5, M = 64 26.5-27.4 -> 18.1-18.9, M = 128 52-64 -> 36, M = 512 203-208 ->
+  // 133-136. Constant weights (prepacked at compile time) at M = 16: 6.8 without against
+  // 7.8 ms with panels (lowbit-bench --rotate-mib=1), so panels start at M = 32 (run-time
+  // weights at M = 16 would gain; not yet taken). 4 x 24 tiles ran like 6 x 16 (131 against
+  // 136 ms at M = 512).
   bool panel = !gpu && family == ScheduleFamily::FMA && problem.realActivations &&
                !problem.actHasZero && problem.m >= 32;
   if (panel) {
