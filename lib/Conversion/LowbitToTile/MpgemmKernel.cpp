@@ -46,8 +46,8 @@ SmallVector<int64_t> lowbit::mpgemmGrid(const MpgemmProblem &problem, ScheduleAt
   return grid;
 }
 
-Value tile::loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s, Type actBuffer,
-                         Value actView, Value m0, Value k, bool inBounds) {
+Value tile::loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s,
+                               Type actBuffer, Value actView, Value m0, Value k, bool inBounds) {
   int64_t W = s.getWorkers(), TM = s.getTileM(), TK = s.getTileK();
   layout::RegisterLayout aLayout = mpgemmActivationLayout(s);
   if (p.realActivations)
