@@ -509,7 +509,7 @@ SmallVector<Value> emitGuarded(OpBuilder &b, Location loc, Value inBounds, TypeR
   return SmallVector<Value>(ifOp.getResults());
 }
 
-/// Loads the tile `result` at `offsets` of `view` (`inBounds`: known to lie inside).
+/// Loads the tile `result` at `offsets` of `view` (`knownInBounds`: it lies inside).
 void lowerLoad(SimdKernel &kernel, Operation *op, Value result, const GlobalView &view,
                ValueRange offsets, bool knownInBounds) {
   RegType type = cast<RegType>(result.getType());
@@ -593,7 +593,7 @@ void emitFastStore(OpBuilder &b, Location loc, const AccessPlan &plan, const Glo
   }
 }
 
-/// Stores the tile `value` at `offsets` of `view` (`inBounds`: known to lie inside).
+/// Stores the tile `value` at `offsets` of `view` (`knownInBounds`: it lies inside).
 void lowerStore(SimdKernel &kernel, Operation *op, Value value, const GlobalView &view,
                 ValueRange offsets, bool knownInBounds) {
   RegType type = cast<RegType>(value.getType());
