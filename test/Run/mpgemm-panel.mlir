@@ -26,7 +26,8 @@
 // RUN: lowbit-npy random --type=20x192xf4E2M1FN --seed=%seed12 -o %t/wf.npy
 // RUN: lowbit-npy random --type=20x6xf8E8M0FNU --min=0.25 --max=2 --seed=%seed13 -o %t/sf.npy
 
-// The kernels: the activations packed by a kernel of their own, no activation sums (the
+// The kernels: the activations packed by a kernel of their own (buildActivationPackKernel,
+// lib/Conversion/LowbitToTile/MpgemmSideKernels.cpp), no activation sums (the
 // zero points are applied as the panel is decoded), the panel and the accumulators in shared
 // memory, the SIMD lowering taking the whole kernel.
 // RUN: lowbit-opt %s --lowbit-to-tile | FileCheck %s --check-prefix=TILE

@@ -380,20 +380,8 @@ private:
   void decodeSteps(const GroupValues &values, int64_t gi, Value group, Value begin, Value end,
                    Value kc0, Value n0, Value panel, RegType wType) {
     OpBuilder &b = h.b;
-    Type f32 = b.getF32Type();
-    RegType columnType = h.reg({1, TN}, f32, mpgemmColumnLayout(s));
-    auto ofGroup = [&](Value groupValues) {
-      return h.broadcast(
-          ExtractSliceOp::create(b, h.loc, columnType, groupValues, ArrayRef<int64_t>{gi, 0}),
-          wType);
-    };
-    Value zeroPoint, scale;
-    if (values.zeros)
-      zeroPoint = ofGroup(values.zeros);
-    else if (zeros && p.perTensorScale)
-      zeroPoint = h.broadcast(h.castTo(loadScalar(zeroView, sig.zeros), f32), wType);
-    if (values.scales)
-      scale = ofGroup(values.scales);
+    Value zeroPoint = weightZeroPoint(values, gi, wType);
+    Value scale = values.scales ? groupColumns(values.scales, gi, wType) : Value();
     scf::ForOp::create(
         b, h.loc, begin, end, h.index(1), ValueRange(),
         [&](OpBuilder &nested, Location, Value step, ValueRange) {
@@ -527,6 +515,24 @@ private:
     return values;
   }
 
+  /// Row gi of `groupValues` ([GB, TN] f32) over `type`: each column's value in every row.
+  Value groupColumns(Value groupValues, int64_t gi, RegType type) {
+    RegType columnType = h.reg({1, TN}, h.b.getF32Type(), mpgemmColumnLayout(s));
+    return h.broadcast(ExtractSliceOp::create(h.b, h.loc, columnType, groupValues,
+                                              ArrayRef<int64_t>{gi, 0}),
+                       type);
+  }
+
+  /// The weights' zero points of group gi (of `values`, or the one per tensor) over `type`, as
+  /// f32; null without zero points.
+  Value weightZeroPoint(const GroupValues &values, int64_t gi, RegType type) {
+    if (values.zeros)
+      return groupColumns(values.zeros, gi, type);
+    if (zeros && p.perTensorScale)
+      return h.broadcast(h.castTo(loadScalar(zeroView, sig.zeros), h.b.getF32Type()), type);
+    return Value();
+  }
+
   /// Sets rowActZero and blockActZero from the raw zero points `raw` ([TM, 1] or [1, 1]).
   void setActZero(Value raw, RegType accType) {
     Type f32 = h.b.getF32Type();
@@ -587,14 +593,7 @@ private:
     // Zero points: sum a * (q - z) = sum a * q - z * sum a. The group's zero points (plus
     // the code offset), over [TM, TN]; null when there are none.
     auto groupZeroPoint = [&]() -> Value {
-      Value zeroPoint;
-      if (values.zeros)
-        zeroPoint = h.broadcast(
-            ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
-                                   values.zeros, ArrayRef<int64_t>{gi, 0}),
-            accType);
-      else if (zeros && p.perTensorScale)
-        zeroPoint = h.broadcast(h.castTo(loadScalar(zeroView, sig.zeros), f32), accType);
+      Value zeroPoint = weightZeroPoint(values, gi, accType);
       if (sig.codeOffset) {
         Value offset = h.splat(b.getF32FloatAttr(static_cast<float>(sig.codeOffset)), accType);
         zeroPoint = zeroPoint ? AddOp::create(b, h.loc, zeroPoint, offset).getResult() : offset;
@@ -714,13 +713,8 @@ private:
     // Values made inside this group's loops are not for the next group.
     if (groupedActZero)
       rowActZero = blockActZero = Value();
-    if (values.scales) {
-      Value scale =
-          h.broadcast(ExtractSliceOp::create(b, h.loc, h.reg({1, TN}, f32, mpgemmColumnLayout(s)),
-                                             values.scales, ArrayRef<int64_t>{gi, 0}),
-                      accType);
-      x = MulOp::create(b, h.loc, x, scale);
-    }
+    if (values.scales)
+      x = MulOp::create(b, h.loc, x, groupColumns(values.scales, gi, accType));
     // Activation scales per group along K, as large as the weights' groups or larger: the
     // rows' scales of the activation group holding this one.
     if (actScale && p.actGroupSize && p.actSubGroups() == 1) {
