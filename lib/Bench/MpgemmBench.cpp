@@ -215,6 +215,22 @@ RandomTensorOptions rangeFor(StringRef role, Type type, uint64_t seed) {
   return options;
 }
 
+/// The raw data of a dense elements attribute of `type` holding `values`: one byte per element
+/// of 2 to 8 bits (its code), 1-bit elements packed 8 per byte (LSB first), wider ones as they
+/// are stored.
+std::vector<char> denseBytes(const HostTensor &values, RankedTensorType type) {
+  unsigned bits = type.getElementTypeBitWidth();
+  if (bits > 8)
+    return std::vector<char>(values.bytes.begin(), values.bytes.end());
+  std::vector<uint32_t> codes = unpackCodes(values);
+  if (bits > 1)
+    return std::vector<char>(codes.begin(), codes.end());
+  std::vector<char> raw((codes.size() + 7) / 8, 0);
+  for (size_t e = 0; e < codes.size(); ++e)
+    raw[e / 8] = static_cast<char>(raw[e / 8] | ((codes[e] & 1) << (e % 8)));
+  return raw;
+}
+
 } // namespace
 
 llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
@@ -308,51 +324,47 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
   else if (spec.constantWeights)
     result.copies = std::min<int64_t>(result.copies, 32);
   std::vector<std::vector<std::vector<uint8_t>>> copies(result.copies);
-  for (auto &copy : copies)
-    for (size_t i : weightSide)
-      copy.push_back(spec.constantWeights && i == 1 ? std::vector<uint8_t>() : inputs[i].bytes);
+  if (!spec.constantWeights)
+    for (auto &copy : copies)
+      for (size_t i : weightSide)
+        copy.push_back(inputs[i].bytes);
 
-  // Constant weights: one function per copy, main_<c>, with the weights argument replaced by a
-  // dense constant (copy 0's codes are the checked ones; the others are drawn afresh, so that
-  // no two constants are equal and merged).
+  // Constant weights: one function per copy, main_<c>, with the weight side (weights, scales,
+  // zero points, tensor scale) replaced by dense constants, as in a model compiled ahead of
+  // time (copy 0's values are the checked ones; the others are drawn afresh, so that no two
+  // constants are equal and merged).
   std::vector<std::string> names = {"main"};
   if (spec.constantWeights) {
     names.clear();
     auto main = module->lookupSymbol<func::FuncOp>("main");
-    auto weightType = cast<RankedTensorType>(main.getArgumentTypes()[1]);
-    if (!weightType.getElementType().isIntOrFloat())
-      return makeError(spec.name() + ": --constant-weights needs integer or float weights (dense " +
-                       "elements cannot hold " + spec.weights + ")");
     for (int64_t c = 0; c < result.copies; ++c) {
-      HostTensor weights = inputs[1];
-      if (c > 0) {
-        llvm::Expected<HostTensor> random =
-            randomTensor(weightType.getElementType(), weightType.getShape(),
-                         rangeFor("w", weightType.getElementType(), options.seed * 16 + 1 + 97 * c));
-        if (!random)
-          return random.takeError();
-        weights = std::move(*random);
-      }
-      // Dense elements store one byte per element of at most 8 bits, but 1-bit elements
-      // packed 8 per byte (LSB first).
-      std::vector<uint32_t> codes = unpackCodes(weights);
-      std::vector<char> raw;
-      if (weightType.getElementTypeBitWidth() == 1) {
-        raw.assign((codes.size() + 7) / 8, 0);
-        for (size_t e = 0; e < codes.size(); ++e)
-          raw[e / 8] = static_cast<char>(raw[e / 8] | ((codes[e] & 1) << (e % 8)));
-      } else {
-        raw.assign(codes.begin(), codes.end());
-      }
       auto copy = cast<func::FuncOp>(main->clone());
       names.push_back("main_" + std::to_string(c));
       copy.setName(names.back());
       module->push_back(copy);
       OpBuilder b = OpBuilder::atBlockBegin(&copy.getBody().front());
-      Value constant = arith::ConstantOp::create(
-          b, copy.getLoc(), DenseElementsAttr::getFromRawBuffer(weightType, raw));
-      copy.getArgument(1).replaceAllUsesWith(constant);
-      if (failed(copy.eraseArgument(1)))
+      llvm::BitVector constants(copy.getNumArguments());
+      for (size_t i : weightSide) {
+        auto type = cast<RankedTensorType>(main.getArgumentTypes()[i]);
+        if (!type.getElementType().isIntOrFloat())
+          return makeError(spec.name() + ": --constant-weights needs integer or float " +
+                           "weights, scales and zero points (dense elements cannot hold " +
+                           typeToString(type.getElementType()) + ")");
+        HostTensor values = inputs[i];
+        if (c > 0) {
+          llvm::Expected<HostTensor> random = randomTensor(
+              type.getElementType(), type.getShape(),
+              rangeFor(roles[i], type.getElementType(), options.seed * 16 + i + 97 * c));
+          if (!random)
+            return random.takeError();
+          values = std::move(*random);
+        }
+        Value constant = arith::ConstantOp::create(
+            b, copy.getLoc(), DenseElementsAttr::getFromRawBuffer(type, denseBytes(values, type)));
+        copy.getArgument(i).replaceAllUsesWith(constant);
+        constants.set(i);
+      }
+      if (failed(copy.eraseArguments(constants)))
         return makeError(spec.name() + ": cannot make the weights a constant");
     }
     main.erase();
@@ -401,10 +413,8 @@ llvm::Expected<MpgemmResult> lowbit::bench::runMpgemmCase(MLIRContext &context,
     std::vector<void *> arguments;
     size_t next = 0;
     for (size_t i = 0; i < inputs.size(); ++i) {
-      if (spec.constantWeights && i == 1) {
-        ++next;
+      if (llvm::is_contained(weightSide, i) && spec.constantWeights)
         continue;
-      }
       if (llvm::is_contained(weightSide, i))
         arguments.push_back(copies[copyIndex][next++].data());
       else

@@ -355,6 +355,37 @@ func.func @int_zero_points(%a: tensor<2x128xsi8>, %as: tensor<2xf32>, %w: tensor
 
 // -----
 
+// Constant scales and zero points in groups are re-laid-out group-major ([G, N]) at compile
+// time and viewed with rows of N: row g holds every column's value of group g. Integer zero
+// points become their values in bytes (si4 codes sign-extended), which the kernel views as
+// si8 before widening.
+// CHECK: tile.kernel @mpgemm_{{[0-9]+}}(%arg0: memref<?xf32>, %arg1: memref<?xi32>, %arg2: memref<?xf16>, %arg3: memref<?xi8>,
+// CHECK: tile.global_view %arg2 sizes(%c2, %c8) strides(%c8, %c1)
+// CHECK: %[[VZ:.+]] = tile.global_view %arg3 sizes(%c2, %c8) strides(%c8, %c1)
+// CHECK: %[[Z:.+]] = tile.load_global %[[VZ]]{{.+}} : !tile.global<?x?xi8> -> !tile.reg<2x8xi8, [[GROUPS:#tile.layout<.+>]]>
+// CHECK: %[[ZS:.+]] = tile.view %[[Z]] : !tile.reg<2x8xi8, [[GROUPS]]> -> !tile.reg<2x8xsi8, [[GROUPS]]>
+// CHECK: tile.cast %[[ZS]] : !tile.reg<2x8xsi8, [[GROUPS]]> -> !tile.reg<2x8xf32, [[GROUPS]]>
+// CHECK-LABEL: func.func @group_major_constants(
+// CHECK-DAG: arith.constant dense<{{\[\[}}0.000000e+00, 2.000000e+00, 4.000000e+00, 6.000000e+00, 8.000000e+00, 1.000000e+01, 1.200000e+01, 1.400000e+01], [1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00, 9.000000e+00, 1.100000e+01, 1.300000e+01, 1.500000e+01]]> : tensor<2x8xf16>
+// CHECK-DAG: arith.constant dense<{{\[\[}}-8, -6, -4, -2, 0, 2, 4, 6], [-7, -5, -3, -1, 1, 3, 5, 7]]> : tensor<2x8xi8>
+// CHECK: tile.launch @mpgemm_{{[0-9]+}}({{.+}}) : (memref<?xf32>, memref<?xi32>, memref<?xf16>, memref<?xi8>, memref<?xf32>, memref<?xf32>) -> ()
+func.func @group_major_constants(%a: tensor<1x32xf32>) -> tensor<1x8xf32> {
+  %w = arith.constant dense<3> : tensor<8x32xsi4>
+  %s = arith.constant dense<[[0.0, 1.0], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0], [8.0, 9.0],
+                             [10.0, 11.0], [12.0, 13.0], [14.0, 15.0]]> : tensor<8x2xf16>
+  %z = arith.constant dense<[[-8, -7], [-6, -5], [-4, -3], [-2, -1], [0, 1], [2, 3], [4, 5],
+                             [6, 7]]> : tensor<8x2xsi4>
+  %y = lowbit.mpgemm %a, %w scale(%s) zero(%z)
+         {schedule = #lowbit.schedule<fma, workers = 8, tile = [1, 8, 16], packing = prepacked,
+                                      scale_groups = 2>,
+          weight_scheme = #lowbit.scheme<group(axis = 1, size = 16), scale = f16, zero = int>}
+         : (tensor<1x32xf32>, tensor<8x32xsi4>, tensor<8x2xf16>, tensor<8x2xsi4>)
+           -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
 // 5 groups in blocks of 2: the last block holds one group, so each unrolled group is guarded by
 // `group < 5` and the loads of a block's scales and zero points (f16 values here) are masked.
 // CHECK-LABEL: tile.kernel @mpgemm_0(

@@ -248,6 +248,40 @@ tile.kernel @lane_words(%s: memref<?xf16>, %z: memref<?xi8>, %y: memref<?xf32>, 
 
 // -----
 
+// The same tiles from group-major views ([groups, N] rows; lane w holds columns w and 8 + w):
+// each local is a run of 8 consecutive elements across the lanes, loaded as one vector and
+// interleaved into the lanes' words: two f16 runs per word (one stage), four i8 runs (two
+// stages, the second on i16 pairs).
+// CHECK-LABEL: func.func private @interleaved_runs(
+// CHECK-NOT: vector.gather
+// CHECK-COUNT-2: vector.load %arg0[%{{.+}}] : memref<?xf16>, vector<8xf16>
+// CHECK: vector.interleave %{{.+}}, %{{.+}} : vector<8xi16> -> vector<16xi16>
+// CHECK: vector.bitcast %{{.+}} : vector<16xi16> to vector<8xi32>
+// CHECK-COUNT-4: vector.load %arg1[%{{.+}}] : memref<?xi8>, vector<8xi8>
+// CHECK: vector.interleave %{{.+}}, %{{.+}} : vector<8xi8> -> vector<16xi8>
+// CHECK: vector.interleave %{{.+}}, %{{.+}} : vector<8xi8> -> vector<16xi8>
+// CHECK: vector.interleave %{{.+}}, %{{.+}} : vector<8xi16> -> vector<16xi16>
+// CHECK-NOT: vector.gather
+// CHECK: return
+tile.kernel @interleaved_runs(%s: memref<?xf16>, %z: memref<?xi8>, %y: memref<?xf32>) grid [1] workers 8 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c16 = arith.constant 16 : index
+  %vs = tile.global_view %s sizes(%c2, %c16) strides(%c16, %c1) : memref<?xf16> -> !tile.global<?x?xf16>
+  %vz = tile.global_view %z sizes(%c2, %c16) strides(%c16, %c1) : memref<?xi8> -> !tile.global<?x?xi8>
+  %vy = tile.global_view %y sizes(%c2, %c16) strides(%c16, %c1) : memref<?xf32> -> !tile.global<?x?xf32>
+  %t = tile.load_global %vs[%c0, %c0] {in_bounds} : !tile.global<?x?xf16> -> !tile.reg<2x16xf16, #tile.layout<column_local(2,2).spatial(1,8)>>
+  %f = tile.cast %t : !tile.reg<2x16xf16, #tile.layout<column_local(2,2).spatial(1,8)>> -> !tile.reg<2x16xf32, #tile.layout<column_local(2,2).spatial(1,8)>>
+  %b = tile.load_global %vz[%c0, %c0] {in_bounds} : !tile.global<?x?xi8> -> !tile.reg<2x16xi8, #tile.layout<column_local(2,2).spatial(1,8)>>
+  %bf = tile.cast %b : !tile.reg<2x16xi8, #tile.layout<column_local(2,2).spatial(1,8)>> -> !tile.reg<2x16xf32, #tile.layout<column_local(2,2).spatial(1,8)>>
+  %sum = tile.add %f, %bf : !tile.reg<2x16xf32, #tile.layout<column_local(2,2).spatial(1,8)>>
+  tile.store_global %sum, %vy[%c0, %c0] {in_bounds} : !tile.reg<2x16xf32, #tile.layout<column_local(2,2).spatial(1,8)>>, !tile.global<?x?xf32>
+  tile.return
+}
+
+// -----
+
 // tile.prefetch_global: one prefetch per 64-byte line of the box (no bounds: a prefetch never
 // faults): 256 bytes of words (4 lines, 16 words apart), 16 bytes of each of 16 rows 2048
 // bytes apart (16 lines); a view whose row stride is not a constant gets none.

@@ -95,8 +95,9 @@ static cl::opt<int64_t> threadWorkUs(
              "call on all threads, e.g. to test small cases on several threads)"),
     cl::init(20), cl::cat(benchCategory));
 static cl::opt<bool> constantOption("constant-weights",
-                                    cl::desc("With --m: the weights are a constant of the "
-                                             "function, prepacked at compile time"),
+                                    cl::desc("With --m: the weights, scales and zero points "
+                                             "are constants of the function (as in a compiled "
+                                             "model), re-laid-out at compile time"),
                                     cl::cat(benchCategory));
 static cl::opt<bool> prepackOption(
     "prepack-weights",

@@ -49,9 +49,9 @@ struct MpgemmCase {
   std::string codebook;
   /// A #lowbit.schedule to use instead of the cost model's (its text), empty for none.
   std::string schedule;
-  /// The weights are a constant of the function (as in a model compiled ahead of time), so the
-  /// fast path may re-lay them out at compile time (packing = prepacked); each rotated copy is
-  /// a function of its own.
+  /// The weight side (weights, scales, zero points, tensor scale) are constants of the function
+  /// (as in a model compiled ahead of time), so the fast path may re-lay them out at compile
+  /// time (packing = prepacked, group-major scales); each rotated copy is a function of its own.
   bool constantWeights = false;
   /// The weights argument is marked lowbit.prepack: each rotated copy goes through the
   /// generated prepack entry point once, before the timed calls (as a caller loading a model

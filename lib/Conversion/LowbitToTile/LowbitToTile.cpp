@@ -38,6 +38,8 @@
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/MapVector.h"
 
+#include <cstring>
+
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITTOTILE
 #include "lowbit/Conversion/Passes.h.inc"
@@ -102,6 +104,75 @@ Value scaleLikeBuffer(OpBuilder &b, Location loc, Value tensor, Type &element) {
   return flatBuffer(b, loc, tensor);
 }
 
+/// The codes of a constant low-bit tensor, zero-extended to bytes, row-major.
+std::optional<std::vector<uint8_t>> constantCodes(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  unsigned bits = getLowbitWidth(attr.getElementType());
+  if (bits == 0)
+    return std::nullopt;
+  std::vector<uint8_t> codes;
+  codes.reserve(attr.getNumElements());
+  uint32_t mask = (uint32_t(1) << bits) - 1;
+  if (isa<IntegerType>(attr.getElementType())) {
+    for (const APInt &v : attr.getValues<APInt>())
+      codes.push_back(static_cast<uint8_t>(v.getZExtValue() & mask));
+  } else if (isa<mlir::FloatType>(attr.getElementType())) {
+    for (const APFloat &v : attr.getValues<APFloat>())
+      codes.push_back(static_cast<uint8_t>(v.bitcastToAPInt().getZExtValue() & mask));
+  } else {
+    return std::nullopt;
+  }
+  return codes;
+}
+
+/// Per-group values (scales or zero points, [N, G] row-major) of a dense constant, re-laid-out
+/// group-major ([G, N]) at compile time, so that a block of columns reads each group's values
+/// as whole vectors: whole-byte builtin types as they are, 8-bit low-bit types as their bytes,
+/// integer zero-point codes as their values in bytes (signed ones sign-extended). `element` is
+/// the buffer's element type. Null when `values` is not such a constant.
+DenseElementsAttr groupMajorConstant(Value values, int64_t n, int64_t groups, bool integerCodes,
+                                     Type &element) {
+  DenseElementsAttr attr;
+  if (!matchPattern(values, m_Constant(&attr)) || attr.getNumElements() != n * groups)
+    return {};
+  MLIRContext *ctx = values.getContext();
+  Type type = attr.getElementType();
+  std::vector<uint8_t> bytes;
+  unsigned width = 1;
+  if (integerCodes || isLowbitElementType(type)) {
+    auto intType = dyn_cast<IntegerType>(type);
+    if (integerCodes && (!intType || intType.isSignless()))
+      return {};
+    std::optional<std::vector<uint8_t>> codes = constantCodes(values);
+    unsigned bits = getLowbitWidth(type);
+    if (!codes || (!integerCodes && bits != 8))
+      return {};
+    bytes = std::move(*codes);
+    if (integerCodes && intType.isSigned() && bits < 8)
+      for (uint8_t &code : bytes)
+        if (code >> (bits - 1))
+          code |= static_cast<uint8_t>(0xff << bits);
+    element = IntegerType::get(ctx, 8);
+  } else {
+    if (!type.isIntOrFloat() || type.getIntOrFloatBitWidth() % 8)
+      return {};
+    element = type;
+    if (attr.isSplat())
+      return attr.reshape(RankedTensorType::get({groups, n}, type));
+    width = type.getIntOrFloatBitWidth() / 8;
+    ArrayRef<char> raw = attr.getRawData();
+    bytes.assign(raw.begin(), raw.end());
+  }
+  std::vector<char> transposed(bytes.size());
+  for (int64_t row = 0; row < n; ++row)
+    for (int64_t g = 0; g < groups; ++g)
+      std::memcpy(&transposed[(g * n + row) * width], &bytes[(row * groups + g) * width], width);
+  return DenseElementsAttr::getFromRawBuffer(RankedTensorType::get({groups, n}, element),
+                                             transposed);
+}
+
 /// The 8-bit activation codes `bytes` ([..., K]) in the byte order of weights of `bits` bits
 /// read in the dot's byte order (mpgemmByteOrderWeightLayout): within every run of
 /// P = 32 / bits codes, a'[4c + i] = a[(8 / bits) i + c]. As tensor ops: [rows, K] expanded to
@@ -135,29 +206,6 @@ Value permuteWithinWords(OpBuilder &b, Location loc, Value bytes, int64_t bits) 
     permuted = tensor::ExpandShapeOp::create(
         b, loc, type, permuted, ArrayRef<ReassociationIndices>{leading, {type.getRank() - 1}});
   return permuted;
-}
-
-/// The codes of a constant low-bit tensor, zero-extended to bytes, row-major.
-std::optional<std::vector<uint8_t>> constantCodes(Value value) {
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return std::nullopt;
-  unsigned bits = getLowbitWidth(attr.getElementType());
-  if (bits == 0)
-    return std::nullopt;
-  std::vector<uint8_t> codes;
-  codes.reserve(attr.getNumElements());
-  uint32_t mask = (uint32_t(1) << bits) - 1;
-  if (isa<IntegerType>(attr.getElementType())) {
-    for (const APInt &v : attr.getValues<APInt>())
-      codes.push_back(static_cast<uint8_t>(v.getZExtValue() & mask));
-  } else if (isa<mlir::FloatType>(attr.getElementType())) {
-    for (const APFloat &v : attr.getValues<APFloat>())
-      codes.push_back(static_cast<uint8_t>(v.bitcastToAPInt().getZExtValue() & mask));
-  } else {
-    return std::nullopt;
-  }
-  return codes;
 }
 
 /// A function argument marked lowbit.prepack, and how its ops read it.
@@ -500,11 +548,32 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       byteTable = mpgemmInt8WeightTable(*problem);
       signature.codeOffset = byteTable->offset;
     }
+    // Constant scales and zero points in groups: group-major (re-laid-out here), so that a
+    // block reads each group's values as whole vectors rather than gathering them a column at
+    // a time (a decoder block's decode step with 4-bit weights in groups of 32 with zero
+    // points, int8 activations, TinyLlama sizes, Zen3, 2 threads: 2.9 -> 2.0-2.4 ms).
+    DenseElementsAttr groupScales, groupZeros;
+    if (problem->numGroups > 1) {
+      Value zero = op.getZero();
+      bool intZero = problem->weightScheme.getZeroPoint() == ZeroPoint::Int;
+      if (zero && (!intZero || getElementTypeOrSelf(zero.getType()) == problem->weightType))
+        groupZeros =
+            groupMajorConstant(zero, problem->n, problem->numGroups, intZero, signature.zeros);
+      if (!zero || groupZeros)
+        groupScales = groupMajorConstant(op.getScale(), problem->n, problem->numGroups,
+                                         /*integerCodes=*/false, signature.scales);
+      signature.groupMajor = static_cast<bool>(groupScales);
+    }
     // Scales.
-    args.push_back(scaleLikeBuffer(b, loc, op.getScale(), signature.scales));
+    if (signature.groupMajor)
+      args.push_back(flatBuffer(b, loc, arith::ConstantOp::create(b, loc, groupScales)));
+    else
+      args.push_back(scaleLikeBuffer(b, loc, op.getScale(), signature.scales));
     // Zero points: integer ones in groups as their bytes (packed along the groups); per
     // channel or per tensor as f32 values (their codes are packed along N).
-    if (Value zero = op.getZero()) {
+    if (signature.groupMajor && groupZeros) {
+      args.push_back(flatBuffer(b, loc, arith::ConstantOp::create(b, loc, groupZeros)));
+    } else if (Value zero = op.getZero()) {
       SchemeAttr scheme = problem->weightScheme;
       if (scheme.getZeroPoint() == ZeroPoint::Int && problem->numGroups == 1) {
         signature.zeros = b.getF32Type();

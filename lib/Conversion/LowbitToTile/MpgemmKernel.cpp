@@ -415,20 +415,20 @@ private:
       int64_t blocks = (n + TN - 1) / TN;
       weightView = h.view(weights, blocks * steps, words, words, 1);
     }
-    // Per-group values are [N, G]; the views are transposed: [G, N].
+    // Per-group values are [G, N] (group-major) or [N, G] (viewed transposed: [G, N]).
+    int64_t groupStride = sig.groupMajor ? n : 1, columnStride = sig.groupMajor ? 1 : p.numGroups;
     if (p.perTensorScale)
       scaleView = h.view(scales, 1, 1, 1, 1);
     else
-      scaleView = h.view(scales, p.numGroups, n, 1, p.numGroups);
+      scaleView = h.view(scales, p.numGroups, n, groupStride, columnStride);
     if (zeros) {
-      if (isa<IntegerType>(sig.zeros) && sig.zeros.isInteger(8) &&
-          p.weightScheme.getZeroPoint() == ZeroPoint::Int && p.numGroups > 1) {
+      if (packedGroupZeros()) {
         int64_t rowBytes = (p.numGroups * p.weightBits + 7) / 8;
         zeroView = h.view(zeros, n, rowBytes, rowBytes, 1);
       } else if (p.perTensorScale) {
         zeroView = h.view(zeros, 1, 1, 1, 1);
       } else {
-        zeroView = h.view(zeros, p.numGroups, n, 1, p.numGroups);
+        zeroView = h.view(zeros, p.numGroups, n, groupStride, columnStride);
       }
     }
     if (sums)
@@ -476,6 +476,12 @@ private:
     outView = h.view(out, S > 1 ? S * mpgemmSplitPartRows(p, s) : m, n, n, 1);
   }
 
+  /// Integer zero points in groups, as their bytes packed along the groups of each row.
+  bool packedGroupZeros() const {
+    return !sig.groupMajor && sig.zeros.isInteger(8) &&
+           p.weightScheme.getZeroPoint() == ZeroPoint::Int && p.numGroups > 1;
+  }
+
   /// A [1, 1] value every worker holds, from a [1, 1] view.
   Value loadScalar(Value view, Type element) {
     RegType type = h.reg({1, 1}, element, layout::local({1, 1}).replicated(W));
@@ -495,8 +501,7 @@ private:
       values.scales = h.castTo(raw, f32);
     }
     if (zeros && !p.perTensorScale) {
-      if (sig.zeros.isInteger(8) && p.weightScheme.getZeroPoint() == ZeroPoint::Int &&
-          p.numGroups > 1) {
+      if (packedGroupZeros()) {
         // Integer zero points packed along the groups of each row: each worker reads its rows'
         // bytes for the GB groups and views them as codes.
         int64_t bytes = GB * p.weightBits / 8;
@@ -509,6 +514,12 @@ private:
       } else {
         Value raw = h.load(zeroView, g0, n0, h.reg({GB, TN}, sig.zeros, groupLayout),
                            interior && p.numGroups % GB == 0);
+        // Group-major integer zero points: their values in bytes, of the weights' signedness.
+        if (sig.groupMajor && p.weightScheme.getZeroPoint() == ZeroPoint::Int)
+          raw = h.viewAs(raw, h.withElement(raw, IntegerType::get(h.b.getContext(), 8,
+                                                                  p.weightKind == CodeKind::Signed
+                                                                      ? IntegerType::Signed
+                                                                      : IntegerType::Unsigned)));
         values.zeros = h.castTo(raw, f32);
       }
     }

@@ -92,6 +92,10 @@ namespace lowbit {
 struct MpgemmKernelSignature {
   mlir::Type act, weights, scales, zeros, actScale, actZero, bias, table, out;
   bool hasSums = false, hasTensorScale = false;
+  /// Scales and zero points in groups are [G, N] (constants re-laid-out at compile time; integer
+  /// zero points as their values in bytes) rather than [N, G] (integer zero points packed along
+  /// the groups).
+  bool groupMajor = false;
   /// Weights were re-laid-out as unsigned codes value + codeOffset (prepacked int8_dot with
   /// signed or ternary weights): the kernel subtracts codeOffset * sums.
   int64_t codeOffset = 0;

@@ -12,6 +12,10 @@
 //                are contiguous within each lane (a row per lane, as in row-major weights or
 //                scales) are loaded as one vector per lane and transposed with shuffles;
 //                otherwise gathered (scattered);
+//   interleaved  each local of the chunk is a run of consecutive elements across the lanes
+//                (lane w at start + w: a row of group-major scales or zero points whose lanes
+//                hold consecutive columns): one vector load per local, interleaved into words
+//                with shuffles (stores scatter);
 //   elements     anything else: a gather (scatter) of the chunk's elements.
 // These fast accesses need the whole tile inside the view. A run-time check of the tile's
 // bounding box against the view's sizes chooses them or the general path, which gathers
@@ -35,7 +39,7 @@ using namespace lowbit::tile;
 
 namespace {
 
-enum class ChunkKind { Contiguous, Broadcast, Strided, Elements };
+enum class ChunkKind { Contiguous, Broadcast, Strided, Interleaved, Elements };
 
 /// Everything the accesses of one load or store know at compile time.
 struct AccessPlan {
@@ -104,12 +108,19 @@ struct ChunkInfo {
 ChunkInfo classify(const AccessPlan &plan, int64_t q) {
   int64_t first = q * plan.perChunk, count = plan.chunkCount(q);
   ChunkInfo info{ChunkKind::Elements, plan.rel(0, first), 0};
-  if (count != plan.perChunk)
-    return info;
-  for (int64_t w = 0; w < plan.lanes; ++w)
+  bool withinLanes = count == plan.perChunk;
+  for (int64_t w = 0; withinLanes && w < plan.lanes; ++w)
     for (int64_t t = 1; t < count; ++t)
-      if (plan.rel(w, first + t) != plan.rel(w, first) + t)
-        return info;
+      withinLanes &= plan.rel(w, first + t) == plan.rel(w, first) + t;
+  if (!withinLanes) {
+    bool acrossLanes = plan.perChunk > 1 && plan.lanes > 1;
+    for (int64_t t = 0; acrossLanes && t < count; ++t)
+      for (int64_t w = 1; w < plan.lanes; ++w)
+        acrossLanes &= plan.rel(w, first + t) == plan.rel(0, first + t) + w;
+    if (acrossLanes)
+      info.kind = ChunkKind::Interleaved;
+    return info;
+  }
   int64_t stride = plan.lanes > 1 ? plan.rel(1, first) - plan.rel(0, first) : plan.perChunk;
   for (int64_t w = 0; w < plan.lanes; ++w)
     if (plan.rel(w, first) != info.start + w * stride)
@@ -411,6 +422,39 @@ Value emitLaneLoads(OpBuilder &b, Location loc, const AccessPlan &plan, const Gl
   return vector::BitCastOp::create(b, loc, plan.chunkType(b.getContext()), all);
 }
 
+/// Chunk q whose locals are runs across the lanes (ChunkKind::Interleaved): one vector of
+/// `lanes` elements per local (zeros past a short chunk's end), then log2(perChunk) stages of
+/// interleaving pairs, each doubling the width of the elements, until every lane holds its word
+/// (local t in bits [t * bits, (t + 1) * bits), as toChunk packs them).
+Value emitInterleavedLoad(OpBuilder &b, Location loc, const AccessPlan &plan,
+                          const GlobalView &view, Value base, int64_t q) {
+  int64_t first = q * plan.perChunk, count = plan.chunkCount(q);
+  int64_t width = plan.memoryElement.getIntOrFloatBitWidth();
+  auto integers = [&](int64_t bits) {
+    return VectorType::get({plan.lanes}, b.getIntegerType(bits));
+  };
+  SmallVector<Value> parts;
+  for (int64_t t = 0; t < plan.perChunk; ++t) {
+    if (t >= count) {
+      parts.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(integers(width))));
+      continue;
+    }
+    Value address = arith::AddIOp::create(b, loc, base, indexConst(b, loc, plan.rel(0, first + t)));
+    Value run = vector::LoadOp::create(b, loc, VectorType::get({plan.lanes}, plan.memoryElement),
+                                       view.memref, ValueRange{address});
+    parts.push_back(vector::BitCastOp::create(b, loc, integers(width), run));
+  }
+  for (; parts.size() > 1; width *= 2) {
+    SmallVector<Value> next;
+    for (size_t j = 0; j < parts.size(); j += 2) {
+      Value pairs = vector::InterleaveOp::create(b, loc, parts[j], parts[j + 1]);
+      next.push_back(vector::BitCastOp::create(b, loc, integers(2 * width), pairs));
+    }
+    parts = std::move(next);
+  }
+  return vector::BitCastOp::create(b, loc, plan.chunkType(b.getContext()), parts.front());
+}
+
 /// The loads of a tile known to lie inside the view (constant strides).
 SmallVector<Value> emitFastLoad(OpBuilder &b, Location loc, const SimdKernel &kernel,
                                 const AccessPlan &plan, const GlobalView &view, Value base) {
@@ -481,6 +525,10 @@ SmallVector<Value> emitFastLoad(OpBuilder &b, Location loc, const SimdKernel &ke
     }
     case ChunkKind::Elements:
       chunks[q] = toChunk(b, loc, plan, emitLaneLoads(b, loc, plan, view, base, q));
+      ++q;
+      continue;
+    case ChunkKind::Interleaved:
+      chunks[q] = emitInterleavedLoad(b, loc, plan, view, base, q);
       ++q;
       continue;
     }
@@ -583,6 +631,7 @@ void emitFastStore(OpBuilder &b, Location loc, const AccessPlan &plan, const Glo
       break;
     }
     case ChunkKind::Strided:
+    case ChunkKind::Interleaved:
     case ChunkKind::Elements: {
       SmallVector<bool> present;
       Value offsets = chunkElementOffsets(b, loc, plan, q, present);
