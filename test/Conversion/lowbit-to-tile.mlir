@@ -713,3 +713,43 @@ func.func @prefetch_prepacked(%a: tensor<1x256xf32>, %w: tensor<32x256xui4> {low
          : (tensor<1x256xf32>, tensor<32x256xui4>, tensor<32x2xf16>) -> tensor<1x32xf32>
   return %y : tensor<1x32xf32>
 }
+
+// -----
+
+// Ops of the same shapes, types and schedules launch one kernel (built once); an op of
+// another N gets its own, as do the activation sums of each distinct shape.
+// CHECK-LABEL: tile.kernel @mpgemm_sums_0(
+// CHECK-LABEL: tile.kernel @mpgemm_0(
+// CHECK-LABEL: tile.kernel @mpgemm_1(
+// CHECK-NOT: tile.kernel
+// CHECK-LABEL: func.func @shared_kernels(
+// CHECK: tile.launch @mpgemm_sums_0(%[[ACT:[^,]+]], %{{.+}})
+// CHECK: tile.launch @mpgemm_0(%[[ACT]],
+// CHECK: tile.launch @mpgemm_sums_0(%[[ACT]], %{{.+}})
+// CHECK: tile.launch @mpgemm_0(%[[ACT]],
+// CHECK: tile.launch @mpgemm_sums_0(%[[ACT]], %{{.+}})
+// CHECK: tile.launch @mpgemm_1(%[[ACT]],
+func.func @shared_kernels(%a: tensor<2x64xsi8>, %as: tensor<2xf32>, %w1: tensor<32x64xui4>,
+                          %w2: tensor<32x64xui4>, %w3: tensor<16x64xui4>, %s: tensor<32x2xf16>,
+                          %s3: tensor<16x2xf16>, %z: tensor<32x2xui4>, %z3: tensor<16x2xui4>)
+    -> (tensor<2x32xf32>, tensor<2x32xf32>, tensor<2x16xf32>) {
+  %y1 = lowbit.mpgemm %a, %w1 scale(%s) zero(%z) act_scale(%as)
+          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [2, 16, 32], scale_groups = 2>,
+           weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>,
+           act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+          : (tensor<2x64xsi8>, tensor<32x64xui4>, tensor<32x2xf16>, tensor<32x2xui4>,
+             tensor<2xf32>) -> tensor<2x32xf32>
+  %y2 = lowbit.mpgemm %a, %w2 scale(%s) zero(%z) act_scale(%as)
+          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [2, 16, 32], scale_groups = 2>,
+           weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>,
+           act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+          : (tensor<2x64xsi8>, tensor<32x64xui4>, tensor<32x2xf16>, tensor<32x2xui4>,
+             tensor<2xf32>) -> tensor<2x32xf32>
+  %y3 = lowbit.mpgemm %a, %w3 scale(%s3) zero(%z3) act_scale(%as)
+          {schedule = #lowbit.schedule<int8_dot, workers = 8, tile = [2, 16, 32], scale_groups = 2>,
+           weight_scheme = #lowbit.scheme<group(axis = 1, size = 32), scale = f16, zero = int>,
+           act_scheme = #lowbit.scheme<per_channel(axis = 0), scale = f32>}
+          : (tensor<2x64xsi8>, tensor<16x64xui4>, tensor<16x2xf16>, tensor<16x2xui4>,
+             tensor<2xf32>) -> tensor<2x16xf32>
+  return %y1, %y2, %y3 : tensor<2x32xf32>, tensor<2x32xf32>, tensor<2x16xf32>
+}

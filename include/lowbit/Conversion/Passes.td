@@ -82,7 +82,10 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     the prepack kernel on every call, into a scratch buffer (each block's words contiguous;
     signed and ternary codes stored as unsigned value + offset for `int8_dot`; `int8_dot`
     codes of 3, 5, 6 and 7 bits in bit planes, `mpgemmWeightPlanes`, read back by a
-    `tile.view` with `planes`). `int8_dot` reads 4-bit float weights through a byte table of
+    `tile.view` with `planes`). Constant scales and zero points in groups are re-laid-out
+    group-major, [G, N] (integer zero points as their values in bytes), so that a block reads
+    a group's values for its columns as whole vectors; arguments keep [N, G].
+    `int8_dot` reads 4-bit float weights through a byte table of
     their doubled values plus 12 (an extra argument; `tile.lookup`), subtracts 12 times the
     activation sums and halves the result. Interchange weights read in the dot's byte
     order (an `int8_dot` weight_layout of `mpgemmByteOrderWeightLayout`) need the 8-bit
@@ -129,6 +132,10 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     interchange packing), the companion returns the bytes unchanged. Errors: an argument read
     both prepacked and otherwise, or prepacked in two layouts; a marked function that is called
     in the module; a name already taken.
+
+    A kernel equal to one the pass built before (ops of the same shapes, types and schedules:
+    a model's layers, projections of equal sizes, their activation packing) is not built
+    again: the launches share it.
 
     An op whose schedule does not fit it is an error naming the field.
 

@@ -115,6 +115,18 @@ std::optional<std::vector<uint8_t>> constantCodes(Value value) {
   std::vector<uint8_t> codes;
   codes.reserve(attr.getNumElements());
   uint32_t mask = (uint32_t(1) << bits) - 1;
+  // Elements of 2 to 8 bits are stored a byte each (1-bit ones packed): their bytes.
+  if (bits > 1 &&
+      (isa<IntegerType>(attr.getElementType()) || isa<mlir::FloatType>(attr.getElementType()))) {
+    ArrayRef<char> raw = attr.getRawData();
+    if (attr.isSplat()) {
+      codes.assign(attr.getNumElements(), static_cast<uint8_t>(raw.front() & mask));
+      return codes;
+    }
+    for (char byte : raw)
+      codes.push_back(static_cast<uint8_t>(byte & mask));
+    return codes;
+  }
   if (isa<IntegerType>(attr.getElementType())) {
     for (const APInt &v : attr.getValues<APInt>())
       codes.push_back(static_cast<uint8_t>(v.getZExtValue() & mask));
@@ -234,6 +246,7 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
+    kernelsByBase.clear();
     if (failed(planPrepackedArguments(module)))
       return signalPassFailure();
     SmallVector<MpgemmOp> ops;
@@ -822,7 +835,21 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       top = top->getParentOp();
     OpBuilder module(top);
     KernelOp kernel = build(module, uniqueName(symbols, base));
+    // A kernel equal to one built before (ops of the same shapes and schedules: a model's
+    // layers, or projections of equal sizes) is not built twice: the launch takes the first.
+    StringAttr name = kernel.getSymNameAttr();
+    SmallVector<KernelOp> &same = kernelsByBase[base];
+    for (KernelOp earlier : same) {
+      kernel.setSymNameAttr(earlier.getSymNameAttr());
+      if (OperationEquivalence::isEquivalentTo(kernel, earlier,
+                                               OperationEquivalence::IgnoreLocations)) {
+        kernel.erase();
+        return earlier;
+      }
+    }
+    kernel.setSymNameAttr(name);
     symbols.insert(kernel);
+    same.push_back(kernel);
     return kernel;
   }
 
@@ -842,6 +869,8 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
   }
 
   int64_t counter = 0;
+  /// The kernels built so far, by the base of their names.
+  llvm::StringMap<SmallVector<KernelOp>> kernelsByBase;
   llvm::MapVector<func::FuncOp, SmallVector<PrepackedArgument>> prepackedArguments;
   /// The temporary cast (to the words' type) of each prepacked argument.
   llvm::DenseMap<Value, Value> prepackWords;

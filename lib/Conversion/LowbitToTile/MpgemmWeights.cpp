@@ -128,24 +128,39 @@ std::vector<int32_t> lowbit::prepackWeights(ArrayRef<uint8_t> codes, const Mpgem
   uint32_t mask = (uint32_t(1) << bits) - 1;
   SmallVector<int64_t, 3> planes = mpgemmWeightPlanes(problem, schedule);
   int64_t locals = weightLayout.getLocalSize();
+  // Every step's tile has the same layout: the logical index of each (worker, local), the bit
+  // pieces of each local and the transformed code of each code, computed once.
+  SmallVector<std::pair<int64_t, int64_t>> index;
+  for (int64_t w = 0; w < W; ++w)
+    for (int64_t l = 0; l < locals; ++l) {
+      SmallVector<int64_t, 4> logical = weightLayout.getLogicalIndex(w, l);
+      index.push_back({logical[0], logical[1]});
+    }
+  SmallVector<SmallVector<tile::PlanarPiece>> pieces;
+  if (!planes.empty())
+    for (int64_t l = 0; l < locals; ++l)
+      pieces.push_back(tile::getPlanarPieces(planes, locals, l));
+  SmallVector<uint32_t> transformed;
+  for (uint32_t code = 0; code <= mask; ++code)
+    transformed.push_back(transform(code) & mask);
   // Worker w's local l of step (nb, kt) is at bits [l * bits, (l + 1) * bits) of the worker's
   // words (or in bit planes: tile::getPlanarPieces), which are row nb * steps + kt, columns
   // word * W + w.
   for (int64_t nb = 0; nb < blocks; ++nb)
-    for (int64_t kt = 0; kt < steps; ++kt)
+    for (int64_t kt = 0; kt < steps; ++kt) {
+      uint32_t *row = &words[(nb * steps + kt) * wordsPerLane * W];
       for (int64_t w = 0; w < W; ++w)
         for (int64_t l = 0; l < locals; ++l) {
-          SmallVector<int64_t, 4> index = weightLayout.getLogicalIndex(w, l);
-          int64_t k = kt * TK + index[0], n = nb * TN + index[1];
+          auto [dk, dn] = index[w * locals + l];
+          int64_t k = kt * TK + dk, n = nb * TN + dn;
           // Past K and N: the code of the value 0 (the offset, where there is one), as the
           // run-time prepack kernel stores it and the kernel's zero-point folding expects.
           bool inside = k < problem.k && n < problem.n;
-          uint32_t code = transform(inside ? codes[n * problem.k + k] : 0) & mask;
+          uint32_t code = transformed[inside ? codes[n * problem.k + k] & mask : 0];
           if (!code)
             continue;
-          uint32_t *row = &words[(nb * steps + kt) * wordsPerLane * W];
           if (!planes.empty()) {
-            for (const tile::PlanarPiece &piece : tile::getPlanarPieces(planes, locals, l))
+            for (const tile::PlanarPiece &piece : pieces[l])
               row[piece.word * W + w] |=
                   ((code >> piece.codeBit) & ((uint32_t(1) << piece.width) - 1)) << piece.bit;
             continue;
@@ -155,5 +170,6 @@ std::vector<int32_t> lowbit::prepackWeights(ArrayRef<uint8_t> codes, const Mpgem
           if (shift + bits > 32)
             row[(word + 1) * W + w] |= code >> (32 - shift);
         }
+    }
   return std::vector<int32_t>(words.begin(), words.end());
 }
