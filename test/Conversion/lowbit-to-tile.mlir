@@ -717,18 +717,19 @@ func.func @prefetch_prepacked(%a: tensor<1x256xf32>, %w: tensor<32x256xui4> {low
 // -----
 
 // Ops of the same shapes, types and schedules launch one kernel (built once); an op of
-// another N gets its own, as do the activation sums of each distinct shape.
+// another N gets its own. The activation sums of the shared input are made once, by the
+// first op, and read by all three.
 // CHECK-LABEL: tile.kernel @mpgemm_sums_0(
 // CHECK-LABEL: tile.kernel @mpgemm_0(
 // CHECK-LABEL: tile.kernel @mpgemm_1(
 // CHECK-NOT: tile.kernel
 // CHECK-LABEL: func.func @shared_kernels(
-// CHECK: tile.launch @mpgemm_sums_0(%[[ACT:[^,]+]], %{{.+}})
-// CHECK: tile.launch @mpgemm_0(%[[ACT]],
-// CHECK: tile.launch @mpgemm_sums_0(%[[ACT]], %{{.+}})
-// CHECK: tile.launch @mpgemm_0(%[[ACT]],
-// CHECK: tile.launch @mpgemm_sums_0(%[[ACT]], %{{.+}})
-// CHECK: tile.launch @mpgemm_1(%[[ACT]],
+// CHECK: tile.launch @mpgemm_sums_0(%[[ACT:[^,]+]], %[[SUMS:[^)]+]])
+// CHECK: tile.launch @mpgemm_0(%[[ACT]], %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %[[SUMS]],
+// CHECK-NOT: mpgemm_sums
+// CHECK: tile.launch @mpgemm_0(%[[ACT]], %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %[[SUMS]],
+// CHECK-NOT: mpgemm_sums
+// CHECK: tile.launch @mpgemm_1(%[[ACT]], %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %[[SUMS]],
 func.func @shared_kernels(%a: tensor<2x64xsi8>, %as: tensor<2xf32>, %w1: tensor<32x64xui4>,
                           %w2: tensor<32x64xui4>, %w3: tensor<16x64xui4>, %s: tensor<32x2xf16>,
                           %s3: tensor<16x2xf16>, %z: tensor<32x2xui4>, %z3: tensor<16x2xui4>)

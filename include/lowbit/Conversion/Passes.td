@@ -135,7 +135,8 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
 
     A kernel equal to one the pass built before (ops of the same shapes, types and schedules:
     a model's layers, projections of equal sizes, their activation packing) is not built
-    again: the launches share it.
+    again: the launches share it. Activation sums that an earlier op of the same block made
+    of the same activations with the same kernel are read again, not remade.
 
     An op whose schedule does not fit it is an error naming the field.
 

@@ -247,6 +247,7 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
     kernelsByBase.clear();
+    sumsMade.clear();
     if (failed(planPrepackedArguments(module)))
       return signalPassFailure();
     SmallVector<MpgemmOp> ops;
@@ -606,13 +607,22 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     Value sumsBuffer;
     if (needsSums) {
       signature.hasSums = true;
-      sumsBuffer = allocateF32(b, loc, problem->m * problem->numSumGroups());
       KernelOp kernel =
           addKernel(op, symbols, "mpgemm_sums", [&](OpBuilder &module, StringRef name) {
             return buildActivationSumsKernel(module, loc, name, *problem, signature.act,
                                              schedule.getWorkers());
           });
-      launch(b, loc, kernel, ValueRange{actBuffer, sumsBuffer}, schedule);
+      // The sums of the same activations (as handed to the kernels) by the same kernel, made
+      // for an earlier op of this block (a layer's projections of one input), are reused.
+      bool permuted = !problem->realActivations && mpgemmPermutesActivations(*problem, schedule);
+      SumsKey key{op.getA(), signature.act, permuted ? 1u : 0u, kernel.getSymNameAttr(),
+                  op->getBlock()};
+      sumsBuffer = sumsMade.lookup(key);
+      if (!sumsBuffer) {
+        sumsBuffer = allocateF32(b, loc, problem->m * problem->numSumGroups());
+        launch(b, loc, kernel, ValueRange{actBuffer, sumsBuffer}, schedule);
+        sumsMade[key] = sumsBuffer;
+      }
       args.push_back(sumsBuffer);
     }
     if (Value actScale = op.getActScale())
@@ -871,6 +881,10 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
   int64_t counter = 0;
   /// The kernels built so far, by the base of their names.
   llvm::StringMap<SmallVector<KernelOp>> kernelsByBase;
+  /// Activation sums made so far: the activations, the type and order the kernel reads them
+  /// in, the sums kernel and the block of the ops.
+  using SumsKey = std::tuple<Value, Type, unsigned, Attribute, Block *>;
+  DenseMap<SumsKey, Value> sumsMade;
   llvm::MapVector<func::FuncOp, SmallVector<PrepackedArgument>> prepackedArguments;
   /// The temporary cast (to the words' type) of each prepacked argument.
   llvm::DenseMap<Value, Value> prepackWords;
