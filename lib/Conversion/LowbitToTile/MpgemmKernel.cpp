@@ -1,8 +1,8 @@
 //===- MpgemmKernel.cpp - The main tile kernel of a scheduled lowbit.mpgemm -===//
 //
 // See MpgemmKernel.h for the kernels' arguments and structure (the kernels launched around
-// this one: MpgemmSideKernels.cpp). Every register tensor is written with its layout (from
-// MpgemmSchedule.h), so the kernels need no layout inference.
+// this one, the activation views and the grid: MpgemmSideKernels.cpp). Every register tensor is
+// written with its layout (from MpgemmSchedule.h), so the kernels need no layout inference.
 //
 //===----------------------------------------------------------------------===//
 #include "MpgemmKernel.h"
@@ -35,42 +35,6 @@ SmallVector<Type> MpgemmKernelSignature::argumentTypes(MLIRContext *context) con
     types.push_back(buffer(table));
   types.push_back(buffer(out));
   return types;
-}
-
-SmallVector<int64_t> lowbit::mpgemmGrid(const MpgemmProblem &problem, ScheduleAttr schedule) {
-  int64_t rows = schedule.getPanel() ? schedule.getPanel() : schedule.getTileM();
-  SmallVector<int64_t> grid = {(problem.n + schedule.getTileN() - 1) / schedule.getTileN(),
-                               (problem.m + rows - 1) / rows};
-  if (schedule.getSplitK() > 1)
-    grid.push_back(schedule.getSplitK());
-  return grid;
-}
-
-Value tile::loadActivationTile(BodyBuilder &h, const MpgemmProblem &p, ScheduleAttr s,
-                               Type actBuffer, Value actView, Value m0, Value k, bool inBounds) {
-  int64_t W = s.getWorkers(), TM = s.getTileM(), TK = s.getTileK();
-  layout::RegisterLayout aLayout = mpgemmActivationLayout(s);
-  if (p.realActivations)
-    return h.load(actView, m0, k, h.reg({TM, TK}, actBuffer, aLayout), inBounds);
-  int64_t bytes = TK * p.actBits / 8;
-  Value column = arith::DivUIOp::create(h.b, h.loc, h.mul(k, p.actBits), h.index(8));
-  RegType byteType =
-      h.reg({TM, bytes}, actBuffer, layout::replicated(W) * layout::local({TM, bytes}));
-  Value raw = h.load(actView, m0, column, byteType, inBounds);
-  return h.viewAs(raw, h.reg({TM, TK}, p.actType, aLayout));
-}
-
-Value tile::activationView(BodyBuilder &h, const MpgemmProblem &p, Value act) {
-  int64_t row = p.realActivations ? p.k : (p.k * p.actBits + 7) / 8;
-  return h.view(act, p.m, row, row, 1);
-}
-
-Value tile::packedActivationView(BodyBuilder &h, const MpgemmProblem &problem,
-                                 ScheduleAttr schedule, Value buffer) {
-  int64_t chunk = mpgemmPanelChunk(problem, schedule), tileM = schedule.getTileM();
-  int64_t rows = mpgemmPanelChunks(problem, schedule) * mpgemmPanelTiles(problem, schedule) *
-                 chunk * tileM;
-  return h.view(buffer, rows, chunk, 1, tileM);
 }
 
 namespace {
