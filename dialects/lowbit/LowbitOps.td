@@ -247,7 +247,8 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
     - result: `[B, Hq, Sq, Dv]`, f32, f16 or bf16.
 
     `schedule` (set by `lowbit-select-schedules`, or written by hand) sends the op through the
-    fused kernel of `lowbit-to-tile` (float K and V; docs/cpu-backend.md, "Attention"):
+    fused kernel of `lowbit-to-tile` (float caches, and quantized ones of integer, fp8 and
+    fp4 codes; docs/cpu-backend.md, "Attention"):
     `#lowbit.schedule<fma, workers = W, tile = [TM, TN, TK], split_k = S>` computes TM rows
     (query heads x queries of one KV head) per block, W of them at a time, over blocks of TN
     cached tokens, in steps of TK along the head dimension, with the cached sequence cut into

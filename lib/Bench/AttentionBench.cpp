@@ -29,6 +29,16 @@ std::string AttentionCase::name() const {
   return causal ? text + "_causal" : text;
 }
 
+/// Tokens (keys) and channels (values) per scale of a quantized cache.
+constexpr int64_t kCacheGroup = 32;
+
+bool AttentionCase::quantized() const {
+  return cache != "f32" && cache != "f16" && cache != "bf16";
+}
+
+/// Whether the quantized cache's codes take integer zero points.
+static bool hasZeroPoints(const std::string &cache) { return cache[0] == 's' || cache[0] == 'u'; }
+
 std::string AttentionCase::mlirSource(int64_t sq) const {
   auto tensor = [](std::initializer_list<int64_t> shape, const std::string &element) {
     std::string text = "tensor<";
@@ -36,7 +46,8 @@ std::string AttentionCase::mlirSource(int64_t sq) const {
       text += std::to_string(extent) + "x";
     return text + element + ">";
   };
-  std::string q = tensor({batch, qHeads, sq, headDim}, cache);
+  bool lowBit = quantized();
+  std::string q = tensor({batch, qHeads, sq, headDim}, lowBit ? "f16" : cache);
   std::string kv = tensor({batch, kvHeads, keys, headDim}, cache);
   std::string y = tensor({batch, qHeads, sq, headDim}, "f32");
   std::string attrs;
@@ -44,9 +55,34 @@ std::string AttentionCase::mlirSource(int64_t sq) const {
     attrs = "causal";
   if (!schedule.empty())
     attrs += (attrs.empty() ? "schedule = " : ", schedule = ") + schedule;
-  return "func.func @main(%q: " + q + ", %k: " + kv + ", %v: " + kv + ") -> " + y + " {\n" +
-         "  %o = lowbit.attention %q, %k, %v {" + attrs + "} : (" + q + ", " + kv + ", " + kv +
-         ") -> " + y + "\n  return %o : " + y + "\n}\n";
+  // Arguments after q, k and v: the scales and zero points of K, then of V (KIVI groups).
+  std::string operands = "%q, %k, %v", types = q + ", " + kv + ", " + kv;
+  std::string arguments = "%q: " + q + ", %k: " + kv + ", %v: " + kv;
+  if (lowBit) {
+    bool zero = hasZeroPoints(cache);
+    std::string scheme = zero ? ", scale = f16, zero = int>" : ", scale = f16>";
+    for (const char *side : {"k", "v"}) {
+      bool keysSide = side[0] == 'k';
+      std::string shape =
+          keysSide ? tensor({batch, kvHeads, (keys + kCacheGroup - 1) / kCacheGroup, headDim}, "")
+                   : tensor({batch, kvHeads, keys, (headDim + kCacheGroup - 1) / kCacheGroup}, "");
+      shape.pop_back(); // the element type follows
+      std::string name = std::string(side);
+      operands += " " + name + "_scale(%" + name + "s)";
+      arguments += ", %" + name + "s: " + shape + "f16>";
+      types += ", " + shape + "f16>";
+      if (zero) {
+        operands += " " + name + "_zero(%" + name + "z)";
+        arguments += ", %" + name + "z: " + shape + cache + ">";
+        types += ", " + shape + cache + ">";
+      }
+      attrs += (attrs.empty() ? "" : ", ") + name +
+               "_scheme = #lowbit.scheme<group(axis = " + (keysSide ? "2" : "3") +
+               ", size = " + std::to_string(kCacheGroup) + ")" + scheme;
+    }
+  }
+  return "func.func @main(" + arguments + ") -> " + y + " {\n" + "  %o = lowbit.attention " +
+         operands + " {" + attrs + "} : (" + types + ") -> " + y + "\n  return %o : " + y + "\n}\n";
 }
 
 double AttentionCase::visiblePairs() const {
@@ -91,8 +127,11 @@ llvm::Expected<AttentionResult> lowbit::bench::runAttentionCase(MLIRContext &con
   AttentionResult result;
   result.spec = spec;
   result.threads = lowbit_num_threads();
-  if (spec.cache != "f32" && spec.cache != "f16" && spec.cache != "bf16")
-    return makeError(spec.name() + ": the cache must be f32, f16 or bf16");
+  static const char *const caches[] = {"f32", "f16", "bf16", "si8",      "ui8",   "si4",
+                                       "ui4", "si2", "ui2",  "f8E4M3FN", "f8E5M2"};
+  if (!llvm::is_contained(caches, spec.cache))
+    return makeError(spec.name() + ": the cache must be f32, f16, bf16, si8, ui8, si4, ui4, " +
+                     "si2, ui2, f8E4M3FN or f8E5M2");
   std::string firstMessage;
   OwningOpRef<ModuleOp> module, referenceModule;
   {
@@ -113,6 +152,15 @@ llvm::Expected<AttentionResult> lowbit::bench::runAttentionCase(MLIRContext &con
     auto tensor = cast<RankedTensorType>(argType);
     RandomTensorOptions range;
     range.seed = options.seed * 16 + index;
+    // Scales (the f16 arguments after q) small and positive, as a quantizer's are; fp8 codes
+    // within +-8, as values divided by such scales are.
+    if (index > 0 && tensor.getElementType().isF16() && spec.quantized()) {
+      range.min = 0.01;
+      range.max = 0.1;
+    } else if (index > 0 && isa<FloatType>(tensor.getElementType()) && spec.quantized()) {
+      range.min = -8;
+      range.max = 8;
+    }
     llvm::Expected<HostTensor> random =
         randomTensor(tensor.getElementType(), tensor.getShape(), range);
     if (!random)
@@ -135,15 +183,18 @@ llvm::Expected<AttentionResult> lowbit::bench::runAttentionCase(MLIRContext &con
   if (!expected)
     return expected.takeError();
 
-  // The cache (K and V) in rotated copies.
-  result.cacheBytes = static_cast<double>(inputs[1].bytes.size() + inputs[2].bytes.size());
+  // The cache (K and V, their scales and zero points: every input but q) in rotated copies.
+  result.cacheBytes = 0;
+  for (size_t index = 1; index < inputs.size(); ++index)
+    result.cacheBytes += static_cast<double>(inputs[index].bytes.size());
   int64_t rotate = options.rotateBytes > 0 ? options.rotateBytes : defaultRotateBytes();
   result.copies =
       options.copies > 0
           ? options.copies
           : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(rotate / result.cacheBytes)));
-  std::vector<std::vector<uint8_t>> keys(result.copies, inputs[1].bytes),
-      values(result.copies, inputs[2].bytes);
+  std::vector<std::vector<std::vector<uint8_t>>> cacheCopies(inputs.size());
+  for (size_t index = 1; index < inputs.size(); ++index)
+    cacheCopies[index].assign(result.copies, inputs[index].bytes);
   result.schedule = scheduleOf(*module, options.fastPath, options.threadWorkUs);
 
   auto compileStart = std::chrono::steady_clock::now();
@@ -159,8 +210,9 @@ llvm::Expected<AttentionResult> lowbit::bench::runAttentionCase(MLIRContext &con
 
   std::vector<float> output(cast<RankedTensorType>(type.getResult(0)).getNumElements());
   auto callWith = [&](int64_t copy) -> llvm::Error {
-    std::vector<void *> arguments = {inputs[0].bytes.data(), keys[copy].data(),
-                                     values[copy].data()};
+    std::vector<void *> arguments = {inputs[0].bytes.data()};
+    for (size_t index = 1; index < inputs.size(); ++index)
+      arguments.push_back(cacheCopies[index][copy].data());
     return (*jit)->call(arguments, {output.data()});
   };
   if (llvm::Error error = callWith(0))

@@ -13,6 +13,69 @@ static bool isFloatTensorElement(Type type) {
   return type.isF32() || type.isF16() || type.isBF16();
 }
 
+unsigned AttentionCacheScheme::codeBits() const { return codeType ? getLowbitWidth(codeType) : 0; }
+
+/// Code types whose tiles the kernel converts to f32: integers of 1-8 bits, fp8 and fp4.
+static bool isKernelCodeType(Type type) {
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return !integer.isSignless() && integer.getWidth() <= 8;
+  return isa<Float8E4M3FNType, Float8E5M2Type, Float4E2M1FNType>(type);
+}
+
+/// Fills `cache` for the cache `name` of `type` read with `scheme` (none: a float cache);
+/// false with the reason in `whyNot` when the kernel does not read it.
+static bool analyzeCache(StringRef name, RankedTensorType type, SchemeAttr scheme,
+                         AttentionCacheScheme &cache, std::string &whyNot) {
+  Type element = type.getElementType();
+  if (!scheme) {
+    if (isFloatTensorElement(element))
+      return true;
+    whyNot = "the fused kernel reads float caches of f32, f16 and bf16";
+    return false;
+  }
+  if (!isKernelCodeType(element)) {
+    llvm::raw_string_ostream(whyNot)
+        << "the fused kernel reads quantized caches of integer, f8E4M3FN, f8E5M2 and f4E2M1FN "
+           "codes; "
+        << name << " has " << element << " codes";
+    return false;
+  }
+  if (scheme.hasCodebook() || scheme.getTensorScale()) {
+    whyNot = "the fused kernel reads caches without codebooks and tensor scales";
+    return false;
+  }
+  cache.codeType = element;
+  cache.scaleType = scheme.getScaleType();
+  cache.zero = !scheme.hasZero()                         ? AttentionCacheScheme::Zero::None
+               : scheme.getZeroPoint() == ZeroPoint::Int ? AttentionCacheScheme::Zero::Int
+                                                         : AttentionCacheScheme::Zero::Float;
+  ArrayRef<int64_t> shape = type.getShape();
+  auto indexBy = [&](int64_t axis, int64_t divisor) {
+    // One group over the whole axis indexes nothing.
+    int64_t extent = llvm::divideCeil(shape[axis], divisor);
+    cache.divisors[axis] = extent == 1 ? 0 : divisor;
+    cache.extents[axis] = extent;
+  };
+  switch (scheme.getGranularity()) {
+  case Granularity::PerTensor:
+    break;
+  case Granularity::PerChannel:
+    indexBy(scheme.getAxis(), 1);
+    break;
+  case Granularity::Group:
+    for (int64_t axis = 0; axis < 4; ++axis)
+      indexBy(axis, axis == scheme.getAxis() ? scheme.getGroupSize() : 1);
+    break;
+  case Granularity::Block:
+    indexBy(0, 1);
+    indexBy(1, 1);
+    indexBy(2, scheme.getBlockRows());
+    indexBy(3, scheme.getBlockCols());
+    break;
+  }
+  return true;
+}
+
 std::optional<AttentionProblem> lowbit::analyzeAttention(AttentionOp op, std::string &whyNot) {
   auto shapeOf = [](Value value) -> std::optional<RankedTensorType> {
     auto type = dyn_cast<RankedTensorType>(value.getType());
@@ -29,22 +92,20 @@ std::optional<AttentionProblem> lowbit::analyzeAttention(AttentionOp op, std::st
     whyNot = "the fused kernel needs static shapes";
     return std::nullopt;
   }
-  if (op.getKScheme() || op.getVScheme()) {
-    whyNot = "the fused kernel reads float K and V caches (f32, f16, bf16); quantized caches "
-             "take the reference lowering";
-    return std::nullopt;
-  }
   AttentionProblem p;
   RankedTensorType q = *shapeOf(op.getQ()), k = *shapeOf(op.getK()), v = *shapeOf(op.getV());
   p.qType = q.getElementType();
   p.kType = k.getElementType();
   p.vType = v.getElementType();
   p.resultType = cast<RankedTensorType>(op.getType()).getElementType();
-  for (Type type : {p.qType, p.kType, p.vType, p.resultType})
+  for (Type type : {p.qType, p.resultType})
     if (!isFloatTensorElement(type)) {
       whyNot = "the fused kernel reads and writes f32, f16 and bf16 tensors";
       return std::nullopt;
     }
+  if (!analyzeCache("k", k, op.getKSchemeAttr(), p.kScheme, whyNot) ||
+      !analyzeCache("v", v, op.getVSchemeAttr(), p.vScheme, whyNot))
+    return std::nullopt;
   p.batch = q.getDimSize(0);
   p.qHeads = q.getDimSize(1);
   p.queries = q.getDimSize(2);
@@ -98,6 +159,19 @@ ScheduleAttr lowbit::selectAttentionSchedule(MLIRContext *context, const Attenti
   int64_t tileN = rowsPerLane == 1 ? 2 : 8;
   int64_t tileK = std::gcd(std::gcd(problem.headDim, problem.valueDim),
                            int64_t(rowsPerLane == 1 ? 8 : 4));
+  // Quantized caches: each step inside one group of scales along the tokens and the
+  // channels; a step's codes of a token in whole bytes.
+  for (const AttentionCacheScheme *cache : {&problem.kScheme, &problem.vScheme}) {
+    if (!cache->quantized())
+      continue;
+    if (cache->divisors[2] > 1)
+      tileN = std::gcd(tileN, cache->divisors[2]);
+    if (cache->divisors[3] > 1)
+      tileK = std::gcd(tileK, cache->divisors[3]);
+  }
+  for (const AttentionCacheScheme *cache : {&problem.kScheme, &problem.vScheme})
+    if (cache->quantized() && tileK * cache->codeBits() % 8)
+      return nullptr;
   // Parts of the cached sequence: enough blocks for every thread (four each, so that
   // uneven parts even out), each part at least 128 tokens.
   int64_t blocks = llvm::divideCeil(rows, tileM) * problem.batch * problem.kvHeads;
@@ -128,6 +202,21 @@ LogicalResult lowbit::checkAttentionSchedule(Operation *op, const AttentionProbl
       schedule.getPrefetch() != 0)
     return misfit("scale_groups, weight_layout, unroll and prefetch have no meaning for "
                   "attention");
+  for (auto [name, cache] :
+       {std::pair<StringRef, const AttentionCacheScheme *>{"K", &problem.kScheme},
+        {"V", &problem.vScheme}}) {
+    if (!cache->quantized())
+      continue;
+    if (schedule.getTileK() * cache->codeBits() % 8)
+      return misfit("tile[2] (" + Twine(schedule.getTileK()) + ") codes of " + name +
+                    " must fill whole bytes (" + Twine(cache->codeBits()) + " bits each)");
+    if (int64_t tokens = cache->divisors[2]; tokens > 1 && tokens % schedule.getTileN())
+      return misfit("tile[1] (" + Twine(schedule.getTileN()) + ") must divide the " +
+                    Twine(tokens) + " tokens that share each scale of " + name);
+    if (int64_t channels = cache->divisors[3]; channels > 1 && channels % schedule.getTileK())
+      return misfit("tile[2] (" + Twine(schedule.getTileK()) + ") must divide the " +
+                    Twine(channels) + " channels that share each scale of " + name);
+  }
   int64_t steps = llvm::divideCeil(problem.keys, schedule.getTileN());
   if (schedule.getSplitK() > steps)
     return misfit("split_k (" + Twine(schedule.getSplitK()) + ") exceeds the steps of tile[1] = " +

@@ -232,15 +232,61 @@ func.func @attention_prepacked(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf3
 
 // -----
 
-// Quantized caches keep the reference lowering: a schedule on one is an error saying why.
-func.func @attention_quantized(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xsi8>,
+// Quantized caches of code types the fused kernel does not decode keep the reference
+// lowering: a schedule on one is an error saying why.
+func.func @attention_code_type(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf6E2M3FN>,
                                %v: tensor<1x2x32x16xf32>, %ks: tensor<16xf32>)
     -> tensor<1x4x1x16xf32> {
-  // expected-error @+1 {{has a schedule but no fast path: the fused kernel reads float K and V caches (f32, f16, bf16); quantized caches take the reference lowering}}
+  // expected-error @+1 {{has a schedule but no fast path: the fused kernel reads quantized caches of integer, f8E4M3FN, f8E5M2 and f4E2M1FN codes; k has f6E2M3FN codes}}
   %o = lowbit.attention %q, %k, %v k_scale(%ks)
          {k_scheme = #lowbit.scheme<per_channel(axis = 3), scale = f32>,
           schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 8]>}
-         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xsi8>, tensor<1x2x32x16xf32>,
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf6E2M3FN>, tensor<1x2x32x16xf32>,
             tensor<16xf32>) -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+// A step's codes of a token must be whole bytes: 2 channels of ui2 are half a byte.
+func.func @attention_code_bytes(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
+                                %v: tensor<1x2x32x16xui2>, %vs: tensor<1x2x32x1xf16>)
+    -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{does not fit: tile[2] (2) codes of V must fill whole bytes (2 bits each)}}
+  %o = lowbit.attention %q, %k, %v v_scale(%vs)
+         {v_scheme = #lowbit.scheme<group(axis = 3, size = 16), scale = f16>,
+          schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 2]>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x16xui2>,
+            tensor<1x2x32x1xf16>) -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+// A step of tokens must lie in one group of K's scales (KIVI keys: groups of 8 tokens).
+func.func @attention_token_groups(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xsi4>,
+                                  %v: tensor<1x2x32x16xf32>, %ks: tensor<1x2x4x16xf32>)
+    -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{does not fit: tile[1] (16) must divide the 8 tokens that share each scale of K}}
+  %o = lowbit.attention %q, %k, %v k_scale(%ks)
+         {k_scheme = #lowbit.scheme<group(axis = 2, size = 8), scale = f32>,
+          schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 8]>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xsi4>, tensor<1x2x32x16xf32>,
+            tensor<1x2x4x16xf32>) -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+// A step of channels must lie in one group of V's scales (groups of 4 channels).
+func.func @attention_channel_groups(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x32x16xf32>,
+                                    %v: tensor<1x2x32x16xui8>, %vs: tensor<1x2x32x4xbf16>,
+                                    %vz: tensor<1x2x32x4xui8>) -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{does not fit: tile[2] (8) must divide the 4 channels that share each scale of V}}
+  %o = lowbit.attention %q, %k, %v v_scale(%vs) v_zero(%vz)
+         {v_scheme = #lowbit.scheme<group(axis = 3, size = 4), scale = bf16, zero = int>,
+          schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 16, 8]>}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x16xui8>,
+            tensor<1x2x32x4xbf16>, tensor<1x2x32x4xui8>) -> tensor<1x4x1x16xf32>
   return %o : tensor<1x4x1x16xf32>
 }

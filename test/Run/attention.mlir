@@ -1,6 +1,7 @@
-// lowbit.attention end to end: the JIT (f32) against the scalar reference (double) on random
-// data (fresh per lit run, see %seed): KIVI-quantized caches, grouped-query heads, causal masks
-// and additive masks with -inf entries. f32 results within 1e-4, f16 within about one ulp.
+// lowbit.attention end to end: the JIT (f32; the fused kernel, and the reference lowering with
+// --fast-path=false) against the scalar reference (double) on random data (fresh per lit run,
+// see %seed): KIVI-quantized caches, grouped-query heads, causal masks and additive masks with
+// -inf entries. f32 results within 1e-4, f16 within about one ulp.
 // RUN: rm -rf %t && mkdir -p %t
 
 // KIVI ui4 cache (keys per channel in groups of 8 tokens, values per token in groups of 8
@@ -17,6 +18,8 @@
 // RUN: lowbit-run %s --function=kivi_gqa_causal_mask --input=@%t/kivi.q.npy --input=@%t/kivi.k.npy --input=@%t/kivi.v.npy --input=@%t/kivi.ks.npy --input=@%t/kivi.kz.npy --input=@%t/kivi.vs.npy --input=@%t/kivi.vz.npy --input=@%t/kivi.m.npy --output=@%t/kivi.jit.npy
 // RUN: lowbit-run %s --function=kivi_gqa_causal_mask --engine=reference --input=@%t/kivi.q.npy --input=@%t/kivi.k.npy --input=@%t/kivi.v.npy --input=@%t/kivi.ks.npy --input=@%t/kivi.kz.npy --input=@%t/kivi.vs.npy --input=@%t/kivi.vz.npy --input=@%t/kivi.m.npy --output=@%t/kivi.ref.npy
 // RUN: lowbit-npy compare %t/kivi.ref.npy %t/kivi.jit.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=KIVI
+// RUN: lowbit-run %s --function=kivi_gqa_causal_mask --fast-path=false --input=@%t/kivi.q.npy --input=@%t/kivi.k.npy --input=@%t/kivi.v.npy --input=@%t/kivi.ks.npy --input=@%t/kivi.kz.npy --input=@%t/kivi.vs.npy --input=@%t/kivi.vz.npy --input=@%t/kivi.m.npy --output=@%t/kivi.linalg.npy
+// RUN: lowbit-npy compare %t/kivi.ref.npy %t/kivi.linalg.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=KIVI
 // KIVI: compare: 384 elements, max abs error
 func.func @kivi_gqa_causal_mask(%q: tensor<2x4x3x16xf32>, %k: tensor<2x2x37x16xui4>,
                                 %v: tensor<2x2x37x16xui4>, %ks: tensor<2x2x5x16xf16>,
@@ -92,6 +95,8 @@ func.func @float_cache_causal(%q: tensor<1x3x5x12xbf16>, %k: tensor<1x3x3x12xbf1
 // RUN: lowbit-run %s --function=mixed_cache --input=@%t/mix.q.npy --input=@%t/mix.k.npy --input=@%t/mix.v.npy --input=@%t/mix.ks.npy --input=@%t/mix.kz.npy --input=@%t/mix.vs.npy --input=@%t/mix.vz.npy --input=@%t/mix.m.npy --output=@%t/mix.jit.npy
 // RUN: lowbit-run %s --function=mixed_cache --engine=reference --input=@%t/mix.q.npy --input=@%t/mix.k.npy --input=@%t/mix.v.npy --input=@%t/mix.ks.npy --input=@%t/mix.kz.npy --input=@%t/mix.vs.npy --input=@%t/mix.vz.npy --input=@%t/mix.m.npy --output=@%t/mix.ref.npy
 // RUN: lowbit-npy compare %t/mix.ref.npy %t/mix.jit.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=MIXED
+// RUN: lowbit-run %s --function=mixed_cache --fast-path=false --input=@%t/mix.q.npy --input=@%t/mix.k.npy --input=@%t/mix.v.npy --input=@%t/mix.ks.npy --input=@%t/mix.kz.npy --input=@%t/mix.vs.npy --input=@%t/mix.vz.npy --input=@%t/mix.m.npy --output=@%t/mix.linalg.npy
+// RUN: lowbit-npy compare %t/mix.ref.npy %t/mix.linalg.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=MIXED
 // MIXED: compare: 2016 elements, max abs error
 func.func @mixed_cache(%q: tensor<2x6x7x32xbf16>, %k: tensor<2x3x13x32xsi8>,
                        %v: tensor<2x3x13x24xf8E4M3FN>, %ks: tensor<32xf32>, %kz: tensor<32xsi8>,

@@ -401,25 +401,33 @@ func.func @narrow(%a: tensor<1x16384xf32>, %w: tensor<8x16384xui4>, %s: tensor<8
   return %0, %1 : tensor<1x8xf32>, tensor<1x8xf32>
 }
 
-// lowbit.attention with float caches (the cost model of lib/Transforms/AttentionSchedule.cpp):
-// one row (query head x query of a KV head) per lane.
+// lowbit.attention (the cost model of lib/Transforms/AttentionSchedule.cpp): one row (query
+// head x query of a KV head) per lane.
 // Decode (4 rows per KV head): 4 workers on every target, 2 keys per step, the 1024 cached
 // tokens cut into parts so that 2 threads get 4 blocks each (2 KV heads: 4 parts). Prefill
 // (256 rows per KV head): all lanes, two rows per lane, 8 keys and 4 channels per step, no
-// parts. A quantized
-// cache keeps the reference lowering (no schedule).
+// parts. A quantized cache takes the same schedule, with steps narrowed to its scale groups
+// (keys in groups of 4 tokens: 4 keys per step); one whose steps cannot hold whole bytes of
+// codes (2-bit codes over 6 channels: steps of 2 channels) keeps the reference lowering.
 // CHECK-LABEL: func.func @attention(
 // CHECK: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 2, 8], packing = interchange, scale_groups = 1, split_k = 4, unroll = 1>
 // AVX2: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 8, tile = [16, 8, 4], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
 // AVX512: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 16, tile = [32, 8, 4], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// CHECK: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 4, tile = [4, 2, 8], packing = interchange, scale_groups = 1, split_k = 4, unroll = 1>
+// AVX2: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 8, tile = [16, 4, 4], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
+// AVX512: lowbit.attention {{.+}}schedule = #lowbit.schedule<fma, workers = 16, tile = [32, 4, 4], packing = interchange, scale_groups = 1, split_k = 1, unroll = 1>
 // CHECK: lowbit.attention
 // CHECK-NOT: schedule
-// CHECK-SAME: -> tensor<1x8x1x64xf32>
+// CHECK-SAME: -> tensor<1x8x1x6xf32>
 func.func @attention(%q: tensor<1x8x1x64xf16>, %k: tensor<1x2x1024x64xf16>,
                      %v: tensor<1x2x1024x64xf16>, %qp: tensor<1x2x256x64xf32>,
                      %kp: tensor<1x2x256x64xf32>, %kq: tensor<1x2x1024x64xsi8>,
-                     %ks: tensor<64xf32>)
-    -> (tensor<1x8x1x64xf32>, tensor<1x2x256x64xf32>, tensor<1x8x1x64xf32>) {
+                     %ks: tensor<64xf32>, %k4: tensor<1x2x256x64xsi4>,
+                     %k4s: tensor<1x2x64x64xbf16>, %q6: tensor<1x8x1x6xf32>,
+                     %k2: tensor<1x2x16x6xui2>, %v6: tensor<1x2x16x6xf32>,
+                     %k2s: tensor<1x2x16x1xf16>)
+    -> (tensor<1x8x1x64xf32>, tensor<1x2x256x64xf32>, tensor<1x8x1x64xf32>,
+        tensor<1x2x256x64xf32>, tensor<1x8x1x6xf32>) {
   %0 = lowbit.attention %q, %k, %v {causal}
          : (tensor<1x8x1x64xf16>, tensor<1x2x1024x64xf16>, tensor<1x2x1024x64xf16>)
          -> tensor<1x8x1x64xf32>
@@ -430,5 +438,15 @@ func.func @attention(%q: tensor<1x8x1x64xf16>, %k: tensor<1x2x1024x64xf16>,
          {k_scheme = #lowbit.scheme<per_channel(axis = 3), scale = f32>}
          : (tensor<1x8x1x64xf16>, tensor<1x2x1024x64xsi8>, tensor<1x2x1024x64xf16>,
             tensor<64xf32>) -> tensor<1x8x1x64xf32>
-  return %0, %1, %2 : tensor<1x8x1x64xf32>, tensor<1x2x256x64xf32>, tensor<1x8x1x64xf32>
+  %3 = lowbit.attention %qp, %k4, %kp k_scale(%k4s)
+         {causal, k_scheme = #lowbit.scheme<group(axis = 2, size = 4), scale = bf16>}
+         : (tensor<1x2x256x64xf32>, tensor<1x2x256x64xsi4>, tensor<1x2x256x64xf32>,
+            tensor<1x2x64x64xbf16>) -> tensor<1x2x256x64xf32>
+  %4 = lowbit.attention %q6, %k2, %v6 k_scale(%k2s)
+         {k_scheme = #lowbit.scheme<group(axis = 3, size = 6), scale = f16>}
+         : (tensor<1x8x1x6xf32>, tensor<1x2x16x6xui2>, tensor<1x2x16x6xf32>,
+            tensor<1x2x16x1xf16>) -> tensor<1x8x1x6xf32>
+  return %0, %1, %2, %3, %4 : tensor<1x8x1x64xf32>, tensor<1x2x256x64xf32>,
+                              tensor<1x8x1x64xf32>, tensor<1x2x256x64xf32>,
+                              tensor<1x8x1x6xf32>
 }

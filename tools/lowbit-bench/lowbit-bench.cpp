@@ -53,7 +53,9 @@ static cl::opt<int64_t> headDimOption("head-dim",
                                       cl::init(128), cl::cat(benchCategory));
 static cl::list<std::string> cacheOption("cache",
                                          cl::desc("attention, with --skv: cache types, e.g. "
-                                                  "f32,f16,bf16 (default f16)"),
+                                                  "f32,f16,bf16 (default f16), or quantized "
+                                                  "as KIVI does: si8, ui8, si4, ui4, si2, "
+                                                  "ui2, f8E4M3FN, f8E5M2"),
                                          cl::CommaSeparated, cl::cat(benchCategory));
 static cl::opt<bool> causalOption("causal", cl::desc("attention, with --skv: a causal mask"),
                                   cl::init(true), cl::cat(benchCategory));

@@ -1,8 +1,11 @@
 //===- AttentionBench.h - Timing lowbit.attention against the machine's limits -*- C++ -*-===//
 //
-// One case is an MLIR function with one lowbit.attention (q [B, Hq, Sq, D] of the cache's
-// type, a float K/V cache [B, Hkv, Skv, D], result f32), compiled by the JIT as lowbit-run
-// compiles it, run on random inputs:
+// One case is an MLIR function with one lowbit.attention (q [B, Hq, Sq, D], a K/V cache
+// [B, Hkv, Skv, D], result f32), compiled by the JIT as lowbit-run compiles it, run on random
+// inputs. A float cache (f32, f16, bf16) is read as it is, with queries of its type; an
+// integer or fp8 cache (si8, ui8, si4, ui4, si2, ui2, f8E4M3FN, f8E5M2) is quantized as KIVI
+// quantizes it (keys per channel in groups of 32 tokens, values per token in groups of 32
+// channels, f16 scales, integer zero points for integer codes), with f16 queries:
 //   1. the last query of every head is checked against lib/Reference (a causal mask is
 //      relative to the end of the cache, so the reference runs that query alone);
 //   2. the function is timed with the cache streamed from DRAM (rotated copies, as the mpgemm
@@ -20,7 +23,8 @@ namespace lowbit::bench {
 
 struct AttentionCase {
   int64_t batch = 1, qHeads = 32, kvHeads = 8, queries = 1, keys = 4096, headDim = 128;
-  /// The cache's (and the queries') element type: "f32", "f16" or "bf16".
+  /// The cache's element type: "f32", "f16" or "bf16" (also the queries'), or a quantized
+  /// one (see the file comment).
   std::string cache = "f16";
   bool causal = true;
   /// A #lowbit.schedule to use instead of the cost model's (its text), empty for none.
@@ -30,6 +34,8 @@ struct AttentionCase {
   std::string name() const;
   /// The MLIR function @main computing it (with `queries` queries).
   std::string mlirSource(int64_t queries) const;
+  /// Whether the cache is quantized (codes with scales), by its type's name.
+  bool quantized() const;
   /// Query-key pairs the causal mask leaves visible (all of them without it), per query head.
   double visiblePairs() const;
 };

@@ -114,14 +114,20 @@ def LowbitToTile : Pass<"lowbit-to-tile", "mlir::ModuleOp"> {
     one activation group (activation groups that divide the weights', or cut them elsewhere:
     pieces of their greatest common divisor; the activation sums are then taken per piece).
 
-    `lowbit.attention` (float K and V) becomes two kernels (AttentionKernel.h): the main one,
+    `lowbit.attention` becomes two kernels (AttentionKernel.h): the main one,
     grid [ceil(R / TM), B * Hkv, S] with R = (Hq / Hkv) * Sq rows per KV head (one per lane),
     runs the online softmax over its part of the cached sequence in steps of TN keys (scores
     over D in steps of TK, soft-capping, the causal and additive masks, exp, the running
     maximum and sum, o = o * a + p . V) and stores the part's unnormalized output, maximum and
     sum; the merge kernel (grid [ceil(R / TM), B * Hkv]) combines the S parts and the sinks
     and writes the result type. The host scales and transposes the queries to f32 [B * Hkv,
-    D, R] and broadcasts a mask to [B, Hq, Sq, Skv] f32 first.
+    D, R] and broadcasts a mask to [B, Hq, Sq, Skv] f32 first. Quantized caches (integer,
+    fp8 and fp4 codes; any scheme without codebook or tensor scale) are read as interchange
+    bytes, each tile of codes viewed as its type and converted to f32 in registers; scales
+    that a step shares multiply the queries (K's scales constant over the step's tokens) or
+    the probabilities (V's, constant over its channels), with the zero points' term as a
+    second product, others dequantize the tile ((x - zero) * scale). Integer zero points
+    are converted to f32 by the host.
 
     Weight arguments marked `lowbit.prepack` get a generated entry point: a function with such
     arguments gets a companion `@<function>_prepack` taking them (in order) and returning what

@@ -83,13 +83,15 @@ def LowbitSelectSchedules : Pass<"lowbit-select-schedules", "mlir::ModuleOp"> {
       row of M in one block (at most 85 tiles; fewer rows per block while there would be
       fewer than 4 blocks per thread); run-time weights then stay in interchange packing.
       A panel that does not fit (more than 512 KiB of shared memory) falls back to none.
-    For every `lowbit.attention` with static shapes and float K and V caches (f32, f16, bf16;
-    target=cpu), the fused kernel's schedule (`#lowbit.schedule<fma, workers = W, tile =
+    For every `lowbit.attention` with static shapes (target=cpu) whose caches the fused kernel
+    reads (f32, f16, bf16; integer, fp8 and fp4 codes with scales), the fused kernel's schedule (`#lowbit.schedule<fma, workers = W, tile =
     [TM, TN, TK], split_k = S>`, lowbit/Transforms/AttentionSchedule.h): one row (query head
     x query of a KV head) per lane, W the lanes (at least 4, fewer than the lanes when there
     are fewer rows: decode); two rows per lane (TM = 2W) when there are at least 4W rows, with
     TN = 8 cached tokens per step and TK = 4, else TN = 2 and TK = 8 (TK: at most the largest
-    power of two dividing both head dimensions); S parts of the cached sequence so that there
+    power of two dividing both head dimensions); with a quantized cache, TN and TK narrowed
+    to divide the tokens and channels that share a scale, and no schedule when a step's codes
+    of a token would not be whole bytes; S parts of the cached sequence so that there
     are four blocks per thread, each part at least 128 tokens.
     An op that already has a schedule keeps it: the schedule is checked against the op, and a
     misfit is an error at the op naming the field. Ops the fast path does not take stay

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace mlir;
 using namespace lowbit;
@@ -59,6 +60,9 @@ struct AttentionBuilder {
     return view(buffer, rowCount, h.index(cols), rowStride, colStride);
   }
   Value asF32(Value index) { return emitIndexAsElement(b, loc, index, f32()); }
+  Value divide(Value index, int64_t divisor) {
+    return divisor == 1 ? index : arith::DivUIOp::create(b, loc, index, h.index(divisor));
+  }
   Value rowMax(Value x) {
     return ReduceOp::create(b, loc, rowTile(1), ReduceKind::Max, x, ArrayRef<int64_t>{1});
   }
@@ -97,7 +101,94 @@ struct AttentionBuilder {
   int64_t workers, tileM, tileN, tileK, parts, bh, rows;
 };
 
+/// Reads the scales and zero points of a quantized cache (AttentionCacheScheme) for the
+/// tiles of one KV head, as [channels, tokens] tiles (K^T's orientation) or [tokens, channels]
+/// (V's).
+struct CacheScales {
+  CacheScales(AttentionBuilder &a, const AttentionCacheScheme &cache, Value head, Value scale,
+              Value zero)
+      : a(a), cache(cache), scale(scale), zero(zero) {
+    BodyBuilder &h = a.h;
+    // The head's row of scales over the token axis: (b / div0, h / div1) row-major.
+    Value batch = arith::DivUIOp::create(a.b, a.loc, head, h.index(a.p.kvHeads));
+    Value kvHead = arith::RemUIOp::create(a.b, a.loc, head, h.index(a.p.kvHeads));
+    Value headRow = h.index(0);
+    if (cache.divisors[0])
+      headRow = h.mul(a.divide(batch, cache.divisors[0]), cache.extents[1]);
+    if (cache.divisors[1])
+      headRow = h.add(headRow, a.divide(kvHead, cache.divisors[1]));
+    rowBase = h.mul(headRow, cache.extents[2]);
+    // Views end at the head's last row: a partial step's tokens past it read zeros.
+    rowsEnd = h.add(rowBase, cache.extents[2]);
+  }
+
+  /// Whether one scale serves all `tokens` tokens of a step / all `channels` channels.
+  bool constantOverTokens() const { return cache.divisors[2] != 1; }
+  bool constantOverChannels() const { return cache.divisors[3] != 1; }
+
+  /// The scales (`zeroPoints`: the zero points) of the step at token j0 of the head and
+  /// channel c0 as f32: [channels, tokens] when `channelsFirst`, else [tokens, channels], each
+  /// extent 1 where one value serves the whole step along it.
+  Value load(bool zeroPoints, Value j0, Value c0, int64_t tokens, int64_t channels,
+             bool channelsFirst, bool inside) {
+    BodyBuilder &h = a.h;
+    int64_t tokenDivisor = cache.divisors[2], channelDivisor = cache.divisors[3];
+    Value token = tokenDivisor ? h.add(rowBase, a.divide(j0, tokenDivisor)) : rowBase;
+    Value channel = channelDivisor ? a.divide(c0, channelDivisor) : h.index(0);
+    SmallVector<int64_t, 2> shape = {tokenDivisor == 1 ? tokens : 1,
+                                     channelDivisor == 1 ? channels : 1};
+    SmallVector<Value, 2> at = {token, channel};
+    int64_t width = cache.extents[3];
+    Value buffer = zeroPoints ? zero : scale;
+    Value view = a.view(buffer, rowsEnd, width, width, 1);
+    if (channelsFirst) {
+      std::swap(shape[0], shape[1]);
+      std::swap(at[0], at[1]);
+      view = a.view(buffer, h.index(width), rowsEnd, 1, width);
+    }
+    Type decoded =
+        zeroPoints && cache.zero == AttentionCacheScheme::Zero::Int ? a.f32() : cache.scaleType;
+    layout::RegisterLayout layout =
+        layout::replicated(a.workers) *
+        (channelsFirst ? layout::columnLocal(shape) : layout::local(shape));
+    Type stored = cast<GlobalType>(view.getType()).getElementType();
+    // Groups along the tokens hold every step whole; single tokens are inside when the step is.
+    Value tile =
+        h.load(view, at[0], at[1], h.reg(shape, stored, layout), inside || tokenDivisor != 1);
+    return h.castTo(h.viewAs(tile, h.reg(shape, decoded, layout)), a.f32());
+  }
+
+  /// `values` (the f32 codes of the tile at token j0 and channel c0, in K^T's orientation
+  /// when `channelsFirst`) dequantized: (values - zero) * scale.
+  Value dequantize(Value values, Value j0, Value c0, bool channelsFirst, bool inside) {
+    auto type = cast<RegType>(values.getType());
+    int64_t tokens = type.getShape()[channelsFirst ? 1 : 0];
+    int64_t channels = type.getShape()[channelsFirst ? 0 : 1];
+    auto spread = [&](bool zeroPoints) {
+      return a.h.broadcast(load(zeroPoints, j0, c0, tokens, channels, channelsFirst, inside), type);
+    };
+    if (zero)
+      values = a.sub(values, spread(/*zeroPoints=*/true));
+    return a.mul(values, spread(/*zeroPoints=*/false));
+  }
+
+  AttentionBuilder &a;
+  const AttentionCacheScheme &cache;
+  Value scale, zero, rowBase, rowsEnd;
+};
+
 } // namespace
+
+Type lowbit::attentionScaleBufferType(const AttentionCacheScheme &cache) {
+  return isLowbitElementType(cache.scaleType) ? IntegerType::get(cache.scaleType.getContext(), 8)
+                                              : cache.scaleType;
+}
+
+Type lowbit::attentionZeroBufferType(const AttentionCacheScheme &cache) {
+  if (cache.zero == AttentionCacheScheme::Zero::Int)
+    return Float32Type::get(cache.scaleType.getContext());
+  return cache.scaleType;
+}
 
 std::vector<float> lowbit::attentionRowLimits(const AttentionProblem &problem) {
   std::vector<float> limits(problem.rows());
@@ -113,7 +204,17 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   AttentionBuilder a(builder, loc, p, schedule);
   Type f32 = a.f32();
   auto buffer = AttentionBuilder::buffer;
-  SmallVector<Type> arguments = {buffer(f32), buffer(p.kType), buffer(p.vType), buffer(f32)};
+  Type bytes = builder.getI8Type();
+  SmallVector<Type> arguments = {buffer(f32), buffer(p.kScheme.quantized() ? bytes : p.kType),
+                                 buffer(p.vScheme.quantized() ? bytes : p.vType)};
+  for (const AttentionCacheScheme *cache : {&p.kScheme, &p.vScheme}) {
+    if (!cache->quantized())
+      continue;
+    arguments.push_back(buffer(attentionScaleBufferType(*cache)));
+    if (cache->zero != AttentionCacheScheme::Zero::None)
+      arguments.push_back(buffer(attentionZeroBufferType(*cache)));
+  }
+  arguments.push_back(buffer(f32));
   if (p.hasMask)
     arguments.push_back(buffer(f32));
   arguments.append({buffer(f32), buffer(f32), buffer(f32)});
@@ -123,7 +224,17 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   Block &entry = kernel.getBody().front();
   unsigned next = 0;
   Value qtBuffer = entry.getArgument(next++), kBuffer = entry.getArgument(next++),
-        vBuffer = entry.getArgument(next++), limitBuffer = entry.getArgument(next++);
+        vBuffer = entry.getArgument(next++);
+  Value quantBuffers[2][2] = {};
+  const AttentionCacheScheme *caches[] = {&p.kScheme, &p.vScheme};
+  for (auto [index, cache] : llvm::enumerate(caches)) {
+    if (!cache->quantized())
+      continue;
+    quantBuffers[index][0] = entry.getArgument(next++);
+    if (cache->zero != AttentionCacheScheme::Zero::None)
+      quantBuffers[index][1] = entry.getArgument(next++);
+  }
+  Value limitBuffer = entry.getArgument(next++);
   Value maskBuffer = p.hasMask ? entry.getArgument(next++) : Value();
   Value oBuffer = entry.getArgument(next++), mBuffer = entry.getArgument(next++),
         lBuffer = entry.getArgument(next++);
@@ -138,8 +249,23 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   // nothing.
   Value headEndKeys = h.mul(h.add(head, 1), skv);
   Value qt = a.view(qtBuffer, h.index(a.rows), a.bh * d, 1, a.rows);
-  Value kt = a.view(kBuffer, h.index(d), headEndKeys, 1, d);
-  Value vView = a.view(vBuffer, headEndKeys, dv, dv, 1);
+  // Float caches: K^T [D, keys] and V [keys, Dv] views of the elements. Quantized caches:
+  // [keys, bytes] views of the interchange bytes, each token's codes a whole number of bytes.
+  unsigned kBits = p.kScheme.codeBits(), vBits = p.vScheme.codeBits();
+  Value kt = kBits ? a.view(kBuffer, headEndKeys, d * kBits / 8, d * kBits / 8, 1)
+                   : a.view(kBuffer, h.index(d), headEndKeys, 1, d);
+  Value vView = vBits ? a.view(vBuffer, headEndKeys, dv * vBits / 8, dv * vBits / 8, 1)
+                      : a.view(vBuffer, headEndKeys, dv, dv, 1);
+  std::optional<CacheScales> kScales, vScales;
+  if (kBits)
+    kScales.emplace(a, p.kScheme, head, quantBuffers[0][0], quantBuffers[0][1]);
+  if (vBits)
+    vScales.emplace(a, p.vScheme, head, quantBuffers[1][0], quantBuffers[1][1]);
+  // Scales that one step shares move out of the products: K's, constant over a step's
+  // tokens, multiply the queries (q . ((k - z) s) = (q s) . k - (q s) . z); V's, constant over
+  // a step's channels, the probabilities (p . ((v - z) s) = (p s) . v - (p s) . z).
+  bool foldK = kScales && kScales->constantOverTokens();
+  bool foldV = vScales && vScales->constantOverChannels();
   Value limits = a.view(limitBuffer, h.index(a.rows), 1, 1, 1);
   Value mask;
   if (p.hasMask)
@@ -201,9 +327,8 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
       // (a token's D channels, then the next token's), which the hardware prefetchers do not
       // follow. A prefetch covers at most 64 lines: a few tokens at a time.
       Value next = h.add(key0, tn);
-      auto prefetchRows = [&](Value view, int64_t rowBytes, bool transposed) {
+      auto prefetchRows = [&](Value view, int64_t rowBytes, bool transposed, int64_t width) {
         int64_t tokens = std::clamp<int64_t>(64 * 64 / std::max<int64_t>(1, rowBytes), 1, tn);
-        int64_t width = transposed ? d : dv;
         for (int64_t t = 0; t < tn; t += tokens) {
           int64_t count = std::min(tokens, tn - t);
           Value token = h.add(next, t);
@@ -215,21 +340,56 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
                                      ArrayRef<int64_t>{count, width});
         }
       };
-      prefetchRows(kt, d * getElementBitWidth(p.kType) / 8, /*transposed=*/true);
-      prefetchRows(vView, dv * getElementBitWidth(p.vType) / 8, /*transposed=*/false);
+      if (kBits)
+        prefetchRows(kt, d * kBits / 8, /*transposed=*/false, d * kBits / 8);
+      else
+        prefetchRows(kt, d * getElementBitWidth(p.kType) / 8, /*transposed=*/true, d);
+      if (vBits)
+        prefetchRows(vView, dv * vBits / 8, /*transposed=*/false, dv * vBits / 8);
+      else
+        prefetchRows(vView, dv * getElementBitWidth(p.vType) / 8, /*transposed=*/false, dv);
     }
     // Scores over D in steps of TK. K^T tiles hold each token's TK channels in consecutive
     // locals (as they lie in memory): one broadcast load per 32-bit chunk.
-    Value scores =
-        a.loop(h.index(0), h.index(d), tk, {a.constant(0, scoreType)},
+    bool kZeroTerm = foldK && p.kScheme.zero != AttentionCacheScheme::Zero::None;
+    SmallVector<Value> scoreInits = {a.constant(0, scoreType)};
+    if (kZeroTerm)
+      scoreInits.push_back(a.constant(0, statType));
+    SmallVector<Value> scoreSums =
+        a.loop(h.index(0), h.index(d), tk, scoreInits,
                [&](Value d0, ValueRange acc) -> SmallVector<Value> {
                  Value q = load(a.rowTile(tk), qt, {r0, h.add(h.mul(head, d), d0)}, rowsInside);
-                 Value k =
-                     load(a.h.reg({tk, tn}, p.kType,
-                                  layout::replicated(a.workers) * layout::columnLocal({tk, tn})),
-                          kt, {d0, key0}, wholeStep);
-                 return {DotOp::create(builder, loc, scoreType, q, h.castTo(k, f32), acc[0])};
-               })[0];
+                 RegType kType =
+                     a.h.reg({tk, tn}, p.kType,
+                             layout::replicated(a.workers) * layout::columnLocal({tk, tn}));
+                 if (!kBits) {
+                   Value k = h.castTo(load(kType, kt, {d0, key0}, wholeStep), f32);
+                   return {DotOp::create(builder, loc, scoreType, q, k, acc[0])};
+                 }
+                 // Each token's TK codes: a row of bytes, viewed as a column of codes.
+                 int64_t rowBytes = tk * kBits / 8;
+                 Value bytes = load(a.replicatedTile(tn, rowBytes, builder.getI8Type()), kt,
+                                    {key0, a.divide(h.mul(d0, kBits), 8)}, wholeStep);
+                 Value k = h.castTo(h.viewAs(bytes, kType), f32);
+                 if (!foldK) {
+                   k = kScales->dequantize(k, j0, d0, /*channelsFirst=*/true, wholeStep);
+                   return {DotOp::create(builder, loc, scoreType, q, k, acc[0])};
+                 }
+                 Value qs = a.mul(q, h.broadcast(kScales->load(/*zeroPoints=*/false, j0, d0, tn, tk,
+                                                               /*channelsFirst=*/false, wholeStep),
+                                                 a.rowTile(tk)));
+                 SmallVector<Value> sums = {DotOp::create(builder, loc, scoreType, qs, k, acc[0])};
+                 if (kZeroTerm) {
+                   Value z = kScales->load(/*zeroPoints=*/true, j0, d0, tn, tk,
+                                           /*channelsFirst=*/true, wholeStep);
+                   z = h.broadcast(z, a.replicatedTile(tk, 1, f32));
+                   sums.push_back(DotOp::create(builder, loc, statType, qs, z, acc[1]));
+                 }
+                 return sums;
+               });
+    Value scores = scoreSums[0];
+    if (kZeroTerm)
+      scores = a.sub(scores, a.spread(scoreSums[1], scoreType));
     if (p.softcap) {
       scores =
           a.mul(TanhOp::create(builder, loc, a.mul(scores, a.constant(1 / *p.softcap, scoreType))),
@@ -252,9 +412,32 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     a.loop(h.index(0), h.index(dv), tk, {}, [&](Value c, ValueRange) -> SmallVector<Value> {
       SmallVector<Value, 2> at = {r0, h.add(oColumn0, c)};
       Value o = load(oType, oView, at, rowsInside);
-      Value v = load(a.replicatedTile(tn, tk, p.vType), vView, {key0, c}, wholeStep);
-      store(DotOp::create(builder, loc, oType, probs, h.castTo(v, f32), a.mul(o, alphaO)), oView,
-            at);
+      RegType vType = a.replicatedTile(tn, tk, p.vType);
+      Value v, weights = probs, correction;
+      if (vBits) {
+        Value bytes = load(a.replicatedTile(tn, tk * vBits / 8, builder.getI8Type()), vView,
+                           {key0, a.divide(h.mul(c, vBits), 8)}, wholeStep);
+        v = h.castTo(h.viewAs(bytes, vType), f32);
+        if (!foldV) {
+          v = vScales->dequantize(v, j0, c, /*channelsFirst=*/false, wholeStep);
+        } else {
+          weights = a.mul(probs, h.broadcast(vScales->load(/*zeroPoints=*/false, j0, c, tn, tk,
+                                                           /*channelsFirst=*/true, wholeStep),
+                                             scoreType));
+          if (p.vScheme.zero != AttentionCacheScheme::Zero::None) {
+            Value z = vScales->load(/*zeroPoints=*/true, j0, c, tn, tk, /*channelsFirst=*/false,
+                                    wholeStep);
+            z = h.broadcast(z, a.replicatedTile(tn, 1, f32));
+            correction = DotOp::create(builder, loc, statType, weights, z, a.constant(0, statType));
+          }
+        }
+      } else {
+        v = h.castTo(load(vType, vView, {key0, c}, wholeStep), f32);
+      }
+      Value result = DotOp::create(builder, loc, oType, weights, v, a.mul(o, alphaO));
+      if (correction)
+        result = a.sub(result, a.spread(correction, oType));
+      store(result, oView, at);
       return {};
     });
     return {maxNew, sum};

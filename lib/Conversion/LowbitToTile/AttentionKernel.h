@@ -1,6 +1,6 @@
 //===- AttentionKernel.h - The fused attention kernels ------------*- C++ -*-===//
 //
-// lowbit-to-tile turns a scheduled lowbit.attention (float K and V) into two tile kernels
+// lowbit-to-tile turns a scheduled lowbit.attention into two tile kernels
 // (AttentionKernel.cpp) and host code (LowbitToTile.cpp). With R = (Hq / Hkv) * Sq rows per
 // KV head (row g * Sq + i: query head g of the group, query i), BH = B * Hkv, S parts of the
 // cached sequence and the schedule's TM, TN, TK (lowbit/Transforms/AttentionSchedule.h):
@@ -8,7 +8,11 @@
 // The main kernel, grid [ceil(R / TM), BH, S], arguments (1-d memrefs):
 //   qt      [BH, D, R] f32   the queries times the softmax scale, transposed so that the
 //                            lanes (rows) of each head-dimension element are consecutive
-//   k, v    [BH, Skv, D], [BH, Skv, Dv] as given (f32, f16, bf16)
+//   k, v    [BH, Skv, D], [BH, Skv, Dv] as given (f32, f16, bf16), or the interchange
+//                            bytes of quantized codes
+//   scales, zero points      per quantized cache (K's, then V's): the scales (8-bit float
+//                            scales as bytes) and zero points (integer ones as f32); each
+//                            tile of codes is decoded to f32, then (x - zero) * scale
 //   limits  [R] f32          the last visible key of each row: i + Skv - Sq when causal,
 //                            Skv - 1 otherwise
 //   mask    [BH, R, Skv] f32 (optional) the additive mask, broadcast to every row
@@ -54,6 +58,11 @@ tile::KernelOp buildAttentionKernel(mlir::OpBuilder &builder, mlir::Location loc
 tile::KernelOp buildAttentionMergeKernel(mlir::OpBuilder &builder, mlir::Location loc,
                                          llvm::StringRef name, const AttentionProblem &problem,
                                          ScheduleAttr schedule);
+
+/// The element types of a quantized cache's scale and zero-point buffers: 8-bit float scales
+/// as their bytes (i8), integer zero points as f32 values, float zero points as they are.
+mlir::Type attentionScaleBufferType(const AttentionCacheScheme &cache);
+mlir::Type attentionZeroBufferType(const AttentionCacheScheme &cache);
 
 /// The last visible key of each row (the kernel's `limits`).
 std::vector<float> attentionRowLimits(const AttentionProblem &problem);

@@ -721,7 +721,7 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     return success();
   }
 
-  /// Fused attention (float K and V): the main kernel over parts of the cached sequence, then
+  /// Fused attention: the main kernel over parts of the cached sequence, then
   /// the merge of the parts' softmax states (AttentionKernel.h).
   LogicalResult lower(AttentionOp op, SymbolTable &symbols) {
     std::string whyNot;
@@ -759,8 +759,24 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     Value limits = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(RankedTensorType::get({p.rows()}, f32),
                                        ArrayRef<float>(limitValues)));
-    SmallVector<Value> args = {flatBuffer(b, loc, qt), flatBuffer(b, loc, op.getK()),
-                               flatBuffer(b, loc, op.getV()), flatBuffer(b, loc, limits)};
+    // Quantized caches: the codes' interchange bytes, then the scales and zero points.
+    auto cacheBuffer = [&](Value cache, const AttentionCacheScheme &scheme) {
+      return flatBuffer(b, loc, scheme.quantized() ? interchangeBytes(b, loc, cache) : cache);
+    };
+    SmallVector<Value> args = {flatBuffer(b, loc, qt), cacheBuffer(op.getK(), p.kScheme),
+                               cacheBuffer(op.getV(), p.vScheme)};
+    for (auto [scheme, scale, zero] : {std::tuple(&p.kScheme, op.getKScale(), op.getKZero()),
+                                       std::tuple(&p.vScheme, op.getVScale(), op.getVZero())}) {
+      if (!scheme->quantized())
+        continue;
+      Type element;
+      args.push_back(scaleLikeBuffer(b, loc, scale, element));
+      if (scheme->zero == AttentionCacheScheme::Zero::Int)
+        args.push_back(flatBuffer(b, loc, codeValuesAsF32(b, loc, zero)));
+      else if (scheme->zero == AttentionCacheScheme::Zero::Float)
+        args.push_back(flatBuffer(b, loc, zero));
+    }
+    args.push_back(flatBuffer(b, loc, limits));
     if (Value mask = op.getMask()) {
       // The mask broadcast to [B, Hq, Sq, Skv] f32, which is [BH, R, Skv].
       ArrayRef<int64_t> maskShape = cast<RankedTensorType>(mask.getType()).getShape();
