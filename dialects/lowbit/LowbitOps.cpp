@@ -206,6 +206,17 @@ float AttentionOp::getEffectiveSoftmaxScale() {
   return 1.0f / std::sqrt(static_cast<float>(tensorType(getQ()).getDimSize(3)));
 }
 
+int64_t AttentionOp::getNumKeys() {
+  int64_t keys = tensorType(getK()).getDimSize(2);
+  if (Value residual = getKResidual()) {
+    int64_t recent = tensorType(residual).getDimSize(2);
+    if (ShapedType::isDynamic(keys) || ShapedType::isDynamic(recent))
+      return ShapedType::kDynamic;
+    return keys + recent;
+  }
+  return keys;
+}
+
 LogicalResult AttentionOp::verify() {
   RankedTensorType q = tensorType(getQ()), k = tensorType(getK()), v = tensorType(getV()),
                    result = tensorType(getResult());
@@ -235,7 +246,26 @@ LogicalResult AttentionOp::verify() {
                                 {"v", "v_scale", "v_zero", "", ""})))
     return failure();
 
-  SmallVector<int64_t> scoreShape = {batch, heads, queries, keys};
+  if (static_cast<bool>(getKResidual()) != static_cast<bool>(getVResidual()))
+    return emitOpError() << "'k_residual' and 'v_residual' go together";
+  if (Value kResidual = getKResidual()) {
+    RankedTensorType kr = tensorType(kResidual), vr = tensorType(getVResidual());
+    if (failed(verifyRealElement(*this, "k_residual", kr.getElementType())) ||
+        failed(verifyRealElement(*this, "v_residual", vr.getElementType())))
+      return failure();
+    if (kr.getRank() != 4)
+      return emitOpError() << "'k_residual' must have rank 4 ([B, Hkv, Sr, D]), got " << kr;
+    int64_t recent = kr.getDimSize(2);
+    if (failed(verifySameShape(
+            *this, RankedTensorType::get({batch, kvHeads, recent, depth}, kr.getElementType()),
+            "[B, Hkv, Sr, D] from q and k", kr, "k_residual")) ||
+        failed(verifySameShape(
+            *this, RankedTensorType::get({batch, kvHeads, recent, valueDepth}, vr.getElementType()),
+            "[B, Hkv, Sr, Dv] from q, v and k_residual", vr, "v_residual")))
+      return failure();
+  }
+
+  SmallVector<int64_t> scoreShape = {batch, heads, queries, getNumKeys()};
   if (Value mask = getMask()) {
     RankedTensorType maskType = tensorType(mask);
     if (failed(verifyRealElement(*this, "mask", maskType.getElementType())))

@@ -218,6 +218,8 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
     ```
     K = k_scheme ? dequantize(k, k_scale, k_zero) : k          // [B, Hkv, Skv, D]
     V = v_scheme ? dequantize(v, v_scale, v_zero) : v          // [B, Hkv, Skv, Dv]
+    K = concat(K, k_residual), V = concat(V, v_residual)       // along the tokens, with a
+                                                               // residual window of Sr tokens
     for each b, query head h (kv head h / (Hq / Hkv)), query i:
       s[j] = softmax_scale * dot(q[b, h, i], K[b, h', j])
       s[j] = softcap * tanh(s[j] / softcap)                     // with softcap
@@ -228,6 +230,9 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
              m = max(sinks[h], max_j s[j])                      // with sinks
       result[b, h, i] = sum_j p[j] * V[b, h', j]                // 0 when no key is visible
     ```
+    `k_residual` and `v_residual` are KIVI's residual window: the most recent Sr tokens, kept
+    in full precision (f32, f16 or bf16) after the Skv tokens of the (quantized) cache. Keys
+    are then the Skv + Sr tokens of both, in that order, for the causal limit and the mask.
     `sinks` are attention sinks: one extra logit per query head that takes part in the
     softmax's denominator only (gpt-oss; a sink of 0 for every head is the "smooth softmax"
     that adds 1 to the denominator).
@@ -240,6 +245,8 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
       `Hq % Hkv == 0`.
     - `k`/`v` are float (then without scheme and scales) or low-bit (then `k_scheme`/`v_scheme`
       with `k_scale`/`v_scale`, and zero points when the scheme has them).
+    - `k_residual`: `[B, Hkv, Sr, D]`, `v_residual`: `[B, Hkv, Sr, Dv]`, f32/f16/bf16, both or
+      neither; below, Skv stands for Skv + Sr when they are present.
     - `mask`: rank 4, f32/f16/bf16, each extent equal to `[B, Hq, Sq, Skv]`'s or 1; added to the
       scores.
     - `sinks`: `[Hq]`, f32/f16/bf16; `softcap` > 0.
@@ -267,6 +274,7 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
   let arguments = (ins Lowbit_AnyTensor:$q, Lowbit_AnyTensor:$k, Lowbit_AnyTensor:$v,
                        Lowbit_OptTensor:$k_scale, Lowbit_OptTensor:$k_zero,
                        Lowbit_OptTensor:$v_scale, Lowbit_OptTensor:$v_zero,
+                       Lowbit_OptTensor:$k_residual, Lowbit_OptTensor:$v_residual,
                        Lowbit_OptTensor:$mask, Lowbit_OptTensor:$sinks,
                        OptionalAttr<Lowbit_SchemeAttr>:$k_scheme,
                        OptionalAttr<Lowbit_SchemeAttr>:$v_scheme,
@@ -276,13 +284,17 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
   let results = (outs Lowbit_AnyTensor:$result);
   let assemblyFormat = [{
     $q `,` $k `,` $v (`k_scale` `(` $k_scale^ `)`)? (`k_zero` `(` $k_zero^ `)`)?
-    (`v_scale` `(` $v_scale^ `)`)? (`v_zero` `(` $v_zero^ `)`)? (`mask` `(` $mask^ `)`)?
+    (`v_scale` `(` $v_scale^ `)`)? (`v_zero` `(` $v_zero^ `)`)?
+    (`k_residual` `(` $k_residual^ `)`)? (`v_residual` `(` $v_residual^ `)`)?
+    (`mask` `(` $mask^ `)`)?
     (`sinks` `(` $sinks^ `)`)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// softmax_scale, or 1/sqrt(D) when absent.
     float getEffectiveSoftmaxScale();
+    /// The keys of the scores: Skv, plus Sr with a residual window (dynamic if either is).
+    int64_t getNumKeys();
   }];
 }
 

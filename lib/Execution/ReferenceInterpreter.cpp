@@ -281,6 +281,30 @@ llvm::Expected<HostTensor> Interpreter::execute(AttentionOp op) {
       *get(op.getV()), op.getVSchemeAttr(), {get(op.getVScale()), get(op.getVZero())});
   if (!v)
     return v.takeError();
+  // A residual window: its tokens follow the cache's.
+  for (auto [cache, residual, name] : {std::tuple(&*k, op.getKResidual(), "k_residual"),
+                                       std::tuple(&*v, op.getVResidual(), "v_residual")}) {
+    if (!residual)
+      continue;
+    llvm::Expected<ref::FloatTensor> recent = exec::decodeTensor(*get(residual));
+    if (!recent)
+      return recent.takeError();
+    const ref::Shape &cs = cache->shape, &rs = recent->shape;
+    if (cs.size() != 4 || rs.size() != 4 || rs[0] != cs[0] || rs[1] != cs[1] || rs[3] != cs[3])
+      return makeError(std::string(name) + " of shape " + shapeText(rs) +
+                       " does not continue the cache of shape " + shapeText(cs));
+    ref::FloatTensor joined;
+    joined.shape = {cs[0], cs[1], cs[2] + rs[2], cs[3]};
+    joined.data.reserve(cache->data.size() + recent->data.size());
+    int64_t cacheRow = cs[2] * cs[3], recentRow = rs[2] * rs[3];
+    for (int64_t head = 0; head < cs[0] * cs[1]; ++head) {
+      joined.data.insert(joined.data.end(), cache->data.begin() + head * cacheRow,
+                         cache->data.begin() + (head + 1) * cacheRow);
+      joined.data.insert(joined.data.end(), recent->data.begin() + head * recentRow,
+                         recent->data.begin() + (head + 1) * recentRow);
+    }
+    *cache = std::move(joined);
+  }
   llvm::Expected<std::optional<ref::FloatTensor>> maskOrNone = decodeOptional(get(op.getMask()));
   if (!maskOrNone)
     return maskOrNone.takeError();

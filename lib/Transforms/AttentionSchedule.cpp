@@ -113,6 +113,12 @@ std::optional<AttentionProblem> lowbit::analyzeAttention(AttentionOp op, std::st
   p.kvHeads = k.getDimSize(1);
   p.keys = k.getDimSize(2);
   p.valueDim = v.getDimSize(3);
+  if (Value residual = op.getKResidual()) {
+    p.residualKeys = shapeOf(residual)->getDimSize(2);
+    p.keys += p.residualKeys;
+    p.kResidualType = shapeOf(residual)->getElementType();
+    p.vResidualType = shapeOf(op.getVResidual())->getElementType();
+  }
   if (p.batch == 0 || p.qHeads == 0 || p.queries == 0 || p.keys == 0 || p.headDim == 0 ||
       p.valueDim == 0) {
     whyNot = "the fused kernel needs non-empty tensors";

@@ -166,3 +166,82 @@ func.func @per_position(%q: tensor<2x4x19x16xf32>, %k: tensor<2x2x64x16xsi8>,
             tensor<2x1x19x64xf16>) -> tensor<2x4x19x16xf32>
   return %o : tensor<2x4x19x16xf32>
 }
+
+// KIVI's residual window: a ui4 cache of 256 tokens (groups of 32) and the 21 most recent
+// tokens in f16, a decode step over both (the cost model's parts span the boundary); the
+// reference lowering (--fast-path=false) too.
+// RUN: lowbit-npy random --type=1x8x1x64xf32 --seed=%seed32 -o %t/res.q.npy
+// RUN: lowbit-npy random --type=1x2x256x64xui4 --seed=%seed33 -o %t/res.k.npy
+// RUN: lowbit-npy random --type=1x2x256x64xui4 --seed=%seed34 -o %t/res.v.npy
+// RUN: lowbit-npy random --type=1x2x8x64xf16 --min=0.05 --max=0.2 --seed=%seed35 -o %t/res.ks.npy
+// RUN: lowbit-npy random --type=1x2x8x64xui4 --seed=%seed36 -o %t/res.kz.npy
+// RUN: lowbit-npy random --type=1x2x256x2xf16 --min=0.05 --max=0.2 --seed=%seed37 -o %t/res.vs.npy
+// RUN: lowbit-npy random --type=1x2x256x2xui4 --seed=%seed38 -o %t/res.vz.npy
+// RUN: lowbit-npy random --type=1x2x21x64xf16 --min=-2 --max=2 --seed=%seed39 -o %t/res.kr.npy
+// RUN: lowbit-npy random --type=1x2x21x64xf16 --min=-2 --max=2 --seed=%seed40 -o %t/res.vr.npy
+// REDEFINE: %{case} = residual_decode
+// REDEFINE: %{inputs} = --input=@%t/res.q.npy --input=@%t/res.k.npy --input=@%t/res.v.npy --input=@%t/res.ks.npy --input=@%t/res.kz.npy --input=@%t/res.vs.npy --input=@%t/res.vz.npy --input=@%t/res.kr.npy --input=@%t/res.vr.npy
+// RUN: %{check}
+// RUN: lowbit-run %s --function=%{case} --fast-path=false %{inputs} --output=@%t/%{case}.linalg.npy
+// RUN: %{compare} %t/%{case}.1.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RESIDUAL
+// RUN: %{compare} %t/%{case}.2.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RESIDUAL
+// RUN: %{compare} %t/%{case}.e.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RESIDUAL
+// RUN: %{compare} %t/%{case}.linalg.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RESIDUAL
+// RUN: lowbit-opt %s --lowbit-select-schedules="target-cpu=znver3 threads=2" | FileCheck %s --check-prefix=RESIDUAL-SCHEDULE
+// RESIDUAL: compare: 512 elements, max abs error
+// RESIDUAL-NOT: FAILED
+// RESIDUAL-SCHEDULE-LABEL: func.func @residual_decode
+// RESIDUAL-SCHEDULE: split_k = 2
+func.func @residual_decode(%q: tensor<1x8x1x64xf32>, %k: tensor<1x2x256x64xui4>,
+                           %v: tensor<1x2x256x64xui4>, %ks: tensor<1x2x8x64xf16>,
+                           %kz: tensor<1x2x8x64xui4>, %vs: tensor<1x2x256x2xf16>,
+                           %vz: tensor<1x2x256x2xui4>, %kr: tensor<1x2x21x64xf16>,
+                           %vr: tensor<1x2x21x64xf16>) -> tensor<1x8x1x64xf32> {
+  %o = lowbit.attention %q, %k, %v k_scale(%ks) k_zero(%kz) v_scale(%vs) v_zero(%vz)
+         k_residual(%kr) v_residual(%vr)
+         {causal,
+          k_scheme = #lowbit.scheme<group(axis = 2, size = 32), scale = f16, zero = int>,
+          v_scheme = #lowbit.scheme<group(axis = 3, size = 32), scale = f16, zero = int>}
+         : (tensor<1x8x1x64xf32>, tensor<1x2x256x64xui4>, tensor<1x2x256x64xui4>,
+            tensor<1x2x8x64xf16>, tensor<1x2x8x64xui4>, tensor<1x2x256x2xf16>,
+            tensor<1x2x256x2xui4>, tensor<1x2x21x64xf16>, tensor<1x2x21x64xf16>)
+         -> tensor<1x8x1x64xf32>
+  return %o : tensor<1x8x1x64xf32>
+}
+
+// A causal prefill whose 7 new tokens are the residual window (bf16) after 30 si8 tokens
+// quantized per token, an additive f32 mask over all 37 keys, a written schedule whose
+// steps of 4 keys cross neither segment boundary nor part boundary evenly: 3 parts.
+// RUN: lowbit-npy random --type=1x4x7x16xf32 --seed=%seed41 -o %t/rp.q.npy
+// RUN: lowbit-npy random --type=1x2x30x16xsi8 --seed=%seed42 -o %t/rp.k.npy
+// RUN: lowbit-npy random --type=1x2x30x8xsi8 --seed=%seed43 -o %t/rp.v.npy
+// RUN: lowbit-npy random --type=1x2x30x1xf32 --min=0.002 --max=0.02 --seed=%seed44 -o %t/rp.ks.npy
+// RUN: lowbit-npy random --type=1x2x30x1xf32 --min=0.002 --max=0.02 --seed=%seed45 -o %t/rp.vs.npy
+// RUN: lowbit-npy random --type=1x2x7x16xbf16 --seed=%seed46 -o %t/rp.kr.npy
+// RUN: lowbit-npy random --type=1x2x7x8xbf16 --seed=%seed47 -o %t/rp.vr.npy
+// RUN: lowbit-npy random --type=1x1x7x37xf32 --min=-1 --max=0 --seed=%seed48 -o %t/rp.m.npy
+// REDEFINE: %{case} = residual_prefill
+// REDEFINE: %{inputs} = --input=@%t/rp.q.npy --input=@%t/rp.k.npy --input=@%t/rp.v.npy --input=@%t/rp.ks.npy --input=@%t/rp.vs.npy --input=@%t/rp.kr.npy --input=@%t/rp.vr.npy --input=@%t/rp.m.npy
+// RUN: %{check}
+// RUN: lowbit-run %s --function=%{case} --fast-path=false %{inputs} --output=@%t/%{case}.linalg.npy
+// RUN: %{compare} %t/%{case}.1.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RPREFILL
+// RUN: %{compare} %t/%{case}.2.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RPREFILL
+// RUN: %{compare} %t/%{case}.e.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RPREFILL
+// RUN: %{compare} %t/%{case}.linalg.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=RPREFILL
+// RPREFILL: compare: 224 elements, max abs error
+// RPREFILL-NOT: FAILED
+func.func @residual_prefill(%q: tensor<1x4x7x16xf32>, %k: tensor<1x2x30x16xsi8>,
+                            %v: tensor<1x2x30x8xsi8>, %ks: tensor<1x2x30x1xf32>,
+                            %vs: tensor<1x2x30x1xf32>, %kr: tensor<1x2x7x16xbf16>,
+                            %vr: tensor<1x2x7x8xbf16>, %m: tensor<1x1x7x37xf32>)
+    -> tensor<1x4x7x8xf32> {
+  %o = lowbit.attention %q, %k, %v k_scale(%ks) v_scale(%vs) k_residual(%kr) v_residual(%vr)
+         mask(%m)
+         {causal, k_scheme = #lowbit.scheme<group(axis = 3, size = 16), scale = f32>,
+          v_scheme = #lowbit.scheme<group(axis = 3, size = 8), scale = f32>,
+          schedule = #lowbit.schedule<fma, workers = 8, tile = [16, 4, 4], split_k = 3>}
+         : (tensor<1x4x7x16xf32>, tensor<1x2x30x16xsi8>, tensor<1x2x30x8xsi8>,
+            tensor<1x2x30x1xf32>, tensor<1x2x30x1xf32>, tensor<1x2x7x16xbf16>,
+            tensor<1x2x7x8xbf16>, tensor<1x1x7x37xf32>) -> tensor<1x4x7x8xf32>
+  return %o : tensor<1x4x7x8xf32>
+}

@@ -53,8 +53,13 @@ struct AttentionProblem {
   float scale = 1;
   std::optional<float> softcap;
   AttentionCacheScheme kScheme, vScheme;
+  /// A residual window: its tokens (the last `residualKeys` of `keys`) and their types.
+  int64_t residualKeys = 0;
+  mlir::Type kResidualType, vResidualType;
 
   int64_t groupSize() const { return qHeads / kvHeads; }
+  /// The tokens of the (quantized or float) cache, before the residual window.
+  int64_t cachedKeys() const { return keys - residualKeys; }
   /// Rows per KV head: (Hq / Hkv) * Sq.
   int64_t rows() const { return groupSize() * queries; }
 };

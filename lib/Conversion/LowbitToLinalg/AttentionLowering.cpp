@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <limits>
 
@@ -46,6 +47,28 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
                          makeQuantizedValue(op.getV(), adaptor.getV(), op.getVSchemeAttr(),
                                             op.getVScale(), adaptor.getVScale(), op.getVZero(),
                                             adaptor.getVZero(), Value(), Value()));
+
+    // A residual window: its tokens (as f32) after the cache's.
+    if (adaptor.getKResidual()) {
+      auto joinTokens = [&](Value cache, Value residual) -> Value {
+        Value recent = buildToF32(rewriter, loc, residual);
+        ArrayRef<int64_t> cacheShape = cast<RankedTensorType>(cache.getType()).getShape();
+        ArrayRef<int64_t> recentShape = cast<RankedTensorType>(recent.getType()).getShape();
+        SmallVector<int64_t> shape(cacheShape);
+        shape[2] += recentShape[2];
+        Value joined = tensor::EmptyOp::create(rewriter, loc, shape, f32);
+        auto folded = [&](ArrayRef<int64_t> values) { return getAsIndexOpFoldResult(ctx, values); };
+        SmallVector<OpFoldResult> ones = folded({1, 1, 1, 1});
+        joined = tensor::InsertSliceOp::create(rewriter, loc, cache, joined, folded({0, 0, 0, 0}),
+                                               folded(cacheShape), ones);
+        return tensor::InsertSliceOp::create(rewriter, loc, recent, joined,
+                                             folded({0, 0, cacheShape[2], 0}), folded(recentShape),
+                                             ones);
+      };
+      k = joinTokens(k, adaptor.getKResidual());
+      v = joinTokens(v, adaptor.getVResidual());
+      keys = cast<RankedTensorType>(k.getType()).getDimSize(2);
+    }
 
     AffineExpr b_, h_, i_, j_, d_;
     bindDims(ctx, b_, h_, i_, j_, d_);

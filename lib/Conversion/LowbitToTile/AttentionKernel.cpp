@@ -214,6 +214,8 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     if (cache->zero != AttentionCacheScheme::Zero::None)
       arguments.push_back(buffer(attentionZeroBufferType(*cache)));
   }
+  if (p.residualKeys)
+    arguments.append({buffer(p.kResidualType), buffer(p.vResidualType)});
   arguments.push_back(buffer(f32));
   if (p.hasMask)
     arguments.push_back(buffer(f32));
@@ -234,6 +236,11 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     if (cache->zero != AttentionCacheScheme::Zero::None)
       quantBuffers[index][1] = entry.getArgument(next++);
   }
+  Value kResidualBuffer, vResidualBuffer;
+  if (p.residualKeys) {
+    kResidualBuffer = entry.getArgument(next++);
+    vResidualBuffer = entry.getArgument(next++);
+  }
   Value limitBuffer = entry.getArgument(next++);
   Value maskBuffer = p.hasMask ? entry.getArgument(next++) : Value();
   Value oBuffer = entry.getArgument(next++), mBuffer = entry.getArgument(next++),
@@ -247,7 +254,8 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   Value r0 = h.mul(rb, tm);
   // Views end at this head's last row or key, so that tiles past it read zeros and write
   // nothing.
-  Value headEndKeys = h.mul(h.add(head, 1), skv);
+  int64_t cachedKeys = p.cachedKeys();
+  Value headEndKeys = h.mul(h.add(head, 1), cachedKeys);
   Value qt = a.view(qtBuffer, h.index(a.rows), a.bh * d, 1, a.rows);
   // Float caches: K^T [D, keys] and V [keys, Dv] views of the elements. Quantized caches:
   // [keys, bytes] views of the interchange bytes, each token's codes a whole number of bytes.
@@ -266,6 +274,28 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   // a step's channels, the probabilities (p . ((v - z) s) = (p s) . v - (p s) . z).
   bool foldK = kScales && kScales->constantOverTokens();
   bool foldV = vScales && vScales->constantOverChannels();
+  // The keys come from segments: the cache's tokens, then a residual window's (float).
+  struct Segment {
+    Value kView, vView;
+    unsigned kBits, vBits;
+    Type kType, vType;
+    int64_t start, length;
+    CacheScales *kScales, *vScales;
+    bool foldK, foldV;
+    /// Each row's last visible key, capped at the segment's last (a partial step's keys
+    /// past it belong to the next segment).
+    Value rowLimit;
+  };
+  SmallVector<Segment, 2> segments = {{kt, vView, kBits, vBits, p.kType, p.vType, 0, cachedKeys,
+                                       kScales ? &*kScales : nullptr, vScales ? &*vScales : nullptr,
+                                       foldK, foldV, Value()}};
+  if (p.residualKeys) {
+    Value residualEnd = h.mul(h.add(head, 1), p.residualKeys);
+    segments.push_back({a.view(kResidualBuffer, h.index(d), residualEnd, 1, d),
+                        a.view(vResidualBuffer, residualEnd, dv, dv, 1), 0, 0, p.kResidualType,
+                        p.vResidualType, cachedKeys, p.residualKeys, nullptr, nullptr, false, false,
+                        Value()});
+  }
   Value limits = a.view(limitBuffer, h.index(a.rows), 1, 1, 1);
   Value mask;
   if (p.hasMask)
@@ -319,9 +349,16 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     if (rowsInside)
       op.setInBounds(true);
   };
-  auto step = [&](Value j0, ValueRange carried, bool wholeStep) -> SmallVector<Value> {
+  auto step = [&](const Segment &seg, Value j0, ValueRange carried,
+                  bool wholeStep) -> SmallVector<Value> {
     bool inside = rowsInside && wholeStep;
-    Value key0 = h.add(h.mul(head, skv), j0);
+    // The step's first token within the segment, and its row in the segment's views.
+    Value token0 = seg.start ? h.add(j0, -seg.start) : j0;
+    Value key0 = h.add(h.mul(head, seg.length), token0);
+    Value kt = seg.kView, vView = seg.vView;
+    unsigned kBits = seg.kBits, vBits = seg.vBits;
+    bool foldK = seg.foldK, foldV = seg.foldV;
+    CacheScales *kScales = seg.kScales, *vScales = seg.vScales;
     if (wholeStep) {
       // The next step's keys and values: the cache is read once, each step's rows far apart
       // (a token's D channels, then the next token's), which the hardware prefetchers do not
@@ -343,11 +380,11 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
       if (kBits)
         prefetchRows(kt, d * kBits / 8, /*transposed=*/false, d * kBits / 8);
       else
-        prefetchRows(kt, d * getElementBitWidth(p.kType) / 8, /*transposed=*/true, d);
+        prefetchRows(kt, d * getElementBitWidth(seg.kType) / 8, /*transposed=*/true, d);
       if (vBits)
         prefetchRows(vView, dv * vBits / 8, /*transposed=*/false, dv * vBits / 8);
       else
-        prefetchRows(vView, dv * getElementBitWidth(p.vType) / 8, /*transposed=*/false, dv);
+        prefetchRows(vView, dv * getElementBitWidth(seg.vType) / 8, /*transposed=*/false, dv);
     }
     // Scores over D in steps of TK. K^T tiles hold each token's TK channels in consecutive
     // locals (as they lie in memory): one broadcast load per 32-bit chunk.
@@ -360,7 +397,7 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
                [&](Value d0, ValueRange acc) -> SmallVector<Value> {
                  Value q = load(a.rowTile(tk), qt, {r0, h.add(h.mul(head, d), d0)}, rowsInside);
                  RegType kType =
-                     a.h.reg({tk, tn}, p.kType,
+                     a.h.reg({tk, tn}, seg.kType,
                              layout::replicated(a.workers) * layout::columnLocal({tk, tn}));
                  if (!kBits) {
                    Value k = h.castTo(load(kType, kt, {d0, key0}, wholeStep), f32);
@@ -372,15 +409,16 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
                                     {key0, a.divide(h.mul(d0, kBits), 8)}, wholeStep);
                  Value k = h.castTo(h.viewAs(bytes, kType), f32);
                  if (!foldK) {
-                   k = kScales->dequantize(k, j0, d0, /*channelsFirst=*/true, wholeStep);
+                   k = kScales->dequantize(k, token0, d0, /*channelsFirst=*/true, wholeStep);
                    return {DotOp::create(builder, loc, scoreType, q, k, acc[0])};
                  }
-                 Value qs = a.mul(q, h.broadcast(kScales->load(/*zeroPoints=*/false, j0, d0, tn, tk,
-                                                               /*channelsFirst=*/false, wholeStep),
-                                                 a.rowTile(tk)));
+                 Value qs =
+                     a.mul(q, h.broadcast(kScales->load(/*zeroPoints=*/false, token0, d0, tn, tk,
+                                                        /*channelsFirst=*/false, wholeStep),
+                                          a.rowTile(tk)));
                  SmallVector<Value> sums = {DotOp::create(builder, loc, scoreType, qs, k, acc[0])};
                  if (kZeroTerm) {
-                   Value z = kScales->load(/*zeroPoints=*/true, j0, d0, tn, tk,
+                   Value z = kScales->load(/*zeroPoints=*/true, token0, d0, tn, tk,
                                            /*channelsFirst=*/true, wholeStep);
                    z = h.broadcast(z, a.replicatedTile(tk, 1, f32));
                    sums.push_back(DotOp::create(builder, loc, statType, qs, z, acc[1]));
@@ -397,7 +435,7 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     }
     // t = clamp(limit - (j0 + column) + 1, 0, 1).
     Value keys = a.add(columns, SplatOp::create(builder, loc, scoreType, a.asF32(j0)));
-    Value visible = a.min(a.max(a.add(a.sub(rowLimit, keys), one), zero), one);
+    Value visible = a.min(a.max(a.add(a.sub(seg.rowLimit, keys), one), zero), one);
     scores =
         a.add(a.mul(scores, visible), a.mul(a.sub(visible, one), a.constant(-kHidden, scoreType)));
     if (p.hasMask)
@@ -412,20 +450,20 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     a.loop(h.index(0), h.index(dv), tk, {}, [&](Value c, ValueRange) -> SmallVector<Value> {
       SmallVector<Value, 2> at = {r0, h.add(oColumn0, c)};
       Value o = load(oType, oView, at, rowsInside);
-      RegType vType = a.replicatedTile(tn, tk, p.vType);
+      RegType vType = a.replicatedTile(tn, tk, seg.vType);
       Value v, weights = probs, correction;
       if (vBits) {
         Value bytes = load(a.replicatedTile(tn, tk * vBits / 8, builder.getI8Type()), vView,
                            {key0, a.divide(h.mul(c, vBits), 8)}, wholeStep);
         v = h.castTo(h.viewAs(bytes, vType), f32);
         if (!foldV) {
-          v = vScales->dequantize(v, j0, c, /*channelsFirst=*/false, wholeStep);
+          v = vScales->dequantize(v, token0, c, /*channelsFirst=*/false, wholeStep);
         } else {
-          weights = a.mul(probs, h.broadcast(vScales->load(/*zeroPoints=*/false, j0, c, tn, tk,
+          weights = a.mul(probs, h.broadcast(vScales->load(/*zeroPoints=*/false, token0, c, tn, tk,
                                                            /*channelsFirst=*/true, wholeStep),
                                              scoreType));
           if (p.vScheme.zero != AttentionCacheScheme::Zero::None) {
-            Value z = vScales->load(/*zeroPoints=*/true, j0, c, tn, tk, /*channelsFirst=*/false,
+            Value z = vScales->load(/*zeroPoints=*/true, token0, c, tn, tk, /*channelsFirst=*/false,
                                     wholeStep);
             z = h.broadcast(z, a.replicatedTile(tn, 1, f32));
             correction = DotOp::create(builder, loc, statType, weights, z, a.constant(0, statType));
@@ -442,19 +480,29 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     });
     return {maxNew, sum};
   };
-  // Whole steps, then at most one partial step.
-  loopEnd = arith::MaxSIOp::create(builder, loc, loopEnd, kvStart);
-  Value wholeEnd = h.add(
-      kvStart,
-      h.mul(arith::DivUIOp::create(
-                builder, loc, arith::SubIOp::create(builder, loc, loopEnd, kvStart), h.index(tn)),
-            tn));
-  SmallVector<Value> partState =
-      a.loop(kvStart, wholeEnd, tn, {a.constant(kHidden, statType), a.constant(0, statType)},
-             [&](Value j0, ValueRange carried) { return step(j0, carried, /*wholeStep=*/true); });
-  partState = a.loop(wholeEnd, loopEnd, tn, partState, [&](Value j0, ValueRange carried) {
-    return step(j0, carried, /*wholeStep=*/false);
-  });
+  // Per segment, the part's keys in it: whole steps, then at most one partial step.
+  SmallVector<Value> partState = {a.constant(kHidden, statType), a.constant(0, statType)};
+  for (Segment &seg : segments) {
+    seg.rowLimit = rowLimit;
+    if (seg.start + seg.length < skv)
+      seg.rowLimit = a.min(rowLimit, a.constant(seg.start + seg.length - 1, scoreType));
+    Value begin =
+        seg.start ? arith::MaxSIOp::create(builder, loc, kvStart, h.index(seg.start)) : kvStart;
+    Value end = seg.start + seg.length < skv ? a.minIndex(loopEnd, h.index(seg.start + seg.length))
+                                             : loopEnd;
+    end = arith::MaxSIOp::create(builder, loc, end, begin);
+    Value wholeEnd =
+        h.add(begin,
+              h.mul(arith::DivUIOp::create(
+                        builder, loc, arith::SubIOp::create(builder, loc, end, begin), h.index(tn)),
+                    tn));
+    partState = a.loop(begin, wholeEnd, tn, partState, [&](Value j0, ValueRange carried) {
+      return step(seg, j0, carried, /*wholeStep=*/true);
+    });
+    partState = a.loop(wholeEnd, end, tn, partState, [&](Value j0, ValueRange carried) {
+      return step(seg, j0, carried, /*wholeStep=*/false);
+    });
+  }
   store(partState[0], mView, {r0, state});
   store(partState[1], lView, {r0, state});
   ReturnOp::create(builder, loc);

@@ -13,6 +13,8 @@
 //   scales, zero points      per quantized cache (K's, then V's): the scales (8-bit float
 //                            scales as bytes) and zero points (integer ones as f32); each
 //                            tile of codes is decoded to f32, then (x - zero) * scale
+//   k_residual, v_residual   (optional) [BH, Sr, D], [BH, Sr, Dv] float: the residual window,
+//                            keys Skv - Sr .. Skv - 1 (Skv counts both)
 //   limits  [R] f32          the last visible key of each row: i + Skv - Sq when causal,
 //                            Skv - 1 otherwise
 //   mask    [BH, R, Skv] f32 (optional) the additive mask, broadcast to every row

@@ -776,6 +776,8 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
       else if (scheme->zero == AttentionCacheScheme::Zero::Float)
         args.push_back(flatBuffer(b, loc, zero));
     }
+    if (p.residualKeys)
+      args.append({flatBuffer(b, loc, op.getKResidual()), flatBuffer(b, loc, op.getVResidual())});
     args.push_back(flatBuffer(b, loc, limits));
     if (Value mask = op.getMask()) {
       // The mask broadcast to [B, Hq, Sq, Skv] f32, which is [BH, R, Skv].

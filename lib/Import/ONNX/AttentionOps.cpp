@@ -361,11 +361,12 @@ LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
   float softmaxScale = *scale != 0.0f ? *scale : 1.0f / std::sqrt(static_cast<float>(headSize));
   // onnxruntime caps only with a positive softcap.
   FloatAttr cap = *softcap > 0.0f ? b.getF32FloatAttr(*softcap) : FloatAttr();
-  Value attended = AttentionOp::create(b, loc, cast<RankedTensorType>(qHeads.getType()), qHeads,
-                                       presentKey, presentValue, Value(), Value(), Value(), Value(),
-                                       mask, sinks, SchemeAttr(), SchemeAttr(), UnitAttr(),
-                                       b.getF32FloatAttr(softmaxScale), cap, ScheduleAttr())
-                       .getResult();
+  Value attended =
+      AttentionOp::create(b, loc, cast<RankedTensorType>(qHeads.getType()), qHeads, presentKey,
+                          presentValue, Value(), Value(), Value(), Value(), Value(), Value(), mask,
+                          sinks, SchemeAttr(), SchemeAttr(), UnitAttr(),
+                          b.getF32FloatAttr(softmaxScale), cap, ScheduleAttr())
+          .getResult();
   if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
       failed(g.defineOutput(node, 1, presentKey)))
     return failure();
@@ -582,8 +583,8 @@ LogicalResult importMultiHeadAttention(GraphImporter &g, const Node &node) {
   auto resultType = RankedTensorType::get({batch, *numHeads, sequence, valueHead}, element);
   Value attended =
       AttentionOp::create(b, loc, resultType, qHeads, kHeads, vHeads, Value(), Value(), Value(),
-                          Value(), mask, Value(), SchemeAttr(), SchemeAttr(), UnitAttr(),
-                          b.getF32FloatAttr(softmaxScale), FloatAttr(), ScheduleAttr())
+                          Value(), Value(), Value(), mask, Value(), SchemeAttr(), SchemeAttr(),
+                          UnitAttr(), b.getF32FloatAttr(softmaxScale), FloatAttr(), ScheduleAttr())
           .getResult();
   if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
       failed(g.defineOutput(node, 1, kHeads)))

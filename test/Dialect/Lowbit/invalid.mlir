@@ -1516,3 +1516,54 @@ func.func @moe_limit_negative(%x: tensor<5x64xf32>, %l: tensor<5x8xf32>,
             tensor<8x64x96xf32>) -> tensor<5x64xf32>
   return
 }
+
+// -----
+
+func.func @attention_residual_alone(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x8x16xf32>,
+                                    %v: tensor<1x2x8x16xf32>, %kr: tensor<1x2x3x16xf32>)
+    -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{'k_residual' and 'v_residual' go together}}
+  %o = lowbit.attention %q, %k, %v k_residual(%kr)
+         : (tensor<1x4x1x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>,
+            tensor<1x2x3x16xf32>) -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+func.func @attention_residual_type(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x8x16xf32>,
+                                   %v: tensor<1x2x8x16xf32>, %kr: tensor<1x2x3x16xsi8>,
+                                   %vr: tensor<1x2x3x16xf32>) -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{'k_residual'}}
+  %o = lowbit.attention %q, %k, %v k_residual(%kr) v_residual(%vr)
+         : (tensor<1x4x1x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>,
+            tensor<1x2x3x16xsi8>, tensor<1x2x3x16xf32>) -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
+
+// -----
+
+func.func @attention_residual_tokens(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x8x16xf32>,
+                                     %v: tensor<1x2x8x8xf32>, %kr: tensor<1x2x3x16xf32>,
+                                     %vr: tensor<1x2x4x8xf32>) -> tensor<1x4x1x8xf32> {
+  // expected-error @+1 {{'v_residual' shape [1, 2, 4, 8] must equal '[B, Hkv, Sr, Dv] from q, v and k_residual' shape [1, 2, 3, 8]}}
+  %o = lowbit.attention %q, %k, %v k_residual(%kr) v_residual(%vr)
+         : (tensor<1x4x1x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x8xf32>,
+            tensor<1x2x3x16xf32>, tensor<1x2x4x8xf32>) -> tensor<1x4x1x8xf32>
+  return %o : tensor<1x4x1x8xf32>
+}
+
+// -----
+
+// The mask covers the cache's and the residual window's keys: 8 + 3.
+func.func @attention_residual_mask(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x8x16xf32>,
+                                   %v: tensor<1x2x8x16xf32>, %kr: tensor<1x2x3x16xf32>,
+                                   %vr: tensor<1x2x3x16xf32>, %m: tensor<1x1x1x8xf32>)
+    -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{'mask' shape [1, 1, 1, 8] must broadcast to the scores' shape [1, 4, 1, 11]}}
+  %o = lowbit.attention %q, %k, %v k_residual(%kr) v_residual(%vr) mask(%m)
+         : (tensor<1x4x1x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>,
+            tensor<1x2x3x16xf32>, tensor<1x2x3x16xf32>, tensor<1x1x1x8xf32>)
+         -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}

@@ -684,6 +684,25 @@ func.func @attention_quantized_cache(%q: tensor<1x8x1x64xf16>, %k: tensor<1x2x12
   return %o : tensor<1x8x1x64xf16>
 }
 
+// A residual window of 5 f16 tokens after a KIVI cache of 64; the mask covers all 69 keys.
+// CHECK-LABEL: func @attention_residual_window(
+// CHECK: lowbit.attention {{%[^,]+}}, {{%[^,]+}}, {{%[^ ]+}} k_scale({{%[^)]+}}) v_scale({{%[^)]+}}) k_residual({{%[^)]+}}) v_residual({{%[^)]+}}) mask({{%[^)]+}})
+// CHECK-SAME: : (tensor<1x4x1x32xf32>, tensor<1x2x64x32xsi4>, tensor<1x2x64x32xsi4>, tensor<1x2x2x32xf16>, tensor<1x2x64x1xf16>, tensor<1x2x5x32xf16>, tensor<1x2x5x32xf16>, tensor<1x1x1x69xf32>) -> tensor<1x4x1x32xf32>
+func.func @attention_residual_window(%q: tensor<1x4x1x32xf32>, %k: tensor<1x2x64x32xsi4>,
+                                     %v: tensor<1x2x64x32xsi4>, %ks: tensor<1x2x2x32xf16>,
+                                     %vs: tensor<1x2x64x1xf16>, %kr: tensor<1x2x5x32xf16>,
+                                     %vr: tensor<1x2x5x32xf16>, %m: tensor<1x1x1x69xf32>)
+    -> tensor<1x4x1x32xf32> {
+  %o = lowbit.attention %q, %k, %v k_scale(%ks) v_scale(%vs) k_residual(%kr) v_residual(%vr)
+         mask(%m)
+         {k_scheme = #lowbit.scheme<group(axis = 2, size = 32), scale = f16>,
+          v_scheme = #lowbit.scheme<group(axis = 3, size = 32), scale = f16>}
+         : (tensor<1x4x1x32xf32>, tensor<1x2x64x32xsi4>, tensor<1x2x64x32xsi4>,
+            tensor<1x2x2x32xf16>, tensor<1x2x64x1xf16>, tensor<1x2x5x32xf16>,
+            tensor<1x2x5x32xf16>, tensor<1x1x1x69xf32>) -> tensor<1x4x1x32xf32>
+  return %o : tensor<1x4x1x32xf32>
+}
+
 // Every optional operand and attribute: quantized K and V, zero points, a broadcast mask,
 // causal, an explicit softmax_scale; GQA 6 / 3, value depth 32 != key depth 64.
 // CHECK-LABEL: func @attention_all_operands(
