@@ -288,6 +288,8 @@ LogicalResult AttentionOp::verify() {
                                "[Hq]", sinkType, "sinks")))
       return failure();
   }
+  if (std::optional<int64_t> window = getWindow(); window && *window < 1)
+    return emitOpError() << "'window' must be at least 1, got " << *window;
   if (std::optional<APFloat> cap = getSoftcap())
     if (!(cap->convertToFloat() > 0.0f) || !cap->isFinite())
       return emitOpError() << "'softcap' must be positive and finite, got "

@@ -225,11 +225,14 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
       s[j] = softcap * tanh(s[j] / softcap)                     // with softcap
       s[j] += mask[b, h, i, j]
       key j is visible when mask != -inf and (not causal or j <= i + Skv - Sq)
+                         and (no window or j > i + Skv - Sq - window)
       p = softmax(s) over the visible keys                      // without sinks
       p[j] = exp(s[j] - m) / (exp(sinks[h] - m) + sum_j' exp(s[j'] - m)),
              m = max(sinks[h], max_j s[j])                      // with sinks
       result[b, h, i] = sum_j p[j] * V[b, h', j]                // 0 when no key is visible
     ```
+    `window = W` is a sliding window (Mistral; onnxruntime's `local_window_size` + 1): query
+    i sees at most the W keys ending at its position i + Skv - Sq.
     `k_residual` and `v_residual` are KIVI's residual window: the most recent Sr tokens, kept
     in full precision (f32, f16 or bf16) after the Skv tokens of the (quantized) cache. Keys
     are then the Skv + Sr tokens of both, in that order, for the causal limit and the mask.
@@ -249,7 +252,7 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
       neither; below, Skv stands for Skv + Sr when they are present.
     - `mask`: rank 4, f32/f16/bf16, each extent equal to `[B, Hq, Sq, Skv]`'s or 1; added to the
       scores.
-    - `sinks`: `[Hq]`, f32/f16/bf16; `softcap` > 0.
+    - `sinks`: `[Hq]`, f32/f16/bf16; `softcap` > 0; `window` >= 1.
     - `softmax_scale` defaults to `1 / sqrt(D)`.
     - result: `[B, Hq, Sq, Dv]`, f32, f16 or bf16.
 
@@ -278,7 +281,8 @@ def Lowbit_AttentionOp : Lowbit_Op<"attention", [Pure, AttrSizedOperandSegments]
                        Lowbit_OptTensor:$mask, Lowbit_OptTensor:$sinks,
                        OptionalAttr<Lowbit_SchemeAttr>:$k_scheme,
                        OptionalAttr<Lowbit_SchemeAttr>:$v_scheme,
-                       UnitAttr:$causal, OptionalAttr<F32Attr>:$softmax_scale,
+                       UnitAttr:$causal, OptionalAttr<I64Attr>:$window,
+                       OptionalAttr<F32Attr>:$softmax_scale,
                        OptionalAttr<F32Attr>:$softcap,
                        OptionalAttr<Lowbit_ScheduleAttr>:$schedule);
   let results = (outs Lowbit_AnyTensor:$result);

@@ -344,8 +344,9 @@ llvm::Expected<HostTensor> Interpreter::execute(AttentionOp op) {
                     ? op.getEffectiveSoftmaxScale()
                     : 1.0f / std::sqrt(static_cast<float>(qs[3]));
   float softcap = op.getSoftcap() ? op.getSoftcap()->convertToFloat() : 0.0f;
-  ref::FloatTensor out = ref::attention(*q, *k, *v, mask ? &*mask : nullptr, op.getCausal(),
-                                        scale, softcap, sinks ? &*sinks : nullptr);
+  ref::FloatTensor out =
+      ref::attention(*q, *k, *v, mask ? &*mask : nullptr, op.getCausal(), scale, softcap,
+                     sinks ? &*sinks : nullptr, op.getWindow().value_or(0));
   return exec::encodeTensor(elementTypeOf(op.getResult()), out);
 }
 

@@ -100,7 +100,7 @@ FloatTensor mpgemm(const FloatTensor &a, const FloatTensor &w, const FloatTensor
 
 FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTensor &v,
                       const FloatTensor *mask, bool causal, float scale, float softcap,
-                      const FloatTensor *sinks) {
+                      const FloatTensor *sinks, int64_t window) {
   assert(isValid(q) && isValid(k) && isValid(v) && "tensor data does not match its shape");
   assert(q.shape.size() == 4 && k.shape.size() == 4 && v.shape.size() == 4 && "rank 4 expected");
   int64_t B = q.shape[0], Hq = q.shape[1], Sq = q.shape[2], D = q.shape[3];
@@ -136,7 +136,8 @@ FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTen
       for (int64_t i = 0; i < Sq; ++i) {
         const float *qRow = q.data.data() + ((b * Hq + h) * Sq + i) * D;
         for (int64_t j = 0; j < Skv; ++j) {
-          visible[size_t(j)] = !causal || j <= i + (Skv - Sq);
+          int64_t position = i + (Skv - Sq);
+          visible[size_t(j)] = (!causal || j <= position) && (window <= 0 || j > position - window);
           double dot = 0;
           for (int64_t d = 0; d < D; ++d)
             dot += double(qRow[d]) * double(kHead[j * D + d]);

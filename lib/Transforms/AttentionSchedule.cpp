@@ -125,6 +125,7 @@ std::optional<AttentionProblem> lowbit::analyzeAttention(AttentionOp op, std::st
     return std::nullopt;
   }
   p.causal = op.getCausal();
+  p.window = op.getWindow().value_or(0);
   p.scale = op.getEffectiveSoftmaxScale();
   if (std::optional<APFloat> softcap = op.getSoftcap())
     p.softcap = softcap->convertToFloat();

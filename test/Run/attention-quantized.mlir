@@ -245,3 +245,83 @@ func.func @residual_prefill(%q: tensor<1x4x7x16xf32>, %k: tensor<1x2x30x16xsi8>,
             tensor<1x2x7x8xbf16>, tensor<1x1x7x37xf32>) -> tensor<1x4x7x8xf32>
   return %o : tensor<1x4x7x8xf32>
 }
+
+// A sliding window of 40 keys (window = 40) in a decode step over 300 f16 tokens: the blocks of
+// the parts before the window skip their keys.
+// RUN: lowbit-npy random --type=1x8x1x32xf16 --seed=%seed49 -o %t/win.q.npy
+// RUN: lowbit-npy random --type=1x2x300x32xf16 --seed=%seed50 -o %t/win.k.npy
+// RUN: lowbit-npy random --type=1x2x300x32xf16 --seed=%seed51 -o %t/win.v.npy
+// REDEFINE: %{case} = window_decode
+// REDEFINE: %{inputs} = --input=@%t/win.q.npy --input=@%t/win.k.npy --input=@%t/win.v.npy
+// RUN: %{check}
+// RUN: lowbit-run %s --function=%{case} --fast-path=false %{inputs} --output=@%t/%{case}.linalg.npy
+// RUN: %{compare} %t/%{case}.1.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WINDOW
+// RUN: %{compare} %t/%{case}.2.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WINDOW
+// RUN: %{compare} %t/%{case}.e.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WINDOW
+// RUN: %{compare} %t/%{case}.linalg.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WINDOW
+// WINDOW: compare: 256 elements, max abs error
+// WINDOW-NOT: FAILED
+func.func @window_decode(%q: tensor<1x8x1x32xf16>, %k: tensor<1x2x300x32xf16>,
+                         %v: tensor<1x2x300x32xf16>) -> tensor<1x8x1x32xf32> {
+  %o = lowbit.attention %q, %k, %v {causal, window = 40 : i64}
+         : (tensor<1x8x1x32xf16>, tensor<1x2x300x32xf16>, tensor<1x2x300x32xf16>)
+         -> tensor<1x8x1x32xf32>
+  return %o : tensor<1x8x1x32xf32>
+}
+
+// A causal prefill of 20 queries after 30 cached tokens with a window of 13 keys, over a KIVI
+// si4 cache (keys in groups of 8 tokens) and a residual window of 4 f32 tokens; the window
+// starts inside a step, the schedule's steps of 4 keys in 2 parts. Then the same without
+// causality (the window bounds the keys from below only).
+// RUN: lowbit-npy random --type=1x4x20x16xf32 --seed=%seed52 -o %t/wp.q.npy
+// RUN: lowbit-npy random --type=1x2x46x16xsi4 --seed=%seed53 -o %t/wp.k.npy
+// RUN: lowbit-npy random --type=1x2x46x16xsi4 --seed=%seed54 -o %t/wp.v.npy
+// RUN: lowbit-npy random --type=1x2x6x16xbf16 --min=0.05 --max=0.3 --seed=%seed55 -o %t/wp.ks.npy
+// RUN: lowbit-npy random --type=1x2x46x2xf16 --min=0.05 --max=0.3 --seed=%seed56 -o %t/wp.vs.npy
+// RUN: lowbit-npy random --type=1x2x4x16xf32 --seed=%seed57 -o %t/wp.kr.npy
+// RUN: lowbit-npy random --type=1x2x4x16xf32 --seed=%seed58 -o %t/wp.vr.npy
+// REDEFINE: %{inputs} = --input=@%t/wp.q.npy --input=@%t/wp.k.npy --input=@%t/wp.v.npy --input=@%t/wp.ks.npy --input=@%t/wp.vs.npy --input=@%t/wp.kr.npy --input=@%t/wp.vr.npy
+// REDEFINE: %{case} = window_prefill
+// RUN: %{check}
+// RUN: lowbit-run %s --function=%{case} --fast-path=false %{inputs} --output=@%t/%{case}.linalg.npy
+// RUN: %{compare} %t/%{case}.1.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// RUN: %{compare} %t/%{case}.2.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// RUN: %{compare} %t/%{case}.e.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// RUN: %{compare} %t/%{case}.linalg.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// REDEFINE: %{case} = window_bidirectional
+// RUN: %{check}
+// RUN: lowbit-run %s --function=%{case} --fast-path=false %{inputs} --output=@%t/%{case}.linalg.npy
+// RUN: %{compare} %t/%{case}.1.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// RUN: %{compare} %t/%{case}.2.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// RUN: %{compare} %t/%{case}.e.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// RUN: %{compare} %t/%{case}.linalg.npy --atol=1e-4 --rtol=1e-4 | FileCheck %s --check-prefix=WPREFILL
+// WPREFILL: compare: 1280 elements, max abs error
+// WPREFILL-NOT: FAILED
+func.func @window_prefill(%q: tensor<1x4x20x16xf32>, %k: tensor<1x2x46x16xsi4>,
+                          %v: tensor<1x2x46x16xsi4>, %ks: tensor<1x2x6x16xbf16>,
+                          %vs: tensor<1x2x46x2xf16>, %kr: tensor<1x2x4x16xf32>,
+                          %vr: tensor<1x2x4x16xf32>) -> tensor<1x4x20x16xf32> {
+  %o = lowbit.attention %q, %k, %v k_scale(%ks) v_scale(%vs) k_residual(%kr) v_residual(%vr)
+         {causal, window = 13 : i64,
+          k_scheme = #lowbit.scheme<group(axis = 2, size = 8), scale = bf16>,
+          v_scheme = #lowbit.scheme<group(axis = 3, size = 8), scale = f16>,
+          schedule = #lowbit.schedule<fma, workers = 8, tile = [16, 4, 4], split_k = 2>}
+         : (tensor<1x4x20x16xf32>, tensor<1x2x46x16xsi4>, tensor<1x2x46x16xsi4>,
+            tensor<1x2x6x16xbf16>, tensor<1x2x46x2xf16>, tensor<1x2x4x16xf32>,
+            tensor<1x2x4x16xf32>) -> tensor<1x4x20x16xf32>
+  return %o : tensor<1x4x20x16xf32>
+}
+func.func @window_bidirectional(%q: tensor<1x4x20x16xf32>, %k: tensor<1x2x46x16xsi4>,
+                                %v: tensor<1x2x46x16xsi4>, %ks: tensor<1x2x6x16xbf16>,
+                                %vs: tensor<1x2x46x2xf16>, %kr: tensor<1x2x4x16xf32>,
+                                %vr: tensor<1x2x4x16xf32>) -> tensor<1x4x20x16xf32> {
+  %o = lowbit.attention %q, %k, %v k_scale(%ks) v_scale(%vs) k_residual(%kr) v_residual(%vr)
+         {window = 13 : i64,
+          k_scheme = #lowbit.scheme<group(axis = 2, size = 8), scale = bf16>,
+          v_scheme = #lowbit.scheme<group(axis = 3, size = 8), scale = f16>,
+          schedule = #lowbit.schedule<fma, workers = 8, tile = [16, 4, 4], split_k = 2>}
+         : (tensor<1x4x20x16xf32>, tensor<1x2x46x16xsi4>, tensor<1x2x46x16xsi4>,
+            tensor<1x2x6x16xbf16>, tensor<1x2x46x2xf16>, tensor<1x2x4x16xf32>,
+            tensor<1x2x4x16xf32>) -> tensor<1x4x20x16xf32>
+  return %o : tensor<1x4x20x16xf32>
+}

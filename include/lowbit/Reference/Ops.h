@@ -31,10 +31,11 @@ FloatTensor quantizeActivationsPerToken(const FloatTensor &a);
 /// scores are all -inf, is 0.
 /// softcap > 0: s = softcap * tanh(scale * dot / softcap) before the mask is added. sinks ([Hq]
 /// or null): query head h's sink joins the softmax's denominator, p[j] = exp(s[j] - m) /
-/// (exp(sink - m) + sum exp(s - m)) with m = max(sink, max s).
+/// (exp(sink - m) + sum exp(s - m)) with m = max(sink, max s). window > 0: a sliding window,
+/// key j is visible to query i only when j > i + (Skv - Sq) - window.
 FloatTensor attention(const FloatTensor &q, const FloatTensor &k, const FloatTensor &v,
                       const FloatTensor *mask, bool causal, float scale, float softcap = 0.0f,
-                      const FloatTensor *sinks = nullptr);
+                      const FloatTensor *sinks = nullptr, int64_t window = 0);
 
 enum class GateActivation { SiLU, GELU, GELUTanh, ReLU, Identity };
 

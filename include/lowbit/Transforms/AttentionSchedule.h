@@ -50,6 +50,8 @@ struct AttentionProblem {
   int64_t batch = 0, qHeads = 0, kvHeads = 0, queries = 0, keys = 0, headDim = 0, valueDim = 0;
   mlir::Type qType, kType, vType, resultType, maskType;
   bool causal = false, hasMask = false, hasSinks = false;
+  /// A sliding window of this many keys (0: none).
+  int64_t window = 0;
   float scale = 1;
   std::optional<float> softcap;
   AttentionCacheScheme kScheme, vScheme;

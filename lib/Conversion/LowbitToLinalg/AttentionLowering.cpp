@@ -104,6 +104,7 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
     }
     Type maskType = mask ? elementTypeOf(mask) : Type();
     bool causal = op.getCausal();
+    int64_t window = op.getWindow().value_or(0);
     std::optional<float> softcap;
     if (op.getSoftcap())
       softcap = op.getSoftcap()->convertToFloat();
@@ -118,13 +119,21 @@ struct AttentionLowering : OpConversionPattern<AttentionOp> {
           }
           if (mask)
             s = arith::AddFOp::create(b, l, s, emitDecode(b, l, maskType, args[1]));
-          if (causal) {
-            // key j is visible to query i when j <= i + (Skv - Sq)
+          if (causal || window) {
+            // key j is visible to query i when j <= i + (Skv - Sq) (causal) and
+            // j > i + (Skv - Sq) - window (a sliding window)
             Value i = linalg::IndexOp::create(b, l, 2);
             Value j = linalg::IndexOp::create(b, l, 3);
             Value limit = arith::AddIOp::create(b, l, i, indexConstant(b, l, keys - queries));
-            Value hidden = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, j, limit);
-            s = arith::SelectOp::create(b, l, hidden, f32Constant(b, l, negInf), s);
+            auto hide = [&](arith::CmpIPredicate predicate, Value bound) {
+              Value hidden = arith::CmpIOp::create(b, l, predicate, j, bound);
+              s = arith::SelectOp::create(b, l, hidden, f32Constant(b, l, negInf), s);
+            };
+            if (causal)
+              hide(arith::CmpIPredicate::sgt, limit);
+            if (window)
+              hide(arith::CmpIPredicate::sle,
+                   arith::AddIOp::create(b, l, limit, indexConstant(b, l, -window)));
           }
           return s;
         });

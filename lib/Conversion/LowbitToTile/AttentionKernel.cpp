@@ -190,6 +190,14 @@ Type lowbit::attentionZeroBufferType(const AttentionCacheScheme &cache) {
   return cache.scaleType;
 }
 
+std::vector<float> lowbit::attentionRowStarts(const AttentionProblem &problem) {
+  std::vector<float> starts(problem.rows());
+  for (int64_t r = 0; r < problem.rows(); ++r)
+    starts[r] = static_cast<float>(r % problem.queries + problem.keys - problem.queries -
+                                   problem.window + 1);
+  return starts;
+}
+
 std::vector<float> lowbit::attentionRowLimits(const AttentionProblem &problem) {
   std::vector<float> limits(problem.rows());
   for (int64_t r = 0; r < problem.rows(); ++r)
@@ -217,6 +225,8 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   if (p.residualKeys)
     arguments.append({buffer(p.kResidualType), buffer(p.vResidualType)});
   arguments.push_back(buffer(f32));
+  if (p.window)
+    arguments.push_back(buffer(f32));
   if (p.hasMask)
     arguments.push_back(buffer(f32));
   arguments.append({buffer(f32), buffer(f32), buffer(f32)});
@@ -242,6 +252,7 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     vResidualBuffer = entry.getArgument(next++);
   }
   Value limitBuffer = entry.getArgument(next++);
+  Value startBuffer = p.window ? entry.getArgument(next++) : Value();
   Value maskBuffer = p.hasMask ? entry.getArgument(next++) : Value();
   Value oBuffer = entry.getArgument(next++), mBuffer = entry.getArgument(next++),
         lBuffer = entry.getArgument(next++);
@@ -311,18 +322,30 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   Value kvStart = h.mul(part, partKeys);
   Value kvEnd = a.minIndex(h.add(kvStart, partKeys), h.index(skv));
   Value loopEnd = kvEnd;
-  if (p.causal) {
+  Value windowBegin;
+  if (p.causal || p.window) {
     // The last query position among the block's rows: that of its last row when the rows
-    // stay in one query head, else Sq - 1.
+    // stay in one query head, else Sq - 1; the first likewise, else 0.
     Value lastRow = h.add(a.minIndex(h.add(r0, tm), h.index(a.rows)), -1);
     Value sq = h.index(p.queries);
     Value sameHead = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
                                            arith::DivUIOp::create(builder, loc, r0, sq),
                                            arith::DivUIOp::create(builder, loc, lastRow, sq));
-    Value lastQuery = arith::SelectOp::create(builder, loc, sameHead,
-                                              arith::RemUIOp::create(builder, loc, lastRow, sq),
-                                              h.index(p.queries - 1));
-    loopEnd = a.minIndex(kvEnd, h.add(lastQuery, skv - p.queries + 1));
+    if (p.causal) {
+      Value lastQuery = arith::SelectOp::create(builder, loc, sameHead,
+                                                arith::RemUIOp::create(builder, loc, lastRow, sq),
+                                                h.index(p.queries - 1));
+      loopEnd = a.minIndex(kvEnd, h.add(lastQuery, skv - p.queries + 1));
+    }
+    if (p.window) {
+      // A sliding window: the block's first visible key, down to a whole step (steps stay
+      // aligned to TN, as the scale groups of a quantized cache need).
+      Value firstQuery = arith::SelectOp::create(
+          builder, loc, sameHead, arith::RemUIOp::create(builder, loc, r0, sq), h.index(0));
+      Value first = arith::MaxSIOp::create(
+          builder, loc, h.add(firstQuery, skv - p.queries - p.window + 1), h.index(0));
+      windowBegin = h.mul(a.divide(first, tn), tn);
+    }
   }
 
   RegType oType = a.rowTile(tk), scoreType = a.rowTile(tn), statType = a.rowTile(1);
@@ -332,6 +355,12 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
   Value rowLimit = LoadGlobalOp::create(builder, loc, statType, limits, ValueRange{r0, h.index(0)});
   Value lastKey = a.asF32(h.add(kvEnd, -1));
   rowLimit = a.spread(a.min(rowLimit, SplatOp::create(builder, loc, statType, lastKey)), scoreType);
+  Value rowStart;
+  if (p.window)
+    rowStart = a.spread(LoadGlobalOp::create(builder, loc, statType,
+                                             a.view(startBuffer, h.index(a.rows), 1, 1, 1),
+                                             ValueRange{r0, h.index(0)}),
+                        scoreType);
   Value columns = IotaOp::create(builder, loc, scoreType, 1);
   Value one = a.constant(1, scoreType), zero = a.constant(0, scoreType);
 
@@ -436,6 +465,8 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
     // t = clamp(limit - (j0 + column) + 1, 0, 1).
     Value keys = a.add(columns, SplatOp::create(builder, loc, scoreType, a.asF32(j0)));
     Value visible = a.min(a.max(a.add(a.sub(seg.rowLimit, keys), one), zero), one);
+    if (rowStart) // and 1 only from the row's first key of its window on
+      visible = a.min(visible, a.max(a.add(a.sub(keys, rowStart), one), zero));
     scores =
         a.add(a.mul(scores, visible), a.mul(a.sub(visible, one), a.constant(-kHidden, scoreType)));
     if (p.hasMask)
@@ -488,6 +519,8 @@ KernelOp lowbit::buildAttentionKernel(OpBuilder &builder, Location loc, StringRe
       seg.rowLimit = a.min(rowLimit, a.constant(seg.start + seg.length - 1, scoreType));
     Value begin =
         seg.start ? arith::MaxSIOp::create(builder, loc, kvStart, h.index(seg.start)) : kvStart;
+    if (windowBegin)
+      begin = arith::MaxSIOp::create(builder, loc, begin, windowBegin);
     Value end = seg.start + seg.length < skv ? a.minIndex(loopEnd, h.index(seg.start + seg.length))
                                              : loopEnd;
     end = arith::MaxSIOp::create(builder, loc, end, begin);

@@ -17,6 +17,9 @@
 //                            keys Skv - Sr .. Skv - 1 (Skv counts both)
 //   limits  [R] f32          the last visible key of each row: i + Skv - Sq when causal,
 //                            Skv - 1 otherwise
+//   starts  [R] f32          (with a sliding window of W keys) the first visible key of each
+//                            row, i + Skv - Sq - W + 1; blocks skip the steps before their
+//                            first row's
 //   mask    [BH, R, Skv] f32 (optional) the additive mask, broadcast to every row
 //   o       [S, BH, Dv, R] f32, m, l [S, BH, R] f32: each part's unnormalized output, running
 //                            maximum and sum (the partial softmax state)
@@ -68,6 +71,9 @@ mlir::Type attentionZeroBufferType(const AttentionCacheScheme &cache);
 
 /// The last visible key of each row (the kernel's `limits`).
 std::vector<float> attentionRowLimits(const AttentionProblem &problem);
+/// With a sliding window, the first visible key of each row (the kernel's `starts`; may be
+/// negative).
+std::vector<float> attentionRowStarts(const AttentionProblem &problem);
 
 } // namespace lowbit
 

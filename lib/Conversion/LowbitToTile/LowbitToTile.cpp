@@ -779,6 +779,14 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     if (p.residualKeys)
       args.append({flatBuffer(b, loc, op.getKResidual()), flatBuffer(b, loc, op.getVResidual())});
     args.push_back(flatBuffer(b, loc, limits));
+    if (p.window) {
+      std::vector<float> startValues = attentionRowStarts(p);
+      args.push_back(flatBuffer(
+          b, loc,
+          arith::ConstantOp::create(b, loc,
+                                    DenseElementsAttr::get(RankedTensorType::get({p.rows()}, f32),
+                                                           ArrayRef<float>(startValues)))));
+    }
     if (Value mask = op.getMask()) {
       // The mask broadcast to [B, Hq, Sq, Skv] f32, which is [BH, R, Skv].
       ArrayRef<int64_t> maskShape = cast<RankedTensorType>(mask.getType()).getShape();

@@ -364,7 +364,7 @@ LogicalResult importGroupQueryAttention(GraphImporter &g, const Node &node) {
   Value attended =
       AttentionOp::create(b, loc, cast<RankedTensorType>(qHeads.getType()), qHeads, presentKey,
                           presentValue, Value(), Value(), Value(), Value(), Value(), Value(), mask,
-                          sinks, SchemeAttr(), SchemeAttr(), UnitAttr(),
+                          sinks, SchemeAttr(), SchemeAttr(), UnitAttr(), IntegerAttr(),
                           b.getF32FloatAttr(softmaxScale), cap, ScheduleAttr())
           .getResult();
   if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
@@ -581,11 +581,11 @@ LogicalResult importMultiHeadAttention(GraphImporter &g, const Node &node) {
                               *filter, causal, pastTokens);
   float softmaxScale = *scale != 0.0f ? *scale : 1.0f / std::sqrt(static_cast<float>(headSize));
   auto resultType = RankedTensorType::get({batch, *numHeads, sequence, valueHead}, element);
-  Value attended =
-      AttentionOp::create(b, loc, resultType, qHeads, kHeads, vHeads, Value(), Value(), Value(),
-                          Value(), Value(), Value(), mask, Value(), SchemeAttr(), SchemeAttr(),
-                          UnitAttr(), b.getF32FloatAttr(softmaxScale), FloatAttr(), ScheduleAttr())
-          .getResult();
+  Value attended = AttentionOp::create(b, loc, resultType, qHeads, kHeads, vHeads, Value(), Value(),
+                                       Value(), Value(), Value(), Value(), mask, Value(),
+                                       SchemeAttr(), SchemeAttr(), UnitAttr(), IntegerAttr(),
+                                       b.getF32FloatAttr(softmaxScale), FloatAttr(), ScheduleAttr())
+                       .getResult();
   if (failed(g.defineOutput(node, 0, fromHeads(b, loc, attended))) ||
       failed(g.defineOutput(node, 1, kHeads)))
     return failure();

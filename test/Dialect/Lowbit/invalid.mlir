@@ -1567,3 +1567,14 @@ func.func @attention_residual_mask(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x8x16
          -> tensor<1x4x1x16xf32>
   return %o : tensor<1x4x1x16xf32>
 }
+
+// -----
+
+func.func @attention_window(%q: tensor<1x4x1x16xf32>, %k: tensor<1x2x8x16xf32>,
+                            %v: tensor<1x2x8x16xf32>) -> tensor<1x4x1x16xf32> {
+  // expected-error @+1 {{'window' must be at least 1, got 0}}
+  %o = lowbit.attention %q, %k, %v {causal, window = 0 : i64}
+         : (tensor<1x4x1x16xf32>, tensor<1x2x8x16xf32>, tensor<1x2x8x16xf32>)
+         -> tensor<1x4x1x16xf32>
+  return %o : tensor<1x4x1x16xf32>
+}
