@@ -127,6 +127,24 @@ func.func @masked_row(%q: tensor<1x1x2x2xf32>, %k: tensor<1x1x2x2xf32>, %v: tens
   return %o : tensor<1x1x2x2xf32>
 }
 
+// A sliding window of 2 keys (hand-checked values): two queries at positions 1 and 2 of 3
+// keys whose scores tie; the first sees keys 0 and 1 (causal, window 2), the second keys 1
+// and 2, so each averages two values; a residual window holds the last key.
+// RUN: lowbit-run %s --function=window_hand --input="1x1x2x2xf32=1 1 1 1" --input="1x1x2x2xf32=1 0 0 1" --input="1x1x2x2xf32=2 4 6 8" --input="1x1x1x2xf32=0.5 0.5" --input="1x1x1x2xf32=10 12" | FileCheck %s --check-prefix=WINDOW-HAND
+// RUN: lowbit-run %s --function=window_hand --engine=reference --input="1x1x2x2xf32=1 1 1 1" --input="1x1x2x2xf32=1 0 0 1" --input="1x1x2x2xf32=2 4 6 8" --input="1x1x1x2xf32=0.5 0.5" --input="1x1x1x2xf32=10 12" | FileCheck %s --check-prefix=WINDOW-HAND
+// RUN: lowbit-run %s --function=window_hand --fast-path=false --input="1x1x2x2xf32=1 1 1 1" --input="1x1x2x2xf32=1 0 0 1" --input="1x1x2x2xf32=2 4 6 8" --input="1x1x1x2xf32=0.5 0.5" --input="1x1x1x2xf32=10 12" | FileCheck %s --check-prefix=WINDOW-HAND
+// WINDOW-HAND:      result[0]: tensor<1x1x2x2xf32>
+// WINDOW-HAND-NEXT: {{^\[\[\[\[}}4, 6],
+// WINDOW-HAND-NEXT: {{^}}   [8, 10]]]]{{$}}
+func.func @window_hand(%q: tensor<1x1x2x2xf32>, %k: tensor<1x1x2x2xf32>, %v: tensor<1x1x2x2xf32>,
+                       %kr: tensor<1x1x1x2xf32>, %vr: tensor<1x1x1x2xf32>)
+    -> tensor<1x1x2x2xf32> {
+  %o = lowbit.attention %q, %k, %v k_residual(%kr) v_residual(%vr) {causal, window = 2 : i64}
+         : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x1x2xf32>,
+            tensor<1x1x1x2xf32>) -> tensor<1x1x2x2xf32>
+  return %o : tensor<1x1x2x2xf32>
+}
+
 // Attention sinks and soft-capping (gpt-oss): 4-bit KIVI keys, 8 query heads over 2 KV heads,
 // a sink per query head, scores capped at 5 before the causal mask and a bias.
 // RUN: lowbit-npy random --type=1x8x6x32xf32 --min=-3 --max=3 --seed=%seed30 -o %t/sk.q.npy
