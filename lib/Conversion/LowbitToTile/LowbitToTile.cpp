@@ -26,6 +26,7 @@
 #include "lowbit/Transforms/Passes.h"
 
 #include "AttentionKernel.h"
+#include "HostBuffers.h"
 #include "LowbitToLinalg/Codegen.h"
 #include "LowbitToLinalg/Patterns.h"
 #include "MpgemmKernel.h"
@@ -50,59 +51,6 @@ using namespace lowbit;
 using namespace lowbit::tile;
 
 namespace {
-
-/// The interchange bytes of a low-bit tensor value.
-Value interchangeBytes(OpBuilder &b, Location loc, Value value) {
-  if (auto unpack = value.getDefiningOp<UnpackOp>())
-    return unpack.getInput();
-  Type bytes = getInterchangeType(value.getType());
-  return PackOp::create(b, loc, bytes, value);
-}
-
-/// The values of the integer codes `codes` (any shape) as f32: their lowbit.dequantize with
-/// a scale of 1.
-Value codeValuesAsF32(OpBuilder &b, Location loc, Value codes) {
-  auto type = cast<RankedTensorType>(codes.getType());
-  Type f32 = b.getF32Type();
-  Value one = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(RankedTensorType::get({}, f32), b.getF32FloatAttr(1.0f)));
-  SchemeAttr unit = SchemeAttr::get(b.getContext(), Granularity::PerTensor, 0, 0, 0, 0, f32,
-                                    ZeroPoint::None, false, Codebook::None, {});
-  return DequantizeOp::create(b, loc, RankedTensorType::get(type.getShape(), f32), codes, one,
-                              Value(), Value(), Value(), unit);
-}
-
-/// A statically shaped tensor as the flat buffer a kernel argument takes.
-Value flatBuffer(OpBuilder &b, Location loc, Value tensor) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  if (type.getRank() == 0) {
-    Value scalar = tensor::ExtractOp::create(b, loc, tensor, ValueRange{});
-    tensor = tensor::FromElementsOp::create(
-        b, loc, RankedTensorType::get({1}, type.getElementType()), ValueRange{scalar});
-    type = cast<RankedTensorType>(tensor.getType());
-  }
-  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
-  Value buffer = bufferization::ToBufferOp::create(b, loc, memrefType, tensor, b.getUnitAttr());
-  if (type.getRank() > 1) {
-    ReassociationIndices all;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all.push_back(d);
-    buffer = memref::CollapseShapeOp::create(b, loc, buffer, ArrayRef<ReassociationIndices>{all});
-  }
-  return memref::CastOp::create(
-      b, loc, MemRefType::get({ShapedType::kDynamic}, type.getElementType()), buffer);
-}
-
-/// Scales and float zero points: as they are, 8-bit float types as their bytes.
-Value scaleLikeBuffer(OpBuilder &b, Location loc, Value tensor, Type &element) {
-  Type type = cast<RankedTensorType>(tensor.getType()).getElementType();
-  if (isLowbitElementType(type)) {
-    element = b.getI8Type();
-    return flatBuffer(b, loc, interchangeBytes(b, loc, tensor));
-  }
-  element = type;
-  return flatBuffer(b, loc, tensor);
-}
 
 /// The codes of a constant low-bit tensor, zero-extended to bytes, row-major.
 std::optional<std::vector<uint8_t>> constantCodes(Value value) {
@@ -755,10 +703,14 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
           return arith::MulFOp::create(nested, l, toF32(nested, l, args[0]), scaleValue)
               .getResult();
         });
-    std::vector<float> limitValues = attentionRowLimits(p);
-    Value limits = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(RankedTensorType::get({p.rows()}, f32),
-                                       ArrayRef<float>(limitValues)));
+    // A constant [R] f32 buffer of one value per row.
+    auto perRow = [&](const std::vector<float> &values) {
+      return flatBuffer(
+          b, loc,
+          arith::ConstantOp::create(b, loc,
+                                    DenseElementsAttr::get(RankedTensorType::get({p.rows()}, f32),
+                                                           ArrayRef<float>(values))));
+    };
     // Quantized caches: the codes' interchange bytes, then the scales and zero points.
     auto cacheBuffer = [&](Value cache, const AttentionCacheScheme &scheme) {
       return flatBuffer(b, loc, scheme.quantized() ? interchangeBytes(b, loc, cache) : cache);
@@ -778,15 +730,9 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     }
     if (p.residualKeys)
       args.append({flatBuffer(b, loc, op.getKResidual()), flatBuffer(b, loc, op.getVResidual())});
-    args.push_back(flatBuffer(b, loc, limits));
-    if (p.window) {
-      std::vector<float> startValues = attentionRowStarts(p);
-      args.push_back(flatBuffer(
-          b, loc,
-          arith::ConstantOp::create(b, loc,
-                                    DenseElementsAttr::get(RankedTensorType::get({p.rows()}, f32),
-                                                           ArrayRef<float>(startValues)))));
-    }
+    args.push_back(perRow(attentionRowLimits(p)));
+    if (p.window)
+      args.push_back(perRow(attentionRowStarts(p)));
     if (Value mask = op.getMask()) {
       // The mask broadcast to [B, Hq, Sq, Skv] f32, which is [BH, R, Skv].
       ArrayRef<int64_t> maskShape = cast<RankedTensorType>(mask.getType()).getShape();
@@ -837,23 +783,6 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     return success();
   }
 
-  /// A new buffer for a result of `type` (`memrefOut`, for bufferization.to_tensor), and the
-  /// same as the 1-d memref<?x...> kernels take.
-  static Value allocateResult(OpBuilder &b, Location loc, RankedTensorType type,
-                              Value &memrefOut) {
-    memrefOut =
-        memref::AllocOp::create(b, loc, MemRefType::get(type.getShape(), type.getElementType()));
-    Value flat = memrefOut;
-    if (type.getRank() > 1) {
-      ReassociationIndices all;
-      for (int64_t d = 0; d < type.getRank(); ++d)
-        all.push_back(d);
-      flat = memref::CollapseShapeOp::create(b, loc, flat, ArrayRef<ReassociationIndices>{all});
-    }
-    return memref::CastOp::create(
-        b, loc, MemRefType::get({ShapedType::kDynamic}, type.getElementType()), flat);
-  }
-
   /// Launches `kernel` on at most the schedule's threads.
   static void launch(OpBuilder &b, Location loc, KernelOp kernel, ValueRange args,
                      ScheduleAttr schedule) {
@@ -887,13 +816,6 @@ struct LowbitToTilePass : lowbit::impl::LowbitToTileBase<LowbitToTilePass> {
     symbols.insert(kernel);
     same.push_back(kernel);
     return kernel;
-  }
-
-  /// A new buffer of `elements` f32 values for a kernel to write, as memref<?xf32>.
-  static Value allocateF32(OpBuilder &b, Location loc, int64_t elements) {
-    Type f32 = b.getF32Type();
-    Value buffer = memref::AllocOp::create(b, loc, MemRefType::get({elements}, f32));
-    return memref::CastOp::create(b, loc, MemRefType::get({ShapedType::kDynamic}, f32), buffer);
   }
 
   std::string uniqueName(SymbolTable &symbols, StringRef base) {
